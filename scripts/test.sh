@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs every test: unit and interop (Node test runner, against Python h5py/pandas), then the
+# end-to-end and notebook suites where present. Installs what is missing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+npm run build --silent
+npx tsc -p tsconfig.test.json
+mapfile -t test_files < <(find build/tests -name '*.test.js' | sort)
+node --test --test-concurrency=2 "${test_files[@]}"

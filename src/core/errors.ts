@@ -1,0 +1,74 @@
+/**
+ * Typed errors. Each names the file or id involved and what is wrong; the Python AxoPy
+ * exception each corresponds to is given in the README ("Errors").
+ */
+
+/** Base class of every error this project raises on purpose. */
+export class AxoPyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** `createTask` of a task that exists (Python: ValueError). */
+export class TaskExistsError extends AxoPyError {
+  constructor(readonly subjectId: string, readonly taskId: string) {
+    super(`Subject ${subjectId} has already started "${taskId}". Only unique task names are allowed.`);
+  }
+}
+
+/** `requireTask` of a task that does not exist (Python: ValueError). */
+export class TaskNotFoundError extends AxoPyError {
+  constructor(readonly subjectId: string, readonly taskId: string) {
+    super(`Subject ${subjectId} has not started "${taskId}" yet. Use \`createTask\` to create it first.`);
+  }
+}
+
+/** A subject or task operation without a subject set (Python: no equivalent check). */
+export class NoSubjectError extends AxoPyError {
+  constructor(operation: string) {
+    super(`${operation}: no subject is set; set storage.subjectId first`);
+  }
+}
+
+/** A file or folder that must exist does not (Python: FileNotFoundError). */
+export class FileNotFoundError extends AxoPyError {
+  constructor(readonly path: string, what = 'file') {
+    super(`No such ${what}: ${path}`);
+  }
+}
+
+/** A file or folder that must not exist does (Python: FileExistsError). */
+export class FileExistsError extends AxoPyError {
+  constructor(readonly path: string, what = 'file') {
+    super(`${what} exists: ${path}`);
+  }
+}
+
+/** An HDF5 dataset that is missing, or taken when writing (Python: KeyError / ValueError). */
+export class DatasetError extends AxoPyError {
+  constructor(readonly path: string, readonly dataset: string, problem: string) {
+    super(`${path}: dataset "${dataset}" ${problem}`);
+  }
+}
+
+/** A file whose content is not what the AxoPy format expects. */
+export class FormatError extends AxoPyError {
+  constructor(readonly path: string, problem: string) {
+    super(`${path}: ${problem}`);
+  }
+}
+
+/** A subject, task, array or pickle name that cannot be a single safe path component. */
+export class InvalidIdError extends AxoPyError {
+  constructor(readonly id: string, readonly kind: string, problem: string) {
+    super(`Invalid ${kind} id ${JSON.stringify(id)}: ${problem}`);
+  }
+}
+
+/** A value that cannot be written in the AxoPy format (Python: TypeError / ValueError). */
+export class ValueFormatError extends AxoPyError {}
+
+/** A pickle that would run code or uses an unsupported construct; never executed. */
+export class UnsafePickleError extends FormatError {}
