@@ -2,3 +2,6 @@
 export * from './errors.js';
 export * from './layout.js';
 export * from './ndarray.js';
+export * from './arrayOps.js';
+export * from './design.js';
+export * from './random.js';
