@@ -37,7 +37,7 @@ export function dumpPickle(value: unknown, path = 'pickle'): Uint8Array {
   try {
     writer.save(value);
   } catch (error) {
-    if (error instanceof RangeError) throw new ValueFormatError(`${path}: value is nested too deeply to pickle`);
+    if (error instanceof RangeError && /call stack/i.test(error.message)) throw new ValueFormatError(`${path}: value is nested too deeply to pickle`);
     throw error;
   }
   writer.byte(Op.STOP);
@@ -67,11 +67,13 @@ class PickleWriter {
   }
 
   byte(...bytes: number[]): void {
-    this.buffer.set(bytes, this.reserve(bytes.length));
+    const start = this.reserve(bytes.length); // before reading this.buffer, which reserve may replace
+    this.buffer.set(bytes, start);
   }
 
   private raw(bytes: Uint8Array): void {
-    this.buffer.set(bytes, this.reserve(bytes.length));
+    const start = this.reserve(bytes.length);
+    this.buffer.set(bytes, start);
   }
 
   private view(count: number, write: (view: DataView, offset: number) => void): void {

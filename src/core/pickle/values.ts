@@ -46,7 +46,7 @@ export class PyTuple<T = PickleValue> extends Array<T> {
 }
 
 /** Builds a Python tuple: `pyTuple(1, 'a')` is `(1, 'a')`. */
-export function pyTuple<T>(...items: T[]): PyTuple<T> {
+export function pyTuple(...items: PickleValue[]): PyTuple {
   return PyTuple.fromItems(items);
 }
 
