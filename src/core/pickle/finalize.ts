@@ -6,7 +6,8 @@
  */
 import { FormatError } from '../errors.js';
 import { NumpyDType, PendingNDArray, ndarrayFromRaw } from './numpy.js';
-import { PyObject, PyTuple, type PickleDict, type PickleValue } from './values.js';
+import { ResolvedGlobal } from './globals.js';
+import { PyGlobal, PyObject, PyTuple, type PickleDict, type PickleValue } from './values.js';
 
 /** Converts a value fresh off the reader's stack; iterative, so any nesting depth works. */
 export function finalizeValue(root: unknown, path: string): PickleValue {
@@ -51,7 +52,12 @@ export function finalizeValue(root: unknown, path: string): PickleValue {
       finalFor.set(value, dtype);
       return dtype;
     }
-    return value; // PyComplex, PyGlobal and finished NDArrays hold nothing to convert
+    if (value instanceof ResolvedGlobal) {
+      const global = new PyGlobal(value.module, value.name); // without the reader's stand-in
+      finalFor.set(value, global);
+      return global;
+    }
+    return value; // PyComplex and finished NDArrays hold nothing to convert
   };
 
   const rebuildMap = (map: Map<unknown, unknown>): void => {
