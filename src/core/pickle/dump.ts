@@ -1,7 +1,7 @@
 /**
  * The pickle writer: JavaScript values to protocol 4 opcodes (unframed, which every Python 3.4+
- * reads), following the mapping in values.ts. Shared and cyclic references are memoized like
- * Python does, so they stay shared after `pickle.load`.
+ * reads), following the mapping of PickleValue (values.ts). Shared and cyclic references are
+ * memoized as Python does, so they stay shared after `pickle.load`.
  */
 import { ValueFormatError } from '../errors.js';
 import { asNDArray, isDType, type DType, type NDArray } from '../ndarray.js';
@@ -22,7 +22,7 @@ const DTYPE_FOR_TYPED_ARRAY: ReadonlyArray<[new (length: number) => ArrayBufferV
 
 /**
  * Writes plain data as a pickle (protocol 4, as AxoPy's `TaskWriter.pickle` does) that Python's
- * `pickle.load` returns equal to the value, per the mapping in values.ts. NDArrays (and
+ * `pickle.load` returns equal to the value, per the mapping of {@link PickleValue}. NDArrays (and
  * TypedArrays other than Uint8Array, as 1-D arrays) become numpy arrays.
  *
  * @param value the data: null, boolean, number, bigint, string, Uint8Array, arrays, PyTuple,
@@ -305,13 +305,12 @@ class PickleWriter {
 
 /** Python's minimal little-endian two's complement encoding of an int (LONG1 / LONG4). */
 export function encodeLong(value: bigint): Uint8Array {
-  const bytes: number[] = [];
-  let rest = value;
-  for (;;) {
-    const low = Number(rest & 0xffn);
-    bytes.push(low);
-    rest >>= 8n;
-    if ((rest === 0n && !(low & 0x80)) || (rest === -1n && low & 0x80)) break;
-  }
-  return Uint8Array.from(bytes);
+  // The byte count that holds the value with its sign bit, then the value modulo 2**(8 * count).
+  const magnitudeBits = (value < 0n ? -value - 1n : value).toString(2).length;
+  const count = Math.floor(magnitudeBits / 8) + 1;
+  const unsigned = value < 0n ? (1n << BigInt(8 * count)) + value : value;
+  const hex = unsigned.toString(16).padStart(2 * count, '0');
+  const bytes = new Uint8Array(count);
+  for (let i = 0; i < count; i++) bytes[i] = parseInt(hex.slice(hex.length - 2 * (i + 1), hex.length - 2 * i), 16);
+  return bytes;
 }

@@ -12,7 +12,7 @@ import { intFromBigInt, PyFrozenSet, PyObject, PyTuple, type PickleValue } from 
 
 /**
  * Reads a pickle of plain data (protocols 0-5, as written by `pickle.dump` and AxoPy's
- * `TaskWriter.pickle`), mapped to JavaScript as described in values.ts. NEVER executes
+ * `TaskWriter.pickle`), mapped to JavaScript as {@link PickleValue} describes. NEVER executes
  * anything: numpy arrays, sets, bytes, complex numbers and OrderedDicts are rebuilt by
  * JavaScript stand-ins; instances of other classes become inert {@link PyObject}s.
  *
@@ -249,11 +249,16 @@ function openTuple(items: unknown[]): PyTuple<unknown> {
 
 /** LONG1 / LONG4 payload: a little-endian two's complement integer. */
 export function decodeLong(bytes: Uint8Array): number | bigint {
-  let value = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]);
-  if (bytes.length && bytes[bytes.length - 1] & 0x80) value -= 1n << BigInt(8 * bytes.length);
+  if (bytes.length === 0) return 0;
+  // Through hex rather than shift-and-or per byte, which is quadratic in the length.
+  let hex = '';
+  for (let i = bytes.length - 1; i >= 0; i--) hex += HEX_BYTE[bytes[i]];
+  let value = BigInt(`0x${hex}`);
+  if (bytes[bytes.length - 1] & 0x80) value -= 1n << BigInt(8 * bytes.length);
   return intFromBigInt(value);
 }
+
+const HEX_BYTE = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 function nonNegative(length: number, cursor: ByteCursor): number {
   if (length < 0) throw cursor.error(`negative length ${length}`);
@@ -263,7 +268,8 @@ function nonNegative(length: number, cursor: ByteCursor): number {
 function parseDecimal(text: string, cursor: ByteCursor, opcode: string): number;
 function parseDecimal(text: string, cursor: ByteCursor, opcode: string, big: true): bigint;
 function parseDecimal(text: string, cursor: ByteCursor, opcode: string, big = false): number | bigint {
-  if (!/^\s*[+-]?\d+\s*$/.test(text)) throw cursor.error(`${opcode} argument ${JSON.stringify(text)} is not an integer`);
+  // Python 3.11+ refuses int() of more than 4300 digits (quadratic time); so does the reader.
+  if (!/^\s*[+-]?\d{1,4300}\s*$/.test(text)) throw cursor.error(`${opcode} argument ${JSON.stringify(text.slice(0, 40))} is not an integer`);
   return big ? BigInt(text.trim()) : Number(text);
 }
 

@@ -1,33 +1,4 @@
-/**
- * The JavaScript side of the pickle codec: which value stands for which Python object.
- *
- * | Python                         | JavaScript (read)                          | also written from        |
- * |--------------------------------|--------------------------------------------|--------------------------|
- * | `None`                         | `null`                                     | `undefined`              |
- * | `bool`                         | `boolean`                                  |                          |
- * | `int`, abs value <= 2**53      | `number`                                   | `bigint`                 |
- * | `int`, larger                  | `bigint`                                   |                          |
- * | `float`                        | `number` (see below)                       | `pyFloat(x)`             |
- * | `str`                          | `string`                                   |                          |
- * | `bytes`, `bytearray`           | `Uint8Array`                               | `Buffer`                 |
- * | `list`                         | `Array`                                    |                          |
- * | `tuple`                        | {@link PyTuple} (frozen Array subclass)    |                          |
- * | `dict`, all keys `str`         | plain object                               |                          |
- * | `dict`, other keys             | `Map`                                      | `Map` with any keys      |
- * | `collections.OrderedDict`      | as `dict`                                  |                          |
- * | `set` / `frozenset`            | `Set` / {@link PyFrozenSet}                |                          |
- * | `complex`                      | {@link PyComplex}                          |                          |
- * | `numpy.ndarray` (bool, ints, floats) | `NDArray` `{ dtype, shape, data }`   | other TypedArrays (1-D)  |
- * | numpy scalar (`np.float64(1)`) | `number` / `bigint` / `boolean`            |                          |
- * | instance of any other class    | {@link PyObject} placeholder (inert)       |                          |
- * | a class or function itself     | {@link PyGlobal} (inert)                   |                          |
- *
- * Numbers: a JS number that is an integer with magnitude <= 2**53 (and not -0) is written as a
- * Python `int`; any other number (fractions, -0, NaN, Infinity, integers beyond 2**53, which only
- * floats produce since larger ints read as bigint) as a `float`. A Python float with an integral
- * value such as `2.0` therefore reads as `2` and writes back as the int `2`; Python compares the
- * two equal. Wrap a number in {@link pyFloat} to force a float.
- */
+/** The JavaScript side of the pickle codec: which value stands for which Python object. */
 import type { NDArray } from '../ndarray.js';
 
 /** A Python tuple: a frozen Array, distinguishable from a list by `instanceof PyTuple`. */
@@ -107,7 +78,42 @@ export interface PickleDict {
   [key: string]: PickleValue;
 }
 
-/** Every value {@link loadPickle} returns, nested to any depth. */
+/**
+ * Every value {@link loadPickle} returns, nested to any depth, and what {@link dumpPickle} writes.
+ *
+ * | Python                         | JavaScript (read)                          | also written from        |
+ * |--------------------------------|--------------------------------------------|--------------------------|
+ * | `None`                         | `null`                                     | `undefined`              |
+ * | `bool`                         | `boolean`                                  |                          |
+ * | `int`, abs value <= 2**53      | `number`                                   | `bigint`                 |
+ * | `int`, larger                  | `bigint`                                   |                          |
+ * | `float`                        | `number` (see below)                       | `pyFloat(x)`             |
+ * | `str`                          | `string`                                   |                          |
+ * | `bytes`, `bytearray`           | `Uint8Array`                               | `Buffer`                 |
+ * | `list`                         | `Array`                                    |                          |
+ * | `tuple`                        | {@link PyTuple} (frozen Array subclass)    |                          |
+ * | `dict`, all keys `str`         | plain object                               |                          |
+ * | `dict`, other keys             | `Map`                                      | `Map` with any keys      |
+ * | `collections.OrderedDict`      | as `dict`                                  |                          |
+ * | `set` / `frozenset`            | `Set` / {@link PyFrozenSet}                |                          |
+ * | `complex`                      | {@link PyComplex}                          |                          |
+ * | `numpy.ndarray` (bool, ints, floats) | `NDArray` `{ dtype, shape, data }`   | other TypedArrays (1-D)  |
+ * | numpy scalar (`np.float64(1)`) | `number` / `bigint` / `boolean`            |                          |
+ * | instance of any other class    | {@link PyObject} placeholder (inert)       |                          |
+ * | a class or function itself     | {@link PyGlobal} (inert)                   |                          |
+ *
+ * Numbers: a JS number that is an integer with magnitude <= 2**53 (and not -0) is written as a
+ * Python `int`; any other number (fractions, -0, NaN, Infinity, integers beyond 2**53, which only
+ * floats produce since larger ints read as bigint) as a `float`. A Python float with an integral
+ * value such as `2.0` therefore reads as `2` and writes back as the int `2`; Python compares the
+ * two equal. Wrap a number in {@link pyFloat} to force a float.
+ *
+ * Dicts: a dict whose keys are all str reads as a plain object (so `cal.gain` works; an own
+ * `__proto__` key stays a key), any other dict as a Map; both write back as dict, so a
+ * dict round-trips to an equal dict. Dicts, lists and sets shared or cyclic in Python are shared
+ * or cyclic in JS and back. Unsupported numpy dtypes read as `PyObject('numpy.ndarray')`
+ * whose state holds the shape, the dtype string ('<U2') and the raw bytes.
+ */
 export type PickleValue =
   | null
   | boolean
