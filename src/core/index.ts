@@ -5,3 +5,4 @@ export * from './ndarray.js';
 export * from './arrayOps.js';
 export * from './design.js';
 export * from './random.js';
+export * from './pickle/index.js';
