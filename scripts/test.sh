@@ -8,3 +8,10 @@ npm run build --silent
 npx tsc -p tsconfig.test.json
 mapfile -t test_files < <(find build/tests -name '*.test.js' | sort)
 node --test --test-concurrency=2 "${test_files[@]}"
+
+# End-to-end: the JupyterLab app with the extension, driven by galata in Chromium.
+if [ -f src/lab/index.ts ]; then
+  npm run build:lab --silent >/dev/null
+fi
+bash scripts/build-e2e.sh
+npx playwright test -c ui-tests/playwright.config.ts
