@@ -10,9 +10,11 @@
 #   --no-browser   never open a browser (by default one is opened only when a display exists)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$repo"
+# `npm start -- --data x` runs this from the repository root; npm keeps the caller's folder in
+# INIT_CWD, which is what a relative --data means.
+caller_dir="${INIT_CWD:-$PWD}"
 
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
 data_dir=""
 port=""
 open_browser="auto"
@@ -31,10 +33,14 @@ if [ -n "$port" ] && ! [[ "$port" =~ ^[0-9]+$ ]]; then
   echo "start: --port must be a number, got '$port'" >&2
   exit 2
 fi
-if [ -n "$data_dir" ] && [ ! -d "$data_dir" ]; then
-  echo "start: --data $data_dir is not a folder" >&2
-  exit 2
+if [ -n "$data_dir" ]; then
+  case "$data_dir" in /*) ;; *) data_dir="$caller_dir/$data_dir" ;; esac
+  if [ ! -d "$data_dir" ]; then
+    echo "start: --data $data_dir is not a folder" >&2
+    exit 2
+  fi
 fi
+cd "$repo"
 
 bash scripts/setup.sh
 echo "start: building the package"

@@ -70,6 +70,14 @@ test('page config has what galata and the app need', async ({ page }) => {
   expect(config.buildCheck).toBe(false);
   expect(JSON.parse(config.notebookVersion)).toEqual(expect.arrayContaining([1]));
   expect(config.appVersion).toBe('4.6.3');
+  // No pip JupyterLab behind these: the extension and plugin managers and the news are off.
+  expect(config.disabledExtensions).toEqual(
+    expect.arrayContaining([
+      '@jupyterlab/extensionmanager-extension',
+      '@jupyterlab/pluginmanager-extension',
+      '@jupyterlab/apputils-extension:announcements'
+    ])
+  );
   const federated = config.federated_extensions.map((extension: { name: string }) => extension.name);
   expect(federated).toContain('@jupyterlab/galata-extension');
 });
