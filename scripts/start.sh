@@ -46,7 +46,8 @@ bash scripts/setup.sh
 echo "start: building the package"
 npm run build --silent
 if [ -f src/lab/index.ts ]; then
-  npm run build:lab --silent >/dev/null
+  # Quiet when it works; tsc and webpack report errors on stdout, so show them on failure.
+  if ! build_log="$(npm run build:lab --silent 2>&1)"; then echo "$build_log" >&2; exit 1; fi
 fi
 echo "start: building the JupyterLab front end when needed"
 bash scripts/build-app.sh

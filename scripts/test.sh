@@ -11,7 +11,8 @@ node --test --test-concurrency=2 "${test_files[@]}"
 
 # End-to-end: the JupyterLab app with the extension, driven by galata in Chromium.
 if [ -f src/lab/index.ts ]; then
-  npm run build:lab --silent >/dev/null
+  # Quiet when it works; tsc and webpack report errors on stdout, so show them on failure.
+  if ! build_log="$(npm run build:lab --silent 2>&1)"; then echo "$build_log" >&2; exit 1; fi
 fi
 bash scripts/build-e2e.sh
 npx playwright test -c ui-tests/playwright.config.ts
