@@ -55,6 +55,8 @@ function leftovers(folder: string): string[] {
 }
 
 test('exports the hierarchy that Python zipfile and unzip read back byte for byte', async () => {
+  assert.ok(fs.statSync(path.join(root, 'p1/main/emg.hdf5')).size > 4 * 2 ** 20, 'a streamed stored file');
+  assert.ok(fs.statSync(path.join(root, 'sujet-\u00e9/main/trials.csv')).size > 4 * 2 ** 20, 'a streamed deflated file');
   const archive = path.join(workDir, 'out', 'export.zip');
   fs.mkdirSync(path.dirname(archive));
   const progress: number[] = [];
@@ -69,6 +71,7 @@ test('exports the hierarchy that Python zipfile and unzip read back byte for byt
   assert.equal(check.methods['data/p1/main/emg.hdf5'], 0, 'hdf5 stored');
   assert.equal(check.methods['data/p1/main/trials.csv'], 8, 'csv deflated');
   assert.equal(check.methods['data/p1/main/meta.pkl'], 8, 'pkl deflated');
+  assert.equal(check.methods['data/sujet-\u00e9/main/trials.csv'], 8, 'large csv deflated');
   assert.ok(Object.values(check.utf8).every(Boolean), 'UTF-8 name flag on every entry');
   assert.equal(check.zip64_end_record, false, 'a small archive stays classic ZIP');
   assert.equal(progress.at(-1), EXPECTED_NAMES.length);
@@ -103,20 +106,21 @@ test('never puts the archive being written into itself', async () => {
 test('aborting mid-way rejects with AbortError and leaves no archive', async () => {
   const archive = path.join(workDir, 'aborted.zip');
   const controller = new AbortController();
-  let filesSeen = 0;
+  let filesDoneAtAbort = -1;
   await assert.rejects(
     storageToZip(root, archive, {
       signal: controller.signal,
       onProgress: p => {
-        filesSeen = p.filesDone;
-        if (p.filesDone === 2) {
+        // The first chunk of the ~5 MB file: aborts while an entry is being streamed.
+        if (p.currentFile === 'p1/main/emg.hdf5' && !controller.signal.aborted) {
+          filesDoneAtAbort = p.filesDone;
           controller.abort();
         }
       }
     }),
     (error: Error) => error.name === 'AbortError'
   );
-  assert.equal(filesSeen, 2, 'aborted after some files were written');
+  assert.equal(filesDoneAtAbort, 3, 'aborted after the first task, inside the next file');
   assert.deepEqual(leftovers(workDir), [], 'neither the archive nor its partial file is left');
 });
 
