@@ -6,3 +6,4 @@ export * from './arrayOps.js';
 export * from './design.js';
 export * from './random.js';
 export * from './pickle/index.js';
+export * from './zipPlan.js';
