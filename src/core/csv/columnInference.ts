@@ -81,12 +81,18 @@ export class ColumnDTypeInference {
       case 'int':
         this.sawInt = true;
         // pandas skips its int64/uint64 range checks once a None was seen; keep that quirk.
-        if (!this.sawNone) this.observeIntegerRange(BigInt(value.value));
+        if (!this.sawNone) this.observeIntegerRange(value.value);
         break;
     }
   }
 
-  private observeIntegerRange(value: bigint): void {
+  private observeIntegerRange(value: bigint | number): void {
+    if (typeof value === 'number') {
+      // A safe integer is well inside int64: only its sign matters.
+      if (value < 0) this.sawSigned = true;
+      if (this.sawSigned && this.sawUnsigned) this.sawObject = true;
+      return;
+    }
     if (value < 0n && value >= INT64_MIN) this.sawSigned = true;
     if (value > INT64_MAX && value <= UINT64_MAX) this.sawUnsigned = true;
     if ((this.sawSigned && this.sawUnsigned) || value > UINT64_MAX || value < INT64_MIN) {

@@ -52,15 +52,15 @@ function scanDigits(word: string, unsigned: boolean): IntegerScan | 'negative' {
     i++;
   }
   if (!isDigit(word.charCodeAt(i))) return { status: 'invalid' };
+  while (word.charCodeAt(i) === 48 && isDigit(word.charCodeAt(i + 1))) i++; // leading zeros
   const start = i;
   while (isDigit(word.charCodeAt(i))) i++;
-  let digits = word.slice(start, i).replace(/^0+(?=\d)/, '');
+  const digits = word.slice(start, i);
   const limit = unsigned ? UINT64_MAX_DIGITS : negative ? INT64_MIN_DIGITS : INT64_MAX_DIGITS;
   if (exceeds(digits, limit)) return { status: 'overflow' };
   while (i < word.length && isAsciiSpace(word.charCodeAt(i))) i++;
   if (i < word.length) return { status: 'invalid' };
-  if (digits === '0') negative = false;
-  return { status: 'ok', negative, digits };
+  return { status: 'ok', negative: negative && digits !== '0', digits };
 }
 
 /** pandas' `str_to_int64`. */
