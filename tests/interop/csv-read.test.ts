@@ -41,6 +41,7 @@ const texts: Record<string, string | Uint8Array> = {
   headersTaken: 'a,a.1,a\n1,2,3\n',
   quotedEmptyHeader: '""\n1\n',
   bomCrlf: new TextEncoder().encode('\uFEFFa,b\r\n1,2\r\n\r\n3,4\r\n'),
+  twoBoms: new TextEncoder().encode('\uFEFF\uFEFFa\n1\n'),
   bareCr: 'a,b\n1,2\r3,4\r',
   crThenComma: 'a,b\n1,2\r,4\n',
   blankLines: '\n\na,b\n1,2\n  \n\t\n3,4\n  ',

@@ -87,6 +87,9 @@ test('handles BOM, CRLF, bare CR, blank and whitespace-only lines', () => {
   const bom = new TextEncoder().encode('\uFEFFa,b\r\n1,2\r\n\r\n3,4\r\n');
   assert.deepEqual(parse(bom).values, { a: [1, 3], b: [2, 4] });
   assert.deepEqual(parse('\uFEFFa\n1\n').columns, ['a']);
+  const twoBoms = '\uFEFF\uFEFFa\n1\n';
+  assert.deepEqual(parse(new TextEncoder().encode(twoBoms)).columns, parse(twoBoms).columns);
+  assert.deepEqual(parse(twoBoms).columns, ['\uFEFFa']);
   assert.deepEqual(parse('a,b\n1,2\r3,4\r').values, { a: [1, 3], b: [2, 4] });
   assert.deepEqual(parse('a,b\n1,2\r,4\n').values, { a: [1, NaN], b: [2, 4] });
   assert.deepEqual(parse('\n\na,b\n1,2\n  \n\t\n3,4\n  ').values, { a: [1, 3], b: [2, 4] });

@@ -5,7 +5,6 @@ import { FormatError } from '../errors.js';
 import type { ColumnDType } from './columnInference.js';
 import {
   PANDAS_NA_STRINGS,
-  type IntegerScan,
   parsePandasBool,
   parsePandasFloat,
   scanInt64,
@@ -42,8 +41,11 @@ interface TypedColumn {
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
+/** A scanned integer: its sign and its digits without leading zeros. */
+type IntegerDigits = { negative: boolean; digits: string };
+
 /** Integer values: numbers when all are within 2**53, else bigints for the whole column. */
-function integerValues(scans: readonly { negative: boolean; digits: string }[]): ParsedCell[] {
+function integerValues(scans: readonly IntegerDigits[]): ParsedCell[] {
   // Up to 15 digits is always below 2**53: skip BigInt for the common case.
   if (scans.every((scan) => scan.digits.length <= 15)) {
     return scans.map((scan) => (scan.negative ? -Number(scan.digits) : Number(scan.digits)));
@@ -74,7 +76,7 @@ function typeAsUint64(words: readonly string[]): TypedColumn | undefined {
   let sawNA = false;
   let sawNegative = false;
   let sawBeyondInt64 = false;
-  const scans: { negative: boolean; digits: string }[] = [];
+  const scans: IntegerDigits[] = [];
   for (const word of words) {
     if (PANDAS_NA_STRINGS.has(word)) {
       sawNA = true;
@@ -97,12 +99,10 @@ function typeAsUint64(words: readonly string[]): TypedColumn | undefined {
 
 /** int64 (float64 when some are missing), or the uint64 path on overflow. */
 function typeAsInteger(words: readonly string[]): TypedColumn | undefined {
-  const scans: IntegerScan[] = [];
-  let sawNA = false;
+  const scans: (IntegerDigits | null)[] = []; // null: an NA string
   for (const word of words) {
     if (PANDAS_NA_STRINGS.has(word)) {
-      sawNA = true;
-      scans.push({ status: 'invalid' });
+      scans.push(null);
       continue;
     }
     const scan = scanInt64(word);
@@ -110,11 +110,12 @@ function typeAsInteger(words: readonly string[]): TypedColumn | undefined {
     if (scan.status === 'invalid') return undefined;
     scans.push(scan);
   }
-  if (!sawNA) return { dtype: 'int64', values: integerValues(scans as { negative: boolean; digits: string }[]) };
+  const present = scans.filter((scan): scan is IntegerDigits => scan !== null);
+  if (present.length === scans.length) return { dtype: 'int64', values: integerValues(present) };
   // pandas reads the ints, then upcasts int64 with missing values to float64.
   return {
     dtype: 'float64',
-    values: scans.map((scan) => (scan.status === 'ok' ? (scan.negative ? -1 : 1) * Number(scan.digits) : NaN)),
+    values: scans.map((scan) => (scan === null ? NaN : (scan.negative ? -1 : 1) * Number(scan.digits))),
   };
 }
 
@@ -189,7 +190,7 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 function decodeUtf8(bytes: Uint8Array, path: string, allowCutCharacter: boolean): string {
   try {
     // stream: a character cut at the end by a live writer is left out instead of failing.
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: allowCutCharacter });
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes, { stream: allowCutCharacter });
   } catch {
     const at = firstInvalidUtf8(bytes);
     const line = bytes.subarray(0, at).reduce((count, byte) => count + (byte === 10 ? 1 : 0), 1);
@@ -209,8 +210,9 @@ export function parseTrialsCsv(
   options: ParseTrialsCsvOptions = {},
 ): ParsedTrialsCsv {
   const live = options.ignoreIncompleteLastLine ?? false;
+  // The decoder keeps a BOM (ignoreBOM) so that text and bytes drop exactly one, below.
   let source = typeof text === 'string' ? text : decodeUtf8(text, path, live);
-  if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
+  if (source.charCodeAt(0) === 0xfeff) source = source.slice(1); // one BOM, as pandas
   const records: CsvRecord[] = tokenizeCsv(source, path, { ignoreIncompleteLastLine: live });
   if (records.length === 0) {
     if (live) return { columns: [], dtypes: {}, values: {}, rowCount: 0 };
