@@ -7,3 +7,4 @@ export * from './design.js';
 export * from './random.js';
 export * from './pickle/index.js';
 export * from './zipPlan.js';
+export * from './csv/index.js';
