@@ -78,7 +78,7 @@ export function ndarrayFromRaw(
   if (dtype.needsByteSwap && size > 1) {
     for (let start = 0; start < copy.length; start += size) copy.subarray(start, start + size).reverse();
   }
-  const data = new TYPED_ARRAY_FOR_DTYPE[name](copy.buffer, 0, count);
+  const data = new TYPED_ARRAY_FOR_DTYPE[name](copy.buffer as ArrayBuffer, 0, count);
   const ordered = fortranOrder && shape.length > 1 ? fortranToC(data, shape) : data;
   return { dtype: name, shape: [...shape], data: ordered } as NDArray;
 }
