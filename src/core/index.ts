@@ -2,3 +2,4 @@
 export * from './errors.js';
 export * from './layout.js';
 export * from './ndarray.js';
+export * from './dtype.js';
