@@ -31,7 +31,7 @@ export class Hdf5File {
 
   /**
    * Opens `path`. 'r' needs an existing HDF5 file (FileNotFoundError, FormatError); 'a' opens
-   * it for writing or creates it; 'w' creates it, replacing any file there. New files use the
+   * it for writing, or creates it if missing or empty; 'w' creates it, replacing any file there. New files use the
    * oldest HDF5 format that holds the data (superblock 0, as h5py writes) and are flushed at
    * once, so a file on disk is always a valid HDF5 file.
    */
@@ -45,7 +45,8 @@ export class Hdf5File {
     if (!fs.existsSync(folder)) {
       throw new FileNotFoundError(folder, 'folder');
     }
-    const create = mode === 'w' || (mode === 'a' && !exists);
+    // An empty file is what a crash between creating and first flushing a file leaves behind.
+    const create = mode === 'w' || (mode === 'a' && (!exists || fs.statSync(path).size === 0));
     const fileId = openFileId(module, path, mode === 'r' ? 'read' : create ? 'create' : 'write');
     const file = new Hdf5File(module, path, mode, fileId);
     if (create) {
