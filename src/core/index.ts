@@ -8,3 +8,4 @@ export * from './random.js';
 export * from './pickle/index.js';
 export * from './zipPlan.js';
 export * from './csv/index.js';
+export * from './dtype.js';
