@@ -17,6 +17,8 @@ export type Hdf5Mode = 'r' | 'a' | 'w';
 /**
  * An open HDF5 file (h5wasm) with AxoPy's root-group datasets. Keep one open across trials
  * and `flush()` after each: reopening per trial, as AxoPy does, costs milliseconds each time.
+ * Each flush of a file open for writing is crash-atomic (hdf5-journal.ts): if the process is
+ * killed at any moment, h5py still reads every dataset flushed before.
  */
 export class Hdf5File {
   private closed = false;
@@ -38,9 +40,9 @@ export class Hdf5File {
 
   /**
    * Opens `path`. 'r' needs an existing HDF5 file (FileNotFoundError, FormatError); 'a' opens
-   * it for writing, or creates it if missing or empty; 'w' creates it, replacing any file there. New files use the
-   * oldest HDF5 format that holds the data (superblock 0, as h5py writes) and are flushed at
-   * once, so a file on disk is always a valid HDF5 file.
+   * it for writing, or creates it if missing or empty; 'w' creates it, replacing any file
+   * there. New files use the oldest HDF5 format that holds the data (superblock 0, as h5py
+   * writes) and are flushed at once, so a file on disk is always a valid HDF5 file.
    */
   static async open(path: string, mode: Hdf5Mode): Promise<Hdf5File> {
     const module = await loadH5Module();
@@ -132,7 +134,10 @@ export class Hdf5File {
     }
   }
 
-  /** Writes everything created so far to the file: after it, h5py reads those datasets. */
+  /**
+   * Writes everything created so far to the file, as one crash-atomic step: once it returns,
+   * h5py reads those datasets, even if this process is killed during a later write.
+   */
   flush(): void {
     this.call('flushing', () => this.module.flush(this.id));
     this.journal?.commit();

@@ -112,6 +112,10 @@ test('Hdf5File lists, describes and reads root datasets only; mode "a" creates, 
   assert.deepEqual(h5.describe('10'), { dtype: 'int16', shape: [2, 3] });
   assert.deepEqual([...(h5.read('10').data as Int16Array)], [10, 10, 10, 10, 10, 10]);
   assert.throws(() => h5.create('x', { dtype: 'int16', shape: [2], data: new Int16Array(3) }), TypeError);
+  h5.create('flags', { dtype: 'bool', shape: [3], data: Uint8Array.from([0, 1, 1]) });
+  assert.deepEqual(h5.describe('flags'), { dtype: 'bool', shape: [3] }, 'bool reads back as bool in the same session');
+  assert.deepEqual([...(h5.read('flags').data as Uint8Array)], [0, 1, 1]);
+  h5.create('after', { dtype: 'uint32', shape: [1], data: Uint32Array.from([7]) });
   h5.close();
   const reader = await Hdf5File.open(file, 'r');
   assert.throws(() => reader.create('3', { dtype: 'int8', shape: [1], data: new Int8Array(1) }), DatasetError);
