@@ -44,7 +44,8 @@ let journalCount = 0;
 function ensureJournalFolder(): string {
   if (journalFolder === undefined) {
     const folder = journalFolderFor(process.pid);
-    fs.mkdirSync(folder, { recursive: true });
+    // Helper first: were this process killed between the two steps, a folder without a
+    // helper would stay behind; a helper without a folder just ends.
     const helper = spawn(process.execPath, [nodePath.join(__dirname, 'hdf5-journal-helper.js'), folder], {
       detached: true, // its own process group: it survives a kill of ours
       stdio: ['pipe', 'ignore', 'ignore']
@@ -52,6 +53,7 @@ function ensureJournalFolder(): string {
     helper.on('error', () => undefined); // without a helper, only a kill mid-batch is unprotected
     helper.unref();
     (helper.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+    fs.mkdirSync(folder, { recursive: true });
     journalFolder = folder;
   }
   return journalFolder;

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,6 +10,7 @@ import { Hdf5File, readHdf5, writeHdf5 } from '../../src/kernel/hdf5.js';
 const PYTHON = '/usr/bin/python3';
 const SCRIPTS = path.resolve(__dirname, '../../../tests/python');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'axopy-hdf5-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 interface Described {
   dtype: string;
