@@ -7,12 +7,32 @@ import { arrayFilePath, datasetNameForRow, pickleFilePath, trialsCsvPath, valida
 import { parseTrialsCsv, trialsTable, ParsedTrialsCsv } from '../core/csv/index.js';
 import { loadPickle, PickleValue } from '../core/pickle/index.js';
 import { vstack } from '../core/arrayOps.js';
-import { DatasetError, FormatError } from '../core/errors.js';
+import { DatasetError, FileNotFoundError, FormatError } from '../core/errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { NDArray } from '../core/ndarray.js';
 import { Hdf5File } from './hdf5.js';
 import { requireFile } from './files.js';
 
 export type { ColumnTable } from 'arquero';
+
+/**
+ * A writer in another process rewrites HDF5 metadata in place while it flushes; a read landing
+ * in that moment sees a torn state. So a failed read is retried on a freshly opened file a few
+ * times before it counts as an error (a damaged file still fails, after ~150 ms).
+ */
+const LIVE_READ_ATTEMPTS = 4;
+const LIVE_READ_RETRY_MS = 25;
+
+async function openWithRetry(path: string): Promise<Hdf5File> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await Hdf5File.open(path, 'r');
+    } catch (error) {
+      if (attempt >= LIVE_READ_ATTEMPTS || error instanceof FileNotFoundError) throw error;
+      await sleep(LIVE_READ_RETRY_MS * attempt);
+    }
+  }
+}
 
 /** Reads the data of one task folder. Get one from `Storage.requireTask`. */
 export class TaskReader {
@@ -52,18 +72,51 @@ export class TaskReader {
     const path = arrayFilePath(this.root, validateId(name, 'array'));
     const rows = this.trialCount;
     requireFile(path, 'array file', this.root);
-    const file = await Hdf5File.open(path, 'r');
+    let file = await openWithRetry(path);
     try {
       for (let row = 0; row < rows; row++) {
-        const dataset = datasetNameForRow(row);
-        if (!file.has(dataset)) {
-          throw new DatasetError(path, dataset, `is missing: trial ${row} of ${trialsCsvPath(this.root)} has no "${name}" array`);
+        let array: NDArray;
+        for (let attempt = 1; ; attempt++) {
+          try {
+            array = this.readRow(file, name, row);
+            break;
+          } catch (error) {
+            if (attempt >= LIVE_READ_ATTEMPTS) throw error;
+            file.close();
+            await sleep(LIVE_READ_RETRY_MS * attempt);
+            file = await openWithRetry(path);
+          }
         }
-        yield file.read(dataset);
+        yield array;
       }
     } finally {
       file.close();
     }
+  }
+
+  /** Array `name` of the trial in row `row` (0-based row of trials.csv). */
+  async trialArray(name: string, row: number): Promise<NDArray> {
+    const path = arrayFilePath(this.root, validateId(name, 'array'));
+    requireFile(path, 'array file', this.root);
+    for (let attempt = 1; ; attempt++) {
+      const file = await openWithRetry(path);
+      try {
+        return this.readRow(file, name, row);
+      } catch (error) {
+        if (attempt >= LIVE_READ_ATTEMPTS || error instanceof DatasetError && row >= this.trialCount) throw error;
+        await sleep(LIVE_READ_RETRY_MS * attempt);
+      } finally {
+        file.close();
+      }
+    }
+  }
+
+  private readRow(file: Hdf5File, name: string, row: number): NDArray {
+    const dataset = datasetNameForRow(row);
+    if (!file.has(dataset)) {
+      throw new DatasetError(file.path, dataset, `is missing: trial ${row} of ${trialsCsvPath(this.root)} has no "${name}" array`);
+    }
+    return file.read(dataset);
   }
 
   /**

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TaskReader, Hdf5File, datasetNameForRow } from '../../src/kernel/index.js';
+import { TaskReader } from '../../src/kernel/index.js';
 import { makeTempDir } from '../helpers/python.js';
 
 const SECONDS = Number(process.env.AXOPY_LIVE_SECONDS ?? 8);
@@ -32,13 +32,8 @@ test(`a TaskReader follows a task appended at ${HZ} Hz for ${SECONDS} s without 
           const column = reader.trials.array('i') as ArrayLike<number>;
           assert.deepEqual(Array.from(column), [...Array(rows).keys()], 'every row complete and in order');
           // The newest row's array is in the file: arrays are flushed before the row is written.
-          const file = await Hdf5File.open(join(task, 'emg.hdf5'), 'r');
-          try {
-            const newest = file.read(datasetNameForRow(rows - 1));
-            assert.ok((newest.data as Int32Array).every(v => v === rows - 1), `array of row ${rows - 1}`);
-          } finally {
-            file.close();
-          }
+          const newest = await reader.trialArray('emg', rows - 1);
+          assert.ok((newest.data as Int32Array).every(v => v === rows - 1), `array of row ${rows - 1}`);
         }
         lastRows = rows;
         reads++;
