@@ -13,7 +13,8 @@ launcher=$repo/lib/node/kernel/launcher/tslabKernel.js
 spec_dir=$repo/.jupyter-prefix/share/jupyter/kernels/$kernel_name
 
 if [ "${1:-}" = "--build" ] || [ ! -f "$launcher" ]; then
-  npx tsc -p tsconfig.node.json
+  # node_modules/.bin/tsc is tslab's bundled TypeScript 5.0; the build needs the pinned 5.9.
+  node node_modules/typescript/bin/tsc -p tsconfig.node.json
 fi
 node_bin=$(command -v node) || { echo "install-kernel: node is not on PATH" >&2; exit 1; }
 
