@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(python3-h5py python3-pandas python3-numpy zip unzip ${AXOPY_EXTRA_DEBS:-})
+DEBIAN_PACKAGES=(python3-h5py python3-pandas python3-numpy zip unzip python3-nbclient jupyter-nbconvert ${AXOPY_EXTRA_DEBS:-})
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

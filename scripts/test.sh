@@ -8,3 +8,8 @@ npm run build --silent
 npx tsc -p tsconfig.test.json
 mapfile -t test_files < <(find build/tests -name '*.test.js' | sort)
 node --test --test-concurrency=2 "${test_files[@]}"
+
+# Notebooks on the tslab kernel, headless (nbclient): the kernel launcher, display helpers
+# and examples/*.ipynb, with their outputs and the files they write checked from Python.
+bash scripts/install-kernel.sh
+(cd tests/notebooks && /usr/bin/python3 -m unittest discover --start-directory . --pattern 'test_*.py')
