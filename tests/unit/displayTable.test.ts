@@ -1,14 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as aq from 'arquero';
 import { columnDtype, escapeHtml, formatCell, shownRows, tableHtml } from '../../src/kernel/display.js';
+
+// arquero is ESM-only: a dynamic import works with every TypeScript version that builds tests.
+const loadArquero = () => import('arquero');
 
 function bodyRows(html: string): string[] {
   const body = html.slice(html.indexOf('<tbody>'));
   return [...body.matchAll(/<tr><th>([^<]*)<\/th>/g)].map(match => match[1]);
 }
 
-test('shows the first and last rows with their row index and an ellipsis between', () => {
+test('shows the first and last rows with their row index and an ellipsis between', async () => {
+  const aq = await loadArquero();
   const table = aq.table({ trial: Array.from({ length: 20 }, (_, i) => i * 10) });
   const html = tableHtml(table, { head: 2, tail: 3 });
   assert.deepEqual(bodyRows(html), ['0', '1', '…', '17', '18', '19']);
@@ -17,7 +20,8 @@ test('shows the first and last rows with their row index and an ellipsis between
   assert.match(html, /20 rows × 1 column</);
 });
 
-test('shows every row without ellipsis when they fit in head + tail', () => {
+test('shows every row without ellipsis when they fit in head + tail', async () => {
+  const aq = await loadArquero();
   const table = aq.table({ a: [1, 2, 3], b: ['x', 'y', 'z'] });
   assert.deepEqual(bodyRows(tableHtml(table)), ['0', '1', '2']);
   assert.deepEqual(shownRows(10, 5, 5), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -25,7 +29,8 @@ test('shows every row without ellipsis when they fit in head + tail', () => {
   assert.deepEqual(shownRows(4, 0, 0), [-1]);
 });
 
-test('counts rows after arquero filters and order', () => {
+test('counts rows after arquero filters and order', async () => {
+  const aq = await loadArquero();
   const table = aq
     .table({ block: [0, 0, 1, 1], trial: [0, 1, 0, 1] })
     .filter((d: { block: number }) => d.block === 1)
@@ -35,7 +40,8 @@ test('counts rows after arquero filters and order', () => {
   assert.match(html, /<tr><th>0<\/th><td>1<\/td><td>1<\/td><\/tr>/);
 });
 
-test('escapes column names and cells', () => {
+test('escapes column names and cells', async () => {
+  const aq = await loadArquero();
   const table = aq.table({ '<b>"name"</b>': ['<script>alert("x")</script>', "it's & more"] });
   const html = tableHtml(table);
   assert.doesNotMatch(html, /<script>|<b>/);
@@ -45,7 +51,8 @@ test('escapes column names and cells', () => {
   assert.equal(escapeHtml(`&<>"'`), '&amp;&lt;&gt;&quot;&#39;');
 });
 
-test('labels each column with the dtype pandas would give it', () => {
+test('labels each column with the dtype pandas would give it', async () => {
+  const aq = await loadArquero();
   const table = aq.table({
     ints: [1, 2, 3],
     floats: [1, 2.5, 3],
@@ -72,7 +79,8 @@ test('formats cells as pandas prints them', () => {
   assert.equal(formatCell({ big: 1n }), '{"big":"1"}');
 });
 
-test('refuses negative head or tail', () => {
+test('refuses negative head or tail', async () => {
+  const aq = await loadArquero();
   assert.throws(() => tableHtml(aq.table({ a: [1] }), { head: -1 }), RangeError);
   assert.throws(() => tableHtml(aq.table({ a: [1] }), { tail: 1.5 }), RangeError);
 });
