@@ -4,7 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(python3-h5py python3-pandas python3-numpy zip unzip python3-nbclient jupyter-nbconvert ${AXOPY_EXTRA_DEBS:-})
+# python3-jupyter-server, python3-jupyterlab-server: the JupyterLab server (app/server);
+# chromium: the browser of the end-to-end tests (ui-tests/); python3-nbclient, jupyter-nbconvert:
+# headless notebook runs on the tslab kernel (tests/notebooks/).
+DEBIAN_PACKAGES=(python3-h5py python3-pandas python3-numpy zip unzip
+  python3-jupyter-server python3-jupyterlab-server chromium python3-nbclient jupyter-nbconvert
+  ${AXOPY_EXTRA_DEBS:-})
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -16,7 +21,10 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# npm ci only when node_modules is missing or older than the lock file.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm ci only when node_modules does not match the lock file. A node_modules that is a link
+# (a git worktree sharing another checkout's packages) is left alone.
+lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ ! -L node_modules ] && [ "$(cat node_modules/.axopy-lock-hash 2>/dev/null)" != "$lock_hash" ]; then
   npm ci --no-audit --no-fund
+  echo "$lock_hash" > node_modules/.axopy-lock-hash
 fi

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npm run build --silent
-npx tsc -p tsconfig.test.json
+npm run build:tests --silent
 mapfile -t test_files < <(find build/tests -name '*.test.js' | sort)
 node --test --test-concurrency=2 "${test_files[@]}"
 
@@ -13,3 +13,11 @@ node --test --test-concurrency=2 "${test_files[@]}"
 # and examples/*.ipynb, with their outputs and the files they write checked from Python.
 bash scripts/install-kernel.sh
 (cd tests/notebooks && /usr/bin/python3 -m unittest discover --start-directory . --pattern 'test_*.py')
+
+# End-to-end: the JupyterLab app with the extension, driven by galata in Chromium.
+if [ -f src/lab/index.ts ]; then
+  # Quiet when it works; tsc and webpack report errors on stdout, so show them on failure.
+  if ! build_log="$(npm run build:lab --silent 2>&1)"; then echo "$build_log" >&2; exit 1; fi
+fi
+bash scripts/build-e2e.sh
+npx playwright test -c ui-tests/playwright.config.ts
