@@ -64,7 +64,10 @@ export function columnDtype(values: readonly unknown[]): string {
   return 'object';
 }
 
-/** A cell as text: missing values as pandas shows them, booleans as Python writes them. */
+/**
+ * A cell as text: missing values, floats (6 significant digits) and booleans as pandas shows
+ * them.
+ */
 export function formatCell(value: unknown): string {
   if (isMissing(value)) {
     return 'NaN';
@@ -73,7 +76,9 @@ export function formatCell(value: unknown): string {
     return value ? 'True' : 'False';
   }
   if (typeof value === 'number') {
-    return Number.isFinite(value) ? String(value) : value > 0 ? 'inf' : '-inf';
+    if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+    // pandas displays 6 significant digits; integers stay exact.
+    return String(Number.isInteger(value) ? value : Number(value.toPrecision(6)));
   }
   if (value instanceof Date) {
     return value.toISOString();

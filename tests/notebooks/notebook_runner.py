@@ -10,6 +10,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 KERNEL_NAME = "axopy-tslab"
@@ -57,7 +58,13 @@ def run_notebook(nb, folder, allow_errors=False):
     client = NotebookClient(nb, kernel_name=KERNEL_NAME, timeout=CELL_TIMEOUT_SECONDS,
                             allow_errors=allow_errors, resources={"metadata": {"path": str(folder)}})
     client.on_cell_error = on_cell_error
-    client.execute()
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        # tslab reports errors on stderr, which nbclient's message leaves out.
+        cell = nb.cells[failed_cells[-1]]
+        raise AssertionError(f"cell {failed_cells[-1]} failed:\n{cell.source}\n--- stderr ---\n"
+                             f"{stream_text(cell, 'stderr')}") from error
     return failed_cells
 
 

@@ -75,6 +75,8 @@ test('formats cells as pandas prints them', () => {
   assert.equal(formatCell(true), 'True');
   assert.equal(formatCell(-Infinity), '-inf');
   assert.equal(formatCell(0.5), '0.5');
+  assert.equal(formatCell(0.98937258858813), '0.989373');
+  assert.equal(formatCell(123456789), '123456789');
   assert.equal(formatCell(12n), '12');
   assert.equal(formatCell({ big: 1n }), '{"big":"1"}');
 });
