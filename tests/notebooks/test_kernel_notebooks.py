@@ -50,16 +50,24 @@ class KernelNotebookTest(unittest.TestCase):
 
     def test_api_errors_print_as_one_line_naming_the_error(self):
         nb = notebook_of(
-            'import { validateId } from "jupyterlab-axopy/kernel";',
-            'validateId("../escape", "subject");',
+            'import { Storage } from "jupyterlab-axopy/kernel";\n'
+            'const storage = new Storage("data");\nstorage.subjectId = "p01";',
+            'storage.requireTask("grip");',
+            'storage.createTask("grip");\nawait storage.requireTask("grip").array("emg");',
+            'storage.subjectId = "../escape";',
             'JSON.parse("{");',
         )
         failed = run_notebook(nb, self.tmp, allow_errors=True)
-        self.assertEqual(failed, [1, 2])
-        api_error = stream_text(nb.cells[1], "stderr")
-        self.assertEqual(api_error, 'InvalidIdError: Invalid subject id "../escape": must not contain "/" or "\\"\n')
+        self.assertEqual(failed, [1, 2, 3, 4])
+        self.assertEqual(stream_text(nb.cells[1], "stderr"),
+                         'TaskNotFoundError: Subject p01 has not started "grip" yet. '
+                         'Use `createTask` to create it first.\n')
+        # Also for errors of awaited promises; the message names the missing file.
+        missing_array = stream_text(nb.cells[2], "stderr")
+        self.assertRegex(missing_array, r"^FileNotFoundError: No such trials file: data/p01/grip/trials\.csv\n$")
+        self.assertRegex(stream_text(nb.cells[3], "stderr"), r'^InvalidIdError: Invalid subject id "\.\./escape"[^\n]*\n$')
         # Errors that are not the API's keep their stack trace.
-        self.assertRegex(stream_text(nb.cells[2], "stderr"), r"SyntaxError[^\n]*\n\s+at ")
+        self.assertRegex(stream_text(nb.cells[4], "stderr"), r"SyntaxError[^\n]*\n\s+at ")
 
     def test_display_helpers_send_html_and_svg(self):
         nb = notebook_of(
