@@ -9,3 +9,4 @@ export * from './pickle/index.js';
 export * from './zipPlan.js';
 export * from './csv/index.js';
 export * from './dtype.js';
+export * from './check.js';

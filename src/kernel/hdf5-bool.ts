@@ -58,50 +58,49 @@ export function boolPlaceholderMetadata(shape: readonly number[], elementCount: 
 }
 
 /**
- * Rewrites the placeholder datatype message of the dataset whose object header is at
- * `headerAddress` into h5py's bool enum. The file must be flushed (the header on disk) and the
- * library must not rewrite that header afterwards: the caller reopens the file.
+ * The writes that turn the placeholder datatype message of the dataset whose object header is
+ * at `headerAddress` into h5py's bool enum (message, then the header's message count). The
+ * header must be on disk (flushed), and HDF5 must not write it back later: the caller reopens.
  */
-export function patchBoolPlaceholder(path: string, dataset: string, headerAddress: number): void {
+export function boolEnumPatch(path: string, dataset: string, headerAddress: number): Array<{ position: number; bytes: Uint8Array }> {
   const fail = (problem: string): never => {
     throw new FormatError(path, `dataset "${dataset}": cannot store bool as h5py's enum: ${problem}`);
   };
-  const fd = fs.openSync(path, 'r+');
+  const fd = fs.openSync(path, 'r');
+  let prefix: Buffer;
+  let chunk: Buffer;
   try {
-    const prefix = Buffer.alloc(V1_PREFIX_BYTES);
+    prefix = Buffer.alloc(V1_PREFIX_BYTES);
     fs.readSync(fd, prefix, 0, V1_PREFIX_BYTES, headerAddress);
-    if (prefix[0] !== 1) {
-      fail(`object header version ${prefix[0]}, expected 1`);
-    }
-    const messageCount = prefix.readUInt16LE(2);
-    const chunkBytes = prefix.readUInt32LE(8);
-    const chunk = Buffer.alloc(chunkBytes);
-    fs.readSync(fd, chunk, 0, chunkBytes, headerAddress + V1_PREFIX_BYTES);
-    const at = findPlaceholderMessage(chunk) ?? fail('placeholder datatype message not found');
-    const dataBytes = chunk.readUInt16LE(at + 2);
-    const spare = dataBytes - H5PY_BOOL_ENUM_MESSAGE.length;
-    if (spare !== 0 && spare < V1_MESSAGE_HEADER_BYTES) {
-      fail(`placeholder message of ${dataBytes} bytes cannot hold the enum`);
-    }
-    // Same message type and flags (constant); only the size and the data change.
-    const patch = Buffer.alloc(V1_MESSAGE_HEADER_BYTES + dataBytes);
-    chunk.copy(patch, 0, at, at + V1_MESSAGE_HEADER_BYTES);
-    patch.writeUInt16LE(H5PY_BOOL_ENUM_MESSAGE.length, 2);
-    patch.set(H5PY_BOOL_ENUM_MESSAGE, V1_MESSAGE_HEADER_BYTES);
-    if (spare > 0) {
-      const nullAt = V1_MESSAGE_HEADER_BYTES + H5PY_BOOL_ENUM_MESSAGE.length;
-      patch.writeUInt16LE(NULL_MESSAGE, nullAt);
-      patch.writeUInt16LE(spare - V1_MESSAGE_HEADER_BYTES, nullAt + 2);
-    }
-    fs.writeSync(fd, patch, 0, patch.length, headerAddress + V1_PREFIX_BYTES + at);
-    if (spare > 0) {
-      const count = Buffer.alloc(2);
-      count.writeUInt16LE(messageCount + 1);
-      fs.writeSync(fd, count, 0, 2, headerAddress + 2);
-    }
+    chunk = Buffer.alloc(prefix[0] === 1 ? prefix.readUInt32LE(8) : 0);
+    fs.readSync(fd, chunk, 0, chunk.length, headerAddress + V1_PREFIX_BYTES);
   } finally {
     fs.closeSync(fd);
   }
+  if (prefix[0] !== 1) {
+    fail(`object header version ${prefix[0]}, expected 1`);
+  }
+  const at = findPlaceholderMessage(chunk) ?? fail('placeholder datatype message not found');
+  const dataBytes = chunk.readUInt16LE(at + 2);
+  const spare = dataBytes - H5PY_BOOL_ENUM_MESSAGE.length;
+  if (spare !== 0 && spare < V1_MESSAGE_HEADER_BYTES) {
+    fail(`placeholder message of ${dataBytes} bytes cannot hold the enum`);
+  }
+  // Same message type and flags (constant); only the size and the data change.
+  const message = Buffer.alloc(V1_MESSAGE_HEADER_BYTES + dataBytes);
+  chunk.copy(message, 0, at, at + V1_MESSAGE_HEADER_BYTES);
+  message.writeUInt16LE(H5PY_BOOL_ENUM_MESSAGE.length, 2);
+  message.set(H5PY_BOOL_ENUM_MESSAGE, V1_MESSAGE_HEADER_BYTES);
+  const writes = [{ position: headerAddress + V1_PREFIX_BYTES + at, bytes: message as Uint8Array }];
+  if (spare > 0) {
+    const nullAt = V1_MESSAGE_HEADER_BYTES + H5PY_BOOL_ENUM_MESSAGE.length;
+    message.writeUInt16LE(NULL_MESSAGE, nullAt);
+    message.writeUInt16LE(spare - V1_MESSAGE_HEADER_BYTES, nullAt + 2);
+    const count = Buffer.alloc(2);
+    count.writeUInt16LE(prefix.readUInt16LE(2) + 1);
+    writes.push({ position: headerAddress + 2, bytes: count });
+  }
+  return writes;
 }
 
 /** Offset in a v1 header chunk of the datatype message that is our placeholder compound. */

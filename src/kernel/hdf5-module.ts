@@ -59,8 +59,8 @@ export interface H5Module {
   H5G_GROUP: number;
   H5G_DATASET: number;
   FS: {
-    write(stream: H5FsStream, buffer: Uint8Array, offset: number, length: number, position?: number): number;
-    read(stream: H5FsStream, buffer: Uint8Array, offset: number, length: number, position?: number): number;
+    write(stream: H5FsStream, buffer: Int8Array | Uint8Array, offset: number, length: number, position?: number): number;
+    read(stream: H5FsStream, buffer: Int8Array | Uint8Array, offset: number, length: number, position?: number): number;
   };
 }
 

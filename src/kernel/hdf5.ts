@@ -7,7 +7,8 @@ import * as nodePath from 'node:path';
 import { dtypeForHdf5Type, describeHdf5Type, hdf5TypeForDType, ndarrayBytes, ndarrayFromBytes } from '../core/dtype.js';
 import { DatasetError, FileNotFoundError, FormatError } from '../core/errors.js';
 import { type DType, type NDArray, asNDArray, elementCount } from '../core/ndarray.js';
-import { boolPlaceholderMetadata, patchBoolPlaceholder } from './hdf5-bool.js';
+import { boolEnumPatch, boolPlaceholderMetadata } from './hdf5-bool.js';
+import { FlushJournal } from './hdf5-journal.js';
 import { type H5Metadata, type H5Module, type H5WriteMetadata, hdf5ErrorReason, loadH5Module } from './hdf5-module.js';
 
 /** How `Hdf5File.open` opens a file: read only; read/write, created if missing; truncated. */
@@ -16,9 +17,13 @@ export type Hdf5Mode = 'r' | 'a' | 'w';
 /**
  * An open HDF5 file (h5wasm) with AxoPy's root-group datasets. Keep one open across trials
  * and `flush()` after each: reopening per trial, as AxoPy does, costs milliseconds each time.
+ * Each flush of a file open for writing is crash-atomic (hdf5-journal.ts): if the process is
+ * killed at any moment, h5py still reads every dataset flushed before.
  */
 export class Hdf5File {
   private closed = false;
+  /** Resolved once: the process may change its working folder while the file is open. */
+  private readonly absolutePath: string;
 
   private constructor(
     private readonly module: H5Module,
@@ -26,14 +31,18 @@ export class Hdf5File {
     readonly path: string,
     /** The mode the file was opened in. */
     readonly mode: Hdf5Mode,
-    private fileId: bigint
-  ) {}
+    private fileId: bigint,
+    /** Makes each flush crash-atomic (files open for writing only). */
+    private readonly journal: FlushJournal | undefined
+  ) {
+    this.absolutePath = nodePath.resolve(path);
+  }
 
   /**
    * Opens `path`. 'r' needs an existing HDF5 file (FileNotFoundError, FormatError); 'a' opens
-   * it for writing, or creates it if missing or empty; 'w' creates it, replacing any file there. New files use the
-   * oldest HDF5 format that holds the data (superblock 0, as h5py writes) and are flushed at
-   * once, so a file on disk is always a valid HDF5 file.
+   * it for writing, or creates it if missing or empty; 'w' creates it, replacing any file
+   * there. New files use the oldest HDF5 format that holds the data (superblock 0, as h5py
+   * writes) and are flushed at once, so a file on disk is always a valid HDF5 file.
    */
   static async open(path: string, mode: Hdf5Mode): Promise<Hdf5File> {
     const module = await loadH5Module();
@@ -48,11 +57,16 @@ export class Hdf5File {
     // An empty file is what a crash between creating and first flushing a file leaves behind.
     const create = mode === 'w' || (mode === 'a' && (!exists || fs.statSync(path).size === 0));
     const fileId = openFileId(module, path, mode === 'r' ? 'read' : create ? 'create' : 'write');
-    const file = new Hdf5File(module, path, mode, fileId);
-    if (create) {
-      file.flush();
+    try {
+      if (create) {
+        module.flush(fileId);
+      }
+      const journal = mode === 'r' ? undefined : new FlushJournal(module, path);
+      return new Hdf5File(module, path, mode, fileId, journal);
+    } catch (error) {
+      module.close_file(fileId);
+      throw new FormatError(path, `cannot prepare the HDF5 file for writing: ${hdf5ErrorReason(error)}`);
     }
-    return file;
   }
 
   /** Names of the datasets in the root group, in HDF5's name order ("0", "1", "10", "2", ...). */
@@ -120,9 +134,13 @@ export class Hdf5File {
     }
   }
 
-  /** Writes everything created so far to the file: after it, h5py reads those datasets. */
+  /**
+   * Writes everything created so far to the file, as one crash-atomic step: once it returns,
+   * h5py reads those datasets, even if this process is killed during a later write.
+   */
   flush(): void {
     this.call('flushing', () => this.module.flush(this.id));
+    this.journal?.commit();
   }
 
   /** Flushes and closes the file; later calls on this object throw. Closing twice is a no-op. */
@@ -131,7 +149,12 @@ export class Hdf5File {
       return;
     }
     this.closed = true;
-    this.call('closing', () => this.module.close_file(this.fileId));
+    try {
+      this.call('closing', () => this.module.close_file(this.fileId));
+      this.journal?.commit();
+    } finally {
+      this.journal?.release();
+    }
   }
 
   private get id(): bigint {
@@ -180,9 +203,10 @@ export class Hdf5File {
     const address = Number(Buffer.from(reference).readBigUInt64LE(0));
     this.call('closing', () => this.module.close_file(this.fileId));
     try {
-      patchBoolPlaceholder(this.path, name, address);
+      this.journal?.commit();
+      this.journal?.commit(boolEnumPatch(this.absolutePath, name, address));
     } finally {
-      this.fileId = openFileId(this.module, this.path, 'write');
+      this.fileId = openFileId(this.module, this.absolutePath, 'write');
     }
   }
 
@@ -210,7 +234,9 @@ function openFileId(module: H5Module, path: string, how: 'read' | 'write' | 'cre
   const [low, high] = how === 'read' ? [-1, -1] : [module.H5F_LIBVER_EARLIEST, module.H5F_LIBVER_V110];
   let fileId: bigint;
   try {
-    fileId = module.open(path, mode, false, low, high);
+    // Absolute, so that the flush journal, which recognises the file's writes by path, still
+    // does if the process changes its working folder while the file is open.
+    fileId = module.open(nodePath.resolve(path), mode, false, low, high);
   } catch (error) {
     throw new FormatError(path, `not a readable HDF5 file: ${hdf5ErrorReason(error)}`);
   }

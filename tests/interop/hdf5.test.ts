@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,6 +10,7 @@ import { Hdf5File, readHdf5, writeHdf5 } from '../../src/kernel/hdf5.js';
 const PYTHON = '/usr/bin/python3';
 const SCRIPTS = path.resolve(__dirname, '../../../tests/python');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'axopy-hdf5-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 interface Described {
   dtype: string;
@@ -112,6 +113,10 @@ test('Hdf5File lists, describes and reads root datasets only; mode "a" creates, 
   assert.deepEqual(h5.describe('10'), { dtype: 'int16', shape: [2, 3] });
   assert.deepEqual([...(h5.read('10').data as Int16Array)], [10, 10, 10, 10, 10, 10]);
   assert.throws(() => h5.create('x', { dtype: 'int16', shape: [2], data: new Int16Array(3) }), TypeError);
+  h5.create('flags', { dtype: 'bool', shape: [3], data: Uint8Array.from([0, 1, 1]) });
+  assert.deepEqual(h5.describe('flags'), { dtype: 'bool', shape: [3] }, 'bool reads back as bool in the same session');
+  assert.deepEqual([...(h5.read('flags').data as Uint8Array)], [0, 1, 1]);
+  h5.create('after', { dtype: 'uint32', shape: [1], data: Uint32Array.from([7]) });
   h5.close();
   const reader = await Hdf5File.open(file, 'r');
   assert.throws(() => reader.create('3', { dtype: 'int8', shape: [1], data: new Int8Array(1) }), DatasetError);
