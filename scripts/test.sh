@@ -9,6 +9,11 @@ npm run build:tests --silent
 mapfile -t test_files < <(find build/tests -name '*.test.js' | sort)
 node --test --test-concurrency=2 "${test_files[@]}"
 
+# Notebooks on the tslab kernel, headless (nbclient): the kernel launcher, display helpers
+# and examples/*.ipynb, with their outputs and the files they write checked from Python.
+bash scripts/install-kernel.sh
+(cd tests/notebooks && /usr/bin/python3 -m unittest discover --start-directory . --pattern 'test_*.py')
+
 # End-to-end: the JupyterLab app with the extension, driven by galata in Chromium.
 if [ -f src/lab/index.ts ]; then
   # Quiet when it works; tsc and webpack report errors on stdout, so show them on failure.
