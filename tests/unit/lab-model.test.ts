@@ -1,0 +1,217 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FileNotFoundError } from '../../src/core/errors.js';
+import { StorageModel } from '../../src/lab/model/storage-model.js';
+import type { IStorageNode } from '../../src/lab/model/tree.js';
+import type { IFolderEntry, IStorageProvider } from '../../src/lab/provider/types.js';
+
+/** A provider over a real folder, as the Contents API would serve it. */
+class FolderProvider implements IStorageProvider {
+  constructor(readonly base: string) {}
+  listed: string[] = [];
+  read: string[] = [];
+  failing = new Set<string>();
+
+  async listFolder(folderPath: string): Promise<IFolderEntry[]> {
+    this.listed.push(folderPath);
+    if (this.failing.has(folderPath)) {
+      throw new Error(`Permission denied: ${folderPath}`);
+    }
+    const full = path.join(this.base, folderPath);
+    if (!fs.existsSync(full) || !fs.statSync(full).isDirectory()) {
+      throw new FileNotFoundError(folderPath, 'folder');
+    }
+    return fs.readdirSync(full, { withFileTypes: true }).map(entry => {
+      const stat = fs.statSync(path.join(full, entry.name));
+      return {
+        name: entry.name,
+        path: folderPath === '' ? entry.name : `${folderPath}/${entry.name}`,
+        isFolder: entry.isDirectory(),
+        lastModified: stat.mtime.toISOString(),
+        size: stat.size
+      };
+    });
+  }
+
+  async readText(filePath: string): Promise<string> {
+    this.read.push(filePath);
+    return fs.readFileSync(path.join(this.base, filePath), 'utf8');
+  }
+}
+
+function writeStorage(base: string, subjects: number, tasks: number): void {
+  for (let s = 0; s < subjects; s++) {
+    for (let t = 0; t < tasks; t++) {
+      const task = path.join(base, 'data', `s${String(s).padStart(3, '0')}`, `task${t}`);
+      fs.mkdirSync(task, { recursive: true });
+      fs.writeFileSync(path.join(task, 'trials.csv'), 'x,block,trial\n1,0,0\n2,0,1\n');
+      fs.writeFileSync(path.join(task, 'emg.hdf5'), '');
+    }
+  }
+}
+
+function find(nodes: readonly IStorageNode[], nodePath: string): IStorageNode {
+  for (const node of nodes) {
+    if (node.path === nodePath && node.kind !== 'note') {
+      return node;
+    }
+    const inner = node.children.length ? findOrUndefined(node.children, nodePath) : undefined;
+    if (inner) {
+      return inner;
+    }
+  }
+  throw new Error(`no node ${nodePath}`);
+}
+function findOrUndefined(nodes: readonly IStorageNode[], nodePath: string): IStorageNode | undefined {
+  try {
+    return find(nodes, nodePath);
+  } catch {
+    return undefined;
+  }
+}
+
+function withModel(
+  setup: (base: string) => void,
+  run: (model: StorageModel, provider: FolderProvider, base: string) => Promise<void>,
+  roots = ['data']
+): () => Promise<void> {
+  return async () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'axopy-lab-'));
+    setup(base);
+    const provider = new FolderProvider(base);
+    const model = new StorageModel({ provider, roots, refreshInterval: 3_600_000, autoPoll: false });
+    try {
+      await run(model, provider, base);
+    } finally {
+      model.dispose();
+      fs.rmSync(base, { recursive: true, force: true });
+    }
+  };
+}
+
+test(
+  'loads a 100 x 20 storage with the root listing and a two-call probe only',
+  withModel(
+    base => writeStorage(base, 100, 20),
+    async (model, provider) => {
+      await model.refresh();
+      assert.deepEqual(provider.listed, ['data', 'data/s000', 'data/s000/task0']);
+      assert.equal(provider.read.length, 0);
+      assert.equal(model.tree[0].children.length, 100);
+      assert.equal(model.tree[0].problem, undefined);
+      // A second refresh with nothing changed lists the root only: the probe is cached.
+      await model.refresh();
+      assert.deepEqual(provider.listed.slice(3), ['data']);
+    }
+  )
+);
+
+test(
+  'lists a subject only when expanded, and reads trials.csv only when it changed',
+  withModel(
+    base => writeStorage(base, 3, 2),
+    async (model, provider, base) => {
+      await model.refresh();
+      provider.listed = [];
+      await model.expand(find(model.tree, 'data/s001'));
+      assert.deepEqual(provider.listed, ['data/s001']);
+      await model.expand(find(model.tree, 'data/s001/task1'));
+      assert.deepEqual(provider.read, ['data/s001/task1/trials.csv']);
+      assert.equal(find(model.tree, 'data/s001/task1/trials.csv').rowCount, 2);
+
+      await model.refresh();
+      assert.deepEqual(provider.read, ['data/s001/task1/trials.csv'], 'unchanged file read again');
+
+      fs.appendFileSync(path.join(base, 'data/s001/task1/trials.csv'), '3,0,2\n');
+      await model.refresh();
+      assert.equal(find(model.tree, 'data/s001/task1/trials.csv').rowCount, 3);
+
+      model.collapse(find(model.tree, 'data/s001'));
+      provider.listed = [];
+      await model.refresh();
+      assert.deepEqual(provider.listed, ['data']);
+    }
+  )
+);
+
+test(
+  'shows new subjects on refresh and emits changed only when the tree changed',
+  withModel(
+    base => writeStorage(base, 1, 1),
+    async (model, _provider, base) => {
+      await model.refresh();
+      let changes = 0;
+      model.changed.connect(() => changes++);
+      await model.refresh();
+      assert.equal(changes, 0);
+      fs.mkdirSync(path.join(base, 'data/s999/t'), { recursive: true });
+      await model.refresh();
+      assert.equal(changes, 1);
+      assert.deepEqual(model.tree[0].children.map(node => node.label), ['s000', 's999']);
+    }
+  )
+);
+
+test(
+  'explains a missing root and a folder that is not storage',
+  withModel(
+    base => {
+      fs.mkdirSync(path.join(base, 'project/src/lab'), { recursive: true });
+      fs.writeFileSync(path.join(base, 'project/src/lab/index.ts'), '');
+    },
+    async model => {
+      model.openRoot('project/');
+      await model.refresh();
+      assert.deepEqual(model.roots, ['data', 'project']);
+      assert.deepEqual(model.tree[0].children[0].problem, { code: 'missing', path: 'data' });
+      assert.deepEqual(model.problemOf('project'), {
+        code: 'not-storage',
+        path: 'project/src/lab',
+        missing: 'trials-csv'
+      });
+      assert.ok(model.isOpenedRoot('project'));
+      model.closeRoot('project');
+      assert.deepEqual(model.roots, ['data']);
+    }
+  )
+);
+
+test(
+  'reports a failing folder once while it keeps failing, and again after it recovered',
+  withModel(
+    base => writeStorage(base, 1, 1),
+    async (model, provider) => {
+      const failures: string[] = [];
+      model.refreshFailed.connect((_, failure) => failures.push(failure.error.message));
+      provider.failing.add('data');
+      await model.refresh();
+      await model.refresh();
+      assert.deepEqual(failures, ['Permission denied: data']);
+      assert.equal(model.tree[0].children[0].problem?.code, 'load-failed');
+      provider.failing.clear();
+      await model.refresh();
+      assert.equal(model.tree[0].children[0].kind, 'subject');
+      provider.failing.add('data');
+      await model.refresh();
+      assert.equal(failures.length, 2);
+    }
+  )
+);
+
+test(
+  'settings roots replace configured roots and keep opened ones',
+  withModel(
+    base => writeStorage(base, 1, 1),
+    async model => {
+      model.openRoot('data/s000');
+      model.setConfiguredRoots(['other', 'data']);
+      assert.deepEqual(model.roots, ['other', 'data', 'data/s000']);
+      assert.equal(model.isOpenedRoot('data'), false);
+      await model.refresh();
+      assert.equal(model.tree[1].children[0].label, 's000');
+    }
+  )
+);
