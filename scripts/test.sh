@@ -8,3 +8,11 @@ npm run build --silent
 npx tsc -p tsconfig.test.json
 mapfile -t test_files < <(find build/tests -name '*.test.js' | sort)
 node --test --test-concurrency=2 "${test_files[@]}"
+
+# End-to-end: the JupyterLab app with the extension, driven by galata in Chromium.
+if [ -f src/lab/index.ts ]; then
+  # Quiet when it works; tsc and webpack report errors on stdout, so show them on failure.
+  if ! build_log="$(npm run build:lab --silent 2>&1)"; then echo "$build_log" >&2; exit 1; fi
+fi
+bash scripts/build-e2e.sh
+npx playwright test -c ui-tests/playwright.config.ts

@@ -1,0 +1,38 @@
+/**
+ * End-to-end tests: galata + Playwright against the project's JupyterLab server, in Debian's
+ * Chromium. Run with `npx playwright test -c ui-tests/playwright.config.ts` after
+ * `bash scripts/build-e2e.sh`.
+ */
+import { defineConfig } from '@playwright/test';
+
+const galataDefaults = require('@jupyterlab/galata/lib/playwright-config');
+
+export default defineConfig({
+  ...galataDefaults,
+  testDir: './tests',
+  outputDir: './test-results',
+  globalSetup: require.resolve('./global-setup'),
+  // One server for all tests, two cores for everything: keep it to one worker.
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  reporter: [['list']],
+  use: {
+    ...galataDefaults.use,
+    baseURL: process.env.AXOPY_E2E_URL,
+    video: 'off',
+    trace: 'off',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run'
+      ]
+    }
+  }
+});
