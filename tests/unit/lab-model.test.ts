@@ -13,6 +13,8 @@ class FolderProvider implements IStorageProvider {
   constructor(readonly base: string) {}
   listed: string[] = [];
   read: string[] = [];
+  /** Paths asked for that did not exist: each is an HTTP 404 (a console error) in a browser. */
+  missingAsked: string[] = [];
   failing = new Set<string>();
 
   async listFolder(folderPath: string): Promise<IFolderEntry[]> {
@@ -22,6 +24,7 @@ class FolderProvider implements IStorageProvider {
     }
     const full = path.join(this.base, folderPath);
     if (!fs.existsSync(full) || !fs.statSync(full).isDirectory()) {
+      this.missingAsked.push(folderPath);
       throw new FileNotFoundError(folderPath, 'folder');
     }
     return fs.readdirSync(full, { withFileTypes: true }).map(entry => {
@@ -93,18 +96,18 @@ function withModel(
 }
 
 test(
-  'loads a 100 x 20 storage with the root listing and a two-call probe only',
+  'loads a 100 x 20 storage listing the root, its parent and a two-call probe only',
   withModel(
     base => writeStorage(base, 100, 20),
     async (model, provider) => {
       await model.refresh();
-      assert.deepEqual(provider.listed, ['data', 'data/s000', 'data/s000/task0']);
+      assert.deepEqual(provider.listed, ['', 'data', 'data/s000', 'data/s000/task0']);
       assert.equal(provider.read.length, 0);
       assert.equal(model.tree[0].children.length, 100);
       assert.equal(model.tree[0].problem, undefined);
       // A second refresh with nothing changed lists the root only: the probe is cached.
       await model.refresh();
-      assert.deepEqual(provider.listed.slice(3), ['data']);
+      assert.deepEqual(provider.listed.slice(4), ['data']);
     }
   )
 );
@@ -212,6 +215,31 @@ test(
       assert.equal(model.isOpenedRoot('data'), false);
       await model.refresh();
       assert.equal(model.tree[1].children[0].label, 's000');
+    }
+  )
+);
+
+test(
+  'never asks for a folder that is gone: missing roots, deleted subjects and tasks',
+  withModel(
+    base => writeStorage(base, 2, 2),
+    async (model, provider, base) => {
+      model.openRoot('nowhere/deep');
+      await model.refresh();
+      await model.expand(find(model.tree, 'data/s001'));
+      await model.expand(find(model.tree, 'data/s001/task1'));
+      await model.expand(find(model.tree, 'data/s000'));
+      fs.rmSync(path.join(base, 'data/s001'), { recursive: true });
+      fs.rmSync(path.join(base, 'data/s000/task0'), { recursive: true });
+      await model.refresh();
+      await model.refresh();
+      assert.deepEqual(provider.missingAsked, []);
+      assert.deepEqual(model.tree[0].children.map(node => node.label), ['s000']);
+      assert.deepEqual(model.tree[0].children[0].children.map(node => node.label), ['task1']);
+      assert.deepEqual(model.tree[1].children[0].problem, { code: 'missing', path: 'nowhere/deep' });
+      fs.mkdirSync(path.join(base, 'nowhere/deep/p1/t1'), { recursive: true });
+      await model.refresh();
+      assert.deepEqual(model.tree[1].children.map(node => node.label), ['p1']);
     }
   )
 );

@@ -1,7 +1,8 @@
 /**
  * The storage model: which roots are shown, what of them is loaded, and keeping it fresh.
  * Loading is lazy so that a large storage costs a bounded number of provider calls: each root
- * is listed once per refresh (plus a two-call structure probe when its listing changes); a
+ * is listed once per refresh (its ancestors too while it is not known to exist, plus a
+ * two-call structure probe when its list of subjects changes); a
  * subject or task is listed only while expanded; a trials.csv is read only when its size or
  * modification time changed.
  */
@@ -201,36 +202,84 @@ export class StorageModel implements IStorageModel {
     return root === path ? !this._collapsed.has(key) : this._expanded.has(key);
   }
 
-  /** Loads every root and every expanded folder; rejects (so the poll backs off) on failures. */
+  /**
+   * Loads every root, then the expanded subjects still listed in their root, then the expanded
+   * tasks still listed in their subject. Going level by level means a folder deleted on disk is
+   * never asked for (the server would answer 404, which browsers log as a console error).
+   * Rejects when something failed, so that the poll backs off.
+   */
   private async _refreshAll(): Promise<void> {
-    const loads: Promise<boolean>[] = [];
-    for (const root of this.roots) {
-      loads.push(this._loadFolder('root', root));
+    const expanded: IStorageNode[] = [];
+    this._tree.forEach(node => this._collectExpanded(node, expanded));
+    const results = await Promise.all(this.roots.map(root => this._loadRoot(root)));
+    for (const kind of ['subject', 'task'] as const) {
+      const level = expanded.filter(node => node.kind === kind);
+      results.push(...(await Promise.all(level.map(node => this._loadListedFolder(kind, node.path)))));
     }
-    const expanded = new Set<string>();
-    for (const node of this._tree) {
-      this._collectExpanded(node, expanded);
-    }
-    // Subjects before tasks would not save calls: all are independent listings.
-    for (const entry of expanded) {
-      const [kind, path] = entry.split('\u0000') as ['subject' | 'task', string];
-      loads.push(this._loadFolder(kind, path));
-    }
-    const results = await Promise.all(loads);
     this._rebuild();
     if (results.includes(false)) {
       throw new Error('Some AxoPy storage folders could not be loaded');
     }
   }
 
-  private _collectExpanded(node: IStorageNode, into: Set<string>): void {
+  private _collectExpanded(node: IStorageNode, into: IStorageNode[]): void {
     if (!node.expanded) {
       return;
     }
     if (node.kind === 'subject' || node.kind === 'task') {
-      into.add(`${node.kind}\u0000${node.path}`);
+      into.push(node);
     }
     node.children.forEach(child => this._collectExpanded(child, into));
+  }
+
+  /** A root known to exist is listed at once; otherwise its existence is checked first. */
+  private async _loadRoot(root: string): Promise<boolean> {
+    if (this._folders.get(root)?.status !== 'loaded') {
+      try {
+        if (!(await this._folderExists(root))) {
+          this._folders.set(root, { status: 'missing' });
+          this._verdicts.delete(root);
+          return true;
+        }
+      } catch (error) {
+        return this._recordFailure(root, error);
+      }
+    }
+    return this._loadFolder('root', root);
+  }
+
+  /** Whether a folder exists, by listing its ancestors from the server root down. */
+  private async _folderExists(path: string): Promise<boolean> {
+    if (path === '') {
+      return true;
+    }
+    const slash = path.lastIndexOf('/');
+    const parent = slash < 0 ? '' : path.slice(0, slash);
+    if (!(await this._folderExists(parent))) {
+      return false;
+    }
+    try {
+      const entries = await this._list(parent);
+      return entries.some(entry => entry.isFolder && entry.path === path);
+    } catch (error) {
+      if (error instanceof FileNotFoundError) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  /** Lists a subject or task if the fresh listing of its parent still has it. */
+  private async _loadListedFolder(kind: 'subject' | 'task', path: string): Promise<boolean> {
+    const parent = this._folders.get(path.slice(0, path.lastIndexOf('/')));
+    const listed =
+      parent?.status === 'loaded' &&
+      parent.entries.some(entry => entry.isFolder && entry.path === path);
+    if (!listed) {
+      this._folders.set(path, { status: 'missing' });
+      return true;
+    }
+    return this._loadFolder(kind, path);
   }
 
   private async _list(path: string): Promise<IFolderEntry[]> {
@@ -251,20 +300,25 @@ export class StorageModel implements IStorageModel {
       }
       this._failing.delete(path);
     } catch (error) {
-      if (error instanceof FileNotFoundError) {
-        state = { status: 'missing' };
-        this._verdicts.delete(path);
-      } else {
-        const failure = error instanceof Error ? error : new Error(String(error));
-        state = { status: 'failed', message: failure.message };
-        if (!this._failing.has(path)) {
-          this._failing.add(path);
-          this._refreshFailed.emit({ path, error: failure });
-        }
+      if (!(error instanceof FileNotFoundError)) {
+        return this._recordFailure(path, error);
       }
+      state = { status: 'missing' };
+      this._verdicts.delete(path);
     }
     this._folders.set(path, state);
-    return state.status !== 'failed';
+    return true;
+  }
+
+  /** Marks a folder failed, telling listeners the first time only; returns false. */
+  private _recordFailure(path: string, error: unknown): false {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    this._folders.set(path, { status: 'failed', message: failure.message });
+    if (!this._failing.has(path)) {
+      this._failing.add(path);
+      this._refreshFailed.emit({ path, error: failure });
+    }
+    return false;
   }
 
   /** Re-probes the structure of a root only when its list of sub-folders changed. */
