@@ -15,6 +15,7 @@ export class StoragePanel extends SidePanel {
     this._model = options.model;
     this.addClass('jp-AxoPyStorage');
     this.tree = new StorageTreeView(options);
+    this.tree.title.label = options.trans.__('AxoPy storage');
     this.toolbar.addItem(
       'refresh',
       new ToolbarButton({

@@ -134,6 +134,7 @@ export class StorageTreeView extends Widget {
     const item = document.createElement('li');
     item.className = ITEM_CLASS;
     item.dataset.kind = node.kind;
+    item.dataset.path = node.path;
     item.setAttribute('role', 'treeitem');
     item.setAttribute('aria-level', String(level));
     const focused = node.id === this._focusedId;
