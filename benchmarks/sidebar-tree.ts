@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     });
     const contents = new ContentsManager({ serverSettings });
     const model = new StorageModel({
-      provider: new ContentsStorageProvider({ contents }),
+      provider: new ContentsStorageProvider({ contents, countDatasets: false }),
       roots: ['data'],
       refreshInterval: 3_600_000,
       autoPoll: false

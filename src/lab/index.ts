@@ -25,6 +25,7 @@ const SIDEBAR_PLUGIN_ID = 'jupyterlab-axopy:sidebar';
 interface ISidebarSettings {
   roots: string[];
   refreshInterval: number;
+  datasetCountMaxBytes: number;
 }
 
 function readSettings(settings: ISettingRegistry.ISettings): ISidebarSettings {
@@ -50,15 +51,17 @@ const sidebarPlugin: JupyterFrontEndPlugin<IStorageModel> = {
     const settings = settingRegistry ? await settingRegistry.load(SIDEBAR_PLUGIN_ID) : null;
     const initial = settings
       ? readSettings(settings)
-      : { roots: [DEFAULT_ROOT], refreshInterval: 2000 };
+      : { roots: [DEFAULT_ROOT], refreshInterval: 2000, datasetCountMaxBytes: 64 * 1024 * 1024 };
     const model = new StorageModel({
       provider: new ContentsStorageProvider({ contents: app.serviceManager.contents }),
       roots: initial.roots,
-      refreshInterval: initial.refreshInterval
+      refreshInterval: initial.refreshInterval,
+      datasetCountMaxBytes: initial.datasetCountMaxBytes
     });
     settings?.changed.connect(() => {
       const current = readSettings(settings);
       model.refreshInterval = current.refreshInterval;
+      model.datasetCountMaxBytes = current.datasetCountMaxBytes;
       model.setConfiguredRoots(current.roots);
     });
     model.refreshFailed.connect((_, failure) => {

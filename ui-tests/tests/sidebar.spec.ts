@@ -126,7 +126,9 @@ test('shows subjects, tasks and row counts of storage written by Python', async 
   await expect(row(page, 'data/p01/calibration/trials.csv')).toContainText('3 rows');
   await expand(page, 'data/p01/game');
   await expect(row(page, 'data/p01/game/trials.csv')).toContainText('5 rows');
-  await expect(row(page, 'data/p01/calibration/emg.hdf5')).toContainText('…');
+  // Counted by h5wasm in a Web Worker from the h5py-written file: one dataset per trial.
+  await expect(row(page, 'data/p01/calibration/emg.hdf5')).toContainText('3 datasets');
+  await expect(row(page, 'data/p01/game/emg.hdf5')).toContainText('5 datasets');
 
   // The hostile name is text: no element made from it, no script run.
   await expand(page, `data/${HOSTILE}`);
@@ -208,6 +210,9 @@ test('updates live when a writer appends a trial', async ({ page, problems, stor
     path.join(storageServer.rootDir, 'data', 'p02', 'calibration')
   ]);
   await expect(row(page, 'data/p02/calibration/trials.csv')).toContainText('3 rows', {
+    timeout: 15_000
+  });
+  await expect(row(page, 'data/p02/calibration/emg.hdf5')).toContainText('3 datasets', {
     timeout: 15_000
   });
   writeStorage(path.join(storageServer.rootDir, 'data'), { p03: { calibration: 1 } });

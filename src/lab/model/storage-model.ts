@@ -32,15 +32,24 @@ export interface IStorageModelOptions {
   readonly roots?: readonly string[];
   /** Start polling at once (default true); else the first `refresh` starts it. */
   readonly autoPoll?: boolean;
+  /** Array files larger than this are not read to count their datasets (default 64 MiB). */
+  readonly datasetCountMaxBytes?: number;
 }
 
 const DEFAULT_REFRESH_INTERVAL = 2000;
+const DEFAULT_DATASET_COUNT_MAX_BYTES = 64 * 1024 * 1024;
 /** Backoff stops growing at this many refresh intervals after repeated failures. */
 const MAX_BACKOFF_INTERVALS = 15;
 
-interface IRowCountCache {
+/** A count and the (modification time, size) stamp of the file it was made from. */
+interface ICountCache {
   readonly stamp: string;
-  readonly rows: number;
+  /** Undefined when the file could not be counted (too big, unreadable). */
+  readonly count: number | undefined;
+}
+
+function stampOf(entry: IFolderEntry): string {
+  return `${entry.lastModified ?? ''}|${entry.size ?? ''}`;
 }
 
 /** Normalises a root as typed in settings or given by the file browser ("" is the server root). */
@@ -53,6 +62,7 @@ export class StorageModel implements IStorageModel {
   constructor(options: IStorageModelOptions) {
     this._provider = options.provider;
     this._configuredRoots = (options.roots ?? []).map(normaliseRoot);
+    this.datasetCountMaxBytes = options.datasetCountMaxBytes ?? DEFAULT_DATASET_COUNT_MAX_BYTES;
     const interval = options.refreshInterval ?? DEFAULT_REFRESH_INTERVAL;
     this._poll = new Poll({
       name: 'jupyterlab-axopy:storage',
@@ -67,6 +77,9 @@ export class StorageModel implements IStorageModel {
       void this._poll.start();
     }
   }
+
+  /** Array files larger than this are not read to count their datasets. */
+  datasetCountMaxBytes: number;
 
   get roots(): readonly string[] {
     const opened = this._openedRoots.filter(root => !this._configuredRoots.includes(root));
@@ -297,6 +310,8 @@ export class StorageModel implements IStorageModel {
         await this._probe(path, entries);
       } else if (kind === 'task') {
         await this._countRows(entries);
+        // Dataset counts read whole files: the tree shows the task without waiting for them.
+        void this._countDatasets(entries).then(() => this._rebuild());
       }
       this._failing.delete(path);
     } catch (error) {
@@ -344,26 +359,55 @@ export class StorageModel implements IStorageModel {
   /** Reads trials.csv when it changed since the last count. */
   private async _countRows(entries: readonly IFolderEntry[]): Promise<void> {
     const trials = taskFiles(entries).trials;
-    if (trials === undefined) {
-      return;
-    }
-    const stamp = `${trials.lastModified ?? ''}|${trials.size ?? ''}`;
-    const cached = this._rowCounts.get(trials.path);
-    if (cached !== undefined && cached.stamp === stamp && stamp !== '|') {
+    if (trials === undefined || !this._changedSinceCount(this._rowCounts, trials)) {
       return;
     }
     this._providerCalls++;
     const text = await this._provider.readText(trials.path);
-    this._rowCounts.set(trials.path, { stamp, rows: countCompleteRows(text) });
+    this._rowCounts.set(trials.path, { stamp: stampOf(trials), count: countCompleteRows(text) });
+  }
+
+  /**
+   * Counts the datasets of the array files that changed. A file that cannot be counted (being
+   * written, not HDF5, too big) shows an unknown count; it is not a refresh failure.
+   */
+  private async _countDatasets(entries: readonly IFolderEntry[]): Promise<void> {
+    const provider = this._provider;
+    if (provider.countDatasets === undefined) {
+      return;
+    }
+    const arrays = taskFiles(entries).arrays.filter(entry =>
+      this._changedSinceCount(this._datasetCounts, entry)
+    );
+    await Promise.all(
+      arrays.map(async entry => {
+        let count: number | undefined;
+        if ((entry.size ?? 0) <= this.datasetCountMaxBytes) {
+          this._providerCalls++;
+          count = await provider.countDatasets!(entry.path).catch(() => undefined);
+        }
+        this._datasetCounts.set(entry.path, { stamp: stampOf(entry), count });
+      })
+    );
+  }
+
+  /** Whether a file changed since it was counted (always, when the provider gives no stamp). */
+  private _changedSinceCount(cache: Map<string, ICountCache>, entry: IFolderEntry): boolean {
+    const stamp = stampOf(entry);
+    return stamp === '|' || cache.get(entry.path)?.stamp !== stamp;
   }
 
   private _rebuild(): void {
-    const rowCounts = new Map<string, number>();
-    this._rowCounts.forEach((cache, path) => rowCounts.set(path, cache.rows));
+    const known = (cache: Map<string, ICountCache>): Map<string, number> => {
+      const counts = new Map<string, number>();
+      cache.forEach(({ count }, path) => count !== undefined && counts.set(path, count));
+      return counts;
+    };
     this._tree = buildTree({
       roots: this.roots,
       folders: this._folders,
-      rowCounts,
+      rowCounts: known(this._rowCounts),
+      datasetCounts: known(this._datasetCounts),
       verdicts: this._verdicts,
       isExpanded: (root, path) => this._isExpanded(root, path)
     });
@@ -380,7 +424,8 @@ export class StorageModel implements IStorageModel {
   private readonly _changed = new Signal<IStorageModel, void>(this);
   private readonly _refreshFailed = new Signal<IStorageModel, IRefreshFailure>(this);
   private readonly _folders = new Map<string, FolderState>();
-  private readonly _rowCounts = new Map<string, IRowCountCache>();
+  private readonly _rowCounts = new Map<string, ICountCache>();
+  private readonly _datasetCounts = new Map<string, ICountCache>();
   private readonly _verdicts = new Map<string, StorageProblem | undefined>();
   private readonly _probeSignatures = new Map<string, string>();
   private readonly _expanded = new Set<string>();

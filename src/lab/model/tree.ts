@@ -64,6 +64,8 @@ export interface ITreeSources {
   readonly folders: ReadonlyMap<string, FolderState>;
   /** Row counts by trials.csv path. */
   readonly rowCounts: ReadonlyMap<string, number>;
+  /** Dataset counts by array file path (absent: unknown). */
+  readonly datasetCounts?: ReadonlyMap<string, number>;
   /** Verdict of the structure probe by root path (see {@link probeVerdict}). */
   readonly verdicts: ReadonlyMap<string, StorageProblem | undefined>;
   isExpanded(root: string, path: string): boolean;
@@ -245,7 +247,7 @@ function fileNode(
   root: string,
   kind: 'trials' | 'array' | 'pickle',
   entry: IFolderEntry,
-  counts: { rowCount?: number }
+  counts: { rowCount?: number; datasetCount?: number }
 ): IStorageNode {
   return {
     id: nodeId(root, entry.path),
@@ -270,7 +272,10 @@ function buildTask(sources: ITreeSources, root: string, path: string, task: stri
       const rowCount = sources.rowCounts.get(files.trials.path);
       nodes.push(fileNode(root, 'trials', files.trials, { rowCount }));
     }
-    files.arrays.forEach(entry => nodes.push(fileNode(root, 'array', entry, {})));
+    files.arrays.forEach(entry => {
+      const datasetCount = sources.datasetCounts?.get(entry.path);
+      nodes.push(fileNode(root, 'array', entry, { datasetCount }));
+    });
     files.pickles.forEach(entry => nodes.push(fileNode(root, 'pickle', entry, {})));
     return nodes;
   });

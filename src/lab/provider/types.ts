@@ -31,4 +31,10 @@ export interface IStorageProvider {
    * @throws FileNotFoundError when the file is missing.
    */
   readText(path: string): Promise<string>;
+
+  /**
+   * Number of datasets in the root group of an HDF5 file; absent when the provider cannot
+   * read HDF5 (the tree then shows the count as unknown).
+   */
+  countDatasets?(path: string): Promise<number>;
 }

@@ -59,7 +59,7 @@ export function describeCount(trans: TranslationBundle, node: IStorageNode): str
 export function describeNode(trans: TranslationBundle, node: IStorageNode): string {
   const path = node.path || '/';
   if (node.kind === 'array' && node.datasetCount === undefined) {
-    return trans.__('%1 (dataset count needs the HDF5 reader, not available yet)', path);
+    return trans.__('%1 (dataset count unknown: being counted, too big, or not readable)', path);
   }
   return node.problem ? `${path}\n${describeProblem(trans, node.problem)}` : path;
 }
