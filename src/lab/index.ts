@@ -14,6 +14,7 @@ import { DEFAULT_ROOT } from '../core/layout.js';
 import { CommandIDs, addCommands } from './commands.js';
 import { StorageModel } from './model/storage-model.js';
 import { ContentsStorageProvider } from './provider/contents.js';
+import { Hdf5DatasetCounter } from './provider/hdf5-counter.js';
 import { IStorageModel } from './tokens.js';
 import { axopyStorageIcon } from './widgets/icons.js';
 import { TRANSLATION_DOMAIN } from './widgets/messages.js';
@@ -51,9 +52,12 @@ const sidebarPlugin: JupyterFrontEndPlugin<IStorageModel> = {
     const settings = settingRegistry ? await settingRegistry.load(SIDEBAR_PLUGIN_ID) : null;
     const initial = settings
       ? readSettings(settings)
-      : { roots: [DEFAULT_ROOT], refreshInterval: 2000, datasetCountMaxBytes: 64 * 1024 * 1024 };
+      : { roots: [DEFAULT_ROOT], refreshInterval: 2000, datasetCountMaxBytes: 16 * 1024 * 1024 };
     const model = new StorageModel({
-      provider: new ContentsStorageProvider({ contents: app.serviceManager.contents }),
+      provider: new ContentsStorageProvider({
+        contents: app.serviceManager.contents,
+        datasetCounter: new Hdf5DatasetCounter(app.serviceManager.serverSettings)
+      }),
       roots: initial.roots,
       refreshInterval: initial.refreshInterval,
       datasetCountMaxBytes: initial.datasetCountMaxBytes

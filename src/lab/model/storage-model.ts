@@ -32,12 +32,12 @@ export interface IStorageModelOptions {
   readonly roots?: readonly string[];
   /** Start polling at once (default true); else the first `refresh` starts it. */
   readonly autoPoll?: boolean;
-  /** Array files larger than this are not read to count their datasets (default 64 MiB). */
+  /** Array files larger than this are not read to count their datasets (default 16 MiB). */
   readonly datasetCountMaxBytes?: number;
 }
 
 const DEFAULT_REFRESH_INTERVAL = 2000;
-const DEFAULT_DATASET_COUNT_MAX_BYTES = 64 * 1024 * 1024;
+const DEFAULT_DATASET_COUNT_MAX_BYTES = 16 * 1024 * 1024;
 /** Backoff stops growing at this many refresh intervals after repeated failures. */
 const MAX_BACKOFF_INTERVALS = 15;
 
@@ -311,7 +311,7 @@ export class StorageModel implements IStorageModel {
       } else if (kind === 'task') {
         await this._countRows(entries);
         // Dataset counts read whole files: the tree shows the task without waiting for them.
-        void this._countDatasets(entries).then(() => this._rebuild());
+        void this._countDatasets(entries).then(() => this.isDisposed || this._rebuild());
       }
       this._failing.delete(path);
     } catch (error) {
