@@ -50,9 +50,10 @@ const sidebarPlugin: JupyterFrontEndPlugin<IStorageModel> = {
   ): Promise<IStorageModel> => {
     const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
     const settings = settingRegistry ? await settingRegistry.load(SIDEBAR_PLUGIN_ID) : null;
-    const initial = settings
+    // Without a settings registry, the model's own defaults apply.
+    const initial: Partial<ISidebarSettings> = settings
       ? readSettings(settings)
-      : { roots: [DEFAULT_ROOT], refreshInterval: 2000, datasetCountMaxBytes: 16 * 1024 * 1024 };
+      : { roots: [DEFAULT_ROOT] };
     const model = new StorageModel({
       provider: new ContentsStorageProvider({
         contents: app.serviceManager.contents,

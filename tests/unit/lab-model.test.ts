@@ -323,3 +323,22 @@ test(
     }
   )
 );
+
+test(
+  'stands by while nobody looks at the tree, and catches up when shown again',
+  withModel(
+    base => writeStorage(base, 1, 1),
+    async (model, provider, base) => {
+      await model.refresh();
+      model.active = false;
+      fs.mkdirSync(path.join(base, 'data/s001/t'), { recursive: true });
+      provider.listed = [];
+      await model.refresh();
+      assert.equal(provider.listed.length, 0, "listed while on standby");
+      const shown = treeWhere(model, () => model.tree[0].children.length === 2);
+      model.active = true;
+      await shown;
+      assert.ok(provider.listed.includes('data'));
+    }
+  )
+);

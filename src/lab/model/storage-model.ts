@@ -52,6 +52,30 @@ function stampOf(entry: IFolderEntry): string {
   return `${entry.lastModified ?? ''}|${entry.size ?? ''}`;
 }
 
+/**
+ * A Poll whose timer does not outlive it. Lumino's Poll.dispose leaves the pending timer armed
+ * (it later fires and does nothing), and a tick in flight may arm one after dispose: harmless
+ * in a browser, but it keeps a Node process (tests, benchmarks) alive for a whole interval.
+ */
+class StoragePoll extends Poll {
+  async schedule(next?: Parameters<Poll['schedule']>[0]): Promise<void> {
+    await super.schedule(next);
+    if (this.isDisposed) {
+      this._clearTimer();
+    }
+  }
+
+  dispose(): void {
+    super.dispose();
+    this._clearTimer();
+  }
+
+  private _clearTimer(): void {
+    // Bracket access reaches Poll's private timer handle; no public API clears it.
+    clearTimeout(this['_timeout']);
+  }
+}
+
 /** Normalises a root as typed in settings or given by the file browser ("" is the server root). */
 function normaliseRoot(path: string): string {
   return joinPath(...path.split('/'));
@@ -64,7 +88,7 @@ export class StorageModel implements IStorageModel {
     this._configuredRoots = (options.roots ?? []).map(normaliseRoot);
     this.datasetCountMaxBytes = options.datasetCountMaxBytes ?? DEFAULT_DATASET_COUNT_MAX_BYTES;
     const interval = options.refreshInterval ?? DEFAULT_REFRESH_INTERVAL;
-    this._poll = new Poll({
+    this._poll = new StoragePoll({
       name: 'jupyterlab-axopy:storage',
       auto: false,
       factory: () => this._refreshAll(),
@@ -195,9 +219,6 @@ export class StorageModel implements IStorageModel {
     if (this.isDisposed) {
       return;
     }
-    // Poll.dispose leaves its pending timer armed (it fires and does nothing), which would keep
-    // a Node process alive; stopping first clears it.
-    void this._poll.stop();
     this._poll.dispose();
     Signal.clearData(this);
   }
