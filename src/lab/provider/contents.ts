@@ -1,0 +1,68 @@
+/**
+ * The storage provider of the JupyterLab extension: folders and trials.csv through the Jupyter
+ * Contents API (`app.serviceManager.contents`), so it works wherever the file browser does.
+ */
+import type { Contents } from '@jupyterlab/services';
+import { ServerConnection } from '@jupyterlab/services';
+import { FileNotFoundError } from '../../core/errors.js';
+import type { IFolderEntry, IStorageProvider } from './types.js';
+
+/** Options of {@link ContentsStorageProvider}. */
+export interface IContentsStorageProviderOptions {
+  readonly contents: Contents.IManager;
+  /** Counts HDF5 datasets (in the browser: `Hdf5DatasetCounter`); none: counts unknown. */
+  readonly datasetCounter?: { countDatasets(path: string): Promise<number> };
+}
+
+/** {@link IStorageProvider} over the Jupyter Contents API. */
+export class ContentsStorageProvider implements IStorageProvider {
+  constructor(options: IContentsStorageProviderOptions) {
+    this._contents = options.contents;
+    const counter = options.datasetCounter;
+    if (counter !== undefined) {
+      this.countDatasets = path => counter.countDatasets(path);
+    }
+  }
+
+  countDatasets?: (path: string) => Promise<number>;
+
+  async listFolder(path: string): Promise<IFolderEntry[]> {
+    const model = await this._get(path, { type: 'directory', content: true }, 'folder');
+    if (model.type !== 'directory' || !Array.isArray(model.content)) {
+      throw new FileNotFoundError(path, 'folder');
+    }
+    return (model.content as Contents.IModel[]).map(item => ({
+      name: item.name,
+      path: item.path,
+      isFolder: item.type === 'directory',
+      lastModified: item.last_modified,
+      size: typeof item.size === 'number' ? item.size : undefined
+    }));
+  }
+
+  async readText(path: string): Promise<string> {
+    const model = await this._get(path, { type: 'file', format: 'text', content: true }, 'file');
+    return typeof model.content === 'string' ? model.content : '';
+  }
+
+  private async _get(
+    path: string,
+    options: Contents.IFetchOptions,
+    what: string
+  ): Promise<Contents.IModel> {
+    try {
+      return await this._contents.get(path, options);
+    } catch (error) {
+      // The server answers 404 for a missing path, 400 for a file asked as a folder.
+      if (
+        error instanceof ServerConnection.ResponseError &&
+        (error.response.status === 404 || error.response.status === 400)
+      ) {
+        throw new FileNotFoundError(path, what);
+      }
+      throw error;
+    }
+  }
+
+  private readonly _contents: Contents.IManager;
+}

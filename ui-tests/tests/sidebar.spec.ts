@@ -1,0 +1,267 @@
+/**
+ * The AxoPy storage sidebar against a real Jupyter server whose folder holds storage written by
+ * Python (pandas, h5py, pickle) as AxoPy writes it. This file starts its own server so that it
+ * knows the folder on disk: a Python writer appends trials there while the page watches.
+ */
+import { expect, test as galataTest, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { Locator, Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  axopyExtensionDir,
+  galataExtensionDir,
+  makeServerFolders,
+  repoRoot,
+  startLabServer
+} from '../lab-server';
+
+const WRITER = path.join(repoRoot, 'tests', 'python', 'write_sidebar_storage.py');
+const HOSTILE = '<img src=x onerror="window.axopyXss=1">';
+const PANEL_ID = 'jupyterlab-axopy-storage';
+
+interface IStorageServer {
+  url: string;
+  rootDir: string;
+}
+
+function writeStorage(root: string, spec: Record<string, Record<string, number>>): void {
+  execFileSync('/usr/bin/python3', [WRITER, 'write', root, JSON.stringify(spec)]);
+}
+
+const test = galataTest.extend<{ problems: string[] }, { storageServer: IStorageServer }>({
+  storageServer: [
+    async ({}, use) => {
+      if (!fs.existsSync(path.join(axopyExtensionDir, 'package.json'))) {
+        throw new Error('labextension/ is not built: run npm run build:lab first');
+      }
+      const folders = makeServerFolders('axopy-e2e-sidebar-');
+      writeStorage(path.join(folders.rootDir, 'data'), {
+        p01: { calibration: 3, game: 5 },
+        p02: { calibration: 2 },
+        [HOSTILE]: { t: 1 }
+      });
+      writeStorage(path.join(folders.rootDir, 'archive'), { s9: { old: 4 } });
+      fs.mkdirSync(path.join(folders.rootDir, 'projects', 'src', 'lab'), { recursive: true });
+      fs.writeFileSync(path.join(folders.rootDir, 'projects', 'src', 'lab', 'index.ts'), '');
+      const server = await startLabServer({
+        rootDir: folders.rootDir,
+        token: '',
+        labextensionDirs: [galataExtensionDir, axopyExtensionDir],
+        stateDir: folders.stateDir
+      });
+      await use({ url: server.url, rootDir: folders.rootDir });
+      await server.stop();
+      fs.rmSync(folders.base, { recursive: true, force: true });
+    },
+    { scope: 'worker' }
+  ],
+  baseURL: async ({ storageServer }, use) => use(storageServer.url),
+  // Every console error, page error, failed request or HTTP error of the page.
+  problems: async ({ page }, use) => {
+    const problems: string[] = [];
+    page.on('console', message => {
+      if (message.type() === 'error') {
+        problems.push(`console error: ${message.text()}`);
+      }
+    });
+    page.on('pageerror', error => problems.push(`page error: ${error.message}`));
+    page.on('response', response => {
+      if (response.status() >= 400) {
+        problems.push(`HTTP ${response.status()}: ${response.url()}`);
+      }
+    });
+    await use(problems);
+  }
+});
+
+function panel(page: Page): Locator {
+  return page.locator(`#${PANEL_ID}`);
+}
+
+/** The tree item of a path (the first one: a path may appear under two roots). */
+function item(page: Page, itemPath: string): Locator {
+  return panel(page).locator(`.jp-AxoPyStorage-item[data-path="${itemPath.replace(/"/g, '\\"')}"]`).first();
+}
+
+function row(page: Page, itemPath: string): Locator {
+  return item(page, itemPath).locator('> .jp-AxoPyStorage-row');
+}
+
+/** Labels of the children of a tree item, in display order. */
+async function childLabels(page: Page, itemPath: string): Promise<string[]> {
+  return item(page, itemPath)
+    .locator('> [role="group"] > [role="treeitem"] > .jp-AxoPyStorage-row > .jp-AxoPyStorage-label')
+    .allTextContents();
+}
+
+async function openSidebar(page: IJupyterLabPageFixture): Promise<void> {
+  await page.sidebar.openTab(PANEL_ID);
+  await expect(panel(page).locator('[role="tree"]')).toBeVisible();
+}
+
+async function expand(page: Page, itemPath: string): Promise<void> {
+  await row(page, itemPath).click();
+  await expect(item(page, itemPath)).toHaveAttribute('aria-expanded', 'true');
+}
+
+async function focusedPath(page: Page): Promise<string | null> {
+  return page.evaluate(() => document.activeElement?.getAttribute('data-path') ?? null);
+}
+
+test('shows subjects, tasks and row counts of storage written by Python', async ({ page, problems }) => {
+  await openSidebar(page);
+  await expect(item(page, 'data')).toHaveAttribute('aria-expanded', 'true');
+  // Sorted by code point like Python's sorted(): "<" before "p".
+  await expect.poll(() => childLabels(page, 'data')).toEqual([HOSTILE, 'p01', 'p02']);
+  await expand(page, 'data/p01');
+  await expect.poll(() => childLabels(page, 'data/p01')).toEqual(['calibration', 'game']);
+  await expand(page, 'data/p01/calibration');
+  await expect.poll(() => childLabels(page, 'data/p01/calibration')).toEqual([
+    'trials.csv',
+    'emg.hdf5',
+    'calibration.pkl'
+  ]);
+  // Quoted labels hold newlines: 3 rows, not 6 lines.
+  await expect(row(page, 'data/p01/calibration/trials.csv')).toContainText('3 rows');
+  await expand(page, 'data/p01/game');
+  await expect(row(page, 'data/p01/game/trials.csv')).toContainText('5 rows');
+  // Counted by h5wasm in a Web Worker from the h5py-written file: one dataset per trial.
+  await expect(row(page, 'data/p01/calibration/emg.hdf5')).toContainText('3 datasets');
+  await expect(row(page, 'data/p01/game/emg.hdf5')).toContainText('5 datasets');
+
+  // The hostile name is text: no element made from it, no script run.
+  await expand(page, `data/${HOSTILE}`);
+  await expect(row(page, `data/${HOSTILE}/t`)).toBeVisible();
+  await expect(panel(page).locator('img')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { axopyXss?: number }).axopyXss)).toBe(undefined);
+
+  await expect(panel(page).locator('[role="tree"]')).toHaveAttribute('aria-label', 'AxoPy storage');
+  expect(problems).toEqual([]);
+});
+
+test('keyboard: arrows move and expand, Enter opens trials.csv', async ({ page, problems }) => {
+  await openSidebar(page);
+  await expect.poll(() => childLabels(page, 'data')).toContain('p01');
+  await item(page, 'data').focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  expect(await focusedPath(page)).toBe('data/p01');
+  await expect(item(page, 'data/p01')).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowRight');
+  await expect(item(page, 'data/p01')).toHaveAttribute('aria-expanded', 'true');
+  await expect.poll(() => childLabels(page, 'data/p01')).toEqual(['calibration', 'game']);
+  await page.keyboard.press('ArrowRight');
+  expect(await focusedPath(page)).toBe('data/p01/calibration');
+  await page.keyboard.press('Enter');
+  await expect(item(page, 'data/p01/calibration')).toHaveAttribute('aria-expanded', 'true');
+  await expect(row(page, 'data/p01/calibration/trials.csv')).toBeVisible();
+  await page.keyboard.press('ArrowDown');
+  expect(await focusedPath(page)).toBe('data/p01/calibration/trials.csv');
+  // Focus is visible: the focused row gets the brand-coloured border.
+  const border = await row(page, 'data/p01/calibration/trials.csv').evaluate(
+    element => getComputedStyle(element).borderTopColor
+  );
+  expect(border).not.toBe('rgba(0, 0, 0, 0)');
+  await page.keyboard.press('ArrowLeft');
+  expect(await focusedPath(page)).toBe('data/p01/calibration');
+  await page.keyboard.press('ArrowLeft');
+  await expect(item(page, 'data/p01/calibration')).toHaveAttribute('aria-expanded', 'false');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.jp-CSVViewer')).toBeVisible();
+  expect(await page.activity.isTabActive('trials.csv')).toBe(true);
+  expect(problems).toEqual([]);
+});
+
+test('"Open as AxoPy storage" from the file browser, and why a folder is not storage', async ({
+  page,
+  problems
+}) => {
+  await page.filebrowser.openHomeDirectory();
+  const folderItem = (name: string) =>
+    page.locator('.jp-DirListing-item[data-isdir="true"]').filter({
+      has: page.locator('.jp-DirListing-itemText', { hasText: new RegExp(`^${name}$`) })
+    });
+  await folderItem('archive').click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Open as AxoPy storage' }).click();
+  await expect(panel(page)).toBeVisible();
+  await expect.poll(() => childLabels(page, 'archive')).toEqual(['s9']);
+
+  await page.sidebar.openTab('filebrowser');
+  await folderItem('projects').click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Open as AxoPy storage' }).click();
+  await expect(row(page, 'projects').locator('.jp-AxoPyStorage-problem')).toHaveText(
+    /Not AxoPy storage: projects\/src\/lab has no trials\.csv/
+  );
+  expect(problems).toEqual([]);
+});
+
+test('updates live when a writer appends a trial', async ({ page, problems, storageServer }) => {
+  await openSidebar(page);
+  await expect.poll(() => childLabels(page, 'data')).toContain('p02');
+  await expand(page, 'data/p02');
+  await expand(page, 'data/p02/calibration');
+  await expect(row(page, 'data/p02/calibration/trials.csv')).toContainText('2 rows');
+  execFileSync('/usr/bin/python3', [
+    WRITER,
+    'append',
+    path.join(storageServer.rootDir, 'data', 'p02', 'calibration')
+  ]);
+  await expect(row(page, 'data/p02/calibration/trials.csv')).toContainText('3 rows', {
+    timeout: 15_000
+  });
+  await expect(row(page, 'data/p02/calibration/emg.hdf5')).toContainText('3 datasets', {
+    timeout: 15_000
+  });
+  writeStorage(path.join(storageServer.rootDir, 'data'), { p03: { calibration: 1 } });
+  await expect.poll(() => childLabels(page, 'data'), { timeout: 15_000 }).toContain('p03');
+  expect(problems).toEqual([]);
+});
+
+test('a change of the roots setting takes effect', async ({ page, problems }) => {
+  await openSidebar(page);
+  await expect(item(page, 'data')).toBeVisible();
+  await page.evaluate(async () => {
+    const registry = (await window.galata.getPlugin('@jupyterlab/apputils-extension:settings')) as {
+      set(plugin: string, key: string, value: unknown): Promise<void>;
+    };
+    await registry.set('jupyterlab-axopy:sidebar', 'roots', ['archive', 'missing-root']);
+  });
+  await expect(panel(page).locator('[role="tree"] > [role="treeitem"]')).toHaveCount(2);
+  await expect(item(page, 'data')).toHaveCount(0);
+  await expect.poll(() => childLabels(page, 'archive')).toEqual(['s9']);
+  await expect(item(page, 'missing-root').locator('[data-kind="note"]')).toContainText(
+    'missing-root does not exist'
+  );
+  expect(problems).toEqual([]);
+});
+
+test('context menu of a node opens trials.csv in the CSV viewer', async ({ page, problems }) => {
+  await openSidebar(page);
+  await expect.poll(() => childLabels(page, 'data')).toContain('p01');
+  await expand(page, 'data/p01');
+  await row(page, 'data/p01/game').click({ button: 'right' });
+  await expect(page.getByRole('menuitem', { name: 'Copy Path' })).toBeVisible();
+  await page.getByRole('menuitem', { name: 'Open trials.csv in CSV Viewer' }).click();
+  await expect(page.locator('.jp-CSVViewer')).toBeVisible();
+  expect(await page.activity.isTabActive('trials.csv')).toBe(true);
+  expect(problems).toEqual([]);
+});
+
+test('light and dark themes, with screenshots', async ({ page, problems }, testInfo) => {
+  await openSidebar(page);
+  await expect.poll(() => childLabels(page, 'data')).toContain('p01');
+  await expand(page, 'data/p01');
+  await expand(page, 'data/p01/calibration');
+  await expect(row(page, 'data/p01/calibration/trials.csv')).toContainText('3 rows');
+  const background = () => panel(page).evaluate(element => getComputedStyle(element).backgroundColor);
+  const light = await background();
+  await panel(page).screenshot({ path: testInfo.outputPath('sidebar-light.png') });
+  await page.theme.setDarkTheme();
+  await expect(page.locator('body')).toHaveAttribute('data-jp-theme-light', 'false');
+  await expect.poll(background).not.toBe(light);
+  await panel(page).screenshot({ path: testInfo.outputPath('sidebar-dark.png') });
+  expect(problems).toEqual([]);
+});
