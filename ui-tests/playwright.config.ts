@@ -4,6 +4,7 @@
  * `bash scripts/build-e2e.sh`.
  */
 import { defineConfig } from '@playwright/test';
+import { galata } from '@jupyterlab/galata';
 
 const galataDefaults = require('@jupyterlab/galata/lib/playwright-config');
 
@@ -20,6 +21,9 @@ export default defineConfig({
   use: {
     ...galataDefaults.use,
     baseURL: process.env.AXOPY_E2E_URL,
+    // galata serves these settings in place of the server's. The AxoPy sidebar shows itself at
+    // start by default; off here, since galata's file-browser helpers expect the file browser.
+    mockSettings: { ...galata.DEFAULT_SETTINGS, 'jupyterlab-axopy:sidebar': { openOnStart: false } },
     video: 'off',
     trace: 'off',
     launchOptions: {

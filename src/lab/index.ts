@@ -19,6 +19,7 @@ import { IStorageModel } from './tokens.js';
 import { axopyStorageIcon } from './widgets/icons.js';
 import { TRANSLATION_DOMAIN } from './widgets/messages.js';
 import { StoragePanel } from './widgets/storage-panel.js';
+import { addOpenInNotebookCommand } from './notebook/open-in-notebook.js';
 
 const SIDEBAR_PLUGIN_ID = 'jupyterlab-axopy:sidebar';
 
@@ -27,6 +28,7 @@ interface ISidebarSettings {
   roots: string[];
   refreshInterval: number;
   datasetCountMaxBytes: number;
+  openOnStart: boolean;
 }
 
 function readSettings(settings: ISettingRegistry.ISettings): ISidebarSettings {
@@ -91,6 +93,10 @@ const sidebarPlugin: JupyterFrontEndPlugin<IStorageModel> = {
     app.shell.add(panel, 'left', { rank: 600 });
     restorer?.add(panel, 'jupyterlab-axopy-storage');
 
+    if (initial.openOnStart ?? true) {
+      void app.restored.then(() => app.shell.activateById(panel.id));
+    }
+
     addCommands({
       app,
       model,
@@ -104,4 +110,16 @@ const sidebarPlugin: JupyterFrontEndPlugin<IStorageModel> = {
   }
 };
 
-export default [sidebarPlugin];
+/** "Open in Notebook" on a task: a TypeScript notebook that loads it with the kernel API. */
+const notebookPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-axopy:notebook',
+  description: 'Creates notebooks that load an AxoPy task with the jupyterlab-axopy kernel API.',
+  autoStart: true,
+  requires: [IStorageModel],
+  optional: [ITranslator],
+  activate: (app: JupyterFrontEnd, model: IStorageModel, translator: ITranslator | null) => {
+    addOpenInNotebookCommand(app, model, (translator ?? nullTranslator).load(TRANSLATION_DOMAIN));
+  }
+};
+
+export default [sidebarPlugin, notebookPlugin];

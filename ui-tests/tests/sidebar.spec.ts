@@ -3,107 +3,31 @@
  * Python (pandas, h5py, pickle) as AxoPy writes it. This file starts its own server so that it
  * knows the folder on disk: a Python writer appends trials there while the page watches.
  */
-import { expect, test as galataTest, type IJupyterLabPageFixture } from '@jupyterlab/galata';
-import type { Locator, Page } from '@playwright/test';
+import { expect } from '@jupyterlab/galata';
+import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  axopyExtensionDir,
-  galataExtensionDir,
-  makeServerFolders,
-  repoRoot,
-  startLabServer
-} from '../lab-server';
+import { repoRoot } from '../lab-server';
+import { childLabels, expand, item, openSidebar, panel, row, storageServerTest } from '../fixtures';
 
 const WRITER = path.join(repoRoot, 'tests', 'python', 'write_sidebar_storage.py');
 const HOSTILE = '<img src=x onerror="window.axopyXss=1">';
-const PANEL_ID = 'jupyterlab-axopy-storage';
-
-interface IStorageServer {
-  url: string;
-  rootDir: string;
-}
 
 function writeStorage(root: string, spec: Record<string, Record<string, number>>): void {
   execFileSync('/usr/bin/python3', [WRITER, 'write', root, JSON.stringify(spec)]);
 }
 
-const test = galataTest.extend<{ problems: string[] }, { storageServer: IStorageServer }>({
-  storageServer: [
-    async ({}, use) => {
-      if (!fs.existsSync(path.join(axopyExtensionDir, 'package.json'))) {
-        throw new Error('labextension/ is not built: run npm run build:lab first');
-      }
-      const folders = makeServerFolders('axopy-e2e-sidebar-');
-      writeStorage(path.join(folders.rootDir, 'data'), {
-        p01: { calibration: 3, game: 5 },
-        p02: { calibration: 2 },
-        [HOSTILE]: { t: 1 }
-      });
-      writeStorage(path.join(folders.rootDir, 'archive'), { s9: { old: 4 } });
-      fs.mkdirSync(path.join(folders.rootDir, 'projects', 'src', 'lab'), { recursive: true });
-      fs.writeFileSync(path.join(folders.rootDir, 'projects', 'src', 'lab', 'index.ts'), '');
-      const server = await startLabServer({
-        rootDir: folders.rootDir,
-        token: '',
-        labextensionDirs: [galataExtensionDir, axopyExtensionDir],
-        stateDir: folders.stateDir
-      });
-      await use({ url: server.url, rootDir: folders.rootDir });
-      await server.stop();
-      fs.rmSync(folders.base, { recursive: true, force: true });
-    },
-    { scope: 'worker' }
-  ],
-  baseURL: async ({ storageServer }, use) => use(storageServer.url),
-  // Every console error, page error, failed request or HTTP error of the page.
-  problems: async ({ page }, use) => {
-    const problems: string[] = [];
-    page.on('console', message => {
-      if (message.type() === 'error') {
-        problems.push(`console error: ${message.text()}`);
-      }
-    });
-    page.on('pageerror', error => problems.push(`page error: ${error.message}`));
-    page.on('response', response => {
-      if (response.status() >= 400) {
-        problems.push(`HTTP ${response.status()}: ${response.url()}`);
-      }
-    });
-    await use(problems);
-  }
+const test = storageServerTest('axopy-e2e-sidebar-', rootDir => {
+  writeStorage(path.join(rootDir, 'data'), {
+    p01: { calibration: 3, game: 5 },
+    p02: { calibration: 2 },
+    [HOSTILE]: { t: 1 }
+  });
+  writeStorage(path.join(rootDir, 'archive'), { s9: { old: 4 } });
+  fs.mkdirSync(path.join(rootDir, 'projects', 'src', 'lab'), { recursive: true });
+  fs.writeFileSync(path.join(rootDir, 'projects', 'src', 'lab', 'index.ts'), '');
 });
-
-function panel(page: Page): Locator {
-  return page.locator(`#${PANEL_ID}`);
-}
-
-/** The tree item of a path (the first one: a path may appear under two roots). */
-function item(page: Page, itemPath: string): Locator {
-  return panel(page).locator(`.jp-AxoPyStorage-item[data-path="${itemPath.replace(/"/g, '\\"')}"]`).first();
-}
-
-function row(page: Page, itemPath: string): Locator {
-  return item(page, itemPath).locator('> .jp-AxoPyStorage-row');
-}
-
-/** Labels of the children of a tree item, in display order. */
-async function childLabels(page: Page, itemPath: string): Promise<string[]> {
-  return item(page, itemPath)
-    .locator('> [role="group"] > [role="treeitem"] > .jp-AxoPyStorage-row > .jp-AxoPyStorage-label')
-    .allTextContents();
-}
-
-async function openSidebar(page: IJupyterLabPageFixture): Promise<void> {
-  await page.sidebar.openTab(PANEL_ID);
-  await expect(panel(page).locator('[role="tree"]')).toBeVisible();
-}
-
-async function expand(page: Page, itemPath: string): Promise<void> {
-  await row(page, itemPath).click();
-  await expect(item(page, itemPath)).toHaveAttribute('aria-expanded', 'true');
-}
 
 async function focusedPath(page: Page): Promise<string | null> {
   return page.evaluate(() => document.activeElement?.getAttribute('data-path') ?? null);

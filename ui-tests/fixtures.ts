@@ -1,0 +1,87 @@
+/**
+ * Shared pieces of the end-to-end tests: a worker-scoped Jupyter server over a storage folder
+ * that a spec fills, a `problems` fixture collecting console errors and failed requests, and
+ * locators for the AxoPy storage tree.
+ */
+import { expect, test as galataTest, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { Locator, Page } from '@playwright/test';
+import * as fs from 'node:fs';
+import { axopyExtensionDir, galataExtensionDir, makeServerFolders, startLabServer } from './lab-server';
+
+export const PANEL_ID = 'jupyterlab-axopy-storage';
+
+export interface IStorageServer {
+  url: string;
+  rootDir: string;
+}
+
+/**
+ * A galata test whose server serves a fresh folder that `fill(rootDir)` writes first, with the
+ * built jupyterlab-axopy extension, and a `problems` list of every console error, page error
+ * and HTTP error of the page.
+ */
+export function storageServerTest(prefix: string, fill: (rootDir: string) => void) {
+  return galataTest.extend<{ problems: string[] }, { storageServer: IStorageServer }>({
+    storageServer: [
+      async ({}, use) => {
+        if (!fs.existsSync(`${axopyExtensionDir}/package.json`)) {
+          throw new Error('labextension/ is not built: run npm run build:lab first');
+        }
+        const folders = makeServerFolders(prefix);
+        fill(folders.rootDir);
+        const server = await startLabServer({
+          rootDir: folders.rootDir,
+          token: '',
+          labextensionDirs: [galataExtensionDir, axopyExtensionDir],
+          stateDir: folders.stateDir
+        });
+        await use({ url: server.url, rootDir: folders.rootDir });
+        await server.stop();
+        fs.rmSync(folders.base, { recursive: true, force: true });
+      },
+      { scope: 'worker' }
+    ],
+    baseURL: async ({ storageServer }, use) => use(storageServer.url),
+    problems: async ({ page }, use) => {
+      const problems: string[] = [];
+      page.on('console', message => {
+        if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+      });
+      page.on('pageerror', error => problems.push(`page error: ${error.message}${process.env.AXOPY_E2E_STACKS ? ` ${error.stack}` : ''}`));
+      page.on('response', response => {
+        if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+      });
+      await use(problems);
+    }
+  });
+}
+
+export function panel(page: Page): Locator {
+  return page.locator(`#${PANEL_ID}`);
+}
+
+/** The tree item of a path (the first one: a path may appear under two roots). */
+export function item(page: Page, itemPath: string): Locator {
+  return panel(page).locator(`.jp-AxoPyStorage-item[data-path="${itemPath.replace(/"/g, '\\"')}"]`).first();
+}
+
+export function row(page: Page, itemPath: string): Locator {
+  return item(page, itemPath).locator('> .jp-AxoPyStorage-row');
+}
+
+/** Labels of the children of a tree item, in display order. */
+export async function childLabels(page: Page, itemPath: string): Promise<string[]> {
+  return item(page, itemPath)
+    .locator('> [role="group"] > [role="treeitem"] > .jp-AxoPyStorage-row > .jp-AxoPyStorage-label')
+    .allTextContents();
+}
+
+export async function openSidebar(page: IJupyterLabPageFixture): Promise<void> {
+  await page.sidebar.openTab(PANEL_ID);
+  await expect(panel(page).locator('[role="tree"]')).toBeVisible();
+}
+
+export async function expand(page: Page, itemPath: string): Promise<void> {
+  await row(page, itemPath).click();
+  await expect(item(page, itemPath)).toHaveAttribute('aria-expanded', 'true');
+}
