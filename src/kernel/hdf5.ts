@@ -22,6 +22,9 @@ export type Hdf5Mode = 'r' | 'a' | 'w';
  */
 const DATASETS_PER_REOPEN = 200;
 
+/** Reads up to this size reuse one WebAssembly buffer per open file. */
+const SCRATCH_MAX_BYTES = 16 * 1024 * 1024;
+
 /**
  * An open HDF5 file (h5wasm) with AxoPy's root-group datasets. Keep one open across trials
  * and `flush()` after each: reopening per trial, as AxoPy does, costs milliseconds each time.
@@ -105,11 +108,12 @@ export class Hdf5File {
     if (byteCount === 0) {
       return ndarrayFromBytes(dtype, shape, new Uint8Array(0));
     }
-    const pointer = this.readIntoScratch(name, byteCount);
-    // slice: one copy into a fresh, aligned buffer (a view of the heap would change under it).
-    const bytes = this.module.HEAPU8.slice(pointer, pointer + byteCount);
-    const data = new TYPED_ARRAY_FOR_DTYPE[dtype](bytes.buffer, 0, byteCount / metadata.size);
-    return { dtype, shape, data } as NDArray;
+    return this.withDatasetBytes(name, byteCount, pointer => {
+      // slice: one copy into a fresh, aligned buffer (a view of the heap would change under it).
+      const bytes = this.module.HEAPU8.slice(pointer, pointer + byteCount);
+      const data = new TYPED_ARRAY_FOR_DTYPE[dtype](bytes.buffer, 0, byteCount / metadata.size);
+      return { dtype, shape, data } as NDArray;
+    });
   }
 
   /**
@@ -127,8 +131,9 @@ export class Hdf5File {
     if (byteCount === 0) {
       return;
     }
-    const pointer = this.readIntoScratch(name, byteCount);
-    new Uint8Array(target.buffer, target.byteOffset, byteCount).set(this.module.HEAPU8.subarray(pointer, pointer + byteCount));
+    this.withDatasetBytes(name, byteCount, pointer =>
+      new Uint8Array(target.buffer, target.byteOffset, byteCount).set(this.module.HEAPU8.subarray(pointer, pointer + byteCount))
+    );
   }
 
   /**
@@ -203,20 +208,29 @@ export class Hdf5File {
     return this.fileId;
   }
 
-  /** Reads dataset `name` into the scratch buffer (grown as needed); returns its address. */
-  private readIntoScratch(name: string, byteCount: number): number {
-    if (this.scratch.bytes < byteCount) {
+  /**
+   * Reads dataset `name` into WebAssembly memory and passes its address to `use`. Datasets up
+   * to SCRATCH_MAX_BYTES go into a buffer kept for the next read (a malloc and free per trial
+   * showed in profiles); larger ones get their own, freed at once.
+   */
+  private withDatasetBytes<T>(name: string, byteCount: number, use: (pointer: number) => T): T {
+    const own = byteCount > SCRATCH_MAX_BYTES;
+    if (!own && this.scratch.bytes < byteCount) {
       if (this.scratch.bytes > 0) {
         this.module._free(this.scratch.pointer);
         this.scratch = { pointer: 0, bytes: 0 };
       }
       this.scratch = { pointer: this.module._malloc(byteCount), bytes: byteCount };
     }
-    const pointer = this.scratch.pointer;
-    this.call(`reading dataset "${name}"`, () =>
-      this.module.get_dataset_data(this.id, `/${name}`, null, null, null, BigInt(pointer))
-    );
-    return pointer;
+    const pointer = own ? this.module._malloc(byteCount) : this.scratch.pointer;
+    try {
+      this.call(`reading dataset "${name}"`, () =>
+        this.module.get_dataset_data(this.id, `/${name}`, null, null, null, BigInt(pointer))
+      );
+      return use(pointer);
+    } finally {
+      if (own) this.module._free(pointer);
+    }
   }
 
   /**
