@@ -173,10 +173,45 @@ function hookModule(module: H5Module): void {
   };
   module.FS.read = function (stream, buffer, offset, length, position) {
     const start = typeof position === 'number' ? position : (stream as H5FsStream & { position: number }).position;
+    const direct = directRead;
+    if (direct !== undefined && !direct.served && offset === direct.pointer && length === direct.target.length &&
+        buffer.buffer === module.HEAPU8.buffer) {
+      const count = read.call(this, stream, direct.target, 0, length, position);
+      guardOf(stream)?.overlay(direct.target, 0, count, start);
+      if (count === length) {
+        direct.served = true;
+      } else {
+        // A short read: HDF5 reads the rest into its buffer, so it must hold this part too.
+        buffer.set(direct.target.subarray(0, count), offset);
+      }
+      return count;
+    }
     const count = read.call(this, stream, buffer, offset, length, position);
     guardOf(stream)?.overlay(buffer, offset, count, start);
     return count;
   };
+}
+
+/** The read `readDirect` is waiting for, while its `read` callback runs. */
+let directRead: { pointer: number; target: Uint8Array; served: boolean } | undefined;
+
+/**
+ * Runs `read`, an HDF5 read of a whole dataset into WebAssembly memory at `pointer`; if HDF5
+ * reads the bytes from the file in one call straight into that memory (contiguous data, no type
+ * conversion, larger than HDF5's sieve buffer), they go into `target` instead, saving a copy
+ * out of WebAssembly memory. Returns whether they did; if not, they are at `pointer` as usual.
+ * Only for data HDF5 does not convert after reading: it would convert the bytes at `pointer`.
+ */
+export function readDirect(module: H5Module, pointer: number, target: Uint8Array, read: () => void): boolean {
+  hookModule(module);
+  const direct = { pointer, target, served: false };
+  directRead = direct;
+  try {
+    read();
+  } finally {
+    directRead = undefined;
+  }
+  return direct.served;
 }
 
 /** Holds back in-place writes to one file between flushes; see the top of this file. */

@@ -4,11 +4,11 @@
  */
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
-import { dtypeForHdf5Type, describeHdf5Type, hdf5TypeForDType, ndarrayBytes, ndarrayFromBytes } from '../core/dtype.js';
+import { Hdf5TypeClass, dtypeForHdf5Type, describeHdf5Type, hdf5TypeForDType, ndarrayBytes, ndarrayFromBytes } from '../core/dtype.js';
 import { DatasetError, FileNotFoundError, FormatError } from '../core/errors.js';
 import { type AnyTypedArray, type DType, type NDArray, TYPED_ARRAY_FOR_DTYPE, asNDArray, elementCount } from '../core/ndarray.js';
 import { boolEnumPatch, boolPlaceholderMetadata } from './hdf5-bool.js';
-import { FlushJournal } from './hdf5-journal.js';
+import { FlushJournal, readDirect } from './hdf5-journal.js';
 import { type H5Metadata, type H5Module, type H5WriteMetadata, hdf5ErrorReason, loadH5Module } from './hdf5-module.js';
 
 /** How `Hdf5File.open` opens a file: read only; read/write, created if missing; truncated. */
@@ -108,12 +108,12 @@ export class Hdf5File {
     if (byteCount === 0) {
       return ndarrayFromBytes(dtype, shape, new Uint8Array(0));
     }
-    return this.withDatasetBytes(name, byteCount, pointer => {
-      // slice: one copy into a fresh, aligned buffer (a view of the heap would change under it).
-      const bytes = this.module.HEAPU8.slice(pointer, pointer + byteCount);
-      const data = new TYPED_ARRAY_FOR_DTYPE[dtype](bytes.buffer, 0, byteCount / metadata.size);
-      return { dtype, shape, data } as NDArray;
-    });
+    // A buffer of its own (a view of the heap would change under it), not zero-filled first:
+    // allocUnsafeSlow, as every byte is overwritten at once.
+    const bytes = Buffer.allocUnsafeSlow(byteCount);
+    this.readBytes(name, metadata, bytes);
+    const data = new TYPED_ARRAY_FOR_DTYPE[dtype](bytes.buffer, bytes.byteOffset, byteCount / metadata.size);
+    return { dtype, shape, data } as NDArray;
   }
 
   /**
@@ -131,9 +131,7 @@ export class Hdf5File {
     if (byteCount === 0) {
       return;
     }
-    this.withDatasetBytes(name, byteCount, pointer =>
-      new Uint8Array(target.buffer, target.byteOffset, byteCount).set(this.module.HEAPU8.subarray(pointer, pointer + byteCount))
-    );
+    this.readBytes(name, metadata, new Uint8Array(target.buffer, target.byteOffset, byteCount));
   }
 
   /**
@@ -209,11 +207,13 @@ export class Hdf5File {
   }
 
   /**
-   * Reads dataset `name` into WebAssembly memory and passes its address to `use`. Datasets up
-   * to SCRATCH_MAX_BYTES go into a buffer kept for the next read (a malloc and free per trial
-   * showed in profiles); larger ones get their own, freed at once.
+   * Reads dataset `name` into `target` (its exact byte size). HDF5 reads into WebAssembly
+   * memory: into a buffer kept for the next read up to SCRATCH_MAX_BYTES (a malloc and free per
+   * trial showed in profiles), or one of its own for larger datasets. Little-endian numbers,
+   * which HDF5 does not convert, go straight from the file into `target` (see readDirect).
    */
-  private withDatasetBytes<T>(name: string, byteCount: number, use: (pointer: number) => T): T {
+  private readBytes(name: string, metadata: H5Metadata, target: Uint8Array): void {
+    const byteCount = target.byteLength;
     const own = byteCount > SCRATCH_MAX_BYTES;
     if (!own && this.scratch.bytes < byteCount) {
       if (this.scratch.bytes > 0) {
@@ -224,10 +224,16 @@ export class Hdf5File {
     }
     const pointer = own ? this.module._malloc(byteCount) : this.scratch.pointer;
     try {
-      this.call(`reading dataset "${name}"`, () =>
-        this.module.get_dataset_data(this.id, `/${name}`, null, null, null, BigInt(pointer))
-      );
-      return use(pointer);
+      const readIntoHeap = (): void => {
+        this.call(`reading dataset "${name}"`, () =>
+          this.module.get_dataset_data(this.id, `/${name}`, null, null, null, BigInt(pointer))
+        );
+      };
+      const unconverted = metadata.littleEndian && (metadata.type === Hdf5TypeClass.integer || metadata.type === Hdf5TypeClass.float);
+      const direct = unconverted ? readDirect(this.module, pointer, target, readIntoHeap) : (readIntoHeap(), false);
+      if (!direct) {
+        target.set(this.module.HEAPU8.subarray(pointer, pointer + byteCount));
+      }
     } finally {
       if (own) this.module._free(pointer);
     }
@@ -254,12 +260,24 @@ export class Hdf5File {
   }
 
   private datasetInfo(name: string): { dtype: DType; shape: number[]; metadata: H5Metadata } {
-    const type = isPlainName(name) ? this.objectType(name) : -1;
-    if (type !== this.module.H5G_DATASET) {
-      const problem = type === -1 ? 'does not exist' : type === this.module.H5G_GROUP ? 'is a group, not a dataset' : 'is not a dataset';
-      throw new DatasetError(this.path, name, problem);
+    let metadata: H5Metadata | undefined;
+    if (isPlainName(name)) {
+      try {
+        metadata = this.module.get_dataset_metadata(this.id, `/${name}`);
+      } catch {
+        // Told apart below; looked up only on failure, as a lookup costs a fifth of a read.
+      }
     }
-    const metadata = this.call(`reading dataset "${name}"`, () => this.module.get_dataset_metadata(this.id, `/${name}`));
+    const type = metadata === undefined && isPlainName(name) ? this.objectType(name) : -1;
+    if (metadata === undefined || type === this.module.H5G_DATASET) {
+      if (type === this.module.H5G_DATASET) {
+        // A dataset whose header HDF5 could not read: say so as before.
+        metadata = this.call(`reading dataset "${name}"`, () => this.module.get_dataset_metadata(this.id, `/${name}`));
+      } else {
+        const problem = type === -1 ? 'does not exist' : type === this.module.H5G_GROUP ? 'is a group, not a dataset' : 'is not a dataset';
+        throw new DatasetError(this.path, name, problem);
+      }
+    }
     const hdf5Type = {
       typeClass: metadata.type,
       size: metadata.size,
