@@ -22,6 +22,9 @@ export type Hdf5Mode = 'r' | 'a' | 'w';
  */
 const DATASETS_PER_REOPEN = 200;
 
+/** Datasets whose metadata a read-only file remembers (a few hundred bytes each). */
+const DESCRIBED_CACHE_ENTRIES = 100_000;
+
 /** Reads up to this size reuse one WebAssembly buffer per open file. */
 const SCRATCH_MAX_BYTES = 16 * 1024 * 1024;
 
@@ -37,6 +40,8 @@ export class Hdf5File {
   private createdSinceOpen = 0;
   /** A WebAssembly buffer reused by reads, so each read does not malloc and free its own. */
   private scratch = { pointer: 0, bytes: 0 };
+  /** Metadata of datasets already described, in files open read-only. */
+  private readonly describedForRead = new Map<string, H5Metadata>();
   /** Resolved once: the process may change its working folder while the file is open. */
   private readonly absolutePath: string;
 
@@ -254,29 +259,40 @@ export class Hdf5File {
     }
   }
 
+  /**
+   * The dataset's metadata, or undefined when HDF5 cannot give it (no such dataset, not a
+   * dataset, damaged): the caller then looks up what is there, a lookup costing a fifth of a
+   * read when done for every dataset.
+   */
+  private tryMetadata(name: string): H5Metadata | undefined {
+    if (!isPlainName(name)) return undefined;
+    try {
+      return this.module.get_dataset_metadata(this.id, `/${name}`);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The link's object type: H5G_DATASET, H5G_GROUP, ..., or -1 when there is no such link. */
   private objectType(name: string): number {
     return this.call(`looking up "${name}"`, () => this.module.get_type(this.id, `/${name}`));
   }
 
   private datasetInfo(name: string): { dtype: DType; shape: number[]; metadata: H5Metadata } {
-    let metadata: H5Metadata | undefined;
-    if (isPlainName(name)) {
-      try {
-        metadata = this.module.get_dataset_metadata(this.id, `/${name}`);
-      } catch {
-        // Told apart below; looked up only on failure, as a lookup costs a fifth of a read.
-      }
-    }
-    const type = metadata === undefined && isPlainName(name) ? this.objectType(name) : -1;
-    if (metadata === undefined || type === this.module.H5G_DATASET) {
-      if (type === this.module.H5G_DATASET) {
-        // A dataset whose header HDF5 could not read: say so as before.
-        metadata = this.call(`reading dataset "${name}"`, () => this.module.get_dataset_metadata(this.id, `/${name}`));
-      } else {
+    let metadata = this.describedForRead.get(name) ?? this.tryMetadata(name);
+    if (metadata === undefined) {
+      const type = isPlainName(name) ? this.objectType(name) : -1;
+      if (type !== this.module.H5G_DATASET) {
         const problem = type === -1 ? 'does not exist' : type === this.module.H5G_GROUP ? 'is a group, not a dataset' : 'is not a dataset';
         throw new DatasetError(this.path, name, problem);
       }
+      // A dataset whose header HDF5 cannot read: fail with HDF5's reason.
+      metadata = this.call(`reading dataset "${name}"`, () => this.module.get_dataset_metadata(this.id, `/${name}`));
+    }
+    if (this.mode === 'r') {
+      // Datasets never change once written; array() describes every trial, then reads each.
+      if (this.describedForRead.size >= DESCRIBED_CACHE_ENTRIES) this.describedForRead.clear();
+      this.describedForRead.set(name, metadata);
     }
     const hdf5Type = {
       typeClass: metadata.type,
