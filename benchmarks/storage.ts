@@ -1,103 +1,194 @@
 /**
  * Prints the write/read/ZIP figures of the kernel API next to what Python AxoPy does on the
  * same machine. No assertions: targets are read off the output.
- *   node build/benchmarks/storage.js [trials=2000]
+ *   node build/benchmarks/storage.js [trials=2000] [--runs N=3]
+ *
+ * Each run is a fresh Node process (so the first trials pay for loading h5wasm, as a user's
+ * first trials do) and a fresh Python process, doing the same in the same order: write TRIALS
+ * trials of two float64 8x2000 arrays, stack one array (`array()`), iterate it with one open
+ * file. Then, after `sync` (so that neither pays for writing back the other's dirty pages),
+ * storageToZip, Python's zipfile and `zip -0 -r` each archive the same Node-written root in a
+ * process of their own. Runs alternate which side goes first, so load from other work on the
+ * machine hits both alike; the table shows medians over runs.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Storage, Design, storageToZip } from '../src/kernel/index.js';
 
-const TRIALS = Number(process.argv[2] ?? 2000);
 const AXOPY_LIKE = join(__dirname, '..', '..', 'tests', 'python', 'axopy_like.py');
+
+/** What one run of either side measures (Python's names, from axopy_like.py). */
+interface RunFigures {
+  write_total_s: number;
+  first100_mean_ms: number;
+  last100_mean_ms: number;
+  array_s: number;
+  iter_one_open_file_s: number;
+  zip_s: number;
+  zip_peak_rss_growth_mb: number;
+  zip0_s: number;
+  zip_mb: number;
+}
 
 function mean(values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function seconds(start: number): number {
   return (performance.now() - start) / 1000;
 }
 
-function python(args: string[]): string {
-  return execFileSync('/usr/bin/python3', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+function run(command: string, args: string[], cwd?: string): string {
+  return execFileSync(command, args, { encoding: 'utf8', cwd, maxBuffer: 64 * 1024 * 1024 });
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'axopy-bench-'));
-  try {
-    const emg = new Float64Array(8 * 2000).map(() => Math.random());
-    const storage = new Storage(join(dir, 'ts'));
-    storage.subjectId = 's1';
-    const writer = storage.createTask('bench');
-    const block = new Design().addBlock();
-    const perTrial: number[] = [];
-    const writeStart = performance.now();
-    for (let i = 0; i < TRIALS; i++) {
-      const t0 = performance.now();
-      const trial = block.addTrial({ target: i % 5 });
-      trial.addArray('emg', { dtype: 'float64', shape: [8, 2000], data: emg });
-      trial.addArray('force', { dtype: 'float64', shape: [8, 2000], data: emg });
-      await writer.write(trial);
-      perTrial.push(performance.now() - t0);
-    }
-    await writer.close();
-    const writeTotal = seconds(writeStart);
-    const reader = storage.requireTask('bench');
-    // iterArray first, as the Python script reads: both then start from the same page cache.
-    let t0 = performance.now();
-    let count = 0;
-    for await (const a of reader.iterArray('emg')) count += a.shape[0];
-    const iterTime = seconds(t0);
-    t0 = performance.now();
-    const stacked = await reader.array('emg');
-    const arrayTime = seconds(t0);
+/** The Node side of one run, in this (fresh) process: write, array(), iterArray, ZIP. */
+async function nodeRun(root: string, trials: number): Promise<Partial<RunFigures>> {
+  // Same kind of data as the Python side (standard normal float64); the values do not matter
+  // to HDF5 (uncompressed) but random bits keep anything from taking shortcuts.
+  const emg = new Float64Array(8 * 2000).map(() => Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random()));
+  const storage = new Storage(root);
+  storage.subjectId = 's1';
+  const writer = storage.createTask('bench');
+  const block = new Design().addBlock();
+  const perTrial: number[] = [];
+  const writeStart = performance.now();
+  for (let i = 0; i < trials; i++) {
+    const t0 = performance.now();
+    const trial = block.addTrial({ target: i % 5 });
+    trial.addArray('emg', { dtype: 'float64', shape: [8, 2000], data: emg });
+    trial.addArray('force', { dtype: 'float64', shape: [8, 2000], data: emg });
+    await writer.write(trial);
+    perTrial.push(performance.now() - t0);
+  }
+  await writer.close();
+  const writeTotal = seconds(writeStart);
+  const reader = storage.requireTask('bench');
+  // array() first, then iterArray: the order of axopy_like.py's bench.
+  let t0 = performance.now();
+  const stacked = await reader.array('emg');
+  const arrayTime = seconds(t0);
+  if (stacked.shape[0] !== 8 * trials) throw new Error(`array(): shape ${stacked.shape.join('x')}`);
+  t0 = performance.now();
+  let checksum = 0;
+  for await (const a of reader.iterArray('emg')) checksum += (a.data as Float64Array)[0];
+  const iterTime = seconds(t0);
 
-    const rssBefore = process.memoryUsage().rss;
-    let peakRss = rssBefore;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
-    t0 = performance.now();
-    const zipPath = await storageToZip(join(dir, 'ts'), join(dir, 'ts-node.zip'));
-    const zipTime = seconds(t0);
-    clearInterval(sampler);
+  return {
+    write_total_s: writeTotal,
+    first100_mean_ms: mean(perTrial.slice(0, 100)),
+    last100_mean_ms: mean(perTrial.slice(-100)),
+    array_s: arrayTime,
+    iter_one_open_file_s: iterTime,
+    checksum
+  } as Partial<RunFigures>;
+}
 
-    console.error(`python: AxoPy-like write of ${TRIALS} trials (this takes a while)...`);
-    const py = JSON.parse(python([AXOPY_LIKE, 'bench', join(dir, 'py'), String(TRIALS)])) as Record<string, number>;
-    const pyZip = Number(
-      python([
-        '-c',
-        `import time, zipfile, os, sys
+/** storageToZip in this (fresh) process, with the growth of its peak RSS. */
+async function nodeZip(root: string, outfile: string): Promise<Partial<RunFigures>> {
+  const rssBefore = process.memoryUsage().rss;
+  let peakRss = rssBefore;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+  const t0 = performance.now();
+  await storageToZip(root, outfile);
+  const zipTime = seconds(t0);
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  return { zip_s: zipTime, zip_peak_rss_growth_mb: (peakRss - rssBefore) / 1e6, zip_mb: statSync(outfile).size / 1e6 };
+}
+
+const PYTHON_ZIP = `import time, zipfile, os, sys
 root = sys.argv[1]; t = time.perf_counter()
 with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_STORED) as z:
     for d, _, files in os.walk(root):
         for f in files:
             p = os.path.join(d, f); z.write(p, os.path.relpath(p, os.path.dirname(root)))
-print(time.perf_counter() - t)`,
-        join(dir, 'ts'),
-        join(dir, 'ts-py.zip')
-      ])
-    );
-    t0 = performance.now();
-    execFileSync('zip', ['-0', '-r', '-q', join(dir, 'ts-zip0.zip'), 'ts'], { cwd: dir });
-    const zip0 = seconds(t0);
-    const sizeMb = readFileSync(zipPath).length / 1e6;
+print(time.perf_counter() - t)`;
 
-    const rows: [string, string, string, string][] = [
-      ['write all trials (s)', writeTotal.toFixed(2), py.write_total_s.toFixed(2), `${(writeTotal / py.write_total_s).toFixed(3)}x (target <= 0.3x)`],
-      ['per-trial first 100 (ms)', mean(perTrial.slice(0, 100)).toFixed(2), py.first100_mean_ms.toFixed(2), ''],
-      ['per-trial last 100 (ms)', mean(perTrial.slice(-100)).toFixed(2), py.last100_mean_ms.toFixed(2), `last/first ${(mean(perTrial.slice(-100)) / mean(perTrial.slice(0, 100))).toFixed(2)} (target <= 1.2)`],
-      ['array() (s)', arrayTime.toFixed(3), py.array_s.toFixed(3), `${(arrayTime / py.array_s).toFixed(3)}x AxoPy (target <= 0.5x)`],
-      ['iterArray, one open file (s)', iterTime.toFixed(3), py.iter_one_open_file_s.toFixed(3), `${(iterTime / py.iter_one_open_file_s).toFixed(2)}x h5py (target <= 1.5x)`],
-      [`ZIP ${sizeMb.toFixed(0)} MB (s)`, zipTime.toFixed(2), pyZip.toFixed(2), `${(zipTime / pyZip).toFixed(2)}x Python zipfile (target <= 1.0x); zip -0 -r ${zip0.toFixed(2)} s`],
-      ['ZIP peak RSS growth (MB)', ((peakRss - rssBefore) / 1e6).toFixed(0), '', 'target < 256']
-    ];
-    console.log(`storage benchmark: ${TRIALS} trials x 2 arrays float64 8x2000; stacked ${stacked.shape.join('x')}, ${count} rows iterated`);
-    console.log(['measure', 'jupyterlab-axopy', 'Python AxoPy', 'ratio'].join(' | '));
-    for (const row of rows) console.log(row.join(' | '));
+/** One run of each side in its own folder; Python's ZIP figures are of the same (Node-written) root. */
+function oneRun(folder: string, trials: number, nodeFirst: boolean): { node: Partial<RunFigures>; python: Partial<RunFigures> } {
+  const nodeSide = (): Partial<RunFigures> =>
+    JSON.parse(run(process.execPath, [__filename, '--node-run', join(folder, 'ts'), String(trials)])) as Partial<RunFigures>;
+  const pythonSide = (): Partial<RunFigures> =>
+    JSON.parse(run('/usr/bin/python3', [AXOPY_LIKE, 'bench', join(folder, 'py'), String(trials)])) as Partial<RunFigures>;
+  let node: Partial<RunFigures>;
+  let python: Partial<RunFigures>;
+  if (nodeFirst) {
+    node = nodeSide();
+    python = pythonSide();
+  } else {
+    python = pythonSide();
+    node = nodeSide();
+  }
+  rmSync(join(folder, 'py'), { recursive: true, force: true });
+  const zips = [
+    () => Object.assign(node, JSON.parse(run(process.execPath, [__filename, '--node-zip', join(folder, 'ts'), join(folder, 'ts-node.zip')]))),
+    () => (python.zip_s = Number(run('/usr/bin/python3', ['-c', PYTHON_ZIP, join(folder, 'ts'), join(folder, 'ts-py.zip')])))
+  ];
+  execFileSync('sync');
+  for (const zip of nodeFirst ? zips : zips.reverse()) zip();
+  const t0 = performance.now();
+  run('zip', ['-0', '-r', '-q', join(folder, 'ts-zip0.zip'), 'ts'], folder);
+  python.zip0_s = seconds(t0);
+  return { node, python };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--node-run') {
+    process.stdout.write(JSON.stringify(await nodeRun(args[1], Number(args[2]))));
+    return;
+  }
+  if (args[0] === '--node-zip') {
+    process.stdout.write(JSON.stringify(await nodeZip(args[1], args[2])));
+    return;
+  }
+  const runsAt = args.indexOf('--runs');
+  const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 3;
+  const trials = Number(args.find((arg, i) => !arg.startsWith('--') && i !== runsAt + 1) ?? 2000);
+  const dir = mkdtempSync(join(tmpdir(), 'axopy-bench-'));
+  const results: { node: Partial<RunFigures>; python: Partial<RunFigures> }[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      console.error(`run ${i + 1} of ${runs}: ${trials} trials, Node and the AxoPy-like Python script...`);
+      const folder = join(dir, `run${i}`);
+      mkdirSync(folder);
+      results.push(oneRun(folder, trials, i % 2 === 0));
+      rmSync(folder, { recursive: true, force: true });
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+  const node = (key: keyof RunFigures): number => median(results.map(r => r.node[key] as number));
+  const python = (key: keyof RunFigures): number => median(results.map(r => r.python[key] as number));
+  // Each run's own ratio (both sides ran minutes apart at most), then the median of those.
+  const ratioOf = (key: keyof RunFigures, digits = 2): string =>
+    `${median(results.map(r => (r.node[key] as number) / (r.python[key] as number))).toFixed(digits)}x`;
+  const all = (key: keyof RunFigures, side: 'node' | 'python'): string => results.map(r => (r[side][key] as number).toFixed(2)).join(', ');
+  const rows: [string, string, string, string][] = [
+    ['write all trials (s)', node('write_total_s').toFixed(2), python('write_total_s').toFixed(2), `${ratioOf('write_total_s', 3)} (target <= 0.3x)`],
+    ['per-trial first 100 (ms)', node('first100_mean_ms').toFixed(2), python('first100_mean_ms').toFixed(2), 'Node: includes loading h5wasm'],
+    ['per-trial last 100 (ms)', node('last100_mean_ms').toFixed(2), python('last100_mean_ms').toFixed(2), `last/first ${median(results.map(r => r.node.last100_mean_ms! / r.node.first100_mean_ms!)).toFixed(2)} (target <= 1.2)`],
+    ['array() (s)', node('array_s').toFixed(3), python('array_s').toFixed(3), `${ratioOf('array_s', 3)} AxoPy (target <= 0.5x)`],
+    ['iterArray, one open file (s)', node('iter_one_open_file_s').toFixed(3), python('iter_one_open_file_s').toFixed(3), `${ratioOf('iter_one_open_file_s')} h5py (target <= 1.5x)`],
+    [`ZIP ${node('zip_mb').toFixed(0)} MB (s)`, node('zip_s').toFixed(2), python('zip_s').toFixed(2), `${ratioOf('zip_s')} Python zipfile (target <= 1.0x); zip -0 -r ${python('zip0_s').toFixed(2)} s`],
+    ['ZIP peak RSS growth (MB)', node('zip_peak_rss_growth_mb').toFixed(0), '', 'target < 256']
+  ];
+  console.log(`storage benchmark: ${trials} trials x 2 arrays float64 8x2000, medians of ${runs} runs (fresh processes, alternating which side goes first); ratio = median of each run's ratio`);
+  console.log(['measure', 'jupyterlab-axopy', 'Python AxoPy', 'ratio'].join(' | '));
+  for (const row of rows) console.log(row.join(' | '));
+  console.log('every run (Node | Python):');
+  for (const key of ['write_total_s', 'first100_mean_ms', 'last100_mean_ms', 'array_s', 'iter_one_open_file_s', 'zip_s'] as const) {
+    console.log(`  ${key}: ${all(key, 'node')} | ${all(key, 'python')}`);
   }
 }
 

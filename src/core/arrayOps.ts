@@ -58,25 +58,55 @@ function copyInto(target: TypedArrayFor[DType], offset: number, source: TypedArr
   (target as Float64Array).set(source as Float64Array, offset);
 }
 
+/**
+ * The shape `np.concatenate` gives arrays of these shapes along `axis`; RangeError naming the
+ * first array whose shape disagrees on another axis.
+ */
+function concatenatedShape(shapes: readonly (readonly number[])[], axis: number): number[] {
+  if (shapes.length === 0) throw new RangeError('concatenate: need at least one array');
+  const ndim = shapes[0].length;
+  if (axis < 0 || axis >= ndim) throw new RangeError(`concatenate: axis ${axis} is out of bounds for ${ndim}-d arrays`);
+  let total = 0;
+  for (const [i, shape] of shapes.entries()) {
+    const sameOther = shape.length === ndim && shape.every((n, k) => k === axis || n === shapes[0][k]);
+    if (!sameOther) {
+      throw new RangeError(
+        `concatenate: array ${i} has shape (${shape.join(', ')}), incompatible with (${shapes[0].join(', ')}) along axis ${axis}`
+      );
+    }
+    total += shape[axis];
+  }
+  const shape = [...shapes[0]];
+  shape[axis] = total;
+  return shape;
+}
+
+/** `np.atleast_2d` of a shape. */
+function atLeast2dShape(shape: readonly number[]): number[] {
+  if (shape.length === 0) return [1, 1];
+  if (shape.length === 1) return [1, shape[0]];
+  return [...shape];
+}
+
+/**
+ * The dtype and shape `vstack` gives arrays of these dtypes and shapes, without their data, so
+ * that a reader can allocate the output once and read each part into its place (`sameDType`:
+ * no part needs a cast, and in C order the parts follow one another in the output).
+ * RangeError as `vstack` when the shapes cannot be stacked.
+ */
+export function vstackLayout(parts: readonly { dtype: DType; shape: readonly number[] }[]): { dtype: DType; shape: number[]; sameDType: boolean } {
+  const shape = concatenatedShape(parts.map(p => atLeast2dShape(p.shape)), 0);
+  const dtype = parts.map(p => p.dtype).reduce(promoteDTypes);
+  return { dtype, shape, sameDType: parts.every(p => p.dtype === dtype) };
+}
+
 /** `np.concatenate(arrays, axis)`: shapes must agree on every other axis. */
 export function concatenate(arrays: readonly NDArray[], axis: number): NDArray {
   if (arrays.length === 0) throw new RangeError('concatenate: need at least one array');
   const checked = arrays.map((a, i) => asNDArray(a, `array ${i}`));
-  const ndim = checked[0].shape.length;
-  if (axis < 0 || axis >= ndim) throw new RangeError(`concatenate: axis ${axis} is out of bounds for ${ndim}-d arrays`);
-  for (const [i, a] of checked.entries()) {
-    const sameRank = a.shape.length === ndim;
-    const sameOther = sameRank && a.shape.every((n, k) => k === axis || n === checked[0].shape[k]);
-    if (!sameOther) {
-      throw new RangeError(
-        `concatenate: array ${i} has shape (${a.shape.join(', ')}), incompatible with (${checked[0].shape.join(', ')}) along axis ${axis}`
-      );
-    }
-  }
+  const shape = concatenatedShape(checked.map(a => a.shape), axis);
   const dtype = checked.map(a => a.dtype).reduce(promoteDTypes);
   const cast = checked.map(a => castArray(a, dtype));
-  const shape = [...checked[0].shape];
-  shape[axis] = cast.reduce((sum, a) => sum + a.shape[axis], 0);
   const out = new TYPED_ARRAY_FOR_DTYPE[dtype](elementCount(shape)) as TypedArrayFor[DType];
   // Blocks of contiguous memory: everything after `axis` is one run per outer index.
   const outer = elementCount(shape.slice(0, axis));

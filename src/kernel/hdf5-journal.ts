@@ -11,7 +11,7 @@
  * flush (in-place updates of what is already committed) are held back in memory, served to
  * HDF5's own reads from there, and at the end of each flush written as one batch: first to a
  * journal file (one write: complete or not at all), then to the HDF5 file, then the journal is
- * emptied. Writes beyond that size (new data, new metadata) go straight to the file: nothing
+ * invalidated. Writes beyond that size (new data, new metadata) go straight to the file: nothing
  * committed points at them yet. A helper process that outlives this one (a killed writer cannot
  * finish anything itself) replays a complete journal when this process dies mid-batch; an
  * incomplete journal means the batch never touched the file. Either way the file is in the
@@ -30,8 +30,11 @@ interface PendingWrite {
   readonly bytes: Uint8Array;
 }
 
-const JOURNAL_MAGIC = 'AXOPY-HDF5-JOURNAL-1\n';
+const JOURNAL_MAGIC = 'AXOPY-HDF5-JOURNAL-2\n';
 const JOURNAL_END = 'END\n';
+/** Total length (6 bytes), 2 zero bytes, batch number (4 bytes). */
+const JOURNAL_HEADER_BYTES = 12;
+const JOURNAL_TRAILER_BYTES = JOURNAL_HEADER_BYTES + JOURNAL_END.length;
 
 /** The folder of this process's journals, which its helper watches; made on first use. */
 export function journalFolderFor(pid: number): string {
@@ -59,39 +62,70 @@ function ensureJournalFolder(): string {
   return journalFolder;
 }
 
-/** Serializes a batch; the trailer holds the total length, so a torn journal is recognisable. */
-export function encodeJournal(target: string, writes: readonly PendingWrite[]): Buffer {
-  const parts: Buffer[] = [Buffer.from(JOURNAL_MAGIC), Buffer.from(JSON.stringify(target) + '\n')];
-  for (const { position, bytes } of writes) {
-    const header = Buffer.alloc(12);
-    header.writeUIntLE(position, 0, 6);
-    header.writeUInt32LE(bytes.byteLength, 8);
-    parts.push(header, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  }
-  const body = Buffer.concat(parts);
-  const trailer = Buffer.alloc(8 + JOURNAL_END.length);
-  trailer.writeUIntLE(body.length + trailer.length, 0, 6);
-  trailer.write(JOURNAL_END, 8);
-  return Buffer.concat([body, trailer]);
+function lengthAndBatch(length: number, batch: number): Buffer {
+  const bytes = Buffer.alloc(JOURNAL_HEADER_BYTES);
+  bytes.writeUIntLE(length, 0, 6);
+  bytes.writeUInt32LE(batch >>> 0, 8);
+  return bytes;
 }
 
-/** Parses a journal; undefined when it is incomplete or not a journal. */
+/**
+ * Serializes a batch as the buffers that make up the journal, in order (the held-back
+ * bytes are not copied). The header and the trailer both hold the total
+ * length and the batch number: a journal file is reused, so a shorter journal may be followed
+ * by the tail of an older one, which this tells apart from its own trailer.
+ */
+export function encodeJournalParts(target: string, writes: readonly PendingWrite[], batch = 0): Buffer[] {
+  const targetLine = Buffer.from(JSON.stringify(target) + '\n');
+  let length = JOURNAL_MAGIC.length + JOURNAL_HEADER_BYTES + targetLine.length + JOURNAL_TRAILER_BYTES;
+  const recordHeaders = Buffer.alloc(12 * writes.length);
+  const records: Buffer[] = [];
+  writes.forEach(({ position, bytes }, i) => {
+    const header = recordHeaders.subarray(12 * i, 12 * (i + 1));
+    header.writeUIntLE(position, 0, 6);
+    header.writeUInt32LE(bytes.byteLength, 8);
+    records.push(header, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    length += 12 + bytes.byteLength;
+  });
+  const trailer = Buffer.concat([lengthAndBatch(length, batch), Buffer.from(JOURNAL_END)]);
+  return [Buffer.from(JOURNAL_MAGIC), lengthAndBatch(length, batch), targetLine, ...records, trailer];
+}
+
+/** Serializes a batch into one buffer; see `encodeJournalParts`. */
+export function encodeJournal(target: string, writes: readonly PendingWrite[], batch = 0): Buffer {
+  return Buffer.concat(encodeJournalParts(target, writes, batch));
+}
+
+/**
+ * Parses a journal (bytes past its own trailer are ignored: the tail of an older, longer one);
+ * undefined when it is incomplete, invalidated or not a journal.
+ */
 export function decodeJournal(journal: Buffer): { target: string; writes: PendingWrite[] } | undefined {
-  const trailerLength = 8 + JOURNAL_END.length;
-  if (journal.length < JOURNAL_MAGIC.length + trailerLength ||
-      journal.subarray(0, JOURNAL_MAGIC.length).toString() !== JOURNAL_MAGIC ||
-      journal.subarray(journal.length - JOURNAL_END.length).toString() !== JOURNAL_END ||
-      journal.readUIntLE(journal.length - trailerLength, 6) !== journal.length) {
+  const headerEnd = JOURNAL_MAGIC.length + JOURNAL_HEADER_BYTES;
+  if (journal.length < headerEnd + JOURNAL_TRAILER_BYTES ||
+      journal.subarray(0, JOURNAL_MAGIC.length).toString() !== JOURNAL_MAGIC) {
     return undefined;
   }
-  const targetEnd = journal.indexOf(0x0a, JOURNAL_MAGIC.length);
-  const target = JSON.parse(journal.subarray(JOURNAL_MAGIC.length, targetEnd).toString()) as string;
+  const length = journal.readUIntLE(JOURNAL_MAGIC.length, 6);
+  const batch = journal.readUInt32LE(JOURNAL_MAGIC.length + 8);
+  const trailerAt = length - JOURNAL_TRAILER_BYTES;
+  if (length > journal.length || trailerAt < headerEnd ||
+      journal.readUIntLE(trailerAt, 6) !== length ||
+      journal.readUInt32LE(trailerAt + 8) !== batch ||
+      journal.subarray(length - JOURNAL_END.length, length).toString() !== JOURNAL_END) {
+    return undefined;
+  }
+  const targetEnd = journal.indexOf(0x0a, headerEnd);
+  if (targetEnd < 0 || targetEnd >= trailerAt) {
+    return undefined;
+  }
+  const target = JSON.parse(journal.subarray(headerEnd, targetEnd).toString()) as string;
   const writes: PendingWrite[] = [];
-  for (let at = targetEnd + 1; at < journal.length - trailerLength;) {
+  for (let at = targetEnd + 1; at < trailerAt;) {
     const position = journal.readUIntLE(at, 6);
-    const length = journal.readUInt32LE(at + 8);
-    writes.push({ position, bytes: journal.subarray(at + 12, at + 12 + length) });
-    at += 12 + length;
+    const count = journal.readUInt32LE(at + 8);
+    writes.push({ position, bytes: journal.subarray(at + 12, at + 12 + count) });
+    at += 12 + count;
   }
   return { target, writes };
 }
@@ -108,12 +142,19 @@ export function applyWrites(target: string, writes: readonly PendingWrite[]): vo
   }
 }
 
+/** Written over a journal's first byte once its batch is in the file. */
+const INVALIDATED_MAGIC = Buffer.from([0]);
+
 /** The open files whose in-place writes are held back, by absolute path. */
 const guardedFiles = new Map<string, FlushJournal>();
 const hookedModules = new WeakSet<H5Module>();
 
 function guardOf(stream: H5FsStream): FlushJournal | undefined {
-  return guardedFiles.size === 0 ? undefined : guardedFiles.get(nodePath.resolve(stream.path));
+  if (guardedFiles.size === 0) {
+    return undefined;
+  }
+  // Files are opened by absolute path, so the stream's own path is usually the key as is.
+  return guardedFiles.get(stream.path) ?? guardedFiles.get(nodePath.resolve(stream.path));
 }
 
 /** Routes h5wasm's file writes and reads through the guards (once per module). */
@@ -132,10 +173,45 @@ function hookModule(module: H5Module): void {
   };
   module.FS.read = function (stream, buffer, offset, length, position) {
     const start = typeof position === 'number' ? position : (stream as H5FsStream & { position: number }).position;
+    const direct = directRead;
+    if (direct !== undefined && !direct.served && offset === direct.pointer && length === direct.target.length &&
+        buffer.buffer === module.HEAPU8.buffer) {
+      const count = read.call(this, stream, direct.target, 0, length, position);
+      guardOf(stream)?.overlay(direct.target, 0, count, start);
+      if (count === length) {
+        direct.served = true;
+      } else {
+        // A short read: HDF5 reads the rest into its buffer, so it must hold this part too.
+        buffer.set(direct.target.subarray(0, count), offset);
+      }
+      return count;
+    }
     const count = read.call(this, stream, buffer, offset, length, position);
     guardOf(stream)?.overlay(buffer, offset, count, start);
     return count;
   };
+}
+
+/** The read `readDirect` is waiting for, while its `read` callback runs. */
+let directRead: { pointer: number; target: Uint8Array; served: boolean } | undefined;
+
+/**
+ * Runs `read`, an HDF5 read of a whole dataset into WebAssembly memory at `pointer`; if HDF5
+ * reads the bytes from the file in one call straight into that memory (contiguous data, no type
+ * conversion, larger than HDF5's sieve buffer), they go into `target` instead, saving a copy
+ * out of WebAssembly memory. Returns whether they did; if not, they are at `pointer` as usual.
+ * Only for data HDF5 does not convert after reading: it would convert the bytes at `pointer`.
+ */
+export function readDirect(module: H5Module, pointer: number, target: Uint8Array, read: () => void): boolean {
+  hookModule(module);
+  const direct = { pointer, target, served: false };
+  directRead = direct;
+  try {
+    read();
+  } finally {
+    directRead = undefined;
+  }
+  return direct.served;
 }
 
 /** Holds back in-place writes to one file between flushes; see the top of this file. */
@@ -148,6 +224,9 @@ export class FlushJournal {
   private readonly fileFd: number;
   private journalFd: number | undefined;
   private journalPath: string | undefined;
+  /** Batches journaled so far: tells a journal's own trailer from an older one's. */
+  private batches = 0;
+  private journalBuffer = Buffer.alloc(0);
 
   constructor(module: H5Module, readonly path: string) {
     hookModule(module);
@@ -195,13 +274,14 @@ export class FlushJournal {
       fs.writeSync(this.fileFd, writes[0].bytes, 0, writes[0].bytes.byteLength, writes[0].position);
     } else if (writes.length > 1) {
       const journalFd = this.openJournal();
-      const journal = encodeJournal(this.absolutePath, writes);
+      const journal = this.encode(writes);
       fs.writeSync(journalFd, journal, 0, journal.length, 0);
       for (const { position, bytes } of writes) {
         fs.writeSync(this.fileFd, bytes, 0, bytes.byteLength, position);
       }
-      // An empty journal is no journal: the batch is in the file.
-      fs.ftruncateSync(journalFd, 0);
+      // A journal without its magic is no journal: the batch is in the file. One byte written
+      // in place costs less than truncating the file and growing it again at the next flush.
+      fs.writeSync(journalFd, INVALIDATED_MAGIC, 0, 1, 0);
     }
     this.committedSize = fs.fstatSync(this.fileFd).size;
   }
@@ -216,6 +296,20 @@ export class FlushJournal {
       fs.closeSync(this.journalFd);
       fs.rmSync(this.journalPath!, { force: true });
     }
+  }
+
+  /** Encodes a batch into a buffer reused from flush to flush (no allocation per flush). */
+  private encode(writes: readonly PendingWrite[]): Buffer {
+    const parts = encodeJournalParts(this.absolutePath, writes, ++this.batches);
+    const length = parts.reduce((sum, part) => sum + part.length, 0);
+    if (this.journalBuffer.length < length) {
+      this.journalBuffer = Buffer.allocUnsafe(Math.max(length, 2 * this.journalBuffer.length));
+    }
+    let at = 0;
+    for (const part of parts) {
+      at += part.copy(this.journalBuffer, at);
+    }
+    return this.journalBuffer.subarray(0, length);
   }
 
   private openJournal(): number {

@@ -6,10 +6,10 @@ import type { ColumnTable } from 'arquero';
 import { arrayFilePath, datasetNameForRow, pickleFilePath, trialsCsvPath, validateId } from '../core/layout.js';
 import { parseTrialsCsv, trialsTable, ParsedTrialsCsv } from '../core/csv/index.js';
 import { loadPickle, PickleValue } from '../core/pickle/index.js';
-import { vstack } from '../core/arrayOps.js';
+import { vstack, vstackLayout } from '../core/arrayOps.js';
 import { DatasetError, FileNotFoundError, FormatError } from '../core/errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { NDArray } from '../core/ndarray.js';
+import { type AnyTypedArray, type DType, NDArray, TYPED_ARRAY_FOR_DTYPE, elementCount } from '../core/ndarray.js';
 import { Hdf5File } from './hdf5.js';
 import { requireFile } from './files.js';
 
@@ -22,6 +22,9 @@ export type { ColumnTable } from 'arquero';
  */
 const LIVE_READ_ATTEMPTS = 4;
 const LIVE_READ_RETRY_MS = 25;
+
+/** Trials whose arrays cannot be stacked (shapes disagree): not worth a retry. */
+class StackError extends Error {}
 
 async function openWithRetry(path: string): Promise<Hdf5File> {
   for (let attempt = 1; ; attempt++) {
@@ -113,27 +116,87 @@ export class TaskReader {
 
   private readRow(file: Hdf5File, name: string, row: number): NDArray {
     const dataset = datasetNameForRow(row);
-    if (!file.has(dataset)) {
-      throw new DatasetError(file.path, dataset, `is missing: trial ${row} of ${trialsCsvPath(this.root)} has no "${name}" array`);
+    try {
+      return file.read(dataset);
+    } catch (error) {
+      throw this.missingRowError(file, name, row, error);
     }
-    return file.read(dataset);
+  }
+
+  /** The error to report for a failed read of `row`: "missing" when there is no such dataset. */
+  private missingRowError(file: Hdf5File, name: string, row: number, error: unknown): unknown {
+    const dataset = datasetNameForRow(row);
+    if (error instanceof DatasetError && !file.has(dataset)) {
+      return new DatasetError(file.path, dataset, `is missing: trial ${row} of ${trialsCsvPath(this.root)} has no "${name}" array`);
+    }
+    return error;
   }
 
   /**
    * Array `name` of every trial, stacked as AxoPy stacks them (`np.vstack`): 1-D trials of
    * length n give a (trials, n) array, 2-D trials are joined along their first axis.
+   * When every trial has the same dtype, each is read straight into its place in the output
+   * (shapes are looked up first); mixed dtypes are read whole and promoted as NumPy does.
    */
   async array(name: string): Promise<NDArray> {
-    const parts: NDArray[] = [];
-    for await (const part of this.iterArray(name)) parts.push(part);
-    if (parts.length === 0) {
-      throw new DatasetError(arrayFilePath(this.root, name), '0', 'is missing: the task has no trials');
+    const path = arrayFilePath(this.root, validateId(name, 'array'));
+    const rows = this.trialCount;
+    requireFile(path, 'array file', this.root);
+    if (rows === 0) {
+      throw new DatasetError(path, '0', 'is missing: the task has no trials');
     }
+    for (let attempt = 1; ; attempt++) {
+      const file = await openWithRetry(path);
+      try {
+        return this.readStacked(file, name, rows);
+      } catch (error) {
+        if (error instanceof StackError) {
+          throw new DatasetError(path, '*', `cannot be stacked: ${error.message}`);
+        }
+        // As iterArray: a read may have landed in another process's flush.
+        if (attempt >= LIVE_READ_ATTEMPTS) throw error;
+        await sleep(LIVE_READ_RETRY_MS * attempt);
+      } finally {
+        file.close();
+      }
+    }
+  }
+
+  private readStacked(file: Hdf5File, name: string, rows: number): NDArray {
+    const described: { dtype: DType; shape: number[] }[] = [];
+    for (let row = 0; row < rows; row++) {
+      try {
+        described.push(file.describe(datasetNameForRow(row)));
+      } catch (error) {
+        throw this.missingRowError(file, name, row, error);
+      }
+    }
+    let layout: ReturnType<typeof vstackLayout>;
     try {
-      return vstack(parts);
+      layout = vstackLayout(described);
     } catch (error) {
-      throw new DatasetError(arrayFilePath(this.root, name), '*', `cannot be stacked: ${(error as Error).message}`);
+      throw new StackError((error as Error).message);
     }
+    if (!layout.sameDType) {
+      const parts = described.map((_, row) => this.readRow(file, name, row));
+      try {
+        return vstack(parts);
+      } catch (error) {
+        throw new StackError((error as Error).message);
+      }
+    }
+    const out = new TYPED_ARRAY_FOR_DTYPE[layout.dtype](elementCount(layout.shape)) as AnyTypedArray;
+    let offset = 0;
+    for (let row = 0; row < rows; row++) {
+      const count = elementCount(described[row].shape);
+      try {
+        file.readInto(datasetNameForRow(row), out.subarray(offset, offset + count) as AnyTypedArray);
+      } catch (error) {
+        throw this.missingRowError(file, name, row, error);
+      }
+      offset += count;
+    }
+    return { dtype: layout.dtype, shape: layout.shape, data: out } as NDArray;
   }
 
   /** Loads `<name>.pkl` (plain data only; a pickle that would run code is refused). */

@@ -54,12 +54,16 @@ export class TaskWriter {
     const datasetName = datasetNameForRow(rowIndex);
     for (const { name, data } of datasets) {
       const file = await this.arrayFile(name);
-      if (file.has(datasetName)) {
-        // Only an earlier write() that failed between its arrays and its row leaves one; h5wasm
-        // cannot delete datasets, so say so rather than mix two trials' data.
-        throw new DatasetError(file.path, datasetName, `exists without a trials.csv row (an earlier write failed); start a new task`);
+      try {
+        file.create(datasetName, data);
+      } catch (error) {
+        if (error instanceof DatasetError && file.has(datasetName)) {
+          // Only an earlier write() that failed between its arrays and its row leaves one; h5wasm
+          // cannot delete datasets, so say so rather than mix two trials' data.
+          throw new DatasetError(file.path, datasetName, `exists without a trials.csv row (an earlier write failed); start a new task`);
+        }
+        throw error;
       }
-      file.create(datasetName, data);
       file.flush();
     }
     this.trials.write(trial.attrs);

@@ -5,10 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
-import * as zlib from 'node:zlib';
-import { configure as configureZipJs, Uint8ArrayReader, ZipWriter } from '@zip.js/zip.js';
-import { AxoPyError, FileNotFoundError } from '../core/errors.js';
+import { FileNotFoundError } from '../core/errors.js';
 import { defaultZipPath, planStorageZip, type StorageFileInfo, type ZipEntryPlan } from '../core/zipPlan.js';
+import { ZipArchiveWriter } from './zipWriter.js';
 
 /** Progress of a running export, reported after every chunk written. */
 export interface ZipProgress {
@@ -31,23 +30,11 @@ export interface StorageToZipOptions {
   forceZip64?: boolean;
 }
 
-/** Bytes read per chunk: large enough to keep per-chunk stream overhead low, small for memory. */
+/** Bytes read per chunk of a streamed file: few calls per file, a few MB of memory at most. */
 const READ_CHUNK_BYTES = 1024 * 1024;
-/** Chunks read ahead of the ZIP writer; bounds memory to a few MB whatever the dataset size. */
-const READ_AHEAD_CHUNKS = 2;
 const DEFLATE_LEVEL = 6;
-/**
- * Files up to this size are read whole and checksummed/deflated with Node's native zlib, then
- * handed to zip.js as they are ("pass through"): per-entry web-stream codecs cost ~1.5 ms each,
- * which made 65 536 tiny files take 100 s.
- */
+/** Files up to this size are read whole (one read call); larger ones are streamed in chunks. */
 const SMALL_FILE_BYTES = 4 * 1024 * 1024;
-/** Output writes below this size are gathered, so tiny entries do not each cost a write call. */
-const OUTPUT_BUFFER_BYTES = 1024 * 1024;
-/** Read size of the native CRC-32 pass over a stored file. */
-const CRC_READ_BYTES = 4 * 1024 * 1024;
-const ZIP_METHOD_STORE = 0;
-const ZIP_METHOD_DEFLATE = 8;
 
 function toPosixPath(path: string): string {
   return nodePath.sep === '/' ? path : path.split(nodePath.sep).join('/');
@@ -101,64 +88,6 @@ async function listStorageFiles(realRoot: string, warn: (message: string) => voi
   return files;
 }
 
-/** A web stream over a file, reading chunks on demand (Readable.toWeb buffered whole files). */
-function fileReadable(file: fs.promises.FileHandle, size: number, onChunk: (bytes: number) => void): ReadableStream<Uint8Array> {
-  let position = 0;
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const wanted = Math.min(READ_CHUNK_BYTES, size - position);
-        // allocUnsafe: the bytes are overwritten by the read, zero-filling 1 MB chunks cost ~10%.
-        const chunk = wanted > 0 ? Buffer.allocUnsafe(wanted) : undefined;
-        const { bytesRead } = chunk ? await file.read(chunk, 0, wanted, position) : { bytesRead: 0 };
-        if (!chunk || bytesRead === 0) {
-          // A file that shrank while being read is archived as it was read; the CRC matches that.
-          controller.close();
-          return;
-        }
-        position += bytesRead;
-        controller.enqueue(bytesRead === wanted ? chunk : chunk.subarray(0, bytesRead));
-        onChunk(bytesRead);
-      }
-    },
-    { highWaterMark: READ_AHEAD_CHUNKS }
-  );
-}
-
-async function writeFully(file: fs.promises.FileHandle, bytes: Uint8Array): Promise<void> {
-  for (let offset = 0; offset < bytes.length; ) {
-    const { bytesWritten } = await file.write(bytes, offset, bytes.length - offset);
-    offset += bytesWritten;
-  }
-}
-
-/** A web stream writing to a file, gathering small chunks (headers, tiny entries) into one write. */
-function fileWritable(file: fs.promises.FileHandle): WritableStream<Uint8Array> {
-  const pending = new Uint8Array(OUTPUT_BUFFER_BYTES);
-  let pendingLength = 0;
-  async function flush(): Promise<void> {
-    if (pendingLength > 0) {
-      await writeFully(file, pending.subarray(0, pendingLength));
-      pendingLength = 0;
-    }
-  }
-  return new WritableStream<Uint8Array>({
-    async write(chunk) {
-      const direct = chunk.length >= OUTPUT_BUFFER_BYTES / 2;
-      if (direct || pendingLength + chunk.length > OUTPUT_BUFFER_BYTES) {
-        await flush();
-      }
-      if (direct) {
-        await writeFully(file, chunk);
-      } else {
-        pending.set(chunk, pendingLength);
-        pendingLength += chunk.length;
-      }
-    },
-    close: flush
-  });
-}
-
 function abortError(outfile: string, signal: AbortSignal): DOMException {
   const error = new DOMException(`storageToZip aborted; ${outfile} was not written`, 'AbortError');
   return Object.assign(error, { cause: signal.reason });
@@ -195,76 +124,8 @@ async function resolvePaths(path: string, outfile: string | undefined): Promise<
   return { realRoot, rootName, outfile: chosenOutfile, outfileInRoot };
 }
 
-/** Adds a small file read whole: CRC-32 and DEFLATE by native zlib, zip.js writes the records. */
-async function addSmallFile(writer: ZipWriter<unknown>, entry: ZipEntryPlan, content: Buffer, signal?: AbortSignal): Promise<void> {
-  const data = entry.method === 'deflate' ? zlib.deflateRawSync(content, { level: DEFLATE_LEVEL }) : content;
-  await writer.add(entry.archivePath, new Uint8ArrayReader(data), {
-    lastModDate: entry.mtime,
-    passThrough: true,
-    compressionMethod: entry.method === 'deflate' ? ZIP_METHOD_DEFLATE : ZIP_METHOD_STORE,
-    crc32: zlib.crc32(content),
-    uncompressedSize: content.length,
-    signal
-  });
-}
-
-/** CRC-32 of a file's first `size` bytes by native zlib (zip.js can only checksum in JavaScript). */
-async function fileCrc32(file: fs.promises.FileHandle, size: number, signal?: AbortSignal): Promise<number> {
-  const buffer = Buffer.allocUnsafe(CRC_READ_BYTES);
-  let crc = 0;
-  for (let position = 0; position < size; ) {
-    signal?.throwIfAborted();
-    const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, size - position), position);
-    if (bytesRead === 0) {
-      break;
-    }
-    crc = zlib.crc32(buffer.subarray(0, bytesRead), crc);
-    position += bytesRead;
-  }
-  return crc;
-}
-
-/**
- * Adds a large file streamed in chunks. Stored files are checksummed first by native zlib and
- * then copied as they are (one more read, from the page cache, costs less than zip.js's
- * JavaScript CRC-32); deflated ones are checksummed by zip.js's native gzip stream on the way.
- */
-async function addLargeFile(
-  writer: ZipWriter<unknown>,
-  entry: ZipEntryPlan,
-  file: fs.promises.FileHandle,
-  onChunk: (bytes: number) => void,
-  signal?: AbortSignal
-): Promise<void> {
-  if (entry.method === 'deflate') {
-    const readable = fileReadable(file, entry.size, onChunk);
-    await writer.add(entry.archivePath, { readable, size: entry.size }, { lastModDate: entry.mtime, level: DEFLATE_LEVEL, signal });
-    return;
-  }
-  const crc32 = await fileCrc32(file, entry.size, signal);
-  // Created after the CRC pass: a ReadableStream starts reading ahead as soon as it exists.
-  const readable = fileReadable(file, entry.size, onChunk);
-  await writer.add(
-    entry.archivePath,
-    { readable, size: entry.size },
-    {
-      lastModDate: entry.mtime,
-      passThrough: true,
-      compressionMethod: ZIP_METHOD_STORE,
-      crc32,
-      uncompressedSize: entry.size,
-      signal
-    }
-  );
-  const after = await file.stat();
-  if (after.size !== entry.size || after.mtime.getTime() !== entry.mtime.getTime()) {
-    // The CRC of the first pass would not match the bytes copied in the second.
-    throw new AxoPyError(`storageToZip: ${entry.relativePath} changed while being archived; export again`);
-  }
-}
-
 async function writeEntries(
-  writer: ZipWriter<unknown>,
+  writer: ZipArchiveWriter,
   realRoot: string,
   entries: ZipEntryPlan[],
   progress: ZipProgress,
@@ -276,15 +137,20 @@ async function writeEntries(
     const filePath = nodePath.join(realRoot, ...entry.relativePath.split('/'));
     if (entry.size <= SMALL_FILE_BYTES) {
       const content = await fs.promises.readFile(filePath);
-      await addSmallFile(writer, entry, content, options.signal);
+      await writer.addBuffer(entry.archivePath, content, entry.method, entry.mtime, DEFLATE_LEVEL);
       progress.bytesDone += content.length;
     } else {
       const file = await fs.promises.open(filePath, 'r');
       try {
-        await addLargeFile(writer, entry, file, bytes => {
-          progress.bytesDone += bytes;
-          options.onProgress?.({ ...progress });
-        }, options.signal);
+        await writer.addFile(entry.archivePath, file, entry.size, entry.method, entry.mtime, {
+          chunkBytes: READ_CHUNK_BYTES,
+          level: DEFLATE_LEVEL,
+          signal: options.signal,
+          onChunk: bytes => {
+            progress.bytesDone += bytes;
+            options.onProgress?.({ ...progress });
+          }
+        });
       } finally {
         await file.close();
       }
@@ -311,9 +177,6 @@ async function writeEntries(
  *   the archive's folder does not exist; `AbortError` (DOMException) when `signal` aborts.
  */
 export async function storageToZip(path: string, outfile?: string, options: StorageToZipOptions = {}): Promise<string> {
-  // zip.js re-chunks every entry to its global chunk size (256 KB by default), copying each
-  // byte; matching our read size halves its per-chunk overhead. Only affects chunking.
-  configureZipJs({ chunkSize: READ_CHUNK_BYTES });
   options.signal?.throwIfAborted();
   const paths = await resolvePaths(path, outfile);
   const files = await listStorageFiles(paths.realRoot, options.onWarning ?? (message => console.warn(message)));
@@ -322,12 +185,7 @@ export async function storageToZip(path: string, outfile?: string, options: Stor
   const output = await fs.promises.open(partialPath, 'wx');
   let outputClosed = false;
   try {
-    const writer = new ZipWriter(fileWritable(output), {
-      zip64: plan.zip64 || options.forceZip64 === true,
-      useWebWorkers: false,
-      useUnicodeFileNames: true,
-      signal: options.signal
-    });
+    const writer = new ZipArchiveWriter(output, plan.zip64 || options.forceZip64 === true);
     const progress: ZipProgress = {
       filesDone: 0,
       filesTotal: plan.entries.length,
@@ -337,7 +195,7 @@ export async function storageToZip(path: string, outfile?: string, options: Stor
     };
     await writeEntries(writer, paths.realRoot, plan.entries, progress, options);
     options.signal?.throwIfAborted();
-    await writer.close(undefined, { zip64: plan.zip64 || options.forceZip64 === true });
+    await writer.finish();
     await output.close();
     outputClosed = true;
     options.signal?.throwIfAborted();
