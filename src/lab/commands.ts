@@ -20,6 +20,7 @@ export namespace CommandIDs {
   export const refresh = 'jupyterlab-axopy:refresh';
   export const copyPath = 'jupyterlab-axopy:copy-path';
   export const openTrials = 'jupyterlab-axopy:open-trials';
+  export const exportZip = 'jupyterlab-axopy:export-zip';
 }
 
 /** What the commands act on. */
