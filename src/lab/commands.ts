@@ -21,6 +21,7 @@ export namespace CommandIDs {
   export const copyPath = 'jupyterlab-axopy:copy-path';
   export const openTrials = 'jupyterlab-axopy:open-trials';
   export const openInNotebook = 'jupyterlab-axopy:open-in-notebook';
+  export const exportZip = 'jupyterlab-axopy:export-zip';
 }
 
 /** What the commands act on. */

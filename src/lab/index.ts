@@ -9,9 +9,12 @@ import {
 import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { DEFAULT_ROOT } from '../core/layout.js';
 import { CommandIDs, addCommands } from './commands.js';
+import { addExportCommand, type IExportSettings } from './export/commands.js';
+import { ExportStatus } from './export/status.js';
 import { StorageModel } from './model/storage-model.js';
 import { ContentsStorageProvider } from './provider/contents.js';
 import { Hdf5DatasetCounter } from './provider/hdf5-counter.js';
@@ -122,4 +125,56 @@ const notebookPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [sidebarPlugin, notebookPlugin];
+const EXPORT_PLUGIN_ID = 'jupyterlab-axopy:export';
+
+/** "Export as ZIP" on storage roots, subjects and tasks (schema/export.json). */
+const exportPlugin: JupyterFrontEndPlugin<void> = {
+  id: EXPORT_PLUGIN_ID,
+  description: 'Exports an AxoPy storage root, subject or task as a ZIP, downloaded or saved on the server.',
+  autoStart: true,
+  requires: [IStorageModel],
+  optional: [ISettingRegistry, ITranslator, IDefaultFileBrowser, ICommandPalette, IStatusBar],
+  activate: async (
+    app: JupyterFrontEnd,
+    model: IStorageModel,
+    settingRegistry: ISettingRegistry | null,
+    translator: ITranslator | null,
+    fileBrowser: IDefaultFileBrowser | null,
+    palette: ICommandPalette | null,
+    statusBar: IStatusBar | null
+  ): Promise<void> => {
+    const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
+    const settings = settingRegistry ? await settingRegistry.load(EXPORT_PLUGIN_ID) : null;
+    const defaults: IExportSettings = {
+      destination: 'download',
+      askDestination: true,
+      useSaveFilePicker: true,
+      uploadChunkBytes: 8 * 1024 * 1024,
+      maxInFlightBytes: 16 * 1024 * 1024
+    };
+    let status: ExportStatus | undefined;
+    if (statusBar) {
+      const item = new ExportStatus(trans);
+      statusBar.registerStatusItem(EXPORT_PLUGIN_ID, {
+        item,
+        align: 'left',
+        rank: 10,
+        isActive: () => item.running,
+        activeStateChanged: item.runningChanged
+      });
+      status = item;
+    }
+    addExportCommand({
+      app,
+      model,
+      trans,
+      status,
+      fileBrowser,
+      palette,
+      settings: () => (settings ? (settings.composite as unknown as IExportSettings) : defaults),
+      rememberDestination: destination => void settings?.set('destination', destination)
+    });
+  }
+};
+
+export default [sidebarPlugin, notebookPlugin, exportPlugin];

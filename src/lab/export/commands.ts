@@ -1,0 +1,224 @@
+/**
+ * The "Export as ZIP" command: on a storage root, subject or task, from the sidebar's toolbar
+ * and context menu, the file browser's context menu and the command palette.
+ */
+import type { JupyterFrontEnd } from '@jupyterlab/application';
+import { showErrorMessage, type ICommandPalette } from '@jupyterlab/apputils';
+import type { FileBrowser } from '@jupyterlab/filebrowser';
+import type { Contents } from '@jupyterlab/services';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { CommandToolbarButton, downloadIcon, type Toolbar } from '@jupyterlab/ui-components';
+import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import type { Widget } from '@lumino/widgets';
+import { CommandIDs } from '../commands.js';
+import type { IStorageModel } from '../tokens.js';
+import { askDestination, confirmReplace, type ExportDestination } from './dialog.js';
+import { exportToZip } from './exporter.js';
+import { ExportNotification } from './progress.js';
+import type { ExportStatus } from './status.js';
+import { blobDownloadSink, canPickSaveFile, pickFileSink, serverFileSink, type IArchiveSink } from './sinks.js';
+import { exportTarget, levelOfFolder, type ExportLevel, type IExportTarget } from './target.js';
+
+/** The export settings (schema/export.json). */
+export interface IExportSettings {
+  destination: ExportDestination;
+  askDestination: boolean;
+  useSaveFilePicker: boolean;
+  uploadChunkBytes: number;
+  maxInFlightBytes: number;
+}
+
+/** What the export command needs. */
+export interface IExportCommandContext {
+  readonly app: JupyterFrontEnd;
+  readonly model: IStorageModel;
+  readonly trans: TranslationBundle;
+  readonly fileBrowser: FileBrowser | null;
+  readonly palette: ICommandPalette | null;
+  /** The current settings. */
+  readonly settings: () => IExportSettings;
+  /** The status bar item showing the running export, when there is a status bar. */
+  readonly status?: ExportStatus;
+  /** Remembers the destination last chosen. */
+  readonly rememberDestination: (destination: ExportDestination) => void;
+}
+
+/** The sidebar panel's id (src/lab/index.ts), whose toolbar gets the export button. */
+const STORAGE_PANEL_ID = 'jupyterlab-axopy-storage';
+const TREE_ITEM_CLASS = 'jp-AxoPyStorage-item';
+const TREE_ITEM_SELECTOR = `.${TREE_ITEM_CLASS}`;
+const FOLDER_ITEM_SELECTOR = '.jp-DirListing-item[data-isdir="true"]';
+const FILE_KINDS = new Set(['trials', 'array', 'pickle']);
+
+function parentPath(path: string): string {
+  return path.slice(0, Math.max(0, path.lastIndexOf('/')));
+}
+
+/** The export of a tree item element: its folder, or the task of a file. */
+function targetOfTreeItem(item: Element): IExportTarget | undefined {
+  const { kind, path } = (item as HTMLElement).dataset;
+  if (path === undefined || kind === undefined) {
+    return undefined;
+  }
+  if (kind === 'root' || kind === 'subject' || kind === 'task') {
+    return exportTarget(kind, path);
+  }
+  return FILE_KINDS.has(kind) ? exportTarget('task', parentPath(path)) : undefined;
+}
+
+function isLevel(value: unknown): value is ExportLevel {
+  return value === 'root' || value === 'subject' || value === 'task';
+}
+
+/**
+ * What to export: `args.path` (and `args.level`), else the item under the context menu (tree
+ * or file browser), else the selected tree item, else the only root shown.
+ */
+function resolveTarget(context: IExportCommandContext, args: ReadonlyPartialJSONObject): IExportTarget | undefined {
+  const { app, model } = context;
+  if (typeof args.path === 'string') {
+    return exportTarget(isLevel(args.level) ? args.level : levelOfFolder(args.path, model.roots), args.path);
+  }
+  const treeHit = app.contextMenuHitTest(element => element.classList.contains(TREE_ITEM_CLASS));
+  if (treeHit) {
+    return targetOfTreeItem(treeHit);
+  }
+  const browserHit = app.contextMenuHitTest(element => element.matches(FOLDER_ITEM_SELECTOR));
+  if (browserHit && context.fileBrowser) {
+    for (const item of context.fileBrowser.selectedItems()) {
+      if (item.type === 'directory') {
+        return exportTarget(levelOfFolder(item.path, model.roots), item.path);
+      }
+    }
+  }
+  const selected = document.querySelector(`#${STORAGE_PANEL_ID} ${TREE_ITEM_SELECTOR}[aria-selected="true"]`);
+  if (selected) {
+    return targetOfTreeItem(selected);
+  }
+  return model.roots.length === 1 ? exportTarget('root', model.roots[0]) : undefined;
+}
+
+/** Whether `path` exists, from its folder's listing (asking for the path itself logs a 404). */
+async function archiveExists(contents: Contents.IManager, path: string): Promise<boolean> {
+  const folder = await contents.get(parentPath(path), { type: 'directory', content: true });
+  return ((folder.content ?? []) as Contents.IModel[]).some(item => item.path === path);
+}
+
+/** Opens the sink for the chosen destination; undefined when the user backs out. */
+async function openSink(
+  context: IExportCommandContext,
+  target: IExportTarget,
+  destination: ExportDestination
+): Promise<IArchiveSink | undefined> {
+  const settings = context.settings();
+  const contents = context.app.serviceManager.contents;
+  if (destination === 'download') {
+    // Streams to disk where the browser can; else Blob parts, which the browser keeps out of the JS heap.
+    return settings.useSaveFilePicker && canPickSaveFile()
+      ? pickFileSink(target.archiveName)
+      : blobDownloadSink(target.archiveName);
+  }
+  const replace = await archiveExists(contents, target.archivePath);
+  if (replace && !(await confirmReplace(context.trans, target.archivePath))) {
+    return undefined;
+  }
+  return serverFileSink({ contents, archivePath: target.archivePath, chunkBytes: settings.uploadChunkBytes, replace });
+}
+
+async function runExport(context: IExportCommandContext, args: ReadonlyPartialJSONObject): Promise<void> {
+  const { trans } = context;
+  let target: IExportTarget | undefined;
+  try {
+    target = resolveTarget(context, args);
+  } catch (error) {
+    await showErrorMessage(trans.__('Cannot export as ZIP'), error as Error);
+    return;
+  }
+  if (target === undefined) {
+    await showErrorMessage(
+      trans.__('Cannot export as ZIP'),
+      trans.__('Select a storage root, subject or task in the AxoPy storage sidebar first.')
+    );
+    return;
+  }
+  const settings = context.settings();
+  let destination: ExportDestination | undefined =
+    args.destination === 'download' || args.destination === 'server' ? args.destination : undefined;
+  if (destination === undefined) {
+    destination = settings.askDestination
+      ? await askDestination(trans, target, settings.destination)
+      : settings.destination;
+  }
+  if (destination === undefined) {
+    return;
+  }
+  let sink: IArchiveSink | undefined;
+  try {
+    // Right after the dialog: the save picker needs the click that closed it.
+    sink = await openSink(context, target, destination);
+  } catch (error) {
+    await showErrorMessage(trans.__('Cannot export %1 as ZIP', target.folderPath), error as Error);
+    return;
+  }
+  if (destination !== settings.destination) {
+    context.rememberDestination(destination);
+  }
+  if (sink === undefined) {
+    return;
+  }
+  const controller = new AbortController();
+  const notification = new ExportNotification(trans, target.folderPath, () => controller.abort());
+  const status = context.status;
+  status?.start(target.folderPath);
+  try {
+    const archiveBytes = await exportToZip({
+      contents: context.app.serviceManager.contents,
+      target,
+      sink,
+      maxInFlightBytes: settings.maxInFlightBytes,
+      signal: controller.signal,
+      onProgress: progress => {
+        notification.update(progress);
+        status?.showProgress(progress);
+      }
+    });
+    notification.succeeded(sink.description, archiveBytes);
+  } catch (error) {
+    if (controller.signal.aborted) {
+      notification.cancelled();
+      return;
+    }
+    notification.failed();
+    await showErrorMessage(trans.__('ZIP export of %1 failed', target.folderPath), error as Error);
+  } finally {
+    status?.stop();
+  }
+}
+
+/** Registers the export command and puts it in the menus, the palette and the sidebar toolbar. */
+export function addExportCommand(context: IExportCommandContext): void {
+  const { app, trans } = context;
+  app.commands.addCommand(CommandIDs.exportZip, {
+    label: args => (args.toolbar ? '' : trans.__('Export as ZIP…')),
+    caption: trans.__('Archive this storage root, subject or task as a ZIP file, keeping its folders'),
+    icon: downloadIcon,
+    isVisible: () => {
+      const treeHit = app.contextMenuHitTest(element => element.classList.contains(TREE_ITEM_CLASS));
+      return treeHit === undefined || (treeHit as HTMLElement).dataset.kind !== 'note';
+    },
+    execute: args => runExport(context, args)
+  });
+  app.contextMenu.addItem({ command: CommandIDs.exportZip, selector: TREE_ITEM_SELECTOR, rank: 5 });
+  app.contextMenu.addItem({ command: CommandIDs.exportZip, selector: FOLDER_ITEM_SELECTOR, rank: 21 });
+  context.palette?.addItem({ command: CommandIDs.exportZip, category: trans.__('AxoPy') });
+
+  for (const widget of app.shell.widgets('left')) {
+    if (widget.id === STORAGE_PANEL_ID && 'toolbar' in widget) {
+      const toolbar = (widget as Widget & { toolbar: Toolbar }).toolbar;
+      toolbar.addItem(
+        'export-zip',
+        new CommandToolbarButton({ commands: app.commands, id: CommandIDs.exportZip, args: { toolbar: true } })
+      );
+    }
+  }
+}

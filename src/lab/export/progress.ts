@@ -1,0 +1,109 @@
+/**
+ * The progress of an export as a JupyterLab Notification with a progress bar (files and
+ * bytes) and a Cancel action; it then turns into the outcome.
+ */
+import { Notification } from '@jupyterlab/apputils';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import type { IExportProgress } from './exporter.js';
+
+/** Notification updates at most this often: a 1 GB export reports thousands of chunks. */
+const UPDATE_INTERVAL_MS = 250;
+
+/** Sizes as people read them: 1.5 GB, 320 MB, 12 kB (decimal units, like file managers). */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/** One export's notification. */
+export class ExportNotification {
+  constructor(
+    private readonly _trans: TranslationBundle,
+    private readonly _what: string,
+    onCancel: () => void
+  ) {
+    this._actions = [
+      {
+        label: _trans.__('Cancel'),
+        caption: _trans.__('Stop the export and remove the partial archive'),
+        callback: event => {
+          // Keep the toast: it reports the cancellation once the export has stopped.
+          event.preventDefault();
+          onCancel();
+        }
+      }
+    ];
+    this._id = Notification.emit(_trans.__('Exporting %1 as ZIP: listing files…', _what), 'in-progress', {
+      autoClose: false,
+      progress: 0,
+      actions: this._actions
+    });
+  }
+
+  /** Shows the progress (rate-limited). */
+  update(progress: IExportProgress): void {
+    const now = Date.now();
+    if (now - this._lastUpdate < UPDATE_INTERVAL_MS && progress.bytesDone < progress.bytesTotal) {
+      return;
+    }
+    this._lastUpdate = now;
+    Notification.update({
+      id: this._id,
+      message: this._trans.__(
+        'Exporting %1 as ZIP: %2 of %3 files, %4 of %5',
+        this._what,
+        progress.filesDone,
+        progress.filesTotal,
+        formatBytes(progress.bytesDone),
+        formatBytes(progress.bytesTotal)
+      ),
+      progress: progress.bytesTotal > 0 ? progress.bytesDone / progress.bytesTotal : progress.filesDone / Math.max(1, progress.filesTotal),
+      actions: this._actions
+    });
+  }
+
+  succeeded(where: string, archiveBytes: number): void {
+    Notification.update({
+      id: this._id,
+      type: 'success',
+      message: this._trans.__('Exported %1 to %2 (%3)', this._what, where, formatBytes(archiveBytes)),
+      progress: undefined,
+      actions: [],
+      autoClose: 8000
+    });
+  }
+
+  cancelled(): void {
+    Notification.update({
+      id: this._id,
+      type: 'info',
+      message: this._trans.__('Export of %1 cancelled; no archive was written', this._what),
+      progress: undefined,
+      actions: [],
+      autoClose: 5000
+    });
+  }
+
+  /** Marks the export failed (the details go in a dialog, which has room for them). */
+  failed(): void {
+    // A dialog has the details; the toast (maybe still being created) turns into the outcome.
+    Notification.update({
+      id: this._id,
+      type: 'error',
+      message: this._trans.__('Export of %1 failed', this._what),
+      progress: undefined,
+      actions: [],
+      autoClose: 5000
+    });
+  }
+
+  private readonly _id: string;
+  private readonly _actions: Notification.IAction[];
+  private _lastUpdate = 0;
+}

@@ -1,0 +1,195 @@
+/**
+ * Where the archive's bytes go, chunk by chunk: a file the user picked (File System Access
+ * API, streamed to disk), a Blob assembled from parts (kept by the browser outside the JS
+ * heap) then downloaded, or a file on the Jupyter server written with the Contents API's
+ * chunked save under a temporary name and renamed when complete.
+ */
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection, type Contents } from '@jupyterlab/services';
+
+/** Receives the archive; `abort` removes whatever was written. */
+export interface IArchiveSink {
+  /** Where the archive ends up, for messages. */
+  readonly description: string;
+  write(bytes: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/** The File System Access API's save picker (Chromium), absent from TypeScript's DOM types. */
+interface IFileSaveHandle {
+  readonly name: string;
+  createWritable(): Promise<WritableStream<Uint8Array> & { write(data: Uint8Array): Promise<void> }>;
+  remove?(): Promise<void>;
+}
+type SaveFilePicker = (options: {
+  suggestedName: string;
+  types: Array<{ description: string; accept: Record<string, string[]> }>;
+}) => Promise<IFileSaveHandle>;
+
+/** Whether this browser can stream a download to a file the user picks. */
+export function canPickSaveFile(): boolean {
+  return typeof (window as unknown as { showSaveFilePicker?: unknown }).showSaveFilePicker === 'function';
+}
+
+/**
+ * Asks where to save (needs the user's recent click) and streams the archive there.
+ * @returns undefined when the user closes the picker.
+ */
+export async function pickFileSink(suggestedName: string): Promise<IArchiveSink | undefined> {
+  const picker = (window as unknown as { showSaveFilePicker: SaveFilePicker }).showSaveFilePicker;
+  let handle: IFileSaveHandle;
+  try {
+    handle = await picker({
+      suggestedName,
+      types: [{ description: 'ZIP archive', accept: { 'application/zip': ['.zip'] } }]
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') {
+      return undefined;
+    }
+    throw error;
+  }
+  const writable = await handle.createWritable();
+  return {
+    description: handle.name,
+    write: bytes => writable.write(bytes),
+    close: () => writable.close(),
+    abort: async () => {
+      // The browser only moves its swap file in place on close: aborting discards the bytes,
+      // and the file the picker created (empty) is removed where the browser allows it.
+      await writable.abort().catch(() => undefined);
+      await handle.remove?.().catch(() => undefined);
+    }
+  };
+}
+
+/** Collects the archive as Blob parts and hands it to the browser's downloads when complete. */
+export function blobDownloadSink(fileName: string): IArchiveSink {
+  let parts: Blob[] = [];
+  return {
+    description: fileName,
+    write: async bytes => {
+      parts.push(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+    },
+    close: async () => {
+      const url = URL.createObjectURL(new Blob(parts, { type: 'application/zip' }));
+      parts = [];
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = fileName;
+      link.style.display = 'none';
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      // The download reads the Blob after this returns; release it once that had time to start.
+      window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    },
+    abort: async () => {
+      parts = [];
+    }
+  };
+}
+
+/** The text the server gave for a failed request, else its status. */
+async function responseMessage(response: Response): Promise<string> {
+  const text = await response.text().catch(() => '');
+  try {
+    const parsed = JSON.parse(text) as { message?: string; reason?: string };
+    return parsed.message || parsed.reason || `HTTP ${response.status}`;
+  } catch {
+    return text.trim() || `HTTP ${response.status}`;
+  }
+}
+
+function toBase64(bytes: Uint8Array): string {
+  const native = (bytes as Uint8Array & { toBase64?: () => string }).toBase64;
+  if (typeof native === 'function') {
+    return native.call(bytes);
+  }
+  let binary = '';
+  for (let offset = 0; offset < bytes.length; offset += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(offset, offset + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/** Options of {@link serverFileSink}. */
+export interface IServerFileSinkOptions {
+  readonly contents: Contents.IManager;
+  /** The archive's final path from the server root. */
+  readonly archivePath: string;
+  /** Bytes per Contents API request (before base64). */
+  readonly chunkBytes: number;
+  /** Replace an archive already at `archivePath` (the user confirmed). */
+  readonly replace: boolean;
+}
+
+/**
+ * Writes the archive on the server: `<archive>.partial-<random>` through Jupyter's chunked
+ * save (`chunk` 1, 2, ..., -1 for the last, base64), renamed to the archive when complete; an
+ * abort or error deletes the partial file.
+ */
+export function serverFileSink(options: IServerFileSinkOptions): IArchiveSink {
+  const { contents, archivePath, chunkBytes } = options;
+  const settings = contents.serverSettings;
+  const random = Array.from(crypto.getRandomValues(new Uint8Array(6)), b => b.toString(16).padStart(2, '0')).join('');
+  const partialPath = `${archivePath}.partial-${random}`;
+  const partialName = partialPath.slice(partialPath.lastIndexOf('/') + 1);
+  const url = URLExt.join(settings.baseUrl, 'api/contents', URLExt.encodeParts(partialPath));
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let nextChunk = 1;
+
+  const upload = async (last: boolean): Promise<void> => {
+    const bytes = new Uint8Array(pendingBytes);
+    let offset = 0;
+    for (const part of pending) {
+      bytes.set(part, offset);
+      offset += part.length;
+    }
+    pending = [];
+    pendingBytes = 0;
+    // A one-chunk archive is written whole: chunk -1 alone would append to nothing.
+    const chunk = last ? (nextChunk === 1 ? undefined : -1) : nextChunk;
+    nextChunk += 1;
+    const body = JSON.stringify({ type: 'file', format: 'base64', name: partialName, path: partialPath, chunk, content: toBase64(bytes) });
+    const response = await ServerConnection.makeRequest(url, { method: 'PUT', body }, settings);
+    if (!response.ok) {
+      throw new Error(`could not write ${partialPath} on the server: ${await responseMessage(response)}`);
+    }
+  };
+  const removePartial = async (): Promise<void> => {
+    if (nextChunk > 1) {
+      await ServerConnection.makeRequest(url, { method: 'DELETE' }, settings).catch(() => undefined);
+    }
+  };
+
+  return {
+    description: archivePath,
+    write: async bytes => {
+      pending.push(bytes);
+      pendingBytes += bytes.length;
+      if (pendingBytes >= chunkBytes) {
+        await upload(false);
+      }
+    },
+    close: async () => {
+      try {
+        await upload(true);
+        if (options.replace) {
+          await contents.delete(archivePath).catch(() => undefined);
+        }
+        await contents.rename(partialPath, archivePath);
+      } catch (error) {
+        await removePartial();
+        throw error;
+      }
+    },
+    abort: async () => {
+      pending = [];
+      pendingBytes = 0;
+      await removePartial();
+    }
+  };
+}
