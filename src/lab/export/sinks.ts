@@ -140,8 +140,16 @@ export function serverFileSink(options: IServerFileSinkOptions): IArchiveSink {
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let nextChunk = 1;
+  let aborted = false;
+  // The PUT under way: an abort waits for it, else it could recreate the file just deleted.
+  let inFlight: Promise<void> = Promise.resolve();
 
-  const upload = async (last: boolean): Promise<void> => {
+  const upload = (last: boolean): Promise<void> => {
+    if (aborted) return Promise.reject(new Error(`export of ${archivePath} was cancelled`));
+    inFlight = uploadPending(last);
+    return inFlight;
+  };
+  const uploadPending = async (last: boolean): Promise<void> => {
     const bytes = new Uint8Array(pendingBytes);
     let offset = 0;
     for (const part of pending) {
@@ -187,8 +195,10 @@ export function serverFileSink(options: IServerFileSinkOptions): IArchiveSink {
       }
     },
     abort: async () => {
+      aborted = true;
       pending = [];
       pendingBytes = 0;
+      await inFlight.catch(() => undefined);
       await removePartial();
     }
   };
