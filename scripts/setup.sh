@@ -19,7 +19,10 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# npm ci only when node_modules is missing or older than the lock file.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm ci only when node_modules does not match the lock file. A node_modules that is a link
+# (a git worktree sharing another checkout's packages) is left alone.
+lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ ! -L node_modules ] && [ "$(cat node_modules/.axopy-lock-hash 2>/dev/null)" != "$lock_hash" ]; then
   npm ci --no-audit --no-fund
+  echo "$lock_hash" > node_modules/.axopy-lock-hash
 fi

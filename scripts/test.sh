@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npm run build --silent
-npx tsc -p tsconfig.test.json
+npm run build:tests --silent
 mapfile -t test_files < <(find build/tests -name '*.test.js' | sort)
 node --test --test-concurrency=2 "${test_files[@]}"
 

@@ -1,4 +1,19 @@
 /**
  * The kernel API: Python AxoPy's `axopy.storage` for Node and tslab notebooks.
+ *
+ * `import { Storage, Design, readHdf5 } from 'jupyterlab-axopy/kernel'`
  */
 export * from '../core/index.js';
+export { Storage } from './storage.js';
+export type { StorageOptions } from './storage.js';
+export { TaskWriter } from './taskWriter.js';
+export type { TrialLike } from './taskWriter.js';
+export { TaskReader } from './taskReader.js';
+export type { ColumnTable } from './taskReader.js';
+export { TrialWriter } from './trialWriter.js';
+export type { TrialWriterOptions } from './trialWriter.js';
+export { makedirs } from './files.js';
+export { readHdf5, writeHdf5, Hdf5File } from './hdf5.js';
+export { storageToZip } from './zip.js';
+export type { StorageToZipOptions, ZipProgress } from './zip.js';
+export { checkStorage, describeTaskFolder } from './check.js';

@@ -1,0 +1,91 @@
+/**
+ * Python AxoPy's `Storage`: the top of a data root, `<root>/<subject>/<task>/`.
+ */
+import { existsSync } from 'node:fs';
+import { DEFAULT_ROOT, subjectPath, taskPath, validateId } from '../core/layout.js';
+import { NoSubjectError, TaskExistsError, TaskNotFoundError } from '../core/errors.js';
+import { isDirectory, listSubfolders, makedirs } from './files.js';
+import { removeTaskFolder, TaskWriter } from './taskWriter.js';
+import { TaskReader } from './taskReader.js';
+import { storageToZip, StorageToZipOptions } from './zip.js';
+import type { TrialWriterOptions } from './trialWriter.js';
+
+export interface StorageOptions {
+  /** Let `createTask` replace an existing task's data (AxoPy's `allow_overwrite`). */
+  allowOverwrite?: boolean;
+}
+
+/** The data storage root. Creates the root folder if it is missing. */
+export class Storage {
+  readonly root: string;
+  readonly allowOverwrite: boolean;
+  private currentSubject: string | null = null;
+
+  constructor(root: string = DEFAULT_ROOT, options: StorageOptions = {}) {
+    this.root = root;
+    this.allowOverwrite = options.allowOverwrite ?? false;
+    makedirs(root, { existOk: true });
+  }
+
+  /** Subject ids (sub-folders of the root), sorted as Python sorts them. */
+  get subjectIds(): string[] {
+    return listSubfolders(this.root);
+  }
+
+  /** The current subject, or null before one is set. */
+  get subjectId(): string | null {
+    return this.currentSubject;
+  }
+
+  /** Sets the current subject, creating its folder when it is new. */
+  set subjectId(id: string | null) {
+    if (id === null) {
+      this.currentSubject = null;
+      return;
+    }
+    validateId(id, 'subject');
+    makedirs(subjectPath(this.root, id), { existOk: true });
+    this.currentSubject = id;
+  }
+
+  /** Task ids of the current subject, sorted; empty when no subject is set. */
+  get taskIds(): string[] {
+    return this.currentSubject === null ? [] : listSubfolders(subjectPath(this.root, this.currentSubject));
+  }
+
+  /**
+   * Creates task `taskId` for the current subject and returns its writer. Throws
+   * TaskExistsError when it exists, unless the storage allows overwrite (then the old task
+   * folder is removed first).
+   */
+  createTask(taskId: string, options: TrialWriterOptions = {}): TaskWriter {
+    const subject = this.requireSubject('createTask');
+    validateId(taskId, 'task');
+    const path = taskPath(this.root, subject, taskId);
+    if (existsSync(path)) {
+      if (!this.allowOverwrite) throw new TaskExistsError(subject, taskId);
+      removeTaskFolder(path);
+    }
+    makedirs(path);
+    return new TaskWriter(path, options);
+  }
+
+  /** Returns a reader of task `taskId` of the current subject; TaskNotFoundError if missing. */
+  requireTask(taskId: string): TaskReader {
+    const subject = this.requireSubject('requireTask');
+    validateId(taskId, 'task');
+    const path = taskPath(this.root, subject, taskId);
+    if (!isDirectory(path)) throw new TaskNotFoundError(subject, taskId);
+    return new TaskReader(path);
+  }
+
+  /** Archives the whole root (see `storageToZip`) and returns the archive's path. */
+  toZip(outfile?: string, options?: StorageToZipOptions): Promise<string> {
+    return storageToZip(this.root, outfile, options);
+  }
+
+  private requireSubject(operation: string): string {
+    if (this.currentSubject === null) throw new NoSubjectError(operation);
+    return this.currentSubject;
+  }
+}

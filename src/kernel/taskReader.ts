@@ -1,0 +1,157 @@
+/**
+ * Python AxoPy's `TaskReader`: reads a task's trials table, arrays and pickles.
+ */
+import { readFileSync } from 'node:fs';
+import type { ColumnTable } from 'arquero';
+import { arrayFilePath, datasetNameForRow, pickleFilePath, trialsCsvPath, validateId } from '../core/layout.js';
+import { parseTrialsCsv, trialsTable, ParsedTrialsCsv } from '../core/csv/index.js';
+import { loadPickle, PickleValue } from '../core/pickle/index.js';
+import { vstack } from '../core/arrayOps.js';
+import { DatasetError, FileNotFoundError, FormatError } from '../core/errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { NDArray } from '../core/ndarray.js';
+import { Hdf5File } from './hdf5.js';
+import { requireFile } from './files.js';
+
+export type { ColumnTable } from 'arquero';
+
+/**
+ * A writer in another process rewrites HDF5 metadata in place while it flushes; a read landing
+ * in that moment sees a torn state. So a failed read is retried on a freshly opened file a few
+ * times before it counts as an error (a damaged file still fails, after ~150 ms).
+ */
+const LIVE_READ_ATTEMPTS = 4;
+const LIVE_READ_RETRY_MS = 25;
+
+async function openWithRetry(path: string): Promise<Hdf5File> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await Hdf5File.open(path, 'r');
+    } catch (error) {
+      if (attempt >= LIVE_READ_ATTEMPTS || error instanceof FileNotFoundError) throw error;
+      await sleep(LIVE_READ_RETRY_MS * attempt);
+    }
+  }
+}
+
+/** Reads the data of one task folder. Get one from `Storage.requireTask`. */
+export class TaskReader {
+  /** The task folder. */
+  readonly root: string;
+  private parsed: ParsedTrialsCsv | undefined;
+  private table: ColumnTable | undefined;
+
+  constructor(root: string) {
+    this.root = root;
+  }
+
+  /**
+   * trials.csv as an arquero table, typed as `pandas.read_csv` types it (read once, cached;
+   * `reload()` reads again). A last line still being written by a running experiment (no
+   * final newline) is left out until complete.
+   */
+  get trials(): ColumnTable {
+    if (!this.table) this.table = trialsTable(this.parsedTrials());
+    return this.table;
+  }
+
+  /** Number of trials (rows of trials.csv). */
+  get trialCount(): number {
+    return this.parsedTrials().rowCount;
+  }
+
+  /** Forgets the cached trials so the next access reads the file again. */
+  reload(): this {
+    this.parsed = undefined;
+    this.table = undefined;
+    return this;
+  }
+
+  /** Yields array `name` of each trial in row order (dataset "0", "1", ... of `<name>.hdf5`). */
+  async *iterArray(name: string): AsyncGenerator<NDArray> {
+    const path = arrayFilePath(this.root, validateId(name, 'array'));
+    const rows = this.trialCount;
+    requireFile(path, 'array file', this.root);
+    let file = await openWithRetry(path);
+    try {
+      for (let row = 0; row < rows; row++) {
+        let array: NDArray;
+        for (let attempt = 1; ; attempt++) {
+          try {
+            array = this.readRow(file, name, row);
+            break;
+          } catch (error) {
+            if (attempt >= LIVE_READ_ATTEMPTS) throw error;
+            file.close();
+            await sleep(LIVE_READ_RETRY_MS * attempt);
+            file = await openWithRetry(path);
+          }
+        }
+        yield array;
+      }
+    } finally {
+      file.close();
+    }
+  }
+
+  /** Array `name` of the trial in row `row` (0-based row of trials.csv). */
+  async trialArray(name: string, row: number): Promise<NDArray> {
+    const path = arrayFilePath(this.root, validateId(name, 'array'));
+    requireFile(path, 'array file', this.root);
+    for (let attempt = 1; ; attempt++) {
+      const file = await openWithRetry(path);
+      try {
+        return this.readRow(file, name, row);
+      } catch (error) {
+        if (attempt >= LIVE_READ_ATTEMPTS || error instanceof DatasetError && row >= this.trialCount) throw error;
+        await sleep(LIVE_READ_RETRY_MS * attempt);
+      } finally {
+        file.close();
+      }
+    }
+  }
+
+  private readRow(file: Hdf5File, name: string, row: number): NDArray {
+    const dataset = datasetNameForRow(row);
+    if (!file.has(dataset)) {
+      throw new DatasetError(file.path, dataset, `is missing: trial ${row} of ${trialsCsvPath(this.root)} has no "${name}" array`);
+    }
+    return file.read(dataset);
+  }
+
+  /**
+   * Array `name` of every trial, stacked as AxoPy stacks them (`np.vstack`): 1-D trials of
+   * length n give a (trials, n) array, 2-D trials are joined along their first axis.
+   */
+  async array(name: string): Promise<NDArray> {
+    const parts: NDArray[] = [];
+    for await (const part of this.iterArray(name)) parts.push(part);
+    if (parts.length === 0) {
+      throw new DatasetError(arrayFilePath(this.root, name), '0', 'is missing: the task has no trials');
+    }
+    try {
+      return vstack(parts);
+    } catch (error) {
+      throw new DatasetError(arrayFilePath(this.root, name), '*', `cannot be stacked: ${(error as Error).message}`);
+    }
+  }
+
+  /** Loads `<name>.pkl` (plain data only; a pickle that would run code is refused). */
+  pickle(name: string): PickleValue {
+    const path = pickleFilePath(this.root, validateId(name, 'pickle'));
+    requireFile(path, 'pickle', this.root);
+    return loadPickle(readFileSync(path), path);
+  }
+
+  private parsedTrials(): ParsedTrialsCsv {
+    if (!this.parsed) {
+      const path = trialsCsvPath(this.root);
+      requireFile(path, 'trials file', this.root);
+      const bytes = readFileSync(path);
+      // pandas refuses an empty file (EmptyDataError); so does this reader.
+      if (bytes.length === 0) throw new FormatError(path, 'is empty: expected a header line');
+      this.parsed = parseTrialsCsv(bytes, path, { ignoreIncompleteLastLine: true });
+    }
+    return this.parsed;
+  }
+}
