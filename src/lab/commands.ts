@@ -20,6 +20,8 @@ export namespace CommandIDs {
   export const refresh = 'jupyterlab-axopy:refresh';
   export const copyPath = 'jupyterlab-axopy:copy-path';
   export const openTrials = 'jupyterlab-axopy:open-trials';
+  export const previewTask = 'jupyterlab-axopy:preview-task';
+  export const checkDataset = 'jupyterlab-axopy:check-dataset';
 }
 
 /** What the commands act on. */

@@ -14,6 +14,7 @@ import { DEFAULT_ROOT } from '../core/layout.js';
 import { CommandIDs, addCommands } from './commands.js';
 import { StorageModel } from './model/storage-model.js';
 import { ContentsStorageProvider } from './provider/contents.js';
+import { previewsPlugin } from './previews/plugin.js';
 import { IStorageModel } from './tokens.js';
 import { axopyStorageIcon } from './widgets/icons.js';
 import { TRANSLATION_DOMAIN } from './widgets/messages.js';
@@ -99,4 +100,4 @@ const sidebarPlugin: JupyterFrontEndPlugin<IStorageModel> = {
   }
 };
 
-export default [sidebarPlugin];
+export default [sidebarPlugin, previewsPlugin];
