@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     });
     const contents = new ContentsManager({ serverSettings });
     const model = new StorageModel({
-      provider: new ContentsStorageProvider({ contents, countDatasets: false }),
+      provider: new ContentsStorageProvider({ contents }),
       roots: ['data'],
       refreshInterval: 3_600_000,
       autoPoll: false

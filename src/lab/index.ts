@@ -14,6 +14,7 @@ import { DEFAULT_ROOT } from '../core/layout.js';
 import { CommandIDs, addCommands } from './commands.js';
 import { StorageModel } from './model/storage-model.js';
 import { ContentsStorageProvider } from './provider/contents.js';
+import { Hdf5DatasetCounter } from './provider/hdf5-counter.js';
 import { previewsPlugin } from './previews/plugin.js';
 import { IStorageModel } from './tokens.js';
 import { axopyStorageIcon } from './widgets/icons.js';
@@ -50,11 +51,15 @@ const sidebarPlugin: JupyterFrontEndPlugin<IStorageModel> = {
   ): Promise<IStorageModel> => {
     const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
     const settings = settingRegistry ? await settingRegistry.load(SIDEBAR_PLUGIN_ID) : null;
-    const initial = settings
+    // Without a settings registry, the model's own defaults apply.
+    const initial: Partial<ISidebarSettings> = settings
       ? readSettings(settings)
-      : { roots: [DEFAULT_ROOT], refreshInterval: 2000, datasetCountMaxBytes: 64 * 1024 * 1024 };
+      : { roots: [DEFAULT_ROOT] };
     const model = new StorageModel({
-      provider: new ContentsStorageProvider({ contents: app.serviceManager.contents }),
+      provider: new ContentsStorageProvider({
+        contents: app.serviceManager.contents,
+        datasetCounter: new Hdf5DatasetCounter(app.serviceManager.serverSettings)
+      }),
       roots: initial.roots,
       refreshInterval: initial.refreshInterval,
       datasetCountMaxBytes: initial.datasetCountMaxBytes

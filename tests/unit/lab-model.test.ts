@@ -8,6 +8,42 @@ import { StorageModel } from '../../src/lab/model/storage-model.js';
 import type { IStorageNode } from '../../src/lab/model/tree.js';
 import type { IFolderEntry, IStorageProvider } from '../../src/lab/provider/types.js';
 
+// h5wasm is ESM-only: a dynamic import (kept as is in the CommonJS output) loads it.
+const importH5wasm = () => import('h5wasm/node');
+type H5wasm = Awaited<ReturnType<typeof importH5wasm>>;
+let h5wasmLoading: Promise<H5wasm> | undefined;
+async function loadH5wasm(): Promise<H5wasm> {
+  h5wasmLoading ??= importH5wasm().then(async module => {
+    await module.ready;
+    return module;
+  });
+  return h5wasmLoading;
+}
+
+/** Writes an HDF5 file with one dataset per trial, named by row index as AxoPy does. */
+async function writeArrayFile(filePath: string, trials: number): Promise<void> {
+  const h5wasm = await loadH5wasm();
+  const file = new h5wasm.File(filePath, 'w');
+  for (let i = 0; i < trials; i++) {
+    file.create_dataset({ name: String(i), data: new Float64Array([i, i + 1]) });
+  }
+  file.close();
+}
+
+/** Resolves once the model's tree satisfies `ready` (checked on every change). */
+function treeWhere(model: StorageModel, ready: () => boolean): Promise<void> {
+  return new Promise(resolve => {
+    const check = (): void => {
+      if (ready()) {
+        model.changed.disconnect(check);
+        resolve();
+      }
+    };
+    model.changed.connect(check);
+    check();
+  });
+}
+
 /** A provider over a real folder, as the Contents API would serve it. */
 class FolderProvider implements IStorageProvider {
   constructor(readonly base: string) {}
@@ -39,6 +75,20 @@ class FolderProvider implements IStorageProvider {
     });
   }
 
+  counted: string[] = [];
+
+  /** Counts root datasets with h5wasm (the reader the browser's worker uses). */
+  async countDatasets(filePath: string): Promise<number> {
+    this.counted.push(filePath);
+    const h5wasm = await loadH5wasm();
+    const file = new h5wasm.File(path.join(this.base, filePath), 'r');
+    try {
+      return file.keys().filter(name => file.get(name) instanceof h5wasm.Dataset).length;
+    } finally {
+      file.close();
+    }
+  }
+
   async readText(filePath: string): Promise<string> {
     this.read.push(filePath);
     return fs.readFileSync(path.join(this.base, filePath), 'utf8');
@@ -51,7 +101,6 @@ function writeStorage(base: string, subjects: number, tasks: number): void {
       const task = path.join(base, 'data', `s${String(s).padStart(3, '0')}`, `task${t}`);
       fs.mkdirSync(task, { recursive: true });
       fs.writeFileSync(path.join(task, 'trials.csv'), 'x,block,trial\n1,0,0\n2,0,1\n');
-      fs.writeFileSync(path.join(task, 'emg.hdf5'), '');
     }
   }
 }
@@ -240,6 +289,56 @@ test(
       fs.mkdirSync(path.join(base, 'nowhere/deep/p1/t1'), { recursive: true });
       await model.refresh();
       assert.deepEqual(model.tree[1].children.map(node => node.label), ['p1']);
+    }
+  )
+);
+
+test(
+  'counts the datasets of array files in the background, again only when a file changed',
+  { timeout: 20_000 },
+  withModel(
+    base => writeStorage(base, 1, 1),
+    async (model, provider, base) => {
+      const emg = path.join(base, 'data/s000/task0/emg.hdf5');
+      await writeArrayFile(emg, 3);
+      // Counting reads whole files: above the limit a file is not read at all.
+      const limit = fs.statSync(emg).size * 2;
+      fs.writeFileSync(path.join(base, 'data/s000/task0/big.hdf5'), Buffer.alloc(limit + 1));
+      model.datasetCountMaxBytes = limit;
+      await model.refresh();
+      await model.expand(find(model.tree, 'data/s000'));
+      await model.expand(find(model.tree, 'data/s000/task0'));
+      const emgNode = () => find(model.tree, 'data/s000/task0/emg.hdf5');
+      await treeWhere(model, () => emgNode().datasetCount === 3);
+      // Too big to read: never counted, shown as unknown.
+      assert.equal(find(model.tree, 'data/s000/task0/big.hdf5').datasetCount, undefined);
+      assert.deepEqual(provider.counted, ['data/s000/task0/emg.hdf5']);
+
+      await model.refresh();
+      await writeArrayFile(emg, 5);
+      fs.utimesSync(emg, new Date(), new Date(Date.now() + 5000));
+      await model.refresh();
+      await treeWhere(model, () => emgNode().datasetCount === 5);
+      assert.deepEqual(provider.counted, ['data/s000/task0/emg.hdf5', 'data/s000/task0/emg.hdf5']);
+    }
+  )
+);
+
+test(
+  'stands by while nobody looks at the tree, and catches up when shown again',
+  withModel(
+    base => writeStorage(base, 1, 1),
+    async (model, provider, base) => {
+      await model.refresh();
+      model.active = false;
+      fs.mkdirSync(path.join(base, 'data/s001/t'), { recursive: true });
+      provider.listed = [];
+      await model.refresh();
+      assert.equal(provider.listed.length, 0, "listed while on standby");
+      const shown = treeWhere(model, () => model.tree[0].children.length === 2);
+      model.active = true;
+      await shown;
+      assert.ok(provider.listed.includes('data'));
     }
   )
 );

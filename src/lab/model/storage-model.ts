@@ -32,12 +32,12 @@ export interface IStorageModelOptions {
   readonly roots?: readonly string[];
   /** Start polling at once (default true); else the first `refresh` starts it. */
   readonly autoPoll?: boolean;
-  /** Array files larger than this are not read to count their datasets (default 64 MiB). */
+  /** Array files larger than this are not read to count their datasets (default 16 MiB). */
   readonly datasetCountMaxBytes?: number;
 }
 
 const DEFAULT_REFRESH_INTERVAL = 2000;
-const DEFAULT_DATASET_COUNT_MAX_BYTES = 64 * 1024 * 1024;
+const DEFAULT_DATASET_COUNT_MAX_BYTES = 16 * 1024 * 1024;
 /** Backoff stops growing at this many refresh intervals after repeated failures. */
 const MAX_BACKOFF_INTERVALS = 15;
 
@@ -52,6 +52,30 @@ function stampOf(entry: IFolderEntry): string {
   return `${entry.lastModified ?? ''}|${entry.size ?? ''}`;
 }
 
+/**
+ * A Poll whose timer does not outlive it. Lumino's Poll.dispose leaves the pending timer armed
+ * (it later fires and does nothing), and a tick in flight may arm one after dispose: harmless
+ * in a browser, but it keeps a Node process (tests, benchmarks) alive for a whole interval.
+ */
+class StoragePoll extends Poll {
+  async schedule(next?: Parameters<Poll['schedule']>[0]): Promise<void> {
+    await super.schedule(next);
+    if (this.isDisposed) {
+      this._clearTimer();
+    }
+  }
+
+  dispose(): void {
+    super.dispose();
+    this._clearTimer();
+  }
+
+  private _clearTimer(): void {
+    // Bracket access reaches Poll's private timer handle; no public API clears it.
+    clearTimeout(this['_timeout']);
+  }
+}
+
 /** Normalises a root as typed in settings or given by the file browser ("" is the server root). */
 function normaliseRoot(path: string): string {
   return joinPath(...path.split('/'));
@@ -64,7 +88,7 @@ export class StorageModel implements IStorageModel {
     this._configuredRoots = (options.roots ?? []).map(normaliseRoot);
     this.datasetCountMaxBytes = options.datasetCountMaxBytes ?? DEFAULT_DATASET_COUNT_MAX_BYTES;
     const interval = options.refreshInterval ?? DEFAULT_REFRESH_INTERVAL;
-    this._poll = new Poll({
+    this._poll = new StoragePoll({
       name: 'jupyterlab-axopy:storage',
       auto: false,
       factory: () => this._refreshAll(),
@@ -195,9 +219,6 @@ export class StorageModel implements IStorageModel {
     if (this.isDisposed) {
       return;
     }
-    // Poll.dispose leaves its pending timer armed (it fires and does nothing), which would keep
-    // a Node process alive; stopping first clears it.
-    void this._poll.stop();
     this._poll.dispose();
     Signal.clearData(this);
   }
@@ -311,7 +332,7 @@ export class StorageModel implements IStorageModel {
       } else if (kind === 'task') {
         await this._countRows(entries);
         // Dataset counts read whole files: the tree shows the task without waiting for them.
-        void this._countDatasets(entries).then(() => this._rebuild());
+        void this._countDatasets(entries).then(() => this.isDisposed || this._rebuild());
       }
       this._failing.delete(path);
     } catch (error) {

@@ -5,22 +5,21 @@
 import type { Contents } from '@jupyterlab/services';
 import { ServerConnection } from '@jupyterlab/services';
 import { FileNotFoundError } from '../../core/errors.js';
-import { Hdf5DatasetCounter } from './hdf5-counter.js';
 import type { IFolderEntry, IStorageProvider } from './types.js';
 
 /** Options of {@link ContentsStorageProvider}. */
 export interface IContentsStorageProviderOptions {
   readonly contents: Contents.IManager;
-  /** Count HDF5 datasets with h5wasm in a Web Worker (default true; needs a browser). */
-  readonly countDatasets?: boolean;
+  /** Counts HDF5 datasets (in the browser: `Hdf5DatasetCounter`); none: counts unknown. */
+  readonly datasetCounter?: { countDatasets(path: string): Promise<number> };
 }
 
 /** {@link IStorageProvider} over the Jupyter Contents API. */
 export class ContentsStorageProvider implements IStorageProvider {
   constructor(options: IContentsStorageProviderOptions) {
     this._contents = options.contents;
-    if (options.countDatasets ?? true) {
-      const counter = new Hdf5DatasetCounter(options.contents.serverSettings);
+    const counter = options.datasetCounter;
+    if (counter !== undefined) {
       this.countDatasets = path => counter.countDatasets(path);
     }
   }
