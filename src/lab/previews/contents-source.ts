@@ -10,7 +10,7 @@ import type { ITaskFilesSource } from './check.js';
 /** Task files read through the Contents API. */
 export class ContentsTaskSource implements ITaskFilesSource {
   constructor(private readonly _contents: Contents.IManager) {
-    this._folders = new ContentsStorageProvider({ contents: _contents, countDatasets: false });
+    this._folders = new ContentsStorageProvider({ contents: _contents });
   }
 
   listFolder(path: string): Promise<IFolderEntry[]> {
