@@ -128,7 +128,7 @@ test('shows trials.csv written by pandas as a typed table, and sorts it', async 
   await waitFor(page, SESSION, x => x.viewTrials.join() === '5,3,1,0,4,2');
   // The filter keeps matching trials.
   await page.locator(`.jp-AxoPyPreview[data-task-path="${SESSION}"] .jp-AxoPyPreview-filter`).fill('fist');
-  await waitFor(page, SESSION, x => x.viewTrials.join() === '1');
+  await waitFor(page, SESSION, x => x.viewTrials.join() === '1,4');
   expect(problems).toEqual([]);
 });
 
@@ -222,7 +222,7 @@ test('10 000 trials: sorted and scrolled; a growing trials.csv keeps the selecti
 
 test('"Check dataset" on a storage root reports what checkStorage reports', async ({ page, problems }) => {
   await page.sidebar.openTab(PANEL_ID);
-  const rootRow = page.locator(`#${PANEL_ID} .jp-AxoPyStorage-item[data-path="data"] > .jp-AxoPyStorage-row`);
+  const rootRow = page.locator(`#${PANEL_ID} .jp-AxoPyStorage-item[data-path="data"] > .jp-AxoPyStorage-row`).first();
   await rootRow.click({ button: 'right' });
   await page.getByRole('menuitem', { name: 'Check Dataset' }).click();
   const report = page.locator('.jp-AxoPyCheck');

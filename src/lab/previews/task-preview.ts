@@ -82,6 +82,7 @@ export class TaskPreview extends SplitPanel {
     const { trans } = _options;
     this._grid = new TrialsGrid(trans);
     this._grid.trialSelected.connect((_, trial) => this._onTrialSelected(trial));
+    this._grid.viewChanged.connect(() => this._publishTable());
     this._trialsError = document.createElement('div');
     this._trialsError.className = 'jp-AxoPyPreview-error';
     this._trialsError.hidden = true;
@@ -169,7 +170,6 @@ export class TaskPreview extends SplitPanel {
         this._selectedOnce = true;
         this._grid.selectTrial(0);
       }
-      this._publishTable();
     } catch (error) {
       this._trialsStamp = stamp;
       this._showTrialsError((error as Error).message);

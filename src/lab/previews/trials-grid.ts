@@ -127,6 +127,11 @@ export class TrialsGrid extends Panel {
     this.applyTheme();
   }
 
+  /** Emitted when the rows shown change (contents, sort, filter). */
+  get viewChanged(): ISignal<this, void> {
+    return this._viewChanged;
+  }
+
   /** Emitted with the selected trial (row index in trials.csv), or undefined for none. */
   get trialSelected(): ISignal<this, number | undefined> {
     return this._trialSelected;
@@ -151,6 +156,7 @@ export class TrialsGrid extends Panel {
     this._model.reset(view);
     this._updateSummary();
     this._restoreSelection();
+    this._viewChanged.emit();
   }
 
   /** Selects a trial (and scrolls to it); nothing when it is filtered out. */
@@ -229,6 +235,7 @@ export class TrialsGrid extends Panel {
   private readonly _model: TrialsDataModel;
   private readonly _grid: DataGrid;
   private readonly _selection: BasicSelectionModel;
+  private readonly _viewChanged = new Signal<this, void>(this);
   private readonly _trialSelected = new Signal<this, number | undefined>(this);
   private _selectedTrial: number | undefined;
   private _restoring = false;

@@ -43,6 +43,9 @@ const openFiles = new Map<string, IOpenFile>();
 async function loadH5wasm(): Promise<H5wasm> {
   h5wasmLoading ??= import('h5wasm').then(async module => {
     await module.ready;
+    // HDF5 errors become exceptions carrying HDF5's error stack, instead of being printed to
+    // the console with a -1 return: a corrupt file fails the call that met it, cleanly.
+    (module.Module as unknown as { activate_throwing_error_handler(): number }).activate_throwing_error_handler();
     return module;
   });
   return h5wasmLoading;
@@ -217,6 +220,17 @@ async function handle(request: PreviewRequest): Promise<void> {
   }
 }
 
+/** The innermost frame of an HDF5 error stack ("bad superblock version number"), else the message. */
+function reasonOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const frames = text.split('\n').filter(line => /^\s*#\d+:/.test(line));
+  if (frames.length === 0) {
+    return text.split('\n')[0];
+  }
+  const innermost = frames[frames.length - 1];
+  return innermost.slice(innermost.indexOf('):') + 2).trim() || innermost.trim();
+}
+
 scope.onmessage = event => {
   const request = event.data;
   handle(request).catch((error: unknown) => {
@@ -225,6 +239,6 @@ scope.onmessage = event => {
       closeFile(request.file.path);
     }
     const path = request.op === 'configure' ? '' : `${request.file.path}: `;
-    scope.postMessage({ id: request.id, error: `${path}${error instanceof Error ? error.message : String(error)}` });
+    scope.postMessage({ id: request.id, error: `${path}${reasonOf(error)}` });
   });
 };
