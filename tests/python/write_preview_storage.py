@@ -4,6 +4,7 @@ pickles with protocol 4.
 
     write_preview_storage.py fixtures ROOT           # small tasks (see write_fixtures)
     write_preview_storage.py big ROOT TRIALS CHANNELS SAMPLES   # ROOT/p02/big: one float64 array per trial
+    write_preview_storage.py rows ROOT TRIALS        # ROOT/p03/rows: a trials.csv only
     write_preview_storage.py append TASK_FOLDER      # one more trial in trials.csv and emg.hdf5
 """
 import os
@@ -76,6 +77,14 @@ def write_big(root, trials, channels, samples):
             f.create_dataset(str(i), data=base + i)
 
 
+def write_rows(root, trials):
+    task = os.path.join(root, "p03", "rows")
+    os.makedirs(task, exist_ok=True)
+    rows = [{"label": f"move {i % 7}", "gain": i / 3, "ok": i % 2 == 0, "block": i // 100, "trial": i % 100}
+            for i in range(trials)]
+    pd.DataFrame(rows).to_csv(os.path.join(task, "trials.csv"), index=False)
+
+
 def append_trial(task):
     trials = os.path.join(task, "trials.csv")
     index = len(pd.read_csv(trials))
@@ -90,6 +99,8 @@ def main(argv):
         write_fixtures(argv[2])
     elif argv[1] == "big":
         write_big(argv[2], int(argv[3]), int(argv[4]), int(argv[5]))
+    elif argv[1] == "rows":
+        write_rows(argv[2], int(argv[3]))
     elif argv[1] == "append":
         append_trial(argv[2])
     else:

@@ -84,8 +84,9 @@ const test = galataTest.extend<{ problems: string[] }, { previewServer: IPreview
 });
 
 async function openPreview(page: Page, taskPath: string): Promise<void> {
+  // Return nothing: the command's result (a widget) would be serialised back, at great cost.
   await page.evaluate(
-    p => (window as any).jupyterapp.commands.execute('jupyterlab-axopy:preview-task', { path: p }),
+    async p => void (await (window as any).jupyterapp.commands.execute('jupyterlab-axopy:preview-task', { path: p })),
     taskPath
   );
   await expect(page.locator(`.jp-AxoPyPreview[data-task-path="${taskPath}"]`)).toBeVisible();

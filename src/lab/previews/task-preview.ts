@@ -252,7 +252,7 @@ export class TaskPreview extends SplitPanel {
   private _onTrialSelected(trial: number | undefined): void {
     this._state.selectedTrial = trial;
     this._trialHeading.textContent =
-      trial === undefined ? this._options.trans.__('No trial selected') : this._options.trans.__('Trial %1 (row %1 of trials.csv)', trial);
+      trial === undefined ? this._options.trans.__('No trial selected') : this._options.trans.__('Trial %1', trial);
     this._publish();
     for (const name of this._sections.keys()) void this._plot(name);
   }

@@ -76,10 +76,12 @@ class SortingMouseHandler extends BasicMouseHandler {
 }
 
 function themeStyle(): { style: DataGrid.Style; text: TextRenderer } {
+  const even = cssVar('--jp-layout-color1', 'white');
+  const odd = cssVar('--jp-layout-color0', 'white');
   const style: DataGrid.Style = {
-    voidColor: cssVar('--jp-layout-color0', 'white'),
-    backgroundColor: cssVar('--jp-layout-color0', 'white'),
-    rowBackgroundColor: (i: number) => (i % 2 === 0 ? cssVar('--jp-layout-color1', 'white') : cssVar('--jp-layout-color0', 'white')),
+    voidColor: odd,
+    backgroundColor: odd,
+    rowBackgroundColor: (i: number) => (i % 2 === 0 ? even : odd),
     gridLineColor: cssVar('--jp-border-color2', 'rgba(20, 20, 20, 0.15)'),
     headerBackgroundColor: cssVar('--jp-layout-color2', '#eee'),
     headerGridLineColor: cssVar('--jp-border-color1', 'rgba(20, 20, 20, 0.25)'),
