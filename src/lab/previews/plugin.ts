@@ -13,7 +13,7 @@ import { IStorageModel } from '../tokens.js';
 import { TRANSLATION_DOMAIN } from '../widgets/messages.js';
 import { checkStorageRoot, checkTaskFolder } from './check.js';
 import { ContentsTaskSource } from './contents-source.js';
-import { WorkerArrayProvider } from './providers.js';
+import { WorkerArrayProvider } from './worker-array-provider.js';
 import { checkReportWidget } from './report-views.js';
 import { TaskPreview } from './task-preview.js';
 
