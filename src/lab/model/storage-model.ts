@@ -6,19 +6,18 @@
  * subject or task is listed only while expanded; a trials.csv is read only when its size or
  * modification time changed.
  */
-import { Poll } from '@lumino/polling';
 import { Signal, type ISignal } from '@lumino/signaling';
 import { FileNotFoundError } from '../../core/errors.js';
 import { joinPath } from '../../core/layout.js';
 import type { IRefreshFailure, IStorageModel } from '../tokens.js';
 import type { IFolderEntry, IStorageProvider } from '../provider/types.js';
-import { countCompleteRows } from './rows.js';
+import { TaskFileCounts } from './file-counts.js';
+import { StoragePoll } from './storage-poll.js';
 import {
   buildTree,
   folderNames,
   probeVerdict,
   rootListingProblem,
-  taskFiles,
   type FolderState,
   type IStorageNode,
   type StorageProblem
@@ -41,41 +40,6 @@ const DEFAULT_DATASET_COUNT_MAX_BYTES = 16 * 1024 * 1024;
 /** Backoff stops growing at this many refresh intervals after repeated failures. */
 const MAX_BACKOFF_INTERVALS = 15;
 
-/** A count and the (modification time, size) stamp of the file it was made from. */
-interface ICountCache {
-  readonly stamp: string;
-  /** Undefined when the file could not be counted (too big, unreadable). */
-  readonly count: number | undefined;
-}
-
-function stampOf(entry: IFolderEntry): string {
-  return `${entry.lastModified ?? ''}|${entry.size ?? ''}`;
-}
-
-/**
- * A Poll whose timer does not outlive it. Lumino's Poll.dispose leaves the pending timer armed
- * (it later fires and does nothing), and a tick in flight may arm one after dispose: harmless
- * in a browser, but it keeps a Node process (tests, benchmarks) alive for a whole interval.
- */
-class StoragePoll extends Poll {
-  async schedule(next?: Parameters<Poll['schedule']>[0]): Promise<void> {
-    await super.schedule(next);
-    if (this.isDisposed) {
-      this._clearTimer();
-    }
-  }
-
-  dispose(): void {
-    super.dispose();
-    this._clearTimer();
-  }
-
-  private _clearTimer(): void {
-    // Bracket access reaches Poll's private timer handle; no public API clears it.
-    clearTimeout(this['_timeout']);
-  }
-}
-
 /** Normalises a root as typed in settings or given by the file browser ("" is the server root). */
 function normaliseRoot(path: string): string {
   return joinPath(...path.split('/'));
@@ -86,7 +50,9 @@ export class StorageModel implements IStorageModel {
   constructor(options: IStorageModelOptions) {
     this._provider = options.provider;
     this._configuredRoots = (options.roots ?? []).map(normaliseRoot);
-    this.datasetCountMaxBytes = options.datasetCountMaxBytes ?? DEFAULT_DATASET_COUNT_MAX_BYTES;
+    this._counts = new TaskFileCounts(this._provider, () => this._providerCalls++);
+    this._counts.datasetCountMaxBytes =
+      options.datasetCountMaxBytes ?? DEFAULT_DATASET_COUNT_MAX_BYTES;
     const interval = options.refreshInterval ?? DEFAULT_REFRESH_INTERVAL;
     this._poll = new StoragePoll({
       name: 'jupyterlab-axopy:storage',
@@ -103,7 +69,13 @@ export class StorageModel implements IStorageModel {
   }
 
   /** Array files larger than this are not read to count their datasets. */
-  datasetCountMaxBytes: number;
+  get datasetCountMaxBytes(): number {
+    return this._counts.datasetCountMaxBytes;
+  }
+
+  set datasetCountMaxBytes(bytes: number) {
+    this._counts.datasetCountMaxBytes = bytes;
+  }
 
   get roots(): readonly string[] {
     const opened = this._openedRoots.filter(root => !this._configuredRoots.includes(root));
@@ -330,9 +302,9 @@ export class StorageModel implements IStorageModel {
       if (kind === 'root') {
         await this._probe(path, entries);
       } else if (kind === 'task') {
-        await this._countRows(entries);
+        await this._counts.countRows(entries);
         // Dataset counts read whole files: the tree shows the task without waiting for them.
-        void this._countDatasets(entries).then(() => this.isDisposed || this._rebuild());
+        void this._counts.countDatasets(entries).then(() => this.isDisposed || this._rebuild());
       }
       this._failing.delete(path);
     } catch (error) {
@@ -377,58 +349,12 @@ export class StorageModel implements IStorageModel {
     this._probeSignatures.set(root, signature);
   }
 
-  /** Reads trials.csv when it changed since the last count. */
-  private async _countRows(entries: readonly IFolderEntry[]): Promise<void> {
-    const trials = taskFiles(entries).trials;
-    if (trials === undefined || !this._changedSinceCount(this._rowCounts, trials)) {
-      return;
-    }
-    this._providerCalls++;
-    const text = await this._provider.readText(trials.path);
-    this._rowCounts.set(trials.path, { stamp: stampOf(trials), count: countCompleteRows(text) });
-  }
-
-  /**
-   * Counts the datasets of the array files that changed. A file that cannot be counted (being
-   * written, not HDF5, too big) shows an unknown count; it is not a refresh failure.
-   */
-  private async _countDatasets(entries: readonly IFolderEntry[]): Promise<void> {
-    const provider = this._provider;
-    if (provider.countDatasets === undefined) {
-      return;
-    }
-    const arrays = taskFiles(entries).arrays.filter(entry =>
-      this._changedSinceCount(this._datasetCounts, entry)
-    );
-    await Promise.all(
-      arrays.map(async entry => {
-        let count: number | undefined;
-        if ((entry.size ?? 0) <= this.datasetCountMaxBytes) {
-          this._providerCalls++;
-          count = await provider.countDatasets!(entry.path).catch(() => undefined);
-        }
-        this._datasetCounts.set(entry.path, { stamp: stampOf(entry), count });
-      })
-    );
-  }
-
-  /** Whether a file changed since it was counted (always, when the provider gives no stamp). */
-  private _changedSinceCount(cache: Map<string, ICountCache>, entry: IFolderEntry): boolean {
-    const stamp = stampOf(entry);
-    return stamp === '|' || cache.get(entry.path)?.stamp !== stamp;
-  }
-
   private _rebuild(): void {
-    const known = (cache: Map<string, ICountCache>): Map<string, number> => {
-      const counts = new Map<string, number>();
-      cache.forEach(({ count }, path) => count !== undefined && counts.set(path, count));
-      return counts;
-    };
     this._tree = buildTree({
       roots: this.roots,
       folders: this._folders,
-      rowCounts: known(this._rowCounts),
-      datasetCounts: known(this._datasetCounts),
+      rowCounts: this._counts.rowCounts(),
+      datasetCounts: this._counts.datasetCounts(),
       verdicts: this._verdicts,
       isExpanded: (root, path) => this._isExpanded(root, path)
     });
@@ -441,12 +367,11 @@ export class StorageModel implements IStorageModel {
   }
 
   private readonly _provider: IStorageProvider;
-  private readonly _poll: Poll;
+  private readonly _poll: StoragePoll;
   private readonly _changed = new Signal<IStorageModel, void>(this);
   private readonly _refreshFailed = new Signal<IStorageModel, IRefreshFailure>(this);
   private readonly _folders = new Map<string, FolderState>();
-  private readonly _rowCounts = new Map<string, ICountCache>();
-  private readonly _datasetCounts = new Map<string, ICountCache>();
+  private readonly _counts: TaskFileCounts;
   private readonly _verdicts = new Map<string, StorageProblem | undefined>();
   private readonly _probeSignatures = new Map<string, string>();
   private readonly _expanded = new Set<string>();

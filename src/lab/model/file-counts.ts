@@ -1,0 +1,93 @@
+/**
+ * Row counts of trials.csv files and dataset counts of array files, each recounted only when
+ * its file's (modification time, size) stamp changed.
+ */
+import type { IFolderEntry, IStorageProvider } from '../provider/types.js';
+import { countCompleteRows } from './rows.js';
+import { taskFiles } from './tree.js';
+
+/** A count and the stamp of the file it was made from. */
+interface ICountCache {
+  readonly stamp: string;
+  /** Undefined when the file could not be counted (too big, unreadable). */
+  readonly count: number | undefined;
+}
+
+function stampOf(entry: IFolderEntry): string {
+  return `${entry.lastModified ?? ''}|${entry.size ?? ''}`;
+}
+
+/** Whether a file changed since it was counted (always, when the provider gives no stamp). */
+function changedSinceCount(cache: Map<string, ICountCache>, entry: IFolderEntry): boolean {
+  const stamp = stampOf(entry);
+  return stamp === '|' || cache.get(entry.path)?.stamp !== stamp;
+}
+
+function knownCounts(cache: Map<string, ICountCache>): Map<string, number> {
+  const counts = new Map<string, number>();
+  cache.forEach(({ count }, path) => count !== undefined && counts.set(path, count));
+  return counts;
+}
+
+/** The counts shown beside the files of expanded tasks. */
+export class TaskFileCounts {
+  /**
+   * @param provider where the files are read
+   * @param onProviderCall called once per provider call made (for call counting)
+   */
+  constructor(
+    private readonly _provider: IStorageProvider,
+    private readonly _onProviderCall: () => void
+  ) {}
+
+  /** Array files larger than this are not read to count their datasets. */
+  datasetCountMaxBytes = Infinity;
+
+  /** Known row counts by trials.csv path. */
+  rowCounts(): Map<string, number> {
+    return knownCounts(this._rows);
+  }
+
+  /** Known dataset counts by array file path. */
+  datasetCounts(): Map<string, number> {
+    return knownCounts(this._datasets);
+  }
+
+  /** Reads the task's trials.csv when it changed since the last count. */
+  async countRows(taskEntries: readonly IFolderEntry[]): Promise<void> {
+    const trials = taskFiles(taskEntries).trials;
+    if (trials === undefined || !changedSinceCount(this._rows, trials)) {
+      return;
+    }
+    this._onProviderCall();
+    const text = await this._provider.readText(trials.path);
+    this._rows.set(trials.path, { stamp: stampOf(trials), count: countCompleteRows(text) });
+  }
+
+  /**
+   * Counts the datasets of the task's array files that changed. A file that cannot be counted
+   * (being written, not HDF5, too big) gets an unknown count; that is not a refresh failure.
+   */
+  async countDatasets(taskEntries: readonly IFolderEntry[]): Promise<void> {
+    const provider = this._provider;
+    if (provider.countDatasets === undefined) {
+      return;
+    }
+    const changed = taskFiles(taskEntries).arrays.filter(entry =>
+      changedSinceCount(this._datasets, entry)
+    );
+    await Promise.all(
+      changed.map(async entry => {
+        let count: number | undefined;
+        if ((entry.size ?? 0) <= this.datasetCountMaxBytes) {
+          this._onProviderCall();
+          count = await provider.countDatasets!(entry.path).catch(() => undefined);
+        }
+        this._datasets.set(entry.path, { stamp: stampOf(entry), count });
+      })
+    );
+  }
+
+  private readonly _rows = new Map<string, ICountCache>();
+  private readonly _datasets = new Map<string, ICountCache>();
+}
