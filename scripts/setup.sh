@@ -5,9 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # python3-jupyter-server, python3-jupyterlab-server: the JupyterLab server (app/server);
-# chromium: the browser of the end-to-end tests (ui-tests/).
+# chromium: the browser of the end-to-end tests (ui-tests/); python3-nbclient, jupyter-nbconvert:
+# headless notebook runs on the tslab kernel (tests/notebooks/).
 DEBIAN_PACKAGES=(python3-h5py python3-pandas python3-numpy zip unzip
-  python3-jupyter-server python3-jupyterlab-server chromium ${AXOPY_EXTRA_DEBS:-})
+  python3-jupyter-server python3-jupyterlab-server chromium python3-nbclient jupyter-nbconvert
+  ${AXOPY_EXTRA_DEBS:-})
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

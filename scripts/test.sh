@@ -6,8 +6,15 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npm run build --silent
 npm run build:tests --silent
+logs="$(mktemp -d)"
+trap 'rm -rf "$logs"' EXIT
 mapfile -t test_files < <(find build/tests -name '*.test.js' | sort)
-node --test --test-concurrency=2 "${test_files[@]}"
+node --test --test-concurrency=2 "${test_files[@]}" | tee "$logs/node.tap"
+
+# Notebooks on the tslab kernel, headless (nbclient): the kernel launcher, display helpers
+# and examples/*.ipynb, with their outputs and the files they write checked from Python.
+bash scripts/install-kernel.sh
+(cd tests/notebooks && /usr/bin/python3 -m unittest discover --start-directory . --pattern 'test_*.py') 2>&1 | tee "$logs/notebooks.txt"
 
 # End-to-end: the JupyterLab app with the extension, driven by galata in Chromium.
 if [ -f src/lab/index.ts ]; then
@@ -15,4 +22,11 @@ if [ -f src/lab/index.ts ]; then
   if ! build_log="$(npm run build:lab --silent 2>&1)"; then echo "$build_log" >&2; exit 1; fi
 fi
 bash scripts/build-e2e.sh
-npx playwright test -c ui-tests/playwright.config.ts
+npx playwright test -c ui-tests/playwright.config.ts | tee "$logs/e2e.txt"
+
+# One closing line for all suites (each suite above stops the script on its own failure).
+node_passed="$(awk '/^# pass /{print $3}' "$logs/node.tap")"
+notebook_passed="$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}.*/\1/p' "$logs/notebooks.txt")"
+e2e_passed="$(sed -n 's/^ *\([0-9]*\) passed.*/\1/p' "$logs/e2e.txt" | tail -1)"
+echo "unit+interop ${node_passed:-0}, notebooks ${notebook_passed:-0}, e2e ${e2e_passed:-0}"
+echo "all: $((${node_passed:-0} + ${notebook_passed:-0} + ${e2e_passed:-0})) passed, 0 failed"

@@ -17,3 +17,4 @@ export { readHdf5, writeHdf5, Hdf5File } from './hdf5.js';
 export { storageToZip } from './zip.js';
 export type { StorageToZipOptions, ZipProgress } from './zip.js';
 export { checkStorage, describeTaskFolder } from './check.js';
+export * from './display.js';

@@ -1,0 +1,76 @@
+/**
+ * Rich output in tslab notebooks: tables as HTML, signals as SVG plots. The `show*`/`plot*`
+ * functions send a display to the running cell and return nothing (so nothing is printed
+ * twice); the `*Html`/`*Svg` functions they use return the markup, for use anywhere.
+ *
+ * ```ts
+ * import { showTable, plotArray } from "jupyterlab-axopy/kernel";
+ * showTable(reader.trials, { head: 3, tail: 3 });
+ * await plotArray(emg, { title: "EMG", sampleRate: 2000 });
+ * ```
+ */
+import type { NDArray } from '../core/ndarray.js';
+import { arraySvg, trialSvg, type PlotOptions } from './displayPlot.js';
+import { tableHtml, type TableHtmlOptions, type TableLike } from './displayTable.js';
+
+export * from './displayErrors.js';
+export * from './displayPlot.js';
+export * from './displayTable.js';
+
+/** The part of tslab's `display` used here. */
+interface NotebookDisplay {
+  html(markup: string): void;
+  svg(markup: string): void;
+}
+
+/**
+ * tslab's display of the running cell. tslab is required on first use only: outside a
+ * notebook (scripts, tests) this package should not load tslab's TypeScript compiler.
+ */
+function notebookDisplay(caller: string): NotebookDisplay {
+  let display: NotebookDisplay;
+  try {
+    ({ display } = require('tslab') as { display: NotebookDisplay });
+  } catch (cause) {
+    throw new Error(`${caller}: rich display needs the tslab package (run in a tslab notebook)`, { cause });
+  }
+  return {
+    html: markup => sendToNotebook(caller, () => display.html(markup)),
+    svg: markup => sendToNotebook(caller, () => display.svg(markup))
+  };
+}
+
+function sendToNotebook(caller: string, send: () => void): void {
+  try {
+    send();
+  } catch (cause) {
+    throw new Error(
+      `${caller}: no notebook cell is running (use the *Html/*Svg functions outside a tslab kernel)`,
+      { cause }
+    );
+  }
+}
+
+/**
+ * Shows a table (e.g. `reader.trials`, an arquero ColumnTable) as HTML: column names and
+ * dtypes, the first `head` and last `tail` rows (default 5 each) and the size.
+ */
+export function showTable(table: TableLike, options: TableHtmlOptions = {}): void {
+  notebookDisplay('showTable').html(tableHtml(table, options));
+}
+
+/**
+ * Plots an array as SVG: a 1-D array as one signal, a 2-D array as (channels, samples) with
+ * one stacked panel per channel; long signals are min/max decimated to
+ * `maxPointsPerChannel` (default 2000) points per channel.
+ */
+export async function plotArray(array: NDArray, options: PlotOptions = {}): Promise<void> {
+  const svg = await arraySvg(array, options);
+  notebookDisplay('plotArray').svg(svg);
+}
+
+/** Plots every array of one trial (name -> array) as SVG, one group of panels per array. */
+export async function plotTrial(arrays: Readonly<Record<string, NDArray>>, options: PlotOptions = {}): Promise<void> {
+  const svg = await trialSvg(arrays, options);
+  notebookDisplay('plotTrial').svg(svg);
+}

@@ -1,0 +1,50 @@
+/**
+ * The command the "TypeScript (AxoPy)" kernelspec runs (see scripts/install-kernel.sh):
+ * `node tslabKernel.js --config-path <connection file>`, started by Jupyter in the notebook's
+ * folder.
+ *
+ * tslab resolves a cell's imports from the folder it starts in, so a notebook outside the
+ * project could not import `jupyterlab-axopy/kernel`. The launcher starts tslab's kernel from
+ * the project's `.jupyter-prefix` folder (see packageShim.ts), then returns to the notebook's
+ * folder: imports work from any notebook, while relative file paths (`new Storage("data")`,
+ * `fs.readFileSync("x.csv")`) stay relative to the notebook. A relative module import
+ * (`import "./helpers.ts"`) resolves against `.jupyter-prefix`, not the notebook: use an
+ * absolute path for those.
+ */
+import * as path from 'node:path';
+import { installConciseErrors } from '../displayErrors.js';
+import { findProjectRoot, kernelModuleRoot, writePackageShim } from './packageShim.js';
+
+interface TslabMain {
+  startKernel(options: { configPath: string; enableFindLocal: boolean; jsKernel?: boolean }): void;
+}
+
+function connectionFileArgument(argv: readonly string[]): string {
+  const flag = argv.indexOf('--config-path');
+  const value = flag >= 0 ? argv[flag + 1] : undefined;
+  if (value === undefined) {
+    throw new Error('usage: tslabKernel.js --config-path <connection file>');
+  }
+  return value;
+}
+
+function main(): void {
+  const configPath = path.resolve(connectionFileArgument(process.argv.slice(2)));
+  const notebookFolder = process.cwd();
+  const projectRoot = findProjectRoot(__dirname);
+  const moduleRoot = kernelModuleRoot(projectRoot);
+  writePackageShim(projectRoot, moduleRoot);
+  const tslabMainPath = require.resolve('tslab/dist/main.js', { paths: [projectRoot] });
+  // Before tslab starts: it captures console.error for printing cell errors.
+  installConciseErrors(console);
+  process.chdir(moduleRoot);
+  try {
+    // startKernel reads the current folder synchronously (module resolution root, TypeScript
+    // host), so going back right after it returns keeps both as set above.
+    (require(tslabMainPath) as TslabMain).startKernel({ configPath, enableFindLocal: false });
+  } finally {
+    process.chdir(notebookFolder);
+  }
+}
+
+main();
