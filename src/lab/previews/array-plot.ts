@@ -67,10 +67,7 @@ export class ArrayPlot extends Widget {
     this._body.append(this._lines, this._stats);
     this.node.append(this._picker, this._body);
     // Plots follow the width of their column (the split panel's handle, the window).
-    this._resizeObserver = new ResizeObserver(() => {
-      const width = Math.max(200, this._lines.clientWidth);
-      this._plots.forEach(plot => plot.width !== width && plot.setSize({ width, height: CHANNEL_HEIGHT }));
-    });
+    this._resizeObserver = new ResizeObserver(() => this._fitWidth());
     this._resizeObserver.observe(this._lines);
   }
 
@@ -187,7 +184,14 @@ export class ArrayPlot extends Widget {
       plot.over.addEventListener('wheel', event => this._onWheel(plot, event), { passive: false });
       plot.over.addEventListener('dblclick', () => this._setRange(0, layout.samples));
     });
+    requestAnimationFrame(() => this._fitWidth());
     this._emit(stats, data);
+  }
+
+  /** Sizes the plots to their column (measured after layout: the width at build may be stale). */
+  private _fitWidth(): void {
+    const width = Math.max(200, this._lines.clientWidth);
+    this._plots.forEach(plot => plot.width !== width && plot.setSize({ width, height: CHANNEL_HEIGHT }));
   }
 
   private _renderStats(stats: IChannelStats[]): void {
