@@ -224,10 +224,18 @@ test('10 000 trials: sorted and scrolled; a growing trials.csv keeps the selecti
 test('"Check dataset" on a storage root reports what checkStorage reports', async ({ page, problems }) => {
   await page.sidebar.openTab(PANEL_ID);
   const rootRow = page.locator(`#${PANEL_ID} .jp-AxoPyStorage-item[data-path="data"] > .jp-AxoPyStorage-row`).first();
-  await rootRow.click({ button: 'right' });
-  await page.getByRole('menuitem', { name: 'Check Dataset' }).click();
-  const report = page.locator('.jp-AxoPyCheck');
-  await expect(report).toBeVisible({ timeout: 20_000 });
+  // Wait for the tree to load, so the row does not re-render under the pointer.
+  await expect(page.locator(`#${PANEL_ID} .jp-AxoPyStorage-item[data-path="data/p01"]`).first()).toBeVisible();
+  const report = page.locator('.jp-AxoPyCheck').first();
+  const menuItem = page.getByRole('menuitem', { name: 'Check Dataset' });
+  // A menu opened a moment ago may let the first click pass: open it again until it runs.
+  await expect(async () => {
+    if (!(await report.isVisible())) {
+      if (!(await menuItem.isVisible())) await rootRow.click({ button: 'right' });
+      await menuItem.click({ timeout: 2000 });
+    }
+    await expect(report).toBeVisible({ timeout: 10_000 });
+  }).toPass({ timeout: 40_000 });
   await expect(report.locator('.jp-AxoPyCheck-summary')).toContainText('data: 1 subjects, 4 tasks');
   const rows = report.locator('tr[data-severity]');
   await expect(rows.filter({ hasText: 'data/p01/corrupt/bad.hdf5' })).toContainText('cannot be read');
