@@ -7,8 +7,17 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** The repository root (this file lives in <root>/ui-tests). */
-export const repoRoot = path.resolve(__dirname, '..');
+/**
+ * The repository root: this file lives in <root>/ui-tests, or in <root>/build/ui-tests when
+ * compiled for a benchmark (benchmarks/previews.ts), so look upwards for the server script.
+ */
+export const repoRoot = (() => {
+  let dir = path.resolve(__dirname, '..');
+  while (!fs.existsSync(path.join(dir, 'app', 'server', 'axopy_lab_server.py')) && path.dirname(dir) !== dir) {
+    dir = path.dirname(dir);
+  }
+  return dir;
+})();
 
 /** Built prebuilt-extension folders the test server can load. */
 export const galataExtensionDir = path.join(repoRoot, 'ui-tests', 'build', 'galata-extension');

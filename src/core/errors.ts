@@ -7,7 +7,9 @@
 export class AxoPyError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = new.target.name;
+    // By table, not new.target.name: a minifying bundler (the JupyterLab extension) renames
+    // classes, and the name is part of messages the sidebar and the kernel must share.
+    this.name = ERROR_NAMES.get(new.target) ?? new.target.name;
   }
 }
 
@@ -72,3 +74,17 @@ export class ValueFormatError extends AxoPyError {}
 
 /** A pickle that would run code or uses an unsupported construct; never executed. */
 export class UnsafePickleError extends FormatError {}
+
+const ERROR_NAMES = new Map<Function, string>([
+  [AxoPyError, 'AxoPyError'],
+  [TaskExistsError, 'TaskExistsError'],
+  [TaskNotFoundError, 'TaskNotFoundError'],
+  [NoSubjectError, 'NoSubjectError'],
+  [FileNotFoundError, 'FileNotFoundError'],
+  [FileExistsError, 'FileExistsError'],
+  [DatasetError, 'DatasetError'],
+  [FormatError, 'FormatError'],
+  [InvalidIdError, 'InvalidIdError'],
+  [ValueFormatError, 'ValueFormatError'],
+  [UnsafePickleError, 'UnsafePickleError']
+]);

@@ -22,6 +22,8 @@ export namespace CommandIDs {
   export const openTrials = 'jupyterlab-axopy:open-trials';
   export const openInNotebook = 'jupyterlab-axopy:open-in-notebook';
   export const exportZip = 'jupyterlab-axopy:export-zip';
+  export const previewTask = 'jupyterlab-axopy:preview-task';
+  export const checkDataset = 'jupyterlab-axopy:check-dataset';
 }
 
 /** What the commands act on. */

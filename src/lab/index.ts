@@ -18,6 +18,7 @@ import { ExportStatus } from './export/status.js';
 import { StorageModel } from './model/storage-model.js';
 import { ContentsStorageProvider } from './provider/contents.js';
 import { Hdf5DatasetCounter } from './provider/hdf5-counter.js';
+import { previewsPlugin } from './previews/plugin.js';
 import { IStorageModel } from './tokens.js';
 import { axopyStorageIcon } from './widgets/icons.js';
 import { TRANSLATION_DOMAIN } from './widgets/messages.js';
@@ -177,4 +178,4 @@ const exportPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [sidebarPlugin, notebookPlugin, exportPlugin];
+export default [sidebarPlugin, notebookPlugin, exportPlugin, previewsPlugin];

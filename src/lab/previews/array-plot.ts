@@ -1,0 +1,293 @@
+/**
+ * The plot of one trial's array with uPlot: a 1-D array is one line; a 2-D (channels x samples)
+ * array is one line per channel, stacked, sharing the x axis (zoom one, all follow); N-D arrays
+ * show one (channels x samples) slice, chosen with a slice picker. Lines are min/max-decimated
+ * to the plot's width and re-decimated on zoom, so millions of samples draw fast. Drag to zoom,
+ * wheel to zoom around the pointer, shift+wheel to pan, double-click to reset.
+ */
+import uPlot from 'uplot';
+import { Widget } from '@lumino/widgets';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import {
+  channelStats,
+  decimateMinMax,
+  plotLayout,
+  sliceOffset,
+  toNumbers,
+  type IChannelStats,
+  type IPlotLayout,
+  type NumericData
+} from './decimate.js';
+import type { IArrayData } from './providers.js';
+import { cssVar } from './theme.js';
+
+/** What the plot shows, for the test hook: data, not pixels. */
+export interface IPlotSummary {
+  readonly dtype: string;
+  readonly shape: readonly number[];
+  readonly slice: readonly number[];
+  /** Channels drawn (at most the limit), each with its statistics and points drawn. */
+  readonly channels: ReadonlyArray<IChannelStats & { readonly points: number }>;
+  /** Channels in the slice (may exceed those drawn). */
+  readonly channelCount: number;
+  readonly samples: number;
+  /** The x range shown [from, to). */
+  readonly xRange: readonly [number, number];
+}
+
+/** Options of {@link ArrayPlot}. */
+export interface IArrayPlotOptions {
+  readonly trans: TranslationBundle;
+  /** Most channels drawn. */
+  readonly maxChannels: number;
+  /** Emitted after every draw. */
+  readonly onDraw?: (summary: IPlotSummary) => void;
+}
+
+const CHANNEL_HEIGHT = 90;
+
+function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  return Math.abs(value) >= 1e5 || (Math.abs(value) < 1e-3 && value !== 0) ? value.toExponential(3) : String(Number(value.toPrecision(5)));
+}
+
+/** One array's plot, its slice picker and its statistics. */
+export class ArrayPlot extends Widget {
+  constructor(private readonly _options: IArrayPlotOptions) {
+    super();
+    this.addClass('jp-AxoPyPreview-plot');
+    this._picker = document.createElement('div');
+    this._picker.className = 'jp-AxoPyPreview-slicePicker';
+    this._body = document.createElement('div');
+    this._body.className = 'jp-AxoPyPreview-plotBody';
+    this._stats = document.createElement('table');
+    this._stats.className = 'jp-AxoPyPreview-stats';
+    this._lines = document.createElement('div');
+    this._lines.className = 'jp-AxoPyPreview-lines';
+    this._body.append(this._lines, this._stats);
+    this.node.append(this._picker, this._body);
+    // Plots follow the width of their column (the split panel's handle, the window).
+    this._resizeObserver = new ResizeObserver(() => this._fitWidth());
+    this._resizeObserver.observe(this._lines);
+  }
+
+  /** The summary of what is drawn now. */
+  get summary(): IPlotSummary | undefined {
+    return this._summary;
+  }
+
+  /** Plots a trial's array (the slice picker keeps its position when the shape allows). */
+  setArray(array: IArrayData): void {
+    this._array = array;
+    this._values = toNumbers(array.data) as NumericData;
+    const layout = plotLayout(array.shape);
+    const sameSlices = this._plotLayout !== undefined && this._plotLayout.sliceAxes.join() === layout.sliceAxes.join();
+    this._plotLayout = layout;
+    if (!sameSlices) {
+      this._slice = layout.sliceAxes.map(() => 0);
+      this._renderPicker();
+    }
+    this._xRange = [0, layout.samples];
+    this._rebuild();
+  }
+
+  /** Redraws (e.g. after a theme change: the canvas colours are read when drawing). */
+  redraw(): void {
+    if (this._plotLayout !== undefined) {
+      this._rebuild();
+    }
+  }
+
+  dispose(): void {
+    this._resizeObserver.disconnect();
+    this._plots.forEach(plot => plot.destroy());
+    this._plots = [];
+    super.dispose();
+  }
+
+  private _renderPicker(): void {
+    const { trans } = this._options;
+    this._picker.replaceChildren();
+    this._plotLayout!.sliceAxes.forEach((size, axis) => {
+      const label = document.createElement('label');
+      label.textContent = trans.__('axis %1', axis);
+      const input = document.createElement('input');
+      input.type = 'number';
+      input.min = '0';
+      input.max = String(size - 1);
+      input.value = '0';
+      input.className = 'jp-mod-styled';
+      input.setAttribute('aria-label', trans.__('Index on axis %1 (0 to %2)', axis, size - 1));
+      input.addEventListener('change', () => {
+        this._slice[axis] = Math.min(Math.max(Number(input.value) || 0, 0), size - 1);
+        input.value = String(this._slice[axis]);
+        this._rebuild();
+      });
+      label.appendChild(input);
+      this._picker.appendChild(label);
+    });
+    this._picker.hidden = this._plotLayout!.sliceAxes.length === 0;
+  }
+
+  private _channelCount(): number {
+    return Math.min(this._plotLayout!.channels, this._options.maxChannels);
+  }
+
+  private _buckets(): number {
+    return Math.max(100, Math.floor((this._lines.clientWidth || 800) / 2));
+  }
+
+  /** The lines of every drawn channel over the current x range. */
+  private _lineData(): uPlot.AlignedData[] {
+    const layout = this._plotLayout!;
+    const base = sliceOffset(layout, this._slice);
+    const [from, to] = this._xRange;
+    const out: uPlot.AlignedData[] = [];
+    for (let c = 0; c < this._channelCount(); c++) {
+      const line = decimateMinMax(this._values!, base + c * layout.samples, from, to, this._buckets());
+      out.push([line.x, line.y]);
+    }
+    return out;
+  }
+
+  private _rebuild(): void {
+    this._plots.forEach(plot => plot.destroy());
+    this._plots = [];
+    this._lines.replaceChildren();
+    const layout = this._plotLayout!;
+    const base = sliceOffset(layout, this._slice);
+    const stats = [...Array(this._channelCount()).keys()].map(c => channelStats(this._values!, base + c * layout.samples, layout.samples));
+    this._renderStats(stats);
+    const data = this._lineData();
+    const width = Math.max(200, this._lines.clientWidth || 600);
+    const syncKey = `axopy-${(ArrayPlot._nextSync++).toString(36)}`;
+    const axisColor = cssVar('--jp-ui-font-color2', '#616161');
+    const gridColor = cssVar('--jp-border-color2', '#e0e0e0');
+    const lineColor = cssVar('--jp-brand-color1', '#1976d2');
+    data.forEach((lineData, channel) => {
+      const options: uPlot.Options = {
+        width,
+        height: CHANNEL_HEIGHT,
+        legend: { show: false },
+        cursor: { sync: { key: syncKey }, drag: { x: true, y: false } },
+        scales: { x: { time: false } },
+        axes: [
+          { show: channel === data.length - 1, stroke: axisColor, grid: { stroke: gridColor } },
+          { size: 60, stroke: axisColor, grid: { stroke: gridColor } }
+        ],
+        series: [{}, { label: `ch ${channel}`, stroke: lineColor, width: 1, points: { show: false } }],
+        hooks: { setScale: [(plot: uPlot, key: string) => key === 'x' && this._onZoom(plot)] }
+      };
+      const plot = new uPlot(options, lineData, this._lines);
+      plot.root.dataset.channel = String(channel);
+      this._plots.push(plot);
+      plot.over.addEventListener('wheel', event => this._onWheel(plot, event), { passive: false });
+      plot.over.addEventListener('dblclick', () => this._setRange(0, layout.samples));
+    });
+    requestAnimationFrame(() => this._fitWidth());
+    this._emit(stats, data);
+  }
+
+  /** Sizes the plots to their column (measured after layout: the width at build may be stale). */
+  private _fitWidth(): void {
+    const width = Math.max(200, this._lines.clientWidth);
+    this._plots.forEach(plot => plot.width !== width && plot.setSize({ width, height: CHANNEL_HEIGHT }));
+  }
+
+  private _renderStats(stats: IChannelStats[]): void {
+    const { trans } = this._options;
+    const head = document.createElement('tr');
+    for (const text of [trans.__('channel'), 'min', 'max', 'mean']) {
+      const cell = document.createElement('th');
+      cell.textContent = text;
+      head.appendChild(cell);
+    }
+    const rows = stats.map((s, c) => {
+      const row = document.createElement('tr');
+      for (const text of [String(c), formatNumber(s.min), formatNumber(s.max), formatNumber(s.mean)]) {
+        const cell = document.createElement('td');
+        cell.textContent = text;
+        row.appendChild(cell);
+      }
+      return row;
+    });
+    this._stats.replaceChildren(head, ...rows);
+    if (this._plotLayout!.channels > stats.length) {
+      const more = document.createElement('caption');
+      more.textContent = trans.__('first %1 of %2 channels', stats.length, this._plotLayout!.channels);
+      this._stats.appendChild(more);
+    }
+  }
+
+  /** A zoom of one plot: re-decimate for the new range and apply it to every channel. */
+  private _onZoom(plot: uPlot): void {
+    if (this._syncing) return;
+    const min = plot.scales.x.min ?? 0;
+    const max = plot.scales.x.max ?? this._plotLayout!.samples;
+    this._setRange(min, max);
+  }
+
+  private _setRange(min: number, max: number): void {
+    const samples = this._plotLayout!.samples;
+    const from = Math.max(0, Math.floor(min));
+    const to = Math.min(samples, Math.ceil(max) + 1);
+    if (to - from < 2) return;
+    this._xRange = [from, to];
+    const data = this._lineData();
+    this._syncing = true;
+    try {
+      this._plots.forEach((plot, c) => {
+        plot.setData(data[c], false);
+        plot.setScale('x', { min: from, max: to - 1 });
+      });
+    } finally {
+      this._syncing = false;
+    }
+    const layout = this._plotLayout!;
+    const base = sliceOffset(layout, this._slice);
+    this._emit(this._plots.map((_, c) => channelStats(this._values!, base + c * layout.samples, layout.samples)), data);
+  }
+
+  private _onWheel(plot: uPlot, event: WheelEvent): void {
+    event.preventDefault();
+    const [from, to] = this._xRange;
+    const span = to - from;
+    if (event.shiftKey) {
+      const shift = Math.round(span * 0.1 * Math.sign(event.deltaY || event.deltaX));
+      this._setRange(from + shift, to + shift);
+      return;
+    }
+    const at = plot.posToVal(event.offsetX, 'x');
+    const factor = event.deltaY < 0 ? 0.75 : 1 / 0.75;
+    this._setRange(at - (at - from) * factor, at + (to - at) * factor);
+  }
+
+  private _emit(stats: IChannelStats[], data: uPlot.AlignedData[]): void {
+    const layout = this._plotLayout!;
+    this._summary = {
+      dtype: this._array!.dtype,
+      shape: [...this._array!.shape],
+      slice: [...this._slice],
+      channels: stats.map((s, c) => ({ ...s, points: data[c]?.[0].length ?? 0 })),
+      channelCount: layout.channels,
+      samples: layout.samples,
+      xRange: [this._xRange[0], this._xRange[1]]
+    };
+    this._options.onDraw?.(this._summary);
+  }
+
+  private static _nextSync = 0;
+  private readonly _resizeObserver: ResizeObserver;
+  private readonly _picker: HTMLDivElement;
+  private readonly _body: HTMLDivElement;
+  private readonly _lines: HTMLDivElement;
+  private readonly _stats: HTMLTableElement;
+  private _plots: uPlot[] = [];
+  private _array: IArrayData | undefined;
+  private _values: NumericData | undefined;
+  private _plotLayout: IPlotLayout | undefined;
+  private _slice: number[] = [];
+  private _xRange: [number, number] = [0, 0];
+  private _summary: IPlotSummary | undefined;
+  private _syncing = false;
+}

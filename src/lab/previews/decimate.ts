@@ -1,0 +1,130 @@
+/**
+ * What the array preview draws, computed without the DOM: how a trial's N-D array maps onto
+ * channels x samples, per-channel statistics, and min/max decimation so that a million samples
+ * draw as a few thousand points without hiding spikes.
+ */
+
+/** Numeric elements of a trial's array, flat in C order. */
+export type NumericData = ArrayLike<number>;
+
+/** How an array of some shape is plotted. */
+export interface IPlotLayout {
+  /** Rows drawn as lines (1 for 0-D and 1-D arrays). */
+  readonly channels: number;
+  /** Samples per line (the last axis). */
+  readonly samples: number;
+  /** Sizes of the axes before channels x samples (N-D arrays: picked with a slice picker). */
+  readonly sliceAxes: readonly number[];
+}
+
+/** Layout of a shape: 1-D one line, 2-D channels x samples, N-D slices of the last two axes. */
+export function plotLayout(shape: readonly number[]): IPlotLayout {
+  if (shape.length === 0) {
+    return { channels: 1, samples: 1, sliceAxes: [] };
+  }
+  if (shape.length === 1) {
+    return { channels: 1, samples: shape[0], sliceAxes: [] };
+  }
+  return {
+    channels: shape[shape.length - 2],
+    samples: shape[shape.length - 1],
+    sliceAxes: shape.slice(0, -2)
+  };
+}
+
+/** Flat offset of the first element of the slice picked by `index` (one entry per slice axis). */
+export function sliceOffset(layout: IPlotLayout, index: readonly number[]): number {
+  let offset = 0;
+  layout.sliceAxes.forEach((size, axis) => {
+    const at = Math.min(Math.max(index[axis] ?? 0, 0), size - 1);
+    offset = offset * size + at;
+  });
+  return offset * layout.channels * layout.samples;
+}
+
+/** Minimum, maximum and mean of one channel (NaN-free values only; NaN when none). */
+export interface IChannelStats {
+  readonly min: number;
+  readonly max: number;
+  readonly mean: number;
+}
+
+/** Statistics of `samples` values of `data` starting at `start`, skipping NaN. */
+export function channelStats(data: NumericData, start: number, samples: number): IChannelStats {
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  let count = 0;
+  for (let i = start; i < start + samples; i++) {
+    const value = data[i];
+    if (value !== value) {
+      continue;
+    }
+    if (value < min) min = value;
+    if (value > max) max = value;
+    sum += value;
+    count++;
+  }
+  return count === 0 ? { min: NaN, max: NaN, mean: NaN } : { min, max, mean: sum / count };
+}
+
+/** A line ready to plot: x (sample index) and y, both the same length. */
+export interface IDecimatedLine {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+}
+
+/**
+ * Samples [from, to) of one channel (which starts at `start` in `data`), reduced to at most
+ * 2 * `buckets` points: each bucket contributes its minimum and its maximum, in the order they
+ * occur, so every peak of the raw signal stays visible. Short ranges come back unchanged.
+ */
+export function decimateMinMax(
+  data: NumericData,
+  start: number,
+  from: number,
+  to: number,
+  buckets: number
+): IDecimatedLine {
+  const first = Math.max(0, Math.floor(from));
+  const count = Math.max(0, Math.ceil(to) - first);
+  if (count <= 2 * buckets) {
+    const x = new Float64Array(count);
+    const y = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      x[i] = first + i;
+      y[i] = data[start + first + i];
+    }
+    return { x, y };
+  }
+  const x = new Float64Array(2 * buckets);
+  const y = new Float64Array(2 * buckets);
+  let out = 0;
+  for (let b = 0; b < buckets; b++) {
+    const lo = first + Math.floor((b * count) / buckets);
+    const hi = first + Math.floor(((b + 1) * count) / buckets);
+    let minAt = lo;
+    let maxAt = lo;
+    for (let i = lo; i < hi; i++) {
+      const value = data[start + i];
+      if (value < data[start + minAt] || data[start + minAt] !== data[start + minAt]) minAt = i;
+      if (value > data[start + maxAt] || data[start + maxAt] !== data[start + maxAt]) maxAt = i;
+    }
+    const [a, c] = minAt <= maxAt ? [minAt, maxAt] : [maxAt, minAt];
+    x[out] = a;
+    y[out++] = data[start + a];
+    x[out] = c;
+    y[out++] = data[start + c];
+  }
+  return { x, y };
+}
+
+/** Element values as plain numbers (int64/uint64 rounded to the nearest double, bool as 0/1). */
+export function toNumbers(data: ArrayLike<number | bigint>): Float64Array | ArrayLike<number> {
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+    const out = new Float64Array(data.length);
+    for (let i = 0; i < data.length; i++) out[i] = Number(data[i]);
+    return out;
+  }
+  return data as ArrayLike<number>;
+}

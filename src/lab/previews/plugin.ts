@@ -1,0 +1,178 @@
+/**
+ * The trial previews plugin: "Preview task" (trials table, array plots, pickles) and "Check
+ * dataset" from the storage sidebar's context menu, the palette, or by command with `{ path }`.
+ */
+import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ICommandPalette, MainAreaWidget, showErrorMessage } from '@jupyterlab/apputils';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator, type TranslationBundle } from '@jupyterlab/translation';
+import { spreadsheetIcon } from '@jupyterlab/ui-components';
+import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import { CommandIDs } from '../commands.js';
+import { IStorageModel } from '../tokens.js';
+import { TRANSLATION_DOMAIN } from '../widgets/messages.js';
+import { checkStorageRoot, checkTaskFolder } from './check.js';
+import { ContentsTaskSource } from './contents-source.js';
+import { WorkerArrayProvider } from './worker-array-provider.js';
+import { checkReportWidget } from './report-views.js';
+import { TaskPreview } from './task-preview.js';
+
+const PREVIEWS_PLUGIN_ID = 'jupyterlab-axopy:previews';
+const ITEM_SELECTOR = '.jp-AxoPyStorage-item';
+
+/** The settings of the previews plugin (schema/previews.json). */
+interface IPreviewSettings {
+  maxChannels: number;
+  rangeBlockBytes: number;
+  rangeCacheBlocks: number;
+  refreshInterval: number;
+}
+
+const DEFAULT_SETTINGS: IPreviewSettings = {
+  maxChannels: 16,
+  rangeBlockBytes: 64 * 1024,
+  rangeCacheBlocks: 256,
+  refreshInterval: 2000
+};
+
+/** A storage-tree node as its element tells it (kind and path), under the context menu. */
+interface ITarget {
+  readonly kind: string;
+  readonly path: string;
+}
+
+function parentPath(path: string): string {
+  return path.slice(0, Math.max(0, path.lastIndexOf('/')));
+}
+
+/** The task folder a node belongs to: itself, or the folder of one of its files. */
+function taskPathOf(target: ITarget | undefined): string | undefined {
+  switch (target?.kind) {
+    case 'task':
+      return target.path;
+    case 'trials':
+    case 'array':
+    case 'pickle':
+      return parentPath(target.path);
+    default:
+      return undefined;
+  }
+}
+
+function activate(
+  app: JupyterFrontEnd,
+  storage: IStorageModel | null,
+  settingRegistry: ISettingRegistry | null,
+  translator: ITranslator | null,
+  palette: ICommandPalette | null
+): void {
+  const trans: TranslationBundle = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
+  let settings = { ...DEFAULT_SETTINGS };
+  const contents = app.serviceManager.contents;
+  const source = new ContentsTaskSource(contents);
+  const arrays = new WorkerArrayProvider({
+    serverSettings: contents.serverSettings,
+    blockSize: settings.rangeBlockBytes,
+    maxBlocks: settings.rangeCacheBlocks
+  });
+  if (settingRegistry !== null) {
+    void settingRegistry.load(PREVIEWS_PLUGIN_ID).then(loaded => {
+      const apply = (): void => {
+        settings = { ...DEFAULT_SETTINGS, ...(loaded.composite as unknown as Partial<IPreviewSettings>) };
+        arrays.configure(settings.rangeBlockBytes, settings.rangeCacheBlocks);
+      };
+      apply();
+      loaded.changed.connect(apply);
+    });
+  }
+  const previews = new Map<string, MainAreaWidget<TaskPreview>>();
+
+  const target = (args: ReadonlyPartialJSONObject): ITarget | undefined => {
+    if (typeof args.path === 'string') {
+      return { kind: typeof args.kind === 'string' ? args.kind : 'task', path: args.path };
+    }
+    const hit = app.contextMenuHitTest(element => element.classList.contains('jp-AxoPyStorage-item'));
+    const element = (hit ?? document.activeElement?.closest(ITEM_SELECTOR)) as HTMLElement | null | undefined;
+    return element?.dataset.path !== undefined ? { kind: element.dataset.kind ?? '', path: element.dataset.path } : undefined;
+  };
+
+  app.commands.addCommand(CommandIDs.previewTask, {
+    label: trans.__('Preview Task'),
+    caption: trans.__('Show the trials table, each trial’s arrays and the pickles of this task'),
+    icon: spreadsheetIcon,
+    isVisible: args => taskPathOf(target(args)) !== undefined,
+    execute: args => {
+      const taskPath = taskPathOf(target(args));
+      if (taskPath === undefined) return;
+      const open = previews.get(taskPath);
+      if (open !== undefined && !open.isDisposed) {
+        app.shell.activateById(open.id);
+        return open;
+      }
+      const content = new TaskPreview({
+        taskPath,
+        source,
+        arrays,
+        trans,
+        maxChannels: settings.maxChannels,
+        refreshInterval: settings.refreshInterval
+      });
+      const widget = new MainAreaWidget({ content });
+      widget.id = `jupyterlab-axopy-preview-${previews.size}-${Date.now().toString(36)}`;
+      widget.title.label = taskPath.split('/').slice(-2).join('/');
+      widget.title.caption = taskPath;
+      widget.title.icon = spreadsheetIcon;
+      widget.title.closable = true;
+      previews.set(taskPath, widget);
+      widget.disposed.connect(() => previews.delete(taskPath));
+      app.shell.add(widget, 'main');
+      app.shell.activateById(widget.id);
+      // The sidebar's refresh (a writer appending) is a reason to look again at once.
+      const onStorageChanged = (): void => void content.refresh();
+      storage?.changed.connect(onStorageChanged);
+      widget.disposed.connect(() => storage?.changed.disconnect(onStorageChanged));
+      void content.refresh();
+      return widget;
+    }
+  });
+
+  app.commands.addCommand(CommandIDs.checkDataset, {
+    label: trans.__('Check Dataset'),
+    caption: trans.__('Check trials.csv against the array files and pickles (metadata only), as checkStorage does'),
+    isVisible: args => {
+      const kind = target(args)?.kind;
+      return kind === 'root' || taskPathOf(target(args)) !== undefined;
+    },
+    execute: async args => {
+      const node = target(args);
+      if (node === undefined) return;
+      const taskPath = taskPathOf(node);
+      try {
+        const report =
+          node.kind === 'root' || taskPath === undefined
+            ? await checkStorageRoot(source, arrays, node.path)
+            : await checkTaskFolder(source, arrays, taskPath);
+        const widget = checkReportWidget(report, trans);
+        app.shell.add(widget, 'main');
+        app.shell.activateById(widget.id);
+        return widget;
+      } catch (error) {
+        await showErrorMessage(trans.__('Cannot check %1', node.path || '/'), error as Error);
+        return undefined;
+      }
+    }
+  });
+
+  app.contextMenu.addItem({ command: CommandIDs.previewTask, selector: ITEM_SELECTOR, rank: 0 });
+  app.contextMenu.addItem({ command: CommandIDs.checkDataset, selector: ITEM_SELECTOR, rank: 5 });
+  palette?.addItem({ command: CommandIDs.checkDataset, category: trans.__('AxoPy') });
+}
+
+/** Trial previews and "Check dataset" for the AxoPy storage sidebar. */
+export const previewsPlugin: JupyterFrontEndPlugin<void> = {
+  id: PREVIEWS_PLUGIN_ID,
+  description: 'Trial previews (table, array plots, pickles) and the dataset check for AxoPy storage.',
+  autoStart: true,
+  optional: [IStorageModel, ISettingRegistry, ITranslator, ICommandPalette],
+  activate
+};

@@ -1,0 +1,31 @@
+/**
+ * What the previews read, behind interfaces: views ask for "the datasets of this array file" or
+ * "dataset d of it" and never learn whether bytes come over HTTP ranges, from a test fixture or
+ * elsewhere. WorkerArrayProvider (worker-array-provider.ts) is the browser implementation.
+ */
+import type { IDatasetInfo } from '../worker/hdf5-preview-protocol.js';
+
+export type { IDatasetInfo } from '../worker/hdf5-preview-protocol.js';
+
+/** One dataset read whole: numpy dtype name, shape, flat C-order elements. */
+export interface IArrayData {
+  readonly dtype: string;
+  readonly shape: readonly number[];
+  readonly data: ArrayLike<number | bigint>;
+}
+
+/** A version of a file: changes whenever the file does (modification time and size). */
+export interface IFileVersion {
+  readonly path: string;
+  readonly stamp: string;
+}
+
+/** Reads the array files of tasks. */
+export interface IArrayProvider {
+  /** Names, dtypes and shapes of the datasets of an array file (metadata only). */
+  describe(file: IFileVersion): Promise<IDatasetInfo[]>;
+  /** One dataset, or undefined when the file has no dataset of that name. */
+  readDataset(file: IFileVersion, dataset: string): Promise<IArrayData | undefined>;
+  /** Bytes moved so far for the current version of a file (undefined if unknown). */
+  bytesFetched(path: string): number | undefined;
+}

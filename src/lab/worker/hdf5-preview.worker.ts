@@ -1,0 +1,244 @@
+/**
+ * Web Worker reading HDF5 files for the trial previews with h5wasm, lazily: the file is an
+ * Emscripten file whose reads go through an LRU block cache filled by synchronous HTTP Range
+ * requests to the server's /files/ route (synchronous XHR is allowed in workers, and HDF5's
+ * C reads are synchronous). Opening a file and reading one trial moves the metadata blocks HDF5
+ * touches plus that trial's bytes, never the whole file.
+ */
+import { dtypeForHdf5Type, describeHdf5Type } from '../../core/dtype.js';
+import { LruBlockCache } from './lru-blocks.js';
+import type { IDatasetInfo, IRemoteFile, PreviewReply, PreviewRequest } from './hdf5-preview-protocol.js';
+
+type H5wasm = typeof import('h5wasm');
+type H5File = InstanceType<H5wasm['File']>;
+
+interface IWorkerScope {
+  onmessage: ((event: { data: PreviewRequest }) => void) | null;
+  postMessage(message: PreviewReply, transfer?: Transferable[]): void;
+}
+
+/** A file opened lazily, for one stamp (version) of it. */
+interface IOpenFile {
+  readonly stamp: string;
+  readonly memoryPath: string;
+  readonly file: H5File;
+  readonly cache: LruBlockCache;
+}
+
+/** Emscripten's file-system node and stream, reduced to what is replaced here. */
+interface IFsNode {
+  contents: unknown;
+  stream_ops: Record<string, unknown>;
+}
+
+const scope = self as unknown as IWorkerScope;
+const MAX_OPEN_FILES = 8;
+let blockSize = 64 * 1024;
+let maxBlocks = 256;
+let nextFile = 0;
+let h5wasmLoading: Promise<H5wasm> | undefined;
+const openFiles = new Map<string, IOpenFile>();
+
+/** h5wasm on first use (a dynamic import: see hdf5-count.worker.ts for why). */
+async function loadH5wasm(): Promise<H5wasm> {
+  h5wasmLoading ??= import('h5wasm').then(async module => {
+    await module.ready;
+    // HDF5 errors become exceptions carrying HDF5's error stack, instead of being printed to
+    // the console with a -1 return: a corrupt file fails the call that met it, cleanly.
+    (module.Module as unknown as { activate_throwing_error_handler(): number }).activate_throwing_error_handler();
+    return module;
+  });
+  return h5wasmLoading;
+}
+
+/** Bytes [start, end) of the remote file, and the file's total size from Content-Range. */
+function fetchRange(file: IRemoteFile, start: number, end: number): { bytes: Uint8Array; total: number } {
+  const request = new XMLHttpRequest();
+  request.open('GET', file.url, false);
+  request.responseType = 'arraybuffer';
+  request.setRequestHeader('Range', `bytes=${start}-${end - 1}`);
+  if (file.authorization !== '') {
+    request.setRequestHeader('Authorization', file.authorization);
+  }
+  request.send(null);
+  if (request.status === 404) {
+    throw new Error('file not found');
+  }
+  if (request.status === 416) {
+    throw new Error('file is shorter than expected (being rewritten?)');
+  }
+  if (request.status !== 206 && request.status !== 200) {
+    throw new Error(`HTTP ${request.status} reading bytes ${start}-${end - 1}`);
+  }
+  const bytes = new Uint8Array(request.response as ArrayBuffer);
+  if (request.status === 200) {
+    // The server ignored the range: the whole file came (the budget is lost, not the data).
+    return { bytes: bytes.slice(start, end), total: bytes.length };
+  }
+  const range = /\/(\d+)\s*$/.exec(request.getResponseHeader('Content-Range') ?? '');
+  return { bytes, total: range ? Number(range[1]) : end };
+}
+
+function closeFile(path: string): void {
+  const open = openFiles.get(path);
+  if (open === undefined) {
+    return;
+  }
+  openFiles.delete(path);
+  try {
+    open.file.close();
+  } finally {
+    h5wasmLoading?.then(h5wasm => h5wasm.FS!.unlink(open.memoryPath)).catch(() => undefined);
+  }
+}
+
+/** The file opened for this stamp: re-opened (cache dropped) when the file changed. */
+async function openFile(remote: IRemoteFile): Promise<IOpenFile> {
+  const known = openFiles.get(remote.path);
+  if (known !== undefined && known.stamp === remote.stamp) {
+    openFiles.delete(remote.path);
+    openFiles.set(remote.path, known);
+    return known;
+  }
+  closeFile(remote.path);
+  const h5wasm = await loadH5wasm();
+  const FS = h5wasm.FS!;
+  // The first block tells the file's current size (Content-Range); it is kept in the cache.
+  const head = fetchRange(remote, 0, blockSize);
+  let first: Uint8Array | undefined = head.bytes;
+  const cache = new LruBlockCache({
+    length: head.total,
+    blockSize,
+    maxBlocks,
+    fetchRange: (start, end) => {
+      if (first !== undefined && start === 0 && end <= first.length) {
+        const bytes = first.subarray(0, end);
+        first = undefined;
+        return bytes;
+      }
+      return fetchRange(remote, start, end).bytes;
+    }
+  });
+  const name = `preview-${nextFile++}.h5`;
+  const memoryPath = `/${name}`;
+  const fs = FS as unknown as {
+    createLazyFile(parent: string, name: string, url: string, read: boolean, write: boolean): IFsNode;
+  };
+  const node = fs.createLazyFile('/', name, remote.url, true, false);
+  // Emscripten's lazy file would fetch 1 MiB chunks with no headers and keep them all: reads
+  // go through the block cache instead.
+  node.contents = { get length() { return cache.length; } };
+  const read = (_stream: unknown, buffer: Uint8Array, offset: number, length: number, position: number) =>
+    cache.read(buffer, offset, length, position);
+  node.stream_ops = { ...node.stream_ops, read };
+  let file: H5File;
+  try {
+    file = new h5wasm.File(memoryPath, 'r');
+  } catch (error) {
+    FS.unlink(memoryPath);
+    throw error;
+  }
+  if (file.file_id < 0n) {
+    FS.unlink(memoryPath);
+    throw new Error('not an HDF5 file');
+  }
+  const open = { stamp: remote.stamp, memoryPath, file, cache };
+  openFiles.set(remote.path, open);
+  while (openFiles.size > MAX_OPEN_FILES) {
+    closeFile(openFiles.keys().next().value as string);
+  }
+  return open;
+}
+
+/** What h5wasm reports of a dataset's type, reduced to what the dtype mapping reads. */
+interface IH5TypeMetadata {
+  type: number;
+  size: number;
+  signed: boolean;
+  enum_type?: { members: Record<string, number>; type: number };
+}
+
+function dtypeName(metadata: IH5TypeMetadata): string {
+  const type = {
+    typeClass: metadata.type,
+    size: metadata.size,
+    signed: metadata.signed,
+    enumMembers: metadata.enum_type?.members,
+    enumBaseClass: metadata.enum_type?.type
+  };
+  return dtypeForHdf5Type(type) ?? describeHdf5Type(type);
+}
+
+function datasetMetadata(h5wasm: H5wasm, file: H5File, name: string): (IH5TypeMetadata & { shape: number[] | null }) | undefined {
+  const entity = file.get(name);
+  return entity instanceof h5wasm.Dataset ? entity.metadata : undefined;
+}
+
+async function describe(remote: IRemoteFile): Promise<PreviewReply & { datasets: IDatasetInfo[] }> {
+  const h5wasm = await loadH5wasm();
+  const open = await openFile(remote);
+  const datasets: IDatasetInfo[] = [];
+  for (const name of open.file.keys()) {
+    const metadata = datasetMetadata(h5wasm, open.file, name);
+    if (metadata !== undefined) {
+      datasets.push({ name, dtype: dtypeName(metadata), shape: metadata.shape ?? [] });
+    }
+  }
+  return { id: 0, datasets, bytesFetched: open.cache.bytesFetched };
+}
+
+async function read(remote: IRemoteFile, name: string, id: number): Promise<void> {
+  const h5wasm = await loadH5wasm();
+  const open = await openFile(remote);
+  const entity = open.file.keys().includes(name) ? open.file.get(name) : undefined;
+  if (!(entity instanceof h5wasm.Dataset)) {
+    scope.postMessage({ id, found: false, bytesFetched: open.cache.bytesFetched });
+    return;
+  }
+  const metadata = entity.metadata;
+  const dtype = dtypeName(metadata);
+  if (metadata.type !== 0 && metadata.type !== 1 && metadata.type !== 8) {
+    throw new Error(`dataset "${name}" holds ${dtype} values, which cannot be plotted`);
+  }
+  const value = entity.value as ArrayBufferView;
+  const shape = metadata.shape ?? [];
+  scope.postMessage({ id, found: true, dtype, shape, data: value, bytesFetched: open.cache.bytesFetched }, [value.buffer]);
+}
+
+async function handle(request: PreviewRequest): Promise<void> {
+  switch (request.op) {
+    case 'configure':
+      blockSize = request.blockSize;
+      maxBlocks = request.maxBlocks;
+      scope.postMessage({ id: request.id, configured: true });
+      return;
+    case 'describe':
+      scope.postMessage({ ...(await describe(request.file)), id: request.id });
+      return;
+    case 'read':
+      return read(request.file, request.dataset, request.id);
+  }
+}
+
+/** The innermost frame of an HDF5 error stack ("bad superblock version number"), else the message. */
+function reasonOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const frames = text.split('\n').filter(line => /^\s*#\d+:/.test(line));
+  if (frames.length === 0) {
+    return text.split('\n')[0];
+  }
+  const innermost = frames[frames.length - 1];
+  return innermost.slice(innermost.indexOf('):') + 2).trim() || innermost.trim();
+}
+
+scope.onmessage = event => {
+  const request = event.data;
+  handle(request).catch((error: unknown) => {
+    if (request.op !== 'configure') {
+      // A failed open leaves nothing cached: the next request tries again.
+      closeFile(request.file.path);
+    }
+    const path = request.op === 'configure' ? '' : `${request.file.path}: `;
+    scope.postMessage({ id: request.id, error: `${path}${reasonOf(error)}` });
+  });
+};

@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { checkStorage } from '../../src/kernel/index.js';
+import { Hdf5File } from '../../src/kernel/hdf5.js';
+import { checkStorageRoot, type ITaskFilesSource } from '../../src/lab/previews/check.js';
+import type { IArrayProvider } from '../../src/lab/previews/providers.js';
+import type { IFolderEntry } from '../../src/lab/provider/types.js';
+import { makeTempDir } from '../helpers/python.js';
+
+const WRITER = path.join(__dirname, '..', '..', '..', 'tests', 'python', 'write_preview_storage.py');
+
+/** The sidebar's file source over a folder on disk (paths as the kernel names them). */
+const diskSource: ITaskFilesSource = {
+  async listFolder(folder: string): Promise<IFolderEntry[]> {
+    return fs.readdirSync(folder, { withFileTypes: true }).map(entry => {
+      const full = path.join(folder, entry.name);
+      const stat = fs.statSync(full);
+      return { name: entry.name, path: full, isFolder: entry.isDirectory(), lastModified: stat.mtime.toISOString(), size: stat.size };
+    });
+  },
+  async readText(file: string): Promise<string> {
+    return fs.readFileSync(file, 'utf8');
+  },
+  async readBytes(file: string): Promise<Uint8Array> {
+    return fs.readFileSync(file);
+  }
+};
+
+/** Dataset metadata through the kernel's HDF5 reader (the browser uses h5wasm in a worker). */
+const diskArrays: IArrayProvider = {
+  async describe(file) {
+    const h5 = await Hdf5File.open(file.path, 'r');
+    try {
+      return h5.datasetNames().map(name => ({ name, ...h5.describe(name) }));
+    } finally {
+      h5.close();
+    }
+  },
+  async readDataset() {
+    throw new Error('a check reads metadata only');
+  },
+  bytesFetched: () => undefined
+};
+
+test('"Check dataset" of the sidebar and checkStorage of the kernel report the same issues', async () => {
+  const { dir, cleanup } = makeTempDir('axopy-previews-check-');
+  try {
+    const root = path.join(dir, 'data');
+    execFileSync('/usr/bin/python3', [WRITER, 'fixtures', root]);
+    const kernel = await checkStorage(root);
+    const sidebar = await checkStorageRoot(diskSource, diskArrays, root);
+    assert.deepEqual(
+      { subjects: sidebar.subjects, tasks: sidebar.tasks, trials: sidebar.trials },
+      { subjects: kernel.subjects, tasks: kernel.tasks, trials: kernel.trials }
+    );
+    assert.deepEqual(sidebar.issues, kernel.issues);
+    // The corpus has something wrong in each kind of file, so the comparison means something.
+    const paths = kernel.issues.map(issue => path.relative(root, issue.path)).sort();
+    assert.deepEqual(paths, [
+      'p01/corrupt/bad.hdf5',
+      'p01/ragged/trials.csv',
+      'p01/session/force.hdf5',
+      'p01/session/unsafe.pkl'
+    ]);
+  } finally {
+    cleanup();
+  }
+});
