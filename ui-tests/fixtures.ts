@@ -12,7 +12,10 @@ export const PANEL_ID = 'jupyterlab-axopy-storage';
 
 export interface IStorageServer {
   url: string;
+  /** The served folder. */
   rootDir: string;
+  /** The temporary folder holding rootDir and the server's state; removed after the tests. */
+  base: string;
 }
 
 /**
@@ -35,7 +38,7 @@ export function storageServerTest(prefix: string, fill: (rootDir: string) => voi
           labextensionDirs: [galataExtensionDir, axopyExtensionDir],
           stateDir: folders.stateDir
         });
-        await use({ url: server.url, rootDir: folders.rootDir });
+        await use({ url: server.url, rootDir: folders.rootDir, base: folders.base });
         await server.stop();
         fs.rmSync(folders.base, { recursive: true, force: true });
       },

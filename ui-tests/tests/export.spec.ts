@@ -3,25 +3,19 @@
  * (pandas, h5py, pickle): archives downloaded through the browser and saved on the server are
  * checked by Python's zipfile and `unzip -t` against the files on disk, byte for byte.
  */
-import { expect, test as galataTest } from '@jupyterlab/galata';
+import { expect } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { axopyExtensionDir, galataExtensionDir, makeServerFolders, repoRoot, startLabServer } from '../lab-server';
+import { repoRoot } from '../lab-server';
+import { PANEL_ID, panel, row, storageServerTest } from '../fixtures';
 
 const WRITER = path.join(repoRoot, 'tests', 'python', 'write_sidebar_storage.py');
 const CHECKER = path.join(repoRoot, 'tests', 'python', 'export_zip_check.py');
-const PANEL_ID = 'jupyterlab-axopy-storage';
 /** The page's JS heap may grow by at most this much while exporting >= 1 GB. */
 const HEAP_GROWTH_LIMIT = 256 * 1024 * 1024;
 const BIG_MEGABYTES = 1040;
-
-interface IStorageServer {
-  url: string;
-  base: string;
-  rootDir: string;
-}
 
 interface IZipReport {
   names: string[];
@@ -54,56 +48,14 @@ function expectArchiveOf(zipPath: string, rootDir: string, folder: string): IZip
   return report;
 }
 
-const test = galataTest.extend<{ problems: string[] }, { storageServer: IStorageServer }>({
-  storageServer: [
-    async ({}, use) => {
-      if (!fs.existsSync(path.join(axopyExtensionDir, 'package.json'))) {
-        throw new Error('labextension/ is not built: run npm run build:lab first');
-      }
-      const folders = makeServerFolders('axopy-e2e-export-');
-      execFileSync('/usr/bin/python3', [
-        WRITER,
-        'write',
-        path.join(folders.rootDir, 'data'),
-        JSON.stringify({ p01: { calibration: 3, game: 5 }, p02: { calibration: 2 } })
-      ]);
-      const server = await startLabServer({
-        rootDir: folders.rootDir,
-        token: '',
-        labextensionDirs: [galataExtensionDir, axopyExtensionDir],
-        stateDir: folders.stateDir
-      });
-      await use({ url: server.url, base: folders.base, rootDir: folders.rootDir });
-      await server.stop();
-      fs.rmSync(folders.base, { recursive: true, force: true });
-    },
-    { scope: 'worker' }
-  ],
-  baseURL: async ({ storageServer }, use) => use(storageServer.url),
-  problems: async ({ page }, use) => {
-    const problems: string[] = [];
-    page.on('console', message => {
-      if (message.type() === 'error') {
-        problems.push(`console error: ${message.text()}`);
-      }
-    });
-    page.on('pageerror', error => problems.push(`page error: ${error.message}`));
-    page.on('response', response => {
-      if (response.status() >= 400) {
-        problems.push(`HTTP ${response.status()}: ${response.url()}`);
-      }
-    });
-    await use(problems);
-  }
+const test = storageServerTest('axopy-e2e-export-', rootDir => {
+  execFileSync('/usr/bin/python3', [
+    WRITER,
+    'write',
+    path.join(rootDir, 'data'),
+    JSON.stringify({ p01: { calibration: 3, game: 5 }, p02: { calibration: 2 } })
+  ]);
 });
-
-function panel(page: Page): Locator {
-  return page.locator(`#${PANEL_ID}`);
-}
-
-function row(page: Page, itemPath: string): Locator {
-  return panel(page).locator(`.jp-AxoPyStorage-item[data-path="${itemPath}"] > .jp-AxoPyStorage-row`).first();
-}
 
 function toast(page: Page, text: string | RegExp): Locator {
   return page.locator('.Toastify__toast').filter({ hasText: text });

@@ -4,21 +4,16 @@
  * through the `window.__axopyPreviews` test hook: data, not pixels), keyboard, pickles, errors
  * naming the file, "Check dataset", and the lazy-read byte budget on a >= 1 GB array file.
  */
-import { expect, test as galataTest, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { axopyExtensionDir, galataExtensionDir, makeServerFolders, repoRoot, startLabServer } from '../lab-server';
+import { repoRoot } from '../lab-server';
+import { PANEL_ID, storageServerTest } from '../fixtures';
 
 const WRITER = path.join(repoRoot, 'tests', 'python', 'write_preview_storage.py');
 const SESSION = 'data/p01/session';
-const PANEL_ID = 'jupyterlab-axopy-storage';
-
-interface IPreviewServer {
-  url: string;
-  rootDir: string;
-}
 
 /** What the preview publishes on window.__axopyPreviews (see src/lab/previews/task-preview.ts). */
 interface IPreviewState {
@@ -49,38 +44,8 @@ interface IPreviewState {
   pickles: Record<string, { status: string; message?: string }>;
 }
 
-const test = galataTest.extend<{ problems: string[] }, { previewServer: IPreviewServer }>({
-  previewServer: [
-    async ({}, use) => {
-      if (!fs.existsSync(path.join(axopyExtensionDir, 'package.json'))) {
-        throw new Error('labextension/ is not built: run npm run build:lab first');
-      }
-      const folders = makeServerFolders('axopy-e2e-previews-');
-      execFileSync('/usr/bin/python3', [WRITER, 'fixtures', path.join(folders.rootDir, 'data')]);
-      const server = await startLabServer({
-        rootDir: folders.rootDir,
-        token: '',
-        labextensionDirs: [galataExtensionDir, axopyExtensionDir],
-        stateDir: folders.stateDir
-      });
-      await use({ url: server.url, rootDir: folders.rootDir });
-      await server.stop();
-      fs.rmSync(folders.base, { recursive: true, force: true });
-    },
-    { scope: 'worker' }
-  ],
-  baseURL: async ({ previewServer }, use) => use(previewServer.url),
-  problems: async ({ page }, use) => {
-    const problems: string[] = [];
-    page.on('console', message => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-    });
-    page.on('pageerror', error => problems.push(`page error: ${error.message}`));
-    page.on('response', response => {
-      if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-    });
-    await use(problems);
-  }
+const test = storageServerTest('axopy-e2e-previews-', rootDir => {
+  execFileSync('/usr/bin/python3', [WRITER, 'fixtures', path.join(rootDir, 'data')]);
 });
 
 async function openPreview(page: Page, taskPath: string): Promise<void> {
@@ -198,7 +163,7 @@ test('a corrupt .hdf5 and a ragged trials.csv show errors naming the file; the r
   expect(problems).toEqual([]);
 });
 
-test('10 000 trials: sorted and scrolled; a growing trials.csv keeps the selection', async ({ page, problems, previewServer }) => {
+test('10 000 trials: sorted and scrolled; a growing trials.csv keeps the selection', async ({ page, problems, storageServer }) => {
   await openPreview(page, 'data/p01/many');
   let s = await waitFor(page, 'data/p01/many', x => x.rowCount === 10000);
   const grid = page.locator('.jp-AxoPyPreview[data-task-path="data/p01/many"] .jp-AxoPyPreview-grid');
@@ -214,7 +179,7 @@ test('10 000 trials: sorted and scrolled; a growing trials.csv keeps the selecti
   await waitFor(page, SESSION, x => x.rowCount === 6);
   await clickRow(page, SESSION, 4);
   await waitFor(page, SESSION, x => x.selectedTrial === 4);
-  execFileSync('/usr/bin/python3', [WRITER, 'append', path.join(previewServer.rootDir, SESSION)]);
+  execFileSync('/usr/bin/python3', [WRITER, 'append', path.join(storageServer.rootDir, SESSION)]);
   s = await waitFor(page, SESSION, x => x.rowCount === 7);
   expect(s.selectedTrial).toBe(4);
   expect(s.viewCells[6]).toEqual(['late', '9.5', 'True', '1', '6']);
@@ -261,12 +226,12 @@ test('light and dark themes, with screenshots', async ({ page, problems }, testI
   expect(problems).toEqual([]);
 });
 
-test('lazy HDF5: one trial of a >= 1 GB file moves <= 2x its bytes + 1 MB', async ({ page, problems, previewServer }) => {
+test('lazy HDF5: one trial of a >= 1 GB file moves <= 2x its bytes + 1 MB', async ({ page, problems, storageServer }) => {
   test.setTimeout(120_000);
   // 130 trials of 8 x 125 000 float64 (8 MB each): 1.04 GB, written by h5py.
   const [trials, channels, samples] = [130, 8, 125_000];
-  execFileSync('/usr/bin/python3', [WRITER, 'big', path.join(previewServer.rootDir, 'data'), String(trials), String(channels), String(samples)]);
-  const file = path.join(previewServer.rootDir, 'data', 'p02', 'big', 'emg.hdf5');
+  execFileSync('/usr/bin/python3', [WRITER, 'big', path.join(storageServer.rootDir, 'data'), String(trials), String(channels), String(samples)]);
+  const file = path.join(storageServer.rootDir, 'data', 'p02', 'big', 'emg.hdf5');
   try {
     expect(fs.statSync(file).size).toBeGreaterThanOrEqual(1e9);
     let moved = 0;
