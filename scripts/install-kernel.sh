@@ -13,16 +13,8 @@ launcher=$repo/lib/node/kernel/launcher/tslabKernel.js
 spec_dir=$repo/.jupyter-prefix/share/jupyter/kernels/$kernel_name
 
 # Jupyter's Python side, to run notebooks on the kernel headless (also in scripts/setup.sh).
-missing=()
-for pkg in python3-nbclient jupyter-nbconvert; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-done
-if ((${#missing[@]})); then
-  echo "install-kernel: installing Debian packages: ${missing[*]}"
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+source scripts/lib/debian-packages.sh
+install_missing_debian_packages install-kernel python3-nbclient jupyter-nbconvert
 
 if [ "${1:-}" = "--build" ] || [ ! -f "$launcher" ]; then
   # node_modules/.bin/tsc is tslab's bundled TypeScript 5.0; the build needs the pinned 5.9.

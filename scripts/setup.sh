@@ -10,16 +10,8 @@ cd "$(dirname "$0")/.."
 DEBIAN_PACKAGES=(python3-h5py python3-pandas python3-numpy zip unzip
   python3-jupyter-server python3-jupyterlab-server chromium python3-nbclient jupyter-nbconvert
   ${AXOPY_EXTRA_DEBS:-})
-missing=()
-for pkg in "${DEBIAN_PACKAGES[@]}"; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-done
-if ((${#missing[@]})); then
-  echo "setup: installing Debian packages: ${missing[*]}"
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+source scripts/lib/debian-packages.sh
+install_missing_debian_packages setup "${DEBIAN_PACKAGES[@]}"
 
 # npm ci only when node_modules does not match the lock file. A node_modules that is a link
 # (a git worktree sharing another checkout's packages) is left alone.
