@@ -137,8 +137,16 @@ export class TaskPreview extends SplitPanel {
       return;
     }
     const byName = new Map(entries.map(entry => [entry.name, entry]));
-    await this._refreshTrials(byName.get(TRIALS_CSV));
     const arrayEntries = sortIds(entries.map(e => e.name).filter(n => arrayNameOfFile(n) !== undefined)).map(n => byName.get(n)!);
+    for (const entry of arrayEntries) {
+      // A file new to this preview starts opening while trials.csv is read, and reading the
+      // trial about to be plotted: the selected one, or the first, selected once the table shows.
+      if (!this._sections.has(arrayNameOfFile(entry.name)!)) {
+        const trial = this._grid.selectedTrial ?? (this._selectedOnce ? undefined : 0);
+        this._options.arrays.prepare?.({ path: entry.path, stamp: stampOf(entry) }, trial === undefined ? undefined : datasetNameForRow(trial));
+      }
+    }
+    await this._refreshTrials(byName.get(TRIALS_CSV));
     this._refreshArrays(arrayEntries);
     await this._refreshPickles(entries.filter(entry => pickleNameOfFile(entry.name) !== undefined));
   }
