@@ -141,7 +141,8 @@ export class TaskPreview extends SplitPanel {
     for (const entry of arrayEntries) {
       // A file new to this preview starts opening while trials.csv is read, and reading the
       // trial about to be plotted: the selected one, or the first, selected once the table shows.
-      if (!this._sections.has(arrayNameOfFile(entry.name)!)) {
+      if (!this._sections.has(arrayNameOfFile(entry.name)!) && !this._prepared.has(entry.path)) {
+        this._prepared.add(entry.path);
         const trial = this._grid.selectedTrial ?? (this._selectedOnce ? undefined : 0);
         this._options.arrays.prepare?.({ path: entry.path, stamp: stampOf(entry) }, trial === undefined ? undefined : datasetNameForRow(trial));
       }
@@ -336,6 +337,8 @@ export class TaskPreview extends SplitPanel {
   private readonly _sections = new Map<string, ArraySection>();
   private readonly _arrayFiles = new Map<string, { path: string; stamp: string }>();
   private readonly _tickets = new Map<string, number>();
+  /** Array files already opened ahead (once each: a refresh may start before the last ends). */
+  private readonly _prepared = new Set<string>();
   private readonly _state: ITaskPreviewState;
   private readonly _poll: Poll;
   private readonly _stopThemeWatch: () => void;

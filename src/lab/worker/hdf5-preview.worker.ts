@@ -238,7 +238,9 @@ async function handle(request: PreviewRequest): Promise<void> {
       return;
     case 'open': {
       const open = await openFile(request.file);
-      if (request.dataset !== undefined) {
+      const { path, stamp } = request.file;
+      const held = readAhead !== undefined && readAhead.path === path && readAhead.stamp === stamp && readAhead.name === request.dataset;
+      if (request.dataset !== undefined && !held) {
         // A failure here is left for the read to meet and report.
         try {
           const reply = readValue(await loadH5wasm(), open, request.dataset);
