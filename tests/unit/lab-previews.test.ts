@@ -148,3 +148,36 @@ test('the block cache drops the least recently used blocks', () => {
     /expected bytes 0-3/
   );
 });
+
+test('the block cache keeps a primed head: whole blocks, and a partial last block only at the end', () => {
+  const source = Uint8Array.from({ length: 3500 }, (_, i) => i % 251);
+  const ranges: Array<[number, number]> = [];
+  const make = () =>
+    new LruBlockCache({
+      length: source.length,
+      blockSize: 1000,
+      maxBlocks: 8,
+      fetchRange: (start, end) => {
+        ranges.push([start, end]);
+        return source.slice(start, end);
+      }
+    });
+  const cache = make();
+  cache.prime(source.slice(0, 2500));
+  assert.equal(cache.bytesFetched, 2500);
+  assert.equal(cache.fetches, 1);
+  const out = new Uint8Array(1500);
+  cache.read(out, 0, 1500, 500);
+  assert.deepEqual(out, source.slice(500, 2000));
+  assert.deepEqual(ranges, [], 'blocks 0 and 1 came with the head');
+  cache.read(out, 0, 10, 2400);
+  assert.deepEqual(out.subarray(0, 10), source.slice(2400, 2410));
+  assert.deepEqual(ranges, [[2000, 3000]], 'the partial block 2 was not kept');
+  // A head holding the whole source keeps its short last block too.
+  ranges.length = 0;
+  const whole = make();
+  whole.prime(source.slice());
+  assert.equal(whole.read(out, 0, 600, 3000), 500);
+  assert.deepEqual(out.subarray(0, 500), source.slice(3000));
+  assert.deepEqual(ranges, []);
+});

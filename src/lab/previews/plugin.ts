@@ -19,6 +19,8 @@ import { TaskPreview } from './task-preview.js';
 
 const PREVIEWS_PLUGIN_ID = 'jupyterlab-axopy:previews';
 const ITEM_SELECTOR = '.jp-AxoPyStorage-item';
+/** The storage sidebar's widget id (src/lab/index.ts). */
+const STORAGE_PANEL_ID = 'jupyterlab-axopy-storage';
 
 /** The settings of the previews plugin (schema/previews.json). */
 interface IPreviewSettings {
@@ -59,6 +61,23 @@ function taskPathOf(target: ITarget | undefined): string | undefined {
   }
 }
 
+/**
+ * Warms the HDF5 worker (start-up and h5wasm's compilation, 1-2 s) the first time the storage
+ * sidebar is on screen: a user who sees it may ask for a plot soon, and should not wait for
+ * that then. A page that never shows the sidebar never starts the worker this way.
+ */
+function warmWhenShown(arrays: WorkerArrayProvider): void {
+  const sidebar = document.getElementById(STORAGE_PANEL_ID);
+  if (sidebar === null || typeof IntersectionObserver === 'undefined') return;
+  const observer = new IntersectionObserver(records => {
+    if (records.some(record => record.isIntersecting)) {
+      observer.disconnect();
+      void arrays.warmUp();
+    }
+  });
+  observer.observe(sidebar);
+}
+
 function activate(
   app: JupyterFrontEnd,
   storage: IStorageModel | null,
@@ -86,6 +105,9 @@ function activate(
     });
   }
   const previews = new Map<string, MainAreaWidget<TaskPreview>>();
+  if (storage !== null) {
+    void app.restored.then(() => warmWhenShown(arrays));
+  }
 
   const target = (args: ReadonlyPartialJSONObject): ITarget | undefined => {
     if (typeof args.path === 'string') {
@@ -104,6 +126,7 @@ function activate(
     execute: args => {
       const taskPath = taskPathOf(target(args));
       if (taskPath === undefined) return;
+      void arrays.warmUp();
       const open = previews.get(taskPath);
       if (open !== undefined && !open.isDisposed) {
         app.shell.activateById(open.id);

@@ -28,4 +28,9 @@ export interface IArrayProvider {
   readDataset(file: IFileVersion, dataset: string): Promise<IArrayData | undefined>;
   /** Bytes moved so far for the current version of a file (undefined if unknown). */
   bytesFetched(path: string): number | undefined;
+  /**
+   * Optionally starts opening a file that is about to be read, and reading `dataset` of it
+   * (expected to be asked for next); errors are left for the read to report.
+   */
+  prepare?(file: IFileVersion, dataset?: string): void;
 }

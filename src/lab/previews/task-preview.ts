@@ -137,8 +137,17 @@ export class TaskPreview extends SplitPanel {
       return;
     }
     const byName = new Map(entries.map(entry => [entry.name, entry]));
-    await this._refreshTrials(byName.get(TRIALS_CSV));
     const arrayEntries = sortIds(entries.map(e => e.name).filter(n => arrayNameOfFile(n) !== undefined)).map(n => byName.get(n)!);
+    for (const entry of arrayEntries) {
+      // A file new to this preview starts opening while trials.csv is read, and reading the
+      // trial about to be plotted: the selected one, or the first, selected once the table shows.
+      if (!this._sections.has(arrayNameOfFile(entry.name)!) && !this._prepared.has(entry.path)) {
+        this._prepared.add(entry.path);
+        const trial = this._grid.selectedTrial ?? (this._selectedOnce ? undefined : 0);
+        this._options.arrays.prepare?.({ path: entry.path, stamp: stampOf(entry) }, trial === undefined ? undefined : datasetNameForRow(trial));
+      }
+    }
+    await this._refreshTrials(byName.get(TRIALS_CSV));
     this._refreshArrays(arrayEntries);
     await this._refreshPickles(entries.filter(entry => pickleNameOfFile(entry.name) !== undefined));
   }
@@ -328,6 +337,8 @@ export class TaskPreview extends SplitPanel {
   private readonly _sections = new Map<string, ArraySection>();
   private readonly _arrayFiles = new Map<string, { path: string; stamp: string }>();
   private readonly _tickets = new Map<string, number>();
+  /** Array files already opened ahead (once each: a refresh may start before the last ends). */
+  private readonly _prepared = new Set<string>();
   private readonly _state: ITaskPreviewState;
   private readonly _poll: Poll;
   private readonly _stopThemeWatch: () => void;

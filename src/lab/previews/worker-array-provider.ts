@@ -31,6 +31,34 @@ export class WorkerArrayProvider implements IArrayProvider {
     }
   }
 
+  /**
+   * Starts the worker and has it load and compile h5wasm now, so that the first plot does not
+   * wait for them (about 1-2 s). Once per worker; later calls return the same promise.
+   */
+  warmUp(): Promise<void> {
+    this._warming ??= this._call({ id: 0, op: 'warm' }).then(
+      () => undefined,
+      () => {
+        this._warming = undefined;
+      }
+    );
+    return this._warming;
+  }
+
+  /**
+   * Opens a file ahead of a read (superblock and root group, in the worker), while the caller
+   * fetches other things; given `dataset`, reads it too, for the read of it expected next (the
+   * worker keeps one such read-ahead). Errors are left for the read to report.
+   */
+  prepare(file: IFileVersion, dataset?: string): void {
+    this._call({ id: 0, op: 'open', file: this._remote(file), dataset }).then(
+      reply => {
+        if ('bytesFetched' in reply) this._bytes.set(file.path, reply.bytesFetched);
+      },
+      () => undefined
+    );
+  }
+
   async describe(file: IFileVersion): Promise<IDatasetInfo[]> {
     const reply = await this._call({ id: 0, op: 'describe', file: this._remote(file) });
     if (!('datasets' in reply)) {
@@ -60,6 +88,7 @@ export class WorkerArrayProvider implements IArrayProvider {
   dispose(): void {
     this._worker?.terminate();
     this._worker = undefined;
+    this._warming = undefined;
     this._failAll(new Error('HDF5 preview reader disposed'));
   }
 
@@ -92,6 +121,7 @@ export class WorkerArrayProvider implements IArrayProvider {
         event.preventDefault();
         worker.terminate();
         this._worker = undefined;
+        this._warming = undefined;
         this._failAll(new Error(`HDF5 preview worker failed: ${event.message}`));
       };
       this._worker = worker;
@@ -107,6 +137,7 @@ export class WorkerArrayProvider implements IArrayProvider {
   }
 
   private _worker: Worker | undefined;
+  private _warming: Promise<void> | undefined;
   private _nextId = 0;
   private readonly _pending = new Map<number, (reply: PreviewReply) => void>();
   private readonly _bytes = new Map<string, number>();

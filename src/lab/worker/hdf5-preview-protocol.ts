@@ -15,8 +15,14 @@ export interface IRemoteFile {
   readonly authorization: string;
 }
 
-/** Requests: list the datasets (metadata only) or read one dataset. */
+/**
+ * Requests: list the datasets (metadata only) or read one dataset; `warm` loads and compiles
+ * h5wasm ahead of the first file, `open` opens a file (superblock and root group) ahead of a read and, given `dataset`,
+ * reads that dataset and keeps it for the `read` expected next.
+ */
 export type PreviewRequest =
+  | { readonly id: number; readonly op: 'warm' }
+  | { readonly id: number; readonly op: 'open'; readonly file: IRemoteFile; readonly dataset?: string }
   | { readonly id: number; readonly op: 'describe'; readonly file: IRemoteFile }
   | { readonly id: number; readonly op: 'read'; readonly file: IRemoteFile; readonly dataset: string }
   | { readonly id: number; readonly op: 'configure'; readonly blockSize: number; readonly maxBlocks: number };
@@ -41,4 +47,6 @@ export type PreviewReply =
     }
   | { readonly id: number; readonly found: false; readonly bytesFetched: number }
   | { readonly id: number; readonly configured: true }
+  | { readonly id: number; readonly warmed: true }
+  | { readonly id: number; readonly opened: true; readonly bytesFetched: number }
   | { readonly id: number; readonly error: string };

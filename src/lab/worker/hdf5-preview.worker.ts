@@ -33,6 +33,12 @@ interface IFsNode {
 
 const scope = self as unknown as IWorkerScope;
 const MAX_OPEN_FILES = 8;
+/**
+ * Bytes of the first request for a file: HDF5 reads the superblock, then the root group's
+ * object header, B-tree and heap, which h5py writes near the start; one request for them all
+ * saves round trips (each a few ms to tens of ms) at the cost of a few hundred KiB.
+ */
+const HEAD_BYTES = 512 * 1024;
 let blockSize = 64 * 1024;
 let maxBlocks = 256;
 let nextFile = 0;
@@ -103,22 +109,17 @@ async function openFile(remote: IRemoteFile): Promise<IOpenFile> {
   closeFile(remote.path);
   const h5wasm = await loadH5wasm();
   const FS = h5wasm.FS!;
-  // The first block tells the file's current size (Content-Range); it is kept in the cache.
-  const head = fetchRange(remote, 0, blockSize);
-  let first: Uint8Array | undefined = head.bytes;
+  // The first request tells the file's current size (Content-Range); its bytes (whole blocks,
+  // at most half the cache) go into the cache.
+  const headBytes = Math.max(blockSize, Math.min(HEAD_BYTES, Math.floor(maxBlocks / 2) * blockSize));
+  const head = fetchRange(remote, 0, headBytes);
   const cache = new LruBlockCache({
     length: head.total,
     blockSize,
     maxBlocks,
-    fetchRange: (start, end) => {
-      if (first !== undefined && start === 0 && end <= first.length) {
-        const bytes = first.subarray(0, end);
-        first = undefined;
-        return bytes;
-      }
-      return fetchRange(remote, start, end).bytes;
-    }
+    fetchRange: (start, end) => fetchRange(remote, start, end).bytes
   });
+  cache.prime(head.bytes);
   const name = `preview-${nextFile++}.h5`;
   const memoryPath = `/${name}`;
   const fs = FS as unknown as {
@@ -187,13 +188,24 @@ async function describe(remote: IRemoteFile): Promise<PreviewReply & { datasets:
   return { id: 0, datasets, bytesFetched: open.cache.bytesFetched };
 }
 
-async function read(remote: IRemoteFile, name: string, id: number): Promise<void> {
-  const h5wasm = await loadH5wasm();
-  const open = await openFile(remote);
-  const entity = open.file.keys().includes(name) ? open.file.get(name) : undefined;
+/** A dataset read ahead (by `open`) for the `read` expected next; given once, then dropped. */
+interface IReadAhead {
+  readonly path: string;
+  readonly stamp: string;
+  readonly name: string;
+  readonly reply: ReadReply;
+}
+type ReadReply = Extract<PreviewReply, { found: true }> | Extract<PreviewReply, { found: false }>;
+let readAhead: IReadAhead | undefined;
+
+/** Reads one dataset whole: the reply to a read (data not yet transferred). */
+function readValue(h5wasm: H5wasm, open: IOpenFile, name: string): ReadReply {
+  // A plain name is looked up directly (one walk down the root group's B-tree; null when
+  // absent): listing every link would read all of the group's symbol-table nodes, which h5py
+  // scatters through the file between the datasets. A name with '/' would be a path: listed.
+  const entity = !name.includes('/') || open.file.keys().includes(name) ? open.file.get(name) : undefined;
   if (!(entity instanceof h5wasm.Dataset)) {
-    scope.postMessage({ id, found: false, bytesFetched: open.cache.bytesFetched });
-    return;
+    return { id: 0, found: false, bytesFetched: open.cache.bytesFetched };
   }
   const metadata = entity.metadata;
   const dtype = dtypeName(metadata);
@@ -201,12 +213,45 @@ async function read(remote: IRemoteFile, name: string, id: number): Promise<void
     throw new Error(`dataset "${name}" holds ${dtype} values, which cannot be plotted`);
   }
   const value = entity.value as ArrayBufferView;
-  const shape = metadata.shape ?? [];
-  scope.postMessage({ id, found: true, dtype, shape, data: value, bytesFetched: open.cache.bytesFetched }, [value.buffer]);
+  return { id: 0, found: true, dtype, shape: metadata.shape ?? [], data: value, bytesFetched: open.cache.bytesFetched };
+}
+
+async function read(remote: IRemoteFile, name: string, id: number): Promise<void> {
+  const ahead = readAhead;
+  readAhead = undefined;
+  if (ahead !== undefined && ahead.path === remote.path && ahead.stamp === remote.stamp && ahead.name === name) {
+    const reply = { ...ahead.reply, id };
+    scope.postMessage(reply, reply.found ? [reply.data.buffer] : []);
+    return;
+  }
+  const h5wasm = await loadH5wasm();
+  const open = await openFile(remote);
+  const reply = { ...readValue(h5wasm, open, name), id };
+  scope.postMessage(reply, reply.found ? [reply.data.buffer] : []);
 }
 
 async function handle(request: PreviewRequest): Promise<void> {
   switch (request.op) {
+    case 'warm':
+      await loadH5wasm();
+      scope.postMessage({ id: request.id, warmed: true });
+      return;
+    case 'open': {
+      const open = await openFile(request.file);
+      const { path, stamp } = request.file;
+      const held = readAhead !== undefined && readAhead.path === path && readAhead.stamp === stamp && readAhead.name === request.dataset;
+      if (request.dataset !== undefined && !held) {
+        // A failure here is left for the read to meet and report.
+        try {
+          const reply = readValue(await loadH5wasm(), open, request.dataset);
+          readAhead = { path: request.file.path, stamp: request.file.stamp, name: request.dataset, reply };
+        } catch {
+          readAhead = undefined;
+        }
+      }
+      scope.postMessage({ id: request.id, opened: true, bytesFetched: open.cache.bytesFetched });
+      return;
+    }
     case 'configure':
       blockSize = request.blockSize;
       maxBlocks = request.maxBlocks;
@@ -234,11 +279,11 @@ function reasonOf(error: unknown): string {
 scope.onmessage = event => {
   const request = event.data;
   handle(request).catch((error: unknown) => {
-    if (request.op !== 'configure') {
+    const path = 'file' in request ? `${request.file.path}: ` : '';
+    if ('file' in request) {
       // A failed open leaves nothing cached: the next request tries again.
       closeFile(request.file.path);
     }
-    const path = request.op === 'configure' ? '' : `${request.file.path}: `;
     scope.postMessage({ id: request.id, error: `${path}${reasonOf(error)}` });
   });
 };

@@ -46,6 +46,23 @@ export class LruBlockCache {
   }
 
   /**
+   * Caches bytes already fetched from the start of the source (the first request, which also
+   * told the source's size): its whole blocks, and the last partial one when it ends the source.
+   * They count in {@link bytesFetched} and {@link fetches} as one fetch.
+   */
+  prime(head: Uint8Array): void {
+    const size = this._blockSize;
+    const usable = Math.min(head.length, this.length);
+    this._fetches++;
+    this._bytesFetched += head.length;
+    for (let block = 0; block * size < usable; block++) {
+      const end = Math.min((block + 1) * size, this.length);
+      if (end > usable) break;
+      this._store(block, head.slice(block * size, end));
+    }
+  }
+
+  /**
    * Copies up to `count` bytes from `position` into `target` at `offset`; returns how many
    * (fewer at the end of the source, 0 past it).
    */
