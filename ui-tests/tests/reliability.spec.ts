@@ -138,16 +138,20 @@ playwrightTest('token auth: the extension works behind a token; without it the s
     page.on('response', response => {
       if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
     });
-    const fileRequests: Array<{ url: string; authorization: string | undefined }> = [];
+    const fileRequests: Array<{ url: string; authorization: string | undefined; range: string | undefined }> = [];
     page.context().on('request', request => {
       if (request.url().includes('/files/data/')) {
-        fileRequests.push({ url: request.url(), authorization: request.headers()['authorization'] });
+        const headers = request.headers();
+        fileRequests.push({ url: request.url(), authorization: headers['authorization'], range: headers['range'] });
       }
     });
     await page.goto(`${server.url}/lab?token=${token}`);
     await page.waitForFunction(() => (window as any).jupyterapp?.shell !== undefined, undefined, { timeout: 60_000 });
     // The sidebar opens itself at start (openOnStart defaults to true outside galata).
     await expect(panel(page).locator('[role="tree"]')).toBeVisible({ timeout: 30_000 });
+    // Logging in with ?token= set a cookie; drop it, so every request from here on (the tree's,
+    // the workers' Range reads) is authenticated by the token it carries, or refused.
+    await page.context().clearCookies();
     await ensureExpanded(page, 'data');
     await ensureExpanded(page, 'data/p01');
     await ensureExpanded(page, 'data/p01/calibration');
@@ -159,7 +163,7 @@ playwrightTest('token auth: the extension works behind a token; without it the s
     expect(s.arrays.emg.dataset).toBe('0');
     expect(s.arrays.emg.summary!.shape).toEqual([2, 4]);
     expect(problems).toEqual([]);
-    // Where the browser reports the worker's requests, each carries the token.
+    // Where the browser reports the workers' requests, each carries the token.
     for (const request of fileRequests) expect(request.authorization, request.url).toBe(`token ${token}`);
 
     // Without the token (and without the page's cookie) the server refuses.
@@ -172,7 +176,6 @@ playwrightTest('token auth: the extension works behind a token; without it the s
     expect(file.headers.get('content-range')).toBe(null);
     const withToken = await fetch(`${server.url}/files/data/p01/calibration/emg.hdf5`, { headers: { Range: 'bytes=0-7', Authorization: `token ${token}` } });
     expect(withToken.status).toBe(206);
-    console.log(`token test: ${fileRequests.length} /files/ requests seen from the page`);
   } finally {
     await server.stop();
     fs.rmSync(folders.base, { recursive: true, force: true });
