@@ -190,6 +190,18 @@ const NOT_SHOWN_AS_ERRORS: Record<string, string> = {
   'symlink-csv-outside-root': 'the Contents API follows the link; the browser cannot see that it leaves the root'
 };
 
+/** What the error of some cases must say besides the file's name. */
+const ERROR_SAYS: Record<string, string> = {
+  'csv-ragged-row': 'line 3',
+  'csv-non-utf8': 'not UTF-8',
+  'hdf5-group-not-dataset': '"0" is a group, not a dataset',
+  'hdf5-missing-dataset': 'no dataset "2"',
+  'hdf5-bitflipped-superblock': 'superblock',
+  'hdf5-garbage': 'signature',
+  'pickle-os-system': 'UnsafePickleError',
+  'pickle-truncated': 'truncated'
+};
+
 test('malformed corpus: each bad file shows an error naming it; nothing else breaks, runs or changes', async ({ page, problems, storageServer }) => {
   const { marker, cases } = readCases(storageServer.rootDir);
   const corpusDir = path.join(storageServer.rootDir, 'corpus');
@@ -212,6 +224,7 @@ test('malformed corpus: each bad file shows an error naming it; nothing else bre
       const s = await waitFor(page, taskPath, x => x.trialsError !== undefined);
       // A folder named trials.csv reads as "no trials.csv in <task>"; every other case names the file.
       expect(s.trialsError, c.name).toContain(c.name === 'csv-is-folder' ? taskPath : filePath);
+      expect(s.trialsError, c.name).toContain(ERROR_SAYS[c.name] ?? '');
       await expect(view.locator('.jp-AxoPyPreview-error').first()).toContainText('trials.csv');
     } else if (c.call === 'array:emg') {
       if (c.name === 'hdf5-missing-dataset') {
@@ -219,14 +232,16 @@ test('malformed corpus: each bad file shows an error naming it; nothing else bre
         await waitFor(page, taskPath, x => x.rowCount === 3 && x.arrays.emg?.status === 'plotted');
         await view.locator('.jp-AxoPyPreview-grid').click({ position: { x: 120, y: 24 + 22 * 2 + 11 } });
       }
-      // DatasetError cases: no usable dataset for the trial ("missing"); the rest: the file fails.
-      const expected = c.error === 'DatasetError' ? ['missing', 'error'] : ['error'];
-      const s = await waitFor(page, taskPath, x => expected.includes(x.arrays.emg?.status ?? ''));
+      // A trial without its dataset is "missing" (said, not an error); the rest are errors.
+      const expected = c.name === 'hdf5-missing-dataset' ? 'missing' : 'error';
+      const s = await waitFor(page, taskPath, x => x.arrays.emg?.status === expected);
       expect(s.arrays.emg.message, c.name).toContain(filePath);
+      expect(s.arrays.emg.message, c.name).toContain(ERROR_SAYS[c.name] ?? '');
       await expect(view.locator('[data-array="emg"]')).toContainText('emg.hdf5');
     } else {
       const s = await waitFor(page, taskPath, x => x.pickles['obj.pkl']?.status === 'error');
       expect(s.pickles['obj.pkl'].message, c.name).toContain(`${c.error}: ${filePath}`);
+      expect(s.pickles['obj.pkl'].message, c.name).toContain(ERROR_SAYS[c.name] ?? '');
       await expect(view.locator('[data-pickle="obj.pkl"]')).toContainText(`${c.error}: ${filePath}`);
     }
     await closeAll(page);

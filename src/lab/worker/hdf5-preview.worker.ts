@@ -191,6 +191,11 @@ async function read(remote: IRemoteFile, name: string, id: number): Promise<void
   const h5wasm = await loadH5wasm();
   const open = await openFile(remote);
   const entity = open.file.keys().includes(name) ? open.file.get(name) : undefined;
+  if (entity !== undefined && entity !== null && !(entity instanceof h5wasm.Dataset)) {
+    // AxoPy writes one dataset per trial: anything else under the trial's name is a bad file,
+    // not a trial without this array.
+    throw new Error(`"${name}" is ${entity instanceof h5wasm.Group ? 'a group' : 'a link'}, not a dataset`);
+  }
   if (!(entity instanceof h5wasm.Dataset)) {
     scope.postMessage({ id, found: false, bytesFetched: open.cache.bytesFetched });
     return;
