@@ -303,6 +303,17 @@ export class TaskPreview extends SplitPanel {
       }
     } catch (error) {
       if (this._tickets.get(name) !== ticket) return;
+      if (await this._changedSince(file)) {
+        // The read raced a writer flushing the file: not a bad file. The next refresh sees the
+        // new stamp and reads again (a trial not plotted is re-read when its file changes).
+        if (this._tickets.get(name) !== ticket || this.isDisposed) return;
+        state.status = 'loading';
+        section.message.textContent = trans.__('Reading trial %1 (the file is being written)…', trial);
+        state.message = section.message.textContent;
+        this._publish();
+        return;
+      }
+      if (this._tickets.get(name) !== ticket) return;
       state.status = 'error';
       state.message = (error as Error).message;
       section.message.textContent = state.message;
@@ -310,6 +321,17 @@ export class TaskPreview extends SplitPanel {
     }
     state.message ??= section.message.textContent ?? '';
     this._publish();
+  }
+
+  /** Whether a file's listing no longer matches the version a read started from. */
+  private async _changedSince(file: { path: string; stamp: string }): Promise<boolean> {
+    try {
+      const entries = await this._options.source.listFolder(this._options.taskPath);
+      const now = entries.find(entry => entry.path === file.path);
+      return now !== undefined && stampOf(now) !== file.stamp;
+    } catch {
+      return false;
+    }
   }
 
   private _publishTable(): void {

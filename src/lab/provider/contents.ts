@@ -4,7 +4,7 @@
  */
 import type { Contents } from '@jupyterlab/services';
 import { ServerConnection } from '@jupyterlab/services';
-import { FileNotFoundError } from '../../core/errors.js';
+import { FileNotFoundError, FormatError } from '../../core/errors.js';
 import type { IFolderEntry, IStorageProvider } from './types.js';
 
 /** Options of {@link ContentsStorageProvider}. */
@@ -53,7 +53,15 @@ export class ContentsStorageProvider implements IStorageProvider {
     try {
       return await this._contents.get(path, options);
     } catch (error) {
-      // The server answers 404 for a missing path, 400 for a file asked as a folder.
+      // The server answers 404 for a missing path, 400 for a file asked as a folder, and 400
+      // "… is not UTF-8 encoded" for a text file it cannot decode: that file exists.
+      if (
+        error instanceof ServerConnection.ResponseError &&
+        error.response.status === 400 &&
+        /UTF-8/i.test(error.message)
+      ) {
+        throw new FormatError(path, 'is not UTF-8 text');
+      }
       if (
         error instanceof ServerConnection.ResponseError &&
         (error.response.status === 404 || error.response.status === 400)

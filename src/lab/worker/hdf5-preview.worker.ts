@@ -204,6 +204,11 @@ function readValue(h5wasm: H5wasm, open: IOpenFile, name: string): ReadReply {
   // absent): listing every link would read all of the group's symbol-table nodes, which h5py
   // scatters through the file between the datasets. A name with '/' would be a path: listed.
   const entity = !name.includes('/') || open.file.keys().includes(name) ? open.file.get(name) : undefined;
+  if (entity !== undefined && entity !== null && !(entity instanceof h5wasm.Dataset)) {
+    // AxoPy writes one dataset per trial: anything else under the trial's name is a bad file,
+    // not a trial without this array.
+    throw new Error(`"${name}" is ${entity instanceof h5wasm.Group ? 'a group' : 'a link'}, not a dataset`);
+  }
   if (!(entity instanceof h5wasm.Dataset)) {
     return { id: 0, found: false, bytesFetched: open.cache.bytesFetched };
   }
