@@ -88,3 +88,57 @@ export async function expand(page: Page, itemPath: string): Promise<void> {
   await row(page, itemPath).click();
   await expect(item(page, itemPath)).toHaveAttribute('aria-expanded', 'true');
 }
+
+/** What the preview publishes on window.__axopyPreviews (see src/lab/previews/task-preview.ts). */
+export interface IPreviewState {
+  columns: string[];
+  dtypes: Record<string, string>;
+  rowCount: number;
+  viewTrials: number[];
+  viewCells: string[][];
+  selectedTrial: number | undefined;
+  trialsError: string | undefined;
+  arrays: Record<
+    string,
+    {
+      status: string;
+      dataset?: string;
+      message?: string;
+      bytesFetched?: number;
+      summary?: {
+        dtype: string;
+        shape: number[];
+        slice: number[];
+        channelCount: number;
+        samples: number;
+        channels: Array<{ min: number; max: number; mean: number; points: number }>;
+      };
+    }
+  >;
+  pickles: Record<string, { status: string; message?: string }>;
+}
+
+export async function openPreview(page: Page, taskPath: string): Promise<void> {
+  // Return nothing: the command's result (a widget) would be serialised back, at great cost.
+  await page.evaluate(
+    async p => void (await (window as any).jupyterapp.commands.execute('jupyterlab-axopy:preview-task', { path: p })),
+    taskPath
+  );
+  await expect(page.locator(`.jp-AxoPyPreview[data-task-path="${taskPath.replace(/"/g, '\\"')}"]`)).toBeVisible();
+}
+
+export function previewState(page: Page, taskPath: string): Promise<IPreviewState | undefined> {
+  return page.evaluate(p => JSON.parse(JSON.stringify((window as any).__axopyPreviews?.[p] ?? null)) ?? undefined, taskPath);
+}
+
+/** Waits until the preview's state satisfies `check`, and returns it. */
+export async function waitForPreview(page: Page, taskPath: string, check: (s: IPreviewState) => boolean, timeout = 20_000): Promise<IPreviewState> {
+  let last: IPreviewState | undefined;
+  await expect
+    .poll(async () => {
+      last = await previewState(page, taskPath);
+      return last !== undefined && check(last);
+    }, { timeout })
+    .toBe(true);
+  return last!;
+}

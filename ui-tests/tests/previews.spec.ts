@@ -10,68 +10,16 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../lab-server';
-import { PANEL_ID, storageServerTest } from '../fixtures';
+import { PANEL_ID, openPreview, previewState as state, storageServerTest, waitForPreview as waitFor } from '../fixtures';
+import type { IPreviewState } from '../fixtures';
 
 const WRITER = path.join(repoRoot, 'tests', 'python', 'write_preview_storage.py');
 const SESSION = 'data/p01/session';
-
-/** What the preview publishes on window.__axopyPreviews (see src/lab/previews/task-preview.ts). */
-interface IPreviewState {
-  columns: string[];
-  dtypes: Record<string, string>;
-  rowCount: number;
-  viewTrials: number[];
-  viewCells: string[][];
-  selectedTrial: number | undefined;
-  trialsError: string | undefined;
-  arrays: Record<
-    string,
-    {
-      status: string;
-      dataset?: string;
-      message?: string;
-      bytesFetched?: number;
-      summary?: {
-        dtype: string;
-        shape: number[];
-        slice: number[];
-        channelCount: number;
-        samples: number;
-        channels: Array<{ min: number; max: number; mean: number; points: number }>;
-      };
-    }
-  >;
-  pickles: Record<string, { status: string; message?: string }>;
-}
 
 const test = storageServerTest('axopy-e2e-previews-', rootDir => {
   execFileSync('/usr/bin/python3', [WRITER, 'fixtures', path.join(rootDir, 'data')]);
 });
 
-async function openPreview(page: Page, taskPath: string): Promise<void> {
-  // Return nothing: the command's result (a widget) would be serialised back, at great cost.
-  await page.evaluate(
-    async p => void (await (window as any).jupyterapp.commands.execute('jupyterlab-axopy:preview-task', { path: p })),
-    taskPath
-  );
-  await expect(page.locator(`.jp-AxoPyPreview[data-task-path="${taskPath}"]`)).toBeVisible();
-}
-
-function state(page: Page, taskPath: string): Promise<IPreviewState | undefined> {
-  return page.evaluate(p => JSON.parse(JSON.stringify((window as any).__axopyPreviews?.[p] ?? null)) ?? undefined, taskPath);
-}
-
-/** Waits until the preview's state satisfies `check`, and returns it. */
-async function waitFor(page: Page, taskPath: string, check: (s: IPreviewState) => boolean, timeout = 20_000): Promise<IPreviewState> {
-  let last: IPreviewState | undefined;
-  await expect
-    .poll(async () => {
-      last = await state(page, taskPath);
-      return last !== undefined && check(last);
-    }, { timeout })
-    .toBe(true);
-  return last!;
-}
 
 /** Clicks the body cell of view row `row` (0-based) in the trials grid. */
 async function clickRow(page: Page, taskPath: string, row: number): Promise<void> {

@@ -10,7 +10,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { axopyExtensionDir, galataExtensionDir, makeServerFolders, repoRoot, startLabServer } from '../lab-server';
-import { expand, item, openSidebar, panel, row, storageServerTest } from '../fixtures';
+import { expand, item, openPreview, openSidebar, panel, row, storageServerTest, previewState as state, waitForPreview as waitFor } from '../fixtures';
 
 const CORPUS_WRITER = path.join(repoRoot, 'tests', 'python', 'make_malformed_corpus.py');
 const HOSTILE_WRITER = path.join(repoRoot, 'tests', 'python', 'write_hostile_storage.py');
@@ -27,13 +27,6 @@ interface ICorpusCase {
 }
 
 /** What a preview publishes on window.__axopyPreviews (see src/lab/previews/task-preview.ts). */
-interface IPreviewState {
-  rowCount: number;
-  viewCells: string[][];
-  trialsError: string | undefined;
-  arrays: Record<string, { status: string; message?: string; dataset?: string; summary?: { shape: number[] } }>;
-  pickles: Record<string, { status: string; message?: string }>;
-}
 
 /** Where the corpus is generated: beside the served folder, so its marker is outside it. */
 function corpusOut(rootDir: string): string {
@@ -72,31 +65,8 @@ function snapshot(dir: string): string[] {
   return lines;
 }
 
-async function openPreview(page: Page, taskPath: string): Promise<void> {
-  await page.evaluate(
-    async p => void (await (window as any).jupyterapp.commands.execute('jupyterlab-axopy:preview-task', { path: p })),
-    taskPath
-  );
-  await expect(preview(page, taskPath)).toBeVisible();
-}
-
 function preview(page: Page, taskPath: string) {
   return page.locator(`.jp-AxoPyPreview[data-task-path="${taskPath.replace(/"/g, '\\"')}"]`);
-}
-
-function state(page: Page, taskPath: string): Promise<IPreviewState | undefined> {
-  return page.evaluate(p => JSON.parse(JSON.stringify((window as any).__axopyPreviews?.[p] ?? null)) ?? undefined, taskPath);
-}
-
-async function waitFor(page: Page, taskPath: string, check: (s: IPreviewState) => boolean, timeout = 20_000): Promise<IPreviewState> {
-  let last: IPreviewState | undefined;
-  await expect
-    .poll(async () => {
-      last = await state(page, taskPath);
-      return last !== undefined && check(last);
-    }, { timeout, message: `preview state of ${taskPath}` })
-    .toBe(true);
-  return last!;
 }
 
 async function closeAll(page: Page): Promise<void> {
