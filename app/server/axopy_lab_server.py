@@ -18,7 +18,8 @@ import sys
 import tempfile
 
 from jupyter_server import version_info as jupyter_server_version_info
-from jupyter_server.base.handlers import APIHandler, JupyterHandler
+from jupyter_server.base.handlers import APIHandler, AuthenticatedFileHandler, JupyterHandler
+from jupyter_server.services.contents.filemanager import FileContentsManager
 from jupyter_server.base.zmqhandlers import WebSocketMixin
 from jupyterlab_server import LabServerApp
 from tornado import web, websocket
@@ -89,6 +90,45 @@ def read_package_name(labextension_dir):
     return data["name"]
 
 
+def _inside_root(os_path, root):
+    """Whether ``os_path``, links resolved, lies inside ``root`` (links resolved too)."""
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(os_path)
+    return real == real_root or real.startswith(real_root + os.sep)
+
+
+class RootConfinedFileHandler(AuthenticatedFileHandler):
+    """/files/ that refuses files reached through a link out of the root (stock jupyter_server
+    follows such links; a link planted in a data folder must not expose, say, /etc)."""
+
+    def validate_absolute_path(self, root, absolute_path):
+        abs_path = super().validate_absolute_path(root, absolute_path)
+        if not _inside_root(abs_path, root):
+            raise web.HTTPError(404, "path leads outside the root directory")
+        return abs_path
+
+
+class RootConfinedContentsManager(FileContentsManager):
+    """The Contents API, refusing to read files that links lead outside the root, like /files/.
+    Such entries are still listed (a folder stays readable); reading one is a 404 naming it."""
+
+    files_handler_class = RootConfinedFileHandler
+
+    def _refuse_outside_root(self, path):
+        if not _inside_root(self._get_os_path(path), self.root_dir):
+            raise web.HTTPError(404, f"{path} leads outside the root directory")
+
+    def _file_model(self, path, content=True, format=None):
+        if content:
+            self._refuse_outside_root(path)
+        return super()._file_model(path, content=content, format=format)
+
+    def _notebook_model(self, path, content=True):
+        if content:
+            self._refuse_outside_root(path)
+        return super()._notebook_model(path, content=content)
+
+
 class AxopyLabApp(LabServerApp):
     """JupyterLab front end plus the prebuilt extensions given in ``labextension_dirs``."""
 
@@ -96,6 +136,7 @@ class AxopyLabApp(LabServerApp):
     app_name = "JupyterLab"
     description = "JupyterLab 4.6 for jupyterlab-axopy, without the Python jupyterlab package"
     load_other_extensions = False
+    serverapp_config = {"contents_manager_class": RootConfinedContentsManager}
 
     labextension_dirs = List(
         Unicode(),

@@ -156,8 +156,7 @@ playwrightTest('token auth: the extension works behind a token; without it the s
 const NOT_SHOWN_AS_ERRORS: Record<string, string> = {
   'array-file-is-folder': 'a folder named emg.hdf5 is not an array file: the preview does not list it',
   'hdf5-ragged-trials': 'the preview plots one trial at a time, and each trial is a valid array',
-  'csv-empty-file': 'an empty trials.csv is what a writer leaves between truncating and writing: zero trials',
-  'symlink-csv-outside-root': 'the Contents API follows the link; the browser cannot see that it leaves the root'
+  'csv-empty-file': 'an empty trials.csv is what a writer leaves between truncating and writing: zero trials'
 };
 
 /** What the error of some cases must say besides the file's name. */
