@@ -10,3 +10,4 @@ export * from './zipPlan.js';
 export * from './csv/index.js';
 export * from './dtype.js';
 export * from './check.js';
+export * from './hdf5Metadata.js';

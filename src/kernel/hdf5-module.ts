@@ -84,14 +84,3 @@ export function loadH5Module(): Promise<H5Module> {
   return modulePromise;
 }
 
-/**
- * The innermost message of an h5wasm/HDF5 error ("truncated file: eof = 100, ...", "file
- * signature not found"), for our own error messages; HDF5's full stack is dozens of lines.
- */
-export function hdf5ErrorReason(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const frames = text.split('\n').filter(line => /^\s*#\d+:/.test(line));
-  const innermost = frames.length > 0 ? frames[frames.length - 1] : text.split('\n')[0];
-  const reason = /\):\s*(.*)$/.exec(innermost);
-  return (reason ? reason[1] : innermost).trim();
-}

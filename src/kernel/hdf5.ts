@@ -9,7 +9,8 @@ import { DatasetError, FileNotFoundError, FormatError } from '../core/errors.js'
 import { type AnyTypedArray, type DType, type NDArray, TYPED_ARRAY_FOR_DTYPE, asNDArray, elementCount } from '../core/ndarray.js';
 import { boolEnumPatch, boolPlaceholderMetadata } from './hdf5-bool.js';
 import { FlushJournal, readDirect } from './hdf5-journal.js';
-import { type H5Metadata, type H5Module, type H5WriteMetadata, hdf5ErrorReason, loadH5Module } from './hdf5-module.js';
+import { type H5Metadata, type H5Module, type H5WriteMetadata, loadH5Module } from './hdf5-module.js';
+import { hdf5ErrorReason, hdf5TypeOfMetadata } from '../core/hdf5Metadata.js';
 
 /** How `Hdf5File.open` opens a file: read only; read/write, created if missing; truncated. */
 export type Hdf5Mode = 'r' | 'a' | 'w';
@@ -294,13 +295,7 @@ export class Hdf5File {
       if (this.describedForRead.size >= DESCRIBED_CACHE_ENTRIES) this.describedForRead.clear();
       this.describedForRead.set(name, metadata);
     }
-    const hdf5Type = {
-      typeClass: metadata.type,
-      size: metadata.size,
-      signed: metadata.signed,
-      enumMembers: metadata.enum_type?.members,
-      enumBaseClass: metadata.enum_type?.type
-    };
+    const hdf5Type = hdf5TypeOfMetadata(metadata);
     const dtype = dtypeForHdf5Type(hdf5Type);
     if (dtype === undefined) {
       throw new FormatError(this.path, `dataset "${name}" has unsupported type ${describeHdf5Type(hdf5Type)}; expected a numeric or bool array`);

@@ -6,6 +6,7 @@
  * touches plus that trial's bytes, never the whole file.
  */
 import { dtypeForHdf5Type, describeHdf5Type } from '../../core/dtype.js';
+import { type H5TypeMetadata, hdf5ErrorReason, hdf5TypeOfMetadata } from '../../core/hdf5Metadata.js';
 import { LruBlockCache } from './lru-blocks.js';
 import type { IDatasetInfo, IRemoteFile, PreviewReply, PreviewRequest } from './hdf5-preview-protocol.js';
 
@@ -151,26 +152,12 @@ async function openFile(remote: IRemoteFile): Promise<IOpenFile> {
   return open;
 }
 
-/** What h5wasm reports of a dataset's type, reduced to what the dtype mapping reads. */
-interface IH5TypeMetadata {
-  type: number;
-  size: number;
-  signed: boolean;
-  enum_type?: { members: Record<string, number>; type: number };
-}
-
-function dtypeName(metadata: IH5TypeMetadata): string {
-  const type = {
-    typeClass: metadata.type,
-    size: metadata.size,
-    signed: metadata.signed,
-    enumMembers: metadata.enum_type?.members,
-    enumBaseClass: metadata.enum_type?.type
-  };
+function dtypeName(metadata: H5TypeMetadata): string {
+  const type = hdf5TypeOfMetadata(metadata);
   return dtypeForHdf5Type(type) ?? describeHdf5Type(type);
 }
 
-function datasetMetadata(h5wasm: H5wasm, file: H5File, name: string): (IH5TypeMetadata & { shape: number[] | null }) | undefined {
+function datasetMetadata(h5wasm: H5wasm, file: H5File, name: string): (H5TypeMetadata & { shape: number[] | null }) | undefined {
   const entity = file.get(name);
   return entity instanceof h5wasm.Dataset ? entity.metadata : undefined;
 }
@@ -270,17 +257,6 @@ async function handle(request: PreviewRequest): Promise<void> {
   }
 }
 
-/** The innermost frame of an HDF5 error stack ("bad superblock version number"), else the message. */
-function reasonOf(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const frames = text.split('\n').filter(line => /^\s*#\d+:/.test(line));
-  if (frames.length === 0) {
-    return text.split('\n')[0];
-  }
-  const innermost = frames[frames.length - 1];
-  return innermost.slice(innermost.indexOf('):') + 2).trim() || innermost.trim();
-}
-
 scope.onmessage = event => {
   const request = event.data;
   handle(request).catch((error: unknown) => {
@@ -289,6 +265,6 @@ scope.onmessage = event => {
       // A failed open leaves nothing cached: the next request tries again.
       closeFile(request.file.path);
     }
-    scope.postMessage({ id: request.id, error: `${path}${reasonOf(error)}` });
+    scope.postMessage({ id: request.id, error: `${path}${hdf5ErrorReason(error)}` });
   });
 };
