@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { errorNaming } from '../helpers/errors.js';
 import { join } from 'node:path';
 import { checkStorage, FileNotFoundError } from '../../src/kernel/index.js';
 import { makeTempDir, runPython } from '../helpers/python.js';
@@ -45,7 +46,7 @@ os.makedirs(os.path.join(root, ".ipynb_checkpoints"))`,
     assert.ok(report.issues.some(i => i.path.endsWith('evil.pkl') && /UnsafePickleError/.test(i.message)));
     assert.ok(report.issues.some(i => i.path.endsWith('.ipynb_checkpoints') && /Python AxoPy lists it/.test(i.message)));
     assert.deepEqual(report.issues.filter(i => i.path.includes('/clean/')), [], 'a clean task has no issues');
-    await assert.rejects(checkStorage(join(dir, 'nope')), FileNotFoundError);
+    await assert.rejects(checkStorage(join(dir, 'nope')), errorNaming(FileNotFoundError, join(dir, 'nope')));
   } finally {
     cleanup();
   }

@@ -14,9 +14,14 @@ function runAndKill(root: string, outfile: string, delayMs: number): Promise<boo
     const child = spawn(process.execPath, [zipChild, root, outfile], { stdio: ['ignore', 'pipe', 'pipe'] });
     let done = false;
     let stderr = '';
-    child.stdout.on('data', chunk => (done ||= String(chunk).includes('done')));
+    let timer: NodeJS.Timeout | undefined;
+    // The clock starts when the archive has its first bytes, so the kill lands inside the export.
+    child.stdout.on('data', chunk => {
+      const text = String(chunk);
+      done ||= text.includes('done');
+      if (text.includes('started') && timer === undefined) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+    });
     child.stderr.on('data', chunk => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       if (signal !== 'SIGKILL' && code !== 0) reject(new Error(`zip child failed: ${stderr}`));
@@ -33,13 +38,13 @@ test(`a ZIP export killed ${KILLS} times never leaves a partial archive under it
       for (const task of ['a', 'b']) {
         mkdirSync(join(root, subject, task), { recursive: true });
         writeFileSync(join(root, subject, task, 'trials.csv'), 'block,trial\n0,0\n');
-        writeFileSync(join(root, subject, task, 'emg.hdf5'), randomBytes(12 * 1024 * 1024));
+        writeFileSync(join(root, subject, task, 'emg.hdf5'), randomBytes(24 * 1024 * 1024));
       }
     }
     const outcomes: string[] = [];
     for (let k = 0; k < KILLS; k++) {
       const outfile = join(dir, `out${k}.zip`);
-      const finished = await runAndKill(root, outfile, 150 + Math.floor(Math.random() * 600));
+      const finished = await runAndKill(root, outfile, Math.floor(Math.random() * 20));
       outcomes.push(finished ? 'finished' : 'killed');
       if (!existsSync(outfile)) {
         assert.equal(finished, false, 'a finished export has its archive');
@@ -51,6 +56,7 @@ test(`a ZIP export killed ${KILLS} times never leaves a partial archive under it
       );
       assert.deepEqual(verdict, { ok: true, names: 8 }, `${outfile} is complete`);
     }
+    assert.ok(outcomes.includes('killed'), `at least one export was killed mid-way: ${outcomes.join(', ')}`);
     const stray = readdirSync(dir).filter(name => name.endsWith('.zip') && !/^out\d+\.zip$/.test(name));
     assert.deepEqual(stray, [], 'no other archive names');
     console.log(`zip crash test: ${outcomes.join(', ')}`);

@@ -78,12 +78,19 @@ for root, last in json.loads(sys.argv[1]):
             for i in range(need):
                 assert (f[str(i)][()] == i).all() and f[str(i)].shape == (4, 500), f"emg {i}"
                 assert (c[str(i)][()] == i).all() and c[str(i)].shape == (i % 3,), f"count {i}"
-        stray = [n for n in os.listdir(task) if ".partial-" in n and n.endswith("trials.csv") is False and not n.startswith(".")]
-        assert not stray, f"partial files under final names: {stray}"
-        if last >= 0 and os.path.exists(os.path.join(task, "progress.pkl")):
+        # Whole-file writes go to hidden ".<name>.partial-*" temp files renamed into place: a kill
+        # may leave one behind, but never anything else beside the task's own files.
+        unexpected = [n for n in os.listdir(task) if n not in ("trials.csv", "emg.hdf5", "count.hdf5", "progress.pkl") and not (n.startswith(".") and ".partial-" in n)]
+        assert not unexpected, f"unexpected files: {unexpected}"
+        if last >= 0:
+            # "done <row>" is printed after the pickle of a row divisible by 7 is written, so it
+            # holds the last such row at or before last, or the next one (killed before "done").
             import pickle
             with open(os.path.join(task, "progress.pkl"), "rb") as p:
-                assert pickle.load(p)["lastRow"] % 7 == 0
+                progress = pickle.load(p)
+            before = 7 * (last // 7)
+            assert progress["lastRow"] in (before, before + 7), f"progress.pkl lastRow {progress['lastRow']}, last done {last}"
+            assert progress["note"] == "x" * (progress["lastRow"] * 100), "progress.pkl note"
         out.append({"root": root, "rows": len(df), "ok": True, "problem": ""})
     except Exception as e:
         out.append({"root": root, "rows": -1, "ok": False, "problem": repr(e)})

@@ -1,5 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { errorNaming } from '../helpers/errors.js';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FormatError, parseTrialsCsv, pythonFloatRepr, type TrialRow } from '../../src/core/index.js';
@@ -62,7 +63,7 @@ test('reads every edge case as pandas.read_csv does, or fails where it fails', (
     const expected = reads[paths[i]];
     const bytes = readFileSync(paths[i]);
     if (expected.error !== undefined) {
-      assert.throws(() => parseTrialsCsv(bytes, paths[i]), FormatError, `${name}: pandas fails with ${expected.error}`);
+      assert.throws(() => parseTrialsCsv(bytes, paths[i]), errorNaming(FormatError, paths[i]), `${name}: pandas fails with ${expected.error}`);
     } else {
       assert.deepEqual(asPandasRead(parseTrialsCsv(bytes, paths[i])), expected, name);
     }

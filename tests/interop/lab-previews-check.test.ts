@@ -50,6 +50,8 @@ test('"Check dataset" of the sidebar and checkStorage of the kernel report the s
   try {
     const root = path.join(dir, 'data');
     execFileSync('/usr/bin/python3', [WRITER, 'fixtures', root]);
+    // A task folder whose trials.csv is missing: both must report it the same way.
+    fs.mkdirSync(path.join(root, 'p01', 'no-trials'));
     const kernel = await checkStorage(root);
     const sidebar = await checkStorageRoot(diskSource, diskArrays, root);
     assert.deepEqual(
@@ -61,6 +63,7 @@ test('"Check dataset" of the sidebar and checkStorage of the kernel report the s
     const paths = kernel.issues.map(issue => path.relative(root, issue.path)).sort();
     assert.deepEqual(paths, [
       'p01/corrupt/bad.hdf5',
+      'p01/no-trials/trials.csv',
       'p01/ragged/trials.csv',
       'p01/session/force.hdf5',
       'p01/session/unsafe.pkl'

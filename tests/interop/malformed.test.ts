@@ -13,6 +13,8 @@ interface CorpusCase {
   error: string | null;
   file: string | null;
   note: string;
+  /** What Python reads from a case that must read fine (absent where the reading differs on purpose). */
+  expect?: unknown;
 }
 
 /** Every path below `dir` with its size and mtime, to prove nothing was written. */
@@ -25,6 +27,28 @@ function snapshot(dir: string): string[] {
   };
   walk(dir);
   return out;
+}
+
+/** The kernel API's result for `call` in the JSON-able form make_malformed_corpus.py gives Python's. */
+async function performAsPython(root: string, call: string): Promise<unknown> {
+  const result = await perform(root, call);
+  if (call === 'trials') {
+    const storage = new kernel.Storage(root);
+    storage.subjectId = 's1';
+    const table = storage.requireTask('t1').trials;
+    const columns = table.columnNames();
+    if (table.numRows() > 1000) return { columns, rows: table.numRows() };
+    const values = Object.fromEntries(columns.map(column => [column, Array.from(table.array(column) as ArrayLike<unknown>)]));
+    return { columns, rows: result, values };
+  }
+  if (call.startsWith('array:')) {
+    const array = result as kernel.NDArray;
+    return { dtype: array.dtype, shape: array.shape, values: Array.from(array.data as ArrayLike<number>) };
+  }
+  if (call.startsWith('pickle:')) {
+    return JSON.parse(JSON.stringify(result, (_key, value: unknown) => (value instanceof Map ? Object.fromEntries(value) : value)));
+  }
+  return result;
 }
 
 async function perform(root: string, call: string): Promise<unknown> {
@@ -44,12 +68,20 @@ test('malformed input: typed errors naming the file, nothing executed, nothing w
     runPython(readFileSync(GENERATOR, 'utf8'), [dir, ...(process.env.AXOPY_BIG_CORPUS ? ['--big'] : [])]);
     const manifest = JSON.parse(readFileSync(join(dir, 'cases.json'), 'utf8')) as { marker: string; cases: CorpusCase[] };
     assert.ok(manifest.cases.length >= 30, 'at least 30 cases');
+    const compared = manifest.cases.filter(c => c.expect !== undefined).map(c => c.name);
+    for (const name of ['hdf5-gzip-chunked', 'hdf5-extra-dataset', 'csv-bom', 'csv-crlf', 'csv-header-only', 'csv-quoted-wrong', 'csv-html-cells', 'pickle-plain-ok']) {
+      assert.ok(compared.includes(name), `${name} is compared with what Python reads`);
+    }
     const before = snapshot(dir);
     for (const c of manifest.cases) {
       await t.test(c.name, async () => {
         const root = join(dir, c.name);
         if (c.error === null) {
-          await assert.doesNotReject(Promise.resolve().then(() => perform(root, c.call)), c.note);
+          if (c.expect === undefined) {
+            await assert.doesNotReject(Promise.resolve().then(() => perform(root, c.call)), c.note);
+          } else {
+            assert.deepEqual(await performAsPython(root, c.call), c.expect, `${c.name}: reads as Python does (${c.note})`);
+          }
           return;
         }
         const errorClass = (kernel as unknown as Record<string, new (...args: never[]) => Error>)[c.error];

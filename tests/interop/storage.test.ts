@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Storage, Design, TaskExistsError, TaskNotFoundError, InvalidIdError, NoSubjectError } from '../../src/kernel/index.js';
+import { Storage, Design, TaskExistsError, TaskNotFoundError, InvalidIdError, NoSubjectError, DatasetError, FileNotFoundError } from '../../src/kernel/index.js';
+import { errorNaming } from '../helpers/errors.js';
 import type { AttrValue, NDArray } from '../../src/kernel/index.js';
 import { makeTempDir, runPython, runPythonJson } from '../helpers/python.js';
 
@@ -84,8 +85,9 @@ test('reads what Python AxoPy writes: trials typed as pandas, arrays exactly', a
     }
     const stacked = await reader.array('emg');
     assert.deepEqual(stacked.shape, [96, 50]);
-    await assert.rejects(reader.array('flags'), /flags\.hdf5.*"3".*missing.*trial 3/s);
-    await assert.rejects(reader.array('nothing'), /No such array file.*nothing\.hdf5/);
+    const task = join(dir, 's1', 'corpus');
+    await assert.rejects(reader.array('flags'), errorNaming(DatasetError, join(task, 'flags.hdf5'), /"3".*missing.*trial 3/s));
+    await assert.rejects(reader.array('nothing'), errorNaming(FileNotFoundError, join(task, 'nothing.hdf5'), /No such array file/));
   } finally {
     cleanup();
   }
@@ -173,9 +175,41 @@ test('refuses bad task operations with AxoPy messages and writes nothing outside
       }, InvalidIdError);
     }
     assert.deepEqual(runPythonJson<string[]>('import os,sys,json; print(json.dumps(sorted(os.listdir(sys.argv[1]))))', [dir]), ['root']);
-    const overwriting = new Storage(join(dir, 'root'), { allowOverwrite: true });
-    overwriting.subjectId = 's';
-    overwriting.createTask('t');
+  } finally {
+    cleanup();
+  }
+});
+
+test('allowOverwrite replaces an existing task: no old rows, datasets or pickles remain', async () => {
+  const { dir, cleanup } = makeTempDir();
+  try {
+    const storage = new Storage(join(dir, 'root'), { allowOverwrite: true });
+    storage.subjectId = 's';
+    const block = new Design().addBlock();
+    const first = storage.createTask('t');
+    for (let i = 0; i < 2; i++) {
+      const trial = block.addTrial({ old: i });
+      trial.addArray('emg').stack({ dtype: 'float64', shape: [2], data: Float64Array.of(i, i) });
+      await first.write(trial);
+    }
+    first.pickle({ stale: true }, 'calibration');
+    await first.close();
+    const second = storage.createTask('t');
+    const trial = block.addTrial({ fresh: 7 });
+    trial.addArray('emg').stack({ dtype: 'float64', shape: [2], data: Float64Array.of(9, 9) });
+    await second.write(trial);
+    await second.close();
+    const task = join(dir, 'root', 's', 't');
+    const seen = runPythonJson<{ files: string[]; columns: string[]; rows: number; datasets: string[]; emg: number[] }>(
+      `import json, os, sys, h5py, pandas
+task = sys.argv[1]
+df = pandas.read_csv(os.path.join(task, "trials.csv"))
+with h5py.File(os.path.join(task, "emg.hdf5"), "r") as f:
+    datasets = sorted(f.keys()); emg = f["0"][()].tolist()
+print(json.dumps({"files": sorted(os.listdir(task)), "columns": list(df.columns), "rows": len(df), "datasets": datasets, "emg": emg}))`,
+      [task]
+    );
+    assert.deepEqual(seen, { files: ['emg.hdf5', 'trials.csv'], columns: ['fresh', 'block', 'trial'], rows: 1, datasets: ['0'], emg: [9, 9] });
   } finally {
     cleanup();
   }

@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { errorNaming } from '../helpers/errors.js';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -126,7 +127,7 @@ test('aborting mid-way rejects with AbortError and leaves no archive', async () 
 
 test('a missing root raises FileNotFoundError and writes nothing', async () => {
   const missing = path.join(workDir, 'no-such-root');
-  await assert.rejects(storageToZip(missing), FileNotFoundError);
+  await assert.rejects(storageToZip(missing), errorNaming(FileNotFoundError, missing));
   assert.equal(fs.existsSync(missing + '.zip'), false);
 });
 

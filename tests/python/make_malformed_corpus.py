@@ -29,6 +29,25 @@ def good_task(path, rows=3, arrays=("emg",)):
                 f.create_dataset(str(i), data=np.full((2, 4), i, dtype=np.float64))
 
 
+def python_reading(task, call):
+    """The result pandas/h5py/pickle give for `call` on `task`, as JSON-able data."""
+    if call == "trials":
+        df = pandas.read_csv(os.path.join(task, "trials.csv"))
+        if len(df) > 1000:
+            return {"columns": list(df.columns), "rows": len(df)}
+        return {"columns": list(df.columns), "rows": len(df), "values": {col: df[col].tolist() for col in df.columns}}
+    if call.startswith("array:"):
+        # What AxoPy's TaskReader.array does: one dataset per row of trials.csv, vstacked.
+        rows = len(pandas.read_csv(os.path.join(task, "trials.csv")))
+        with h5py.File(os.path.join(task, call[6:] + ".hdf5"), "r") as f:
+            stacked = np.vstack([f[str(i)][()] for i in range(rows)])
+        return {"dtype": str(stacked.dtype), "shape": list(stacked.shape), "values": stacked.ravel().tolist()}
+    if call.startswith("pickle:"):
+        with open(os.path.join(task, call[7:] + ".pkl"), "rb") as f:
+            return pickle.load(f)
+    return None
+
+
 class Evil:
     """Pickles to a call of os.system: must never be executed by a reader."""
 
@@ -167,6 +186,13 @@ def main(out, big):
     p = case("names-hostile", "listing", None, None, "odd but legal folder names are listed as text; unusable ones skipped")
     for name in ["<img src=x onerror=alert(1)>", "back\\slash", ".hidden", "x" * 255, "émoji 😀"]:
         os.makedirs(os.path.join(out, "names-hostile", name), exist_ok=True)
+
+    # What Python itself reads from each case that must read fine: the test compares the kernel
+    # API's result with it (cases whose reading differs on purpose are checked in the test).
+    differs_on_purpose = {"csv-unterminated-quote", "csv-partial-last-line"}
+    for c in cases:
+        if c["error"] is None and c["call"] != "listing" and c["name"] not in differs_on_purpose:
+            c["expect"] = python_reading(os.path.join(out, c["name"], "s1", "t1"), c["call"])
 
     with open(os.path.join(out, "cases.json"), "w") as f:
         json.dump({"marker": marker, "cases": cases}, f, indent=1)

@@ -110,7 +110,9 @@ test('appending gives the whole-file bytes when no later row changes a column dt
     { x: 2, label: 'b,c', n: 2, ok: false, block: 0, trial: 1 },
     { x: NaN, label: null, n: 3, ok: true, block: 1, trial: 0 },
   ];
-  assert.equal(appendRows(rows), formatTrialsCsv(rows));
+  const expected = 'x,label,n,ok,block,trial\n1.5,a,1,True,0,0\n2.0,"b,c",2,False,0,1\n,,3,True,1,0\n';
+  assert.equal(appendRows(rows), expected);
+  assert.equal(formatTrialsCsv(rows), expected);
 });
 
 test('appending never rewrites earlier cells when a column dtype changes later', () => {

@@ -57,8 +57,12 @@ test('stacking refuses mismatched shapes with a message naming both', () => {
 });
 
 test('hstack of 1-d arrays concatenates', () => {
-  assert.deepEqual(hstack([f64([1], [1]), f64([2], [2, 3])]).shape, [3]);
-  assert.deepEqual(dstack([f64([1, 1], [1]), f64([1, 1], [2])]).shape, [1, 1, 2]);
+  const joined = hstack([f64([1], [1]), f64([2], [2, 3])]);
+  assert.deepEqual(joined.shape, [3]);
+  assert.deepEqual([...(joined.data as Float64Array)], [1, 2, 3]);
+  const depth = dstack([f64([1, 1], [1]), f64([1, 1], [2])]);
+  assert.deepEqual(depth.shape, [1, 1, 2]);
+  assert.deepEqual([...(depth.data as Float64Array)], [1, 2]);
 });
 
 test('promotes dtypes as numpy result_type', () => {

@@ -77,7 +77,7 @@ class FolderProvider implements IStorageProvider {
 
   counted: string[] = [];
 
-  /** Counts root datasets with h5wasm (the reader the browser's worker uses). */
+  /** Counts root datasets with h5wasm in Node (the product counts in its worker; tested end to end). */
   async countDatasets(filePath: string): Promise<number> {
     this.counted.push(filePath);
     const h5wasm = await loadH5wasm();
@@ -294,7 +294,7 @@ test(
 );
 
 test(
-  'counts the datasets of array files in the background, again only when a file changed',
+  'schedules dataset counts of array files in the background, again only when a file changed (the counter itself: e2e)',
   { timeout: 20_000 },
   withModel(
     base => writeStorage(base, 1, 1),

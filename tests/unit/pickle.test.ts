@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { errorNaming } from '../helpers/errors.js';
 import {
   dumpPickle,
   FormatError,
@@ -132,7 +133,7 @@ test('reads protocol 3 to 5 opcodes, with or without frames', () => {
   assert.deepStrictEqual(load('\x80\x04\x8f\x94(K\x01K\x02\x90.'), new Set([1, 2]));
   assert.deepStrictEqual(load('\x80\x04(K\x01\x91.'), new PyFrozenSet([1]));
   assert.deepStrictEqual(load('\x80\x05\x96', [1, 0, 0, 0, 0, 0, 0, 0], 'z\x98.'), Uint8Array.of(122));
-  assert.throws(() => load('\x80\x05\x97.'), FormatError, 'out-of-band buffers');
+  assert.throws(() => load('\x80\x05\x97.'), errorNaming(FormatError, 'test.pkl'), 'out-of-band buffers');
 });
 
 test('reads instances of unknown classes as inert placeholders', () => {
@@ -151,7 +152,7 @@ test('reports truncated and malformed pickles as FormatError naming the file', (
     assert.throws(() => loadPickle(valid.subarray(0, end), 'cut.pkl'), (error: unknown) => error instanceof FormatError && /^cut\.pkl: /.test(error.message), `cut at ${end}`);
   }
   for (const bad of ['\xff.', '\x80\x06N.', 'a.', 't.', 'h\x05.', 'I1x\n.', '(]K\x01s.', '(]]\x91.', '\x80\x02K\x01\x85K\x01\x81.']) {
-    assert.throws(() => load(bad), FormatError, JSON.stringify(bad));
+    assert.throws(() => load(bad), errorNaming(FormatError, 'test.pkl'), JSON.stringify(bad));
   }
 });
 

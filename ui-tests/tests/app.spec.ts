@@ -82,13 +82,19 @@ test('page config has what galata and the app need', async ({ page }) => {
   expect(federated).toContain('@jupyterlab/galata-extension');
 });
 
-test('loads the jupyterlab-axopy extension when it is built', async ({ page }) => {
-  test.skip(!fs.existsSync(path.join(axopyExtensionDir, 'package.json')), 'labextension/ not built');
+test('loads the jupyterlab-axopy extension with each of its plugins', async ({ page }) => {
+  // scripts/test.sh builds labextension/ before the e2e tests: a missing build is a failure.
+  expect(fs.existsSync(path.join(axopyExtensionDir, 'package.json')), 'labextension/ is built').toBe(true);
   const config = await pageConfig(page);
   const federated = config.federated_extensions.map((extension: { name: string }) => extension.name);
   expect(federated).toContain('jupyterlab-axopy');
   const pluginIds = await page.evaluate(() => window.jupyterapp.listPlugins());
-  expect(pluginIds.some(id => id.startsWith('jupyterlab-axopy:'))).toBe(true);
+  expect(pluginIds.filter(id => id.startsWith('jupyterlab-axopy:')).sort()).toEqual([
+    'jupyterlab-axopy:export',
+    'jupyterlab-axopy:notebook',
+    'jupyterlab-axopy:previews',
+    'jupyterlab-axopy:sidebar'
+  ]);
 });
 
 test('file browser lists an uploaded file', async ({ page, tmpPath }) => {

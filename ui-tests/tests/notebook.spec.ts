@@ -13,8 +13,12 @@ import { childLabels, expand, panel, row, storageServerTest } from '../fixtures'
 const test = storageServerTest('axopy-e2e-notebook-', rootDir => {
   execFileSync('node', [path.join(repoRoot, 'scripts', 'make-demo-data.cjs'), path.join(rootDir, 'data'), '--trials', '6']);
 });
-// The product's default; the other specs turn it off (playwright.config.ts).
-test.use({ mockSettings: { ...galata.DEFAULT_SETTINGS, 'jupyterlab-axopy:sidebar': { openOnStart: true } } });
+// The product's default, read from the settings schema (the other specs turn it off in
+// playwright.config.ts): if the default changes, "shown at start" below fails.
+const sidebarSchema = JSON.parse(fs.readFileSync(path.join(repoRoot, 'schema', 'sidebar.json'), 'utf8'));
+test.use({
+  mockSettings: { ...galata.DEFAULT_SETTINGS, 'jupyterlab-axopy:sidebar': { openOnStart: sidebarSchema.properties.openOnStart.default } }
+});
 
 test('storage written by the kernel API shows in the tree and opens in a working notebook', async ({
   page,

@@ -13,6 +13,7 @@ import {
   type TaskDescription
 } from '../../core/check.js';
 import { parseTrialsCsv } from '../../core/csv/index.js';
+import { FileNotFoundError } from '../../core/errors.js';
 import { arrayNameOfFile, joinPath, pickleNameOfFile, sortIds, TRIALS_CSV } from '../../core/layout.js';
 import { loadPickle } from '../../core/pickle/index.js';
 import type { IFolderEntry } from '../provider/types.js';
@@ -49,7 +50,8 @@ export async function describeTask(
   const csv = byName.get(TRIALS_CSV);
   try {
     if (csv === undefined) {
-      throw new Error(`no ${TRIALS_CSV} in ${path}`);
+      // Worded as the kernel's checkStorage words it, so both report the same issue.
+      throw new FileNotFoundError(joinPath(path, TRIALS_CSV), 'trials file');
     }
     const text = await source.readText(csv.path);
     trials = { rowCount: parseTrialsCsv(text, csv.path, { ignoreIncompleteLastLine: true }).rowCount };
