@@ -134,6 +134,28 @@ test('10 000 trials: sorted and scrolled; a growing trials.csv keeps the selecti
   expect(problems).toEqual([]);
 });
 
+test('the trials table copies its painted cells to the screen once per region, not once per cell', async ({ page, problems }) => {
+  // Per-cell copies cost 1-2 ms each on a software canvas (grid-paint.ts): a screen of this
+  // table (about 30 rows x 5 cells) would make well over 100 of them.
+  await page.evaluate(() => {
+    const counter = ((window as any).__axopyGridCopies = { copies: 0 });
+    const drawImage = CanvasRenderingContext2D.prototype.drawImage as (...args: unknown[]) => void;
+    CanvasRenderingContext2D.prototype.drawImage = function (this: CanvasRenderingContext2D, ...args: unknown[]) {
+      if (this.canvas.closest('.jp-AxoPyPreview-grid') !== null) counter.copies++;
+      drawImage.apply(this, args);
+    } as typeof CanvasRenderingContext2D.prototype.drawImage;
+  });
+  await openPreview(page, 'data/p01/many');
+  const s = await waitFor(page, 'data/p01/many', x => x.rowCount === 10000 && x.viewCells.length === 50);
+  expect(s.viewCells[0]).toEqual(['0.0', 't00000', '0', '0']);
+  // The paint runs on an animation frame after the contents are set: wait for two frames.
+  await page.evaluate(() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done))));
+  const copies = await page.evaluate(() => (window as any).__axopyGridCopies.copies as number);
+  expect(copies).toBeGreaterThan(0);
+  expect(copies).toBeLessThan(30);
+  expect(problems).toEqual([]);
+});
+
 test('"Check dataset" on a storage root reports what checkStorage reports', async ({ page, problems }) => {
   await page.sidebar.openTab(PANEL_ID);
   const rootRow = page.locator(`#${PANEL_ID} .jp-AxoPyStorage-item[data-path="data"] > .jp-AxoPyStorage-row`).first();
