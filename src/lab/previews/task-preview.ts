@@ -11,9 +11,9 @@ import { Panel, SplitPanel, Widget } from '@lumino/widgets';
 import { parseTrialsCsv } from '../../core/csv/index.js';
 import { arrayNameOfFile, datasetNameForRow, pickleNameOfFile, sortIds, TRIALS_CSV } from '../../core/layout.js';
 import { loadPickle } from '../../core/pickle/index.js';
-import type { IFolderEntry } from '../provider/types.js';
+import { stampOf, type IFolderEntry } from '../provider/types.js';
 import { ArrayPlot, type IPlotSummary } from './array-plot.js';
-import { stampOf, type ITaskFilesSource } from './check.js';
+import type { ITaskFilesSource } from './check.js';
 import { pickleItem } from './pickle-tree.js';
 import type { IArrayProvider } from './providers.js';
 import { renderPickleItem } from './report-views.js';
@@ -117,7 +117,9 @@ export class TaskPreview extends SplitPanel {
       standby: 'when-hidden'
     });
     // The first load starts now, before the widget is laid out (its requests overlap that
-    // work); polling takes over one interval later.
+    // work); polling takes over one interval later. The arrays' provider reads trial 0 ahead,
+    // listing the task itself: the page's listing reply waits behind the layout of the new tab.
+    _options.arrays.readAheadFolder?.(_options.taskPath, datasetNameForRow(0));
     void this.refresh();
     void this._poll.schedule({ phase: 'started', interval: _options.refreshInterval });
   }
