@@ -140,6 +140,9 @@ export class TaskPreview extends SplitPanel {
    * would read the same files twice.
    */
   refresh(): Promise<void> {
+    if (this.isDisposed) {
+      return Promise.resolve();
+    }
     if (this._refreshing === undefined) {
       this._refreshing = this._refreshOnce().finally(() => (this._refreshing = undefined));
       return this._refreshing;
