@@ -145,9 +145,11 @@ export class ArrayPlot extends Widget {
     const layout = this._plotLayout!;
     const base = sliceOffset(layout, this._slice);
     const [from, to] = this._xRange;
+    // Measured once: reading the width forces a layout when the DOM changed since the last one.
+    const buckets = this._buckets();
     const out: uPlot.AlignedData[] = [];
     for (let c = 0; c < this._channelCount(); c++) {
-      const line = decimateMinMax(this._values!, base + c * layout.samples, from, to, this._buckets());
+      const line = decimateMinMax(this._values!, base + c * layout.samples, from, to, buckets);
       out.push([line.x, line.y]);
     }
     return out;
