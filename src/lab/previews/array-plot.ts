@@ -211,6 +211,9 @@ export class ArrayPlot extends Widget {
           { show: channel === data.length - 1, stroke: axisColor, grid: { stroke: gridColor } },
           {
             size: 60,
+            // Plots are CHANNEL_HEIGHT tall: uPlot's default 30 px between ticks leaves room
+            // for one (often 0); at 20 px a channel shows two or three values.
+            space: 20,
             stroke: axisColor,
             grid: { stroke: gridColor },
             values: (_plot: uPlot, ticks: number[], _axis: number, _space: number, increment: number) => formatTicks(ticks, increment)
