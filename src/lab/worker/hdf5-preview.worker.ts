@@ -185,15 +185,17 @@ async function describe(remote: IRemoteFile): Promise<PreviewReply & { datasets:
 }
 
 type ReadReply = Extract<PreviewReply, { found: true }> | Extract<PreviewReply, { found: false }>;
-/**
- * Datasets read ahead (readAheadFolder) for the reads expected next, by readAheadKey; each is
- * given once. Those of one folder at a time: a new read-ahead drops the others.
- */
-const readAheads = new Map<string, ReadReply>();
-
-function readAheadKey(file: { path: string; stamp: string }, dataset: string): string {
-  return `${file.path}\n${file.stamp}\n${dataset}`;
+/** A dataset read ahead (readAheadFolder) for the read of it expected next. */
+interface IReadAhead {
+  readonly stamp: string;
+  readonly dataset: string;
+  readonly reply: ReadReply;
 }
+/**
+ * Read-aheads by file path, each given once. Those of one folder at a time: a new read-ahead
+ * drops the others.
+ */
+const readAheads = new Map<string, IReadAhead>();
 
 /** Reads one dataset whole: the reply to a read (data not yet transferred). */
 function readValue(h5wasm: H5wasm, open: IOpenFile, name: string): ReadReply {
@@ -219,10 +221,13 @@ function readValue(h5wasm: H5wasm, open: IOpenFile, name: string): ReadReply {
 }
 
 async function read(remote: IRemoteFile, name: string, id: number): Promise<void> {
-  const key = readAheadKey(remote, name);
-  const ahead = readAheads.get(key);
-  readAheads.delete(key);
-  const reply = { ...(ahead ?? readValue(await loadH5wasm(), await openFile(remote), name)), id };
+  const ahead = readAheads.get(remote.path);
+  const hit = ahead !== undefined && ahead.stamp === remote.stamp && ahead.dataset === name;
+  if (hit || ahead?.stamp !== remote.stamp) {
+    // Given once; one of another version of the file (it changed since) will not be asked for.
+    readAheads.delete(remote.path);
+  }
+  const reply = { ...(hit ? ahead.reply : readValue(await loadH5wasm(), await openFile(remote), name)), id };
   scope.postMessage(reply, reply.found ? [reply.data.buffer] : []);
 }
 
@@ -255,7 +260,7 @@ async function readAheadFolder(folder: IRemoteFolder, dataset: string): Promise<
     const stamp = stampOf(entry);
     const remote = { path: entry.path, url: remoteFileUrl(folder.filesUrl, entry.path, stamp), stamp, authorization: folder.authorization };
     try {
-      readAheads.set(readAheadKey(remote, dataset), readValue(h5wasm, await openFile(remote), dataset));
+      readAheads.set(remote.path, { stamp, dataset, reply: readValue(h5wasm, await openFile(remote), dataset) });
     } catch {
       closeFile(remote.path);
     }
