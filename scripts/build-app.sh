@@ -4,8 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../app"
 
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# A node_modules that is a link (a git worktree sharing another checkout's packages) is left
+# alone: npm ci would empty the linked folder, breaking the checkout that owns it. The check is
+# by content, not by date, as a fresh worktree's lock file is newer than any install.
+lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ ! -L node_modules ] && [ "$(cat node_modules/.axopy-lock-hash 2>/dev/null)" != "$lock_hash" ]; then
   npm ci --no-audit --no-fund
+  echo "$lock_hash" > node_modules/.axopy-lock-hash
 fi
 
 stamp=static/build-info.json

@@ -134,6 +134,28 @@ test('10 000 trials: sorted and scrolled; a growing trials.csv keeps the selecti
   expect(problems).toEqual([]);
 });
 
+test('the trials table copies its painted cells to the screen once per region, not once per cell', async ({ page, problems }) => {
+  // Per-cell copies cost 1-2 ms each on a software canvas (grid-paint.ts): a screen of this
+  // table (about 30 rows x 5 cells) would make well over 100 of them.
+  await page.evaluate(() => {
+    const counter = ((window as any).__axopyGridCopies = { copies: 0 });
+    const drawImage = CanvasRenderingContext2D.prototype.drawImage as (...args: unknown[]) => void;
+    CanvasRenderingContext2D.prototype.drawImage = function (this: CanvasRenderingContext2D, ...args: unknown[]) {
+      if (this.canvas.closest('.jp-AxoPyPreview-grid') !== null) counter.copies++;
+      drawImage.apply(this, args);
+    } as typeof CanvasRenderingContext2D.prototype.drawImage;
+  });
+  await openPreview(page, 'data/p01/many');
+  const s = await waitFor(page, 'data/p01/many', x => x.rowCount === 10000 && x.viewCells.length === 50);
+  expect(s.viewCells[0]).toEqual(['0.0', 't00000', '0', '0']);
+  // The paint runs on an animation frame after the contents are set: wait for two frames.
+  await page.evaluate(() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done))));
+  const copies = await page.evaluate(() => (window as any).__axopyGridCopies.copies as number);
+  expect(copies).toBeGreaterThan(0);
+  expect(copies).toBeLessThan(30);
+  expect(problems).toEqual([]);
+});
+
 test('"Check dataset" on a storage root reports what checkStorage reports', async ({ page, problems }) => {
   await page.sidebar.openTab(PANEL_ID);
   const rootRow = page.locator(`#${PANEL_ID} .jp-AxoPyStorage-item[data-path="data"] > .jp-AxoPyStorage-row`).first();
@@ -203,6 +225,10 @@ test('lazy HDF5: one trial of a >= 1 GB file moves <= 2x its bytes + 1 MB', asyn
       expect(moved).toBeLessThanOrEqual(2 * trialBytes + 1024 * 1024);
       expect(seen.every(range => range.startsWith('bytes '))).toBe(true);
     }
+    // The table selects trial 0 once trials.csv is read: the read made before it is kept, not
+    // made again (which would move a second 8 MB).
+    const settled = await waitFor(page, 'data/p02/big', x => x.rowCount === trials && x.selectedTrial === 0 && x.arrays.emg?.status === 'plotted');
+    expect(settled.arrays.emg.bytesFetched!).toBeLessThan(1.5 * trialBytes);
     testInfo(`bytes moved ${s.arrays.emg.bytesFetched} (network ${moved} in ${seen.length} responses) for a ${trialBytes}-byte trial`);
   } finally {
     fs.rmSync(path.dirname(file), { recursive: true, force: true });

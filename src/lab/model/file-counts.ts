@@ -2,7 +2,7 @@
  * Row counts of trials.csv files and dataset counts of array files, each recounted only when
  * its file's (modification time, size) stamp changed.
  */
-import type { IFolderEntry, IStorageProvider } from '../provider/types.js';
+import { stampOf, type IFolderEntry, type IStorageProvider } from '../provider/types.js';
 import { countCompleteRows } from './rows.js';
 import { taskFiles } from './tree.js';
 
@@ -11,10 +11,6 @@ interface ICountCache {
   readonly stamp: string;
   /** Undefined when the file could not be counted (too big, unreadable). */
   readonly count: number | undefined;
-}
-
-function stampOf(entry: IFolderEntry): string {
-  return `${entry.lastModified ?? ''}|${entry.size ?? ''}`;
 }
 
 /** Whether a file changed since it was counted (always, when the provider gives no stamp). */

@@ -18,6 +18,7 @@ import {
   type IPlotLayout,
   type NumericData
 } from './decimate.js';
+import { formatNumber, formatTicks } from './number-format.js';
 import type { IArrayData } from './providers.js';
 import { cssVar } from './theme.js';
 
@@ -45,11 +46,6 @@ export interface IArrayPlotOptions {
 }
 
 const CHANNEL_HEIGHT = 90;
-
-function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  return Math.abs(value) >= 1e5 || (Math.abs(value) < 1e-3 && value !== 0) ? value.toExponential(3) : String(Number(value.toPrecision(5)));
-}
 
 /** One array's plot, its slice picker and its statistics. */
 export class ArrayPlot extends Widget {
@@ -88,7 +84,7 @@ export class ArrayPlot extends Widget {
       this._renderPicker();
     }
     this._xRange = [0, layout.samples];
-    this._rebuild();
+    this._show();
   }
 
   /** Redraws (e.g. after a theme change: the canvas colours are read when drawing). */
@@ -121,7 +117,7 @@ export class ArrayPlot extends Widget {
       input.addEventListener('change', () => {
         this._slice[axis] = Math.min(Math.max(Number(input.value) || 0, 0), size - 1);
         input.value = String(this._slice[axis]);
-        this._rebuild();
+        this._show();
       });
       label.appendChild(input);
       this._picker.appendChild(label);
@@ -137,26 +133,66 @@ export class ArrayPlot extends Widget {
     return Math.max(100, Math.floor((this._lines.clientWidth || 800) / 2));
   }
 
+  /** Statistics of every drawn channel of the current slice (whole trial, not the zoom). */
+  private _channelStats(): IChannelStats[] {
+    const layout = this._plotLayout!;
+    const base = sliceOffset(layout, this._slice);
+    return [...Array(this._channelCount()).keys()].map(c => channelStats(this._values!, base + c * layout.samples, layout.samples));
+  }
+
   /** The lines of every drawn channel over the current x range. */
   private _lineData(): uPlot.AlignedData[] {
     const layout = this._plotLayout!;
     const base = sliceOffset(layout, this._slice);
     const [from, to] = this._xRange;
+    // Measured once: reading the width forces a layout when the DOM changed since the last one.
+    const buckets = this._buckets();
     const out: uPlot.AlignedData[] = [];
     for (let c = 0; c < this._channelCount(); c++) {
-      const line = decimateMinMax(this._values!, base + c * layout.samples, from, to, this._buckets());
+      const line = decimateMinMax(this._values!, base + c * layout.samples, from, to, buckets);
       out.push([line.x, line.y]);
     }
     return out;
+  }
+
+  /** Shows the current slice: new data in the plots there are, or new plots. */
+  private _show(): void {
+    if (this._plots.length === this._channelCount()) {
+      this._update();
+    } else {
+      this._rebuild();
+    }
+  }
+
+  /**
+   * New data in the existing plots (as many as channels to draw): much cheaper than building
+   * them again (DOM, canvases, layout). Axes are auto-ranged to the new data.
+   */
+  private _update(): void {
+    const stats = this._channelStats();
+    this._renderStats(stats);
+    const data = this._lineData();
+    const [from, to] = this._xRange;
+    this._syncing = true;
+    try {
+      // A batch draws at once and runs the setScale hook now, while _syncing holds.
+      this._plots.forEach((plot, c) =>
+        plot.batch(() => {
+          plot.setData(data[c]);
+          plot.setScale('x', { min: from, max: to - 1 });
+        })
+      );
+    } finally {
+      this._syncing = false;
+    }
+    this._emit(stats, data);
   }
 
   private _rebuild(): void {
     this._plots.forEach(plot => plot.destroy());
     this._plots = [];
     this._lines.replaceChildren();
-    const layout = this._plotLayout!;
-    const base = sliceOffset(layout, this._slice);
-    const stats = [...Array(this._channelCount()).keys()].map(c => channelStats(this._values!, base + c * layout.samples, layout.samples));
+    const stats = this._channelStats();
     this._renderStats(stats);
     const data = this._lineData();
     const width = Math.max(200, this._lines.clientWidth || 600);
@@ -173,7 +209,15 @@ export class ArrayPlot extends Widget {
         scales: { x: { time: false } },
         axes: [
           { show: channel === data.length - 1, stroke: axisColor, grid: { stroke: gridColor } },
-          { size: 60, stroke: axisColor, grid: { stroke: gridColor } }
+          {
+            size: 60,
+            // Plots are CHANNEL_HEIGHT tall: uPlot's default 30 px between ticks leaves room
+            // for one (often 0); at 20 px a channel shows two or three values.
+            space: 20,
+            stroke: axisColor,
+            grid: { stroke: gridColor },
+            values: (_plot: uPlot, ticks: number[], _axis: number, _space: number, increment: number) => formatTicks(ticks, increment)
+          }
         ],
         series: [{}, { label: `ch ${channel}`, stroke: lineColor, width: 1, points: { show: false } }],
         hooks: { setScale: [(plot: uPlot, key: string) => key === 'x' && this._onZoom(plot)] }
@@ -182,7 +226,7 @@ export class ArrayPlot extends Widget {
       plot.root.dataset.channel = String(channel);
       this._plots.push(plot);
       plot.over.addEventListener('wheel', event => this._onWheel(plot, event), { passive: false });
-      plot.over.addEventListener('dblclick', () => this._setRange(0, layout.samples));
+      plot.over.addEventListener('dblclick', () => this._setRange(0, this._plotLayout!.samples));
     });
     requestAnimationFrame(() => this._fitWidth());
     this._emit(stats, data);
@@ -221,7 +265,8 @@ export class ArrayPlot extends Widget {
 
   /** A zoom of one plot: re-decimate for the new range and apply it to every channel. */
   private _onZoom(plot: uPlot): void {
-    if (this._syncing) return;
+    // Status 0: the plot's first draw, fitting the scale to the data: no zoom to follow.
+    if (this._syncing || plot.status === 0) return;
     const min = plot.scales.x.min ?? 0;
     const max = plot.scales.x.max ?? this._plotLayout!.samples;
     this._setRange(min, max);
@@ -243,9 +288,7 @@ export class ArrayPlot extends Widget {
     } finally {
       this._syncing = false;
     }
-    const layout = this._plotLayout!;
-    const base = sliceOffset(layout, this._slice);
-    this._emit(this._plots.map((_, c) => channelStats(this._values!, base + c * layout.samples, layout.samples)), data);
+    this._emit(this._channelStats(), data);
   }
 
   private _onWheel(plot: uPlot, event: WheelEvent): void {

@@ -16,7 +16,7 @@ import { parseTrialsCsv } from '../../core/csv/index.js';
 import { FileNotFoundError } from '../../core/errors.js';
 import { arrayNameOfFile, joinPath, pickleNameOfFile, sortIds, TRIALS_CSV } from '../../core/layout.js';
 import { loadPickle } from '../../core/pickle/index.js';
-import type { IFolderEntry } from '../provider/types.js';
+import { stampOf, type IFolderEntry } from '../provider/types.js';
 import type { IArrayProvider } from './providers.js';
 
 /** Folder listings and file contents of the server, as the previews read them. */
@@ -26,10 +26,6 @@ export interface ITaskFilesSource {
   readBytes(path: string): Promise<Uint8Array>;
 }
 
-/** The version stamp of a listed file (changes when its modification time or size does). */
-export function stampOf(entry: IFolderEntry): string {
-  return `${entry.lastModified ?? ''}|${entry.size ?? ''}`;
-}
 
 /** "Name: message" of an error, as the kernel's checks word it. */
 function message(error: unknown): string {

@@ -154,7 +154,6 @@ function activate(
       const onStorageChanged = (): void => void content.refresh();
       storage?.changed.connect(onStorageChanged);
       widget.disposed.connect(() => storage?.changed.disconnect(onStorageChanged));
-      void content.refresh();
       return widget;
     }
   });

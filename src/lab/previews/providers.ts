@@ -29,8 +29,8 @@ export interface IArrayProvider {
   /** Bytes moved so far for the current version of a file (undefined if unknown). */
   bytesFetched(path: string): number | undefined;
   /**
-   * Optionally starts opening a file that is about to be read, and reading `dataset` of it
-   * (expected to be asked for next); errors are left for the read to report.
+   * Optionally starts reading `dataset` of every array file of a folder, listing it itself,
+   * for the reads of them expected next; errors are left for those reads to report.
    */
-  prepare?(file: IFileVersion, dataset?: string): void;
+  readAheadFolder?(path: string, dataset: string): void;
 }

@@ -11,9 +11,9 @@ import { Panel, SplitPanel, Widget } from '@lumino/widgets';
 import { parseTrialsCsv } from '../../core/csv/index.js';
 import { arrayNameOfFile, datasetNameForRow, pickleNameOfFile, sortIds, TRIALS_CSV } from '../../core/layout.js';
 import { loadPickle } from '../../core/pickle/index.js';
-import type { IFolderEntry } from '../provider/types.js';
+import { stampOf, type IFolderEntry } from '../provider/types.js';
 import { ArrayPlot, type IPlotSummary } from './array-plot.js';
-import { stampOf, type ITaskFilesSource } from './check.js';
+import type { ITaskFilesSource } from './check.js';
 import { pickleItem } from './pickle-tree.js';
 import type { IArrayProvider } from './providers.js';
 import { renderPickleItem } from './report-views.js';
@@ -111,10 +111,17 @@ export class TaskPreview extends SplitPanel {
     });
     this._poll = new Poll({
       name: `jupyterlab-axopy:preview:${_options.taskPath}`,
+      auto: false,
       factory: () => this.refresh(),
       frequency: { interval: _options.refreshInterval, backoff: true, max: _options.refreshInterval * 15 },
       standby: 'when-hidden'
     });
+    // The first load starts now, before the widget is laid out (its requests overlap that
+    // work); polling takes over one interval later. The arrays' provider reads trial 0 ahead,
+    // listing the task itself: the page's listing reply waits behind the layout of the new tab.
+    _options.arrays.readAheadFolder?.(_options.taskPath, datasetNameForRow(0));
+    void this.refresh();
+    void this._poll.schedule({ phase: 'started', interval: _options.refreshInterval });
   }
 
   /** What is shown now (also published on `window.__axopyPreviews[taskPath]`). */
@@ -126,8 +133,28 @@ export class TaskPreview extends SplitPanel {
     return this._grid;
   }
 
-  /** Re-lists the task and re-reads what changed. */
-  async refresh(): Promise<void> {
+  /**
+   * Re-lists the task and re-reads what changed. A call while a refresh runs (a poll tick, the
+   * sidebar's change signal) is served by one more refresh after it, shared by all such calls:
+   * the files may have changed since the running one listed them, and overlapping refreshes
+   * would read the same files twice.
+   */
+  refresh(): Promise<void> {
+    if (this.isDisposed) {
+      return Promise.resolve();
+    }
+    if (this._refreshing === undefined) {
+      this._refreshing = this._refreshOnce().finally(() => (this._refreshing = undefined));
+      return this._refreshing;
+    }
+    this._refreshQueued ??= this._refreshing.then(() => {
+      this._refreshQueued = undefined;
+      return this.refresh();
+    });
+    return this._refreshQueued;
+  }
+
+  private async _refreshOnce(): Promise<void> {
     const { source, taskPath } = this._options;
     let entries: IFolderEntry[];
     try {
@@ -138,17 +165,11 @@ export class TaskPreview extends SplitPanel {
     }
     const byName = new Map(entries.map(entry => [entry.name, entry]));
     const arrayEntries = sortIds(entries.map(e => e.name).filter(n => arrayNameOfFile(n) !== undefined)).map(n => byName.get(n)!);
-    for (const entry of arrayEntries) {
-      // A file new to this preview starts opening while trials.csv is read, and reading the
-      // trial about to be plotted: the selected one, or the first, selected once the table shows.
-      if (!this._sections.has(arrayNameOfFile(entry.name)!) && !this._prepared.has(entry.path)) {
-        this._prepared.add(entry.path);
-        const trial = this._grid.selectedTrial ?? (this._selectedOnce ? undefined : 0);
-        this._options.arrays.prepare?.({ path: entry.path, stamp: stampOf(entry) }, trial === undefined ? undefined : datasetNameForRow(trial));
-      }
-    }
-    await this._refreshTrials(byName.get(TRIALS_CSV));
+    const trials = this._refreshTrials(byName.get(TRIALS_CSV));
+    // Before trials.csv is first read, the arrays show trial 0 (see _shownTrial): their reads
+    // start now, in parallel with reading and drawing the table.
     this._refreshArrays(arrayEntries);
+    await trials;
     await this._refreshPickles(entries.filter(entry => pickleNameOfFile(entry.name) !== undefined));
   }
 
@@ -165,6 +186,7 @@ export class TaskPreview extends SplitPanel {
     const path = `${this._options.taskPath}/${TRIALS_CSV}`;
     if (entry === undefined) {
       this._showTrialsError(this._options.trans.__('No trials.csv in %1 yet', this._options.taskPath));
+      this._settleTrials();
       return;
     }
     const stamp = stampOf(entry);
@@ -183,6 +205,26 @@ export class TaskPreview extends SplitPanel {
       this._trialsStamp = stamp;
       this._showTrialsError((error as Error).message);
     }
+    this._settleTrials();
+  }
+
+  /**
+   * Marks trials.csv as read once (whatever came of it): from then on the arrays show the
+   * selected trial; those that showed trial 0 ahead of the table follow the table's selection.
+   */
+  private _settleTrials(): void {
+    if (this._trialsSettled) return;
+    this._trialsSettled = true;
+    for (const name of this._sections.keys()) void this._plot(name);
+  }
+
+  /**
+   * The trial whose arrays are shown: the table's selection; until trials.csv has been read
+   * once, row 0, which the table selects first when it has rows. Its dataset name ("0") is
+   * known without the table, so its read need not wait for trials.csv.
+   */
+  private get _shownTrial(): number | undefined {
+    return this._trialsSettled ? this._grid.selectedTrial : 0;
   }
 
   private _showTrialsError(message: string | undefined): void {
@@ -266,12 +308,20 @@ export class TaskPreview extends SplitPanel {
     for (const name of this._sections.keys()) void this._plot(name);
   }
 
-  /** Reads and plots the selected trial's dataset of one array file; the newest request wins. */
+  /**
+   * Reads and plots the shown trial's dataset of one array file; the newest request wins. A
+   * request for what is already read or being read (same dataset, same file version) is
+   * dropped: reading it again would move the trial's bytes again.
+   */
   private async _plot(name: string): Promise<void> {
     const section = this._sections.get(name);
     const file = this._arrayFiles.get(name);
-    const trial = this._grid.selectedTrial;
+    const trial = this._shownTrial;
     if (section === undefined || file === undefined) return;
+    const request = `${trial === undefined ? '' : datasetNameForRow(trial)}\n${file.path}\n${file.stamp}`;
+    const status = this._state.arrays[name]?.status;
+    if (trial !== undefined && this._plotRequests.get(name) === request && (status === 'loading' || status === 'plotted')) return;
+    this._plotRequests.set(name, request);
     const { trans } = this._options;
     const ticket = (this._tickets.get(name) ?? 0) + 1;
     this._tickets.set(name, ticket);
@@ -359,14 +409,18 @@ export class TaskPreview extends SplitPanel {
   private readonly _sections = new Map<string, ArraySection>();
   private readonly _arrayFiles = new Map<string, { path: string; stamp: string }>();
   private readonly _tickets = new Map<string, number>();
-  /** Array files already opened ahead (once each: a refresh may start before the last ends). */
-  private readonly _prepared = new Set<string>();
+  /** What each array's latest read is for (dataset, path and stamp of its file). */
+  private readonly _plotRequests = new Map<string, string>();
   private readonly _state: ITaskPreviewState;
   private readonly _poll: Poll;
   private readonly _stopThemeWatch: () => void;
   private _trialsStamp: string | undefined;
   private _picklesStamp: string | undefined;
   private _selectedOnce = false;
+  /** Whether trials.csv was read (or found missing or bad) once: the arrays follow the table. */
+  private _trialsSettled = false;
+  private _refreshing: Promise<void> | undefined;
+  private _refreshQueued: Promise<void> | undefined;
 }
 
 /** `window.__axopyPreviews`: the state of every open preview by task path (the test hook). */

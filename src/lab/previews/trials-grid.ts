@@ -14,6 +14,7 @@ import {
 import { Signal, type ISignal } from '@lumino/signaling';
 import { Panel, Widget } from '@lumino/widgets';
 import type { TranslationBundle } from '@jupyterlab/translation';
+import { batchCellCopies } from './grid-paint.js';
 import { cssVar } from './theme.js';
 import { TrialsView } from './trials-view.js';
 
@@ -119,6 +120,7 @@ export class TrialsGrid extends Panel {
     this._model = new TrialsDataModel(new TrialsView({ columns: [], dtypes: {}, values: {}, rowCount: 0 }));
     this._grid = new DataGrid({ defaultSizes: { rowHeight: 22, columnWidth: 110, rowHeaderWidth: 56, columnHeaderHeight: 24 } });
     this._grid.addClass('jp-AxoPyPreview-grid');
+    batchCellCopies(this._grid);
     this._grid.dataModel = this._model;
     this._grid.keyHandler = new BasicKeyHandler();
     this._grid.mouseHandler = new SortingMouseHandler(column => this._toggleSort(column));

@@ -4,7 +4,7 @@
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
-import type { IRemoteFile, PreviewReply, PreviewRequest } from '../worker/hdf5-preview-protocol.js';
+import { remoteFileUrl, type IRemoteFile, type IRemoteFolder, type PreviewReply, type PreviewRequest } from '../worker/hdf5-preview-protocol.js';
 import type { IArrayData, IArrayProvider, IDatasetInfo, IFileVersion } from './providers.js';
 
 /** Options of {@link WorkerArrayProvider}. */
@@ -46,17 +46,12 @@ export class WorkerArrayProvider implements IArrayProvider {
   }
 
   /**
-   * Opens a file ahead of a read (superblock and root group, in the worker), while the caller
-   * fetches other things; given `dataset`, reads it too, for the read of it expected next (the
-   * worker keeps one such read-ahead). Errors are left for the read to report.
+   * Has the worker list a folder itself and read `dataset` of each of its array files, for the
+   * reads of them expected next (matched by path, version and dataset). Errors are left for
+   * those reads to report.
    */
-  prepare(file: IFileVersion, dataset?: string): void {
-    this._call({ id: 0, op: 'open', file: this._remote(file), dataset }).then(
-      reply => {
-        if ('bytesFetched' in reply) this._bytes.set(file.path, reply.bytesFetched);
-      },
-      () => undefined
-    );
+  readAheadFolder(path: string, dataset: string): void {
+    this._call({ id: 0, op: 'readAheadFolder', folder: this._remoteFolder(path), dataset }).catch(() => undefined);
   }
 
   async describe(file: IFileVersion): Promise<IDatasetInfo[]> {
@@ -93,12 +88,25 @@ export class WorkerArrayProvider implements IArrayProvider {
   }
 
   private _remote(file: IFileVersion): IRemoteFile {
+    const url = remoteFileUrl(this._filesUrl(), file.path, file.stamp);
+    return { path: file.path, url, stamp: file.stamp, authorization: this._authorization() };
+  }
+
+  private _remoteFolder(path: string): IRemoteFolder {
     const settings = this._options.serverSettings;
-    const url = URLExt.join(settings.baseUrl, 'files', URLExt.encodeParts(file.path));
-    // The stamp in the query makes each version of the file its own URL for the HTTP cache.
-    const absolute = new URL(`${url}?axopy-version=${encodeURIComponent(file.stamp)}`, location.href).href;
-    const authorization = settings.token ? `token ${settings.token}` : '';
-    return { path: file.path, url: absolute, stamp: file.stamp, authorization };
+    const listing = URLExt.join(settings.baseUrl, 'api/contents', URLExt.encodeParts(path));
+    const listingUrl = new URL(`${listing}?type=directory&content=1`, location.href).href;
+    return { path, listingUrl, filesUrl: this._filesUrl(), authorization: this._authorization() };
+  }
+
+  /** The absolute /files/ URL of the server root, ending with "/". */
+  private _filesUrl(): string {
+    return new URL(`${URLExt.join(this._options.serverSettings.baseUrl, 'files')}/`, location.href).href;
+  }
+
+  private _authorization(): string {
+    const token = this._options.serverSettings.token;
+    return token ? `token ${token}` : '';
   }
 
   private _call(request: PreviewRequest): Promise<PreviewReply> {

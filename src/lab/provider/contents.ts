@@ -5,7 +5,7 @@
 import type { Contents } from '@jupyterlab/services';
 import { ServerConnection } from '@jupyterlab/services';
 import { FileNotFoundError, FormatError } from '../../core/errors.js';
-import type { IFolderEntry, IStorageProvider } from './types.js';
+import { folderEntryOfContentsItem, type IFolderEntry, type IStorageProvider } from './types.js';
 
 /** Options of {@link ContentsStorageProvider}. */
 export interface IContentsStorageProviderOptions {
@@ -31,13 +31,7 @@ export class ContentsStorageProvider implements IStorageProvider {
     if (model.type !== 'directory' || !Array.isArray(model.content)) {
       throw new FileNotFoundError(path, 'folder');
     }
-    return (model.content as Contents.IModel[]).map(item => ({
-      name: item.name,
-      path: item.path,
-      isFolder: item.type === 'directory',
-      lastModified: item.last_modified,
-      size: typeof item.size === 'number' ? item.size : undefined
-    }));
+    return (model.content as Contents.IModel[]).map(folderEntryOfContentsItem);
   }
 
   async readText(path: string): Promise<string> {

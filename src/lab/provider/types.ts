@@ -17,6 +17,34 @@ export interface IFolderEntry {
   readonly size?: number;
 }
 
+/**
+ * The version stamp of a listed file: changes when its modification time or size does ("|"
+ * when the provider tells neither).
+ */
+export function stampOf(entry: IFolderEntry): string {
+  return `${entry.lastModified ?? ''}|${entry.size ?? ''}`;
+}
+
+/** An item of a Jupyter Contents API folder model, as the server sends it (what a listing keeps). */
+export interface IContentsItem {
+  readonly name: string;
+  readonly path: string;
+  readonly type: string;
+  readonly last_modified?: string;
+  readonly size?: number | null;
+}
+
+/** The folder entry of a Contents API item (pure: used by the page and by workers). */
+export function folderEntryOfContentsItem(item: IContentsItem): IFolderEntry {
+  return {
+    name: item.name,
+    path: item.path,
+    isFolder: item.type === 'directory',
+    lastModified: item.last_modified,
+    size: typeof item.size === 'number' ? item.size : undefined
+  };
+}
+
 /** Reads folders and small text files for the storage model. */
 export interface IStorageProvider {
   /**

@@ -7,8 +7,17 @@
  */
 import { dtypeForHdf5Type, describeHdf5Type } from '../../core/dtype.js';
 import { type H5TypeMetadata, hdf5ErrorReason, hdf5TypeOfMetadata } from '../../core/hdf5Metadata.js';
+import { arrayNameOfFile } from '../../core/layout.js';
+import { folderEntryOfContentsItem, stampOf, type IContentsItem, type IFolderEntry } from '../provider/types.js';
 import { LruBlockCache } from './lru-blocks.js';
-import type { IDatasetInfo, IRemoteFile, PreviewReply, PreviewRequest } from './hdf5-preview-protocol.js';
+import {
+  remoteFileUrl,
+  type IDatasetInfo,
+  type IRemoteFile,
+  type IRemoteFolder,
+  type PreviewReply,
+  type PreviewRequest
+} from './hdf5-preview-protocol.js';
 
 type H5wasm = typeof import('h5wasm');
 type H5File = InstanceType<H5wasm['File']>;
@@ -175,15 +184,18 @@ async function describe(remote: IRemoteFile): Promise<PreviewReply & { datasets:
   return { id: 0, datasets, bytesFetched: open.cache.bytesFetched };
 }
 
-/** A dataset read ahead (by `open`) for the `read` expected next; given once, then dropped. */
+type ReadReply = Extract<PreviewReply, { found: true }> | Extract<PreviewReply, { found: false }>;
+/** A dataset read ahead (readAheadFolder) for the read of it expected next. */
 interface IReadAhead {
-  readonly path: string;
   readonly stamp: string;
-  readonly name: string;
+  readonly dataset: string;
   readonly reply: ReadReply;
 }
-type ReadReply = Extract<PreviewReply, { found: true }> | Extract<PreviewReply, { found: false }>;
-let readAhead: IReadAhead | undefined;
+/**
+ * Read-aheads by file path, each given once. Those of one folder at a time: a new read-ahead
+ * drops the others.
+ */
+const readAheads = new Map<string, IReadAhead>();
 
 /** Reads one dataset whole: the reply to a read (data not yet transferred). */
 function readValue(h5wasm: H5wasm, open: IOpenFile, name: string): ReadReply {
@@ -209,17 +221,51 @@ function readValue(h5wasm: H5wasm, open: IOpenFile, name: string): ReadReply {
 }
 
 async function read(remote: IRemoteFile, name: string, id: number): Promise<void> {
-  const ahead = readAhead;
-  readAhead = undefined;
-  if (ahead !== undefined && ahead.path === remote.path && ahead.stamp === remote.stamp && ahead.name === name) {
-    const reply = { ...ahead.reply, id };
-    scope.postMessage(reply, reply.found ? [reply.data.buffer] : []);
-    return;
+  const ahead = readAheads.get(remote.path);
+  const hit = ahead !== undefined && ahead.stamp === remote.stamp && ahead.dataset === name;
+  if (hit || ahead?.stamp !== remote.stamp) {
+    // Given once; one of another version of the file (it changed since) will not be asked for.
+    readAheads.delete(remote.path);
   }
-  const h5wasm = await loadH5wasm();
-  const open = await openFile(remote);
-  const reply = { ...readValue(h5wasm, open, name), id };
+  const reply = { ...(hit ? ahead.reply : readValue(await loadH5wasm(), await openFile(remote), name)), id };
   scope.postMessage(reply, reply.found ? [reply.data.buffer] : []);
+}
+
+/** A folder's listing, by a synchronous request (like the file reads: nothing interleaves). */
+function listFolder(folder: IRemoteFolder): IFolderEntry[] {
+  const request = new XMLHttpRequest();
+  request.open('GET', folder.listingUrl, false);
+  if (folder.authorization !== '') {
+    request.setRequestHeader('Authorization', folder.authorization);
+  }
+  request.send(null);
+  if (request.status !== 200) {
+    throw new Error(`HTTP ${request.status} listing the folder`);
+  }
+  const model = JSON.parse(request.responseText) as { content?: IContentsItem[] };
+  return Array.isArray(model.content) ? model.content.map(folderEntryOfContentsItem) : [];
+}
+
+/**
+ * Reads `dataset` of every array file of a folder ahead of the page's reads: the page lists the
+ * folder too, but its main thread is busy laying out the new preview when the listing comes
+ * back, while this worker is idle. Returns how many were read; a file that fails is left for
+ * the page's read to meet and report.
+ */
+async function readAheadFolder(folder: IRemoteFolder, dataset: string): Promise<number> {
+  readAheads.clear();
+  const h5wasm = await loadH5wasm();
+  for (const entry of listFolder(folder)) {
+    if (entry.isFolder || arrayNameOfFile(entry.name) === undefined) continue;
+    const stamp = stampOf(entry);
+    const remote = { path: entry.path, url: remoteFileUrl(folder.filesUrl, entry.path, stamp), stamp, authorization: folder.authorization };
+    try {
+      readAheads.set(remote.path, { stamp, dataset, reply: readValue(h5wasm, await openFile(remote), dataset) });
+    } catch {
+      closeFile(remote.path);
+    }
+  }
+  return readAheads.size;
 }
 
 async function handle(request: PreviewRequest): Promise<void> {
@@ -228,22 +274,9 @@ async function handle(request: PreviewRequest): Promise<void> {
       await loadH5wasm();
       scope.postMessage({ id: request.id, warmed: true });
       return;
-    case 'open': {
-      const open = await openFile(request.file);
-      const { path, stamp } = request.file;
-      const held = readAhead !== undefined && readAhead.path === path && readAhead.stamp === stamp && readAhead.name === request.dataset;
-      if (request.dataset !== undefined && !held) {
-        // A failure here is left for the read to meet and report.
-        try {
-          const reply = readValue(await loadH5wasm(), open, request.dataset);
-          readAhead = { path: request.file.path, stamp: request.file.stamp, name: request.dataset, reply };
-        } catch {
-          readAhead = undefined;
-        }
-      }
-      scope.postMessage({ id: request.id, opened: true, bytesFetched: open.cache.bytesFetched });
+    case 'readAheadFolder':
+      scope.postMessage({ id: request.id, readAhead: await readAheadFolder(request.folder, request.dataset) });
       return;
-    }
     case 'configure':
       blockSize = request.blockSize;
       maxBlocks = request.maxBlocks;
@@ -257,14 +290,22 @@ async function handle(request: PreviewRequest): Promise<void> {
   }
 }
 
+/**
+ * Requests run one after the other, in order: a read asked for while a read-ahead waits for
+ * h5wasm to load runs after it, and finds its data read ahead instead of reading it twice.
+ */
+let queue = Promise.resolve();
+
 scope.onmessage = event => {
   const request = event.data;
-  handle(request).catch((error: unknown) => {
-    const path = 'file' in request ? `${request.file.path}: ` : '';
-    if ('file' in request) {
-      // A failed open leaves nothing cached: the next request tries again.
-      closeFile(request.file.path);
-    }
-    scope.postMessage({ id: request.id, error: `${path}${hdf5ErrorReason(error)}` });
-  });
+  queue = queue.then(() =>
+    handle(request).catch((error: unknown) => {
+      const path = 'file' in request ? `${request.file.path}: ` : 'folder' in request ? `${request.folder.path}: ` : '';
+      if ('file' in request) {
+        // A failed open leaves nothing cached: the next request tries again.
+        closeFile(request.file.path);
+      }
+      scope.postMessage({ id: request.id, error: `${path}${hdf5ErrorReason(error)}` });
+    })
+  );
 };
