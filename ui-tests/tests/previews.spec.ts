@@ -120,8 +120,13 @@ test('10 000 trials: sorted and scrolled; a growing trials.csv keeps the selecti
   // Sorted ascending by gain (a float64 column of pandas-written values).
   const gains = s.viewCells.map(row => Number(row[0]));
   expect([...gains].sort((a, b) => a - b)).toEqual(gains);
+  // Scrolled: the vertical scroll bar's thumb moves away from the top.
+  const thumb = grid.locator('.lm-ScrollBar[data-orientation="vertical"] .lm-ScrollBar-thumb');
+  const thumbTop = () => thumb.evaluate(element => (element as HTMLElement).style.top);
+  const before = await thumbTop();
   await grid.hover();
   await page.mouse.wheel(0, 20000);
+  await expect.poll(thumbTop).not.toBe(before);
   // Live: a writer appends to session while its preview is open; the selection stays.
   await openPreview(page, SESSION);
   await waitFor(page, SESSION, x => x.rowCount === 6);
@@ -220,11 +225,11 @@ test('lazy HDF5: one trial of a >= 1 GB file moves <= 2x its bytes + 1 MB', asyn
     expect(s.arrays.emg.summary!.channels[0].points).toBeLessThanOrEqual(4000);
     expect(s.arrays.emg.bytesFetched!).toBeLessThanOrEqual(2 * trialBytes + 1024 * 1024);
     expect(s.arrays.emg.bytesFetched!).toBeGreaterThanOrEqual(trialBytes);
-    if (seen.length > 0) {
-      // The browser's own view of the same transfers, when it reports worker requests.
-      expect(moved).toBeLessThanOrEqual(2 * trialBytes + 1024 * 1024);
-      expect(seen.every(range => range.startsWith('bytes '))).toBe(true);
-    }
+    // The browser's own view of the same transfers (Chromium reports the worker's requests):
+    // every one a range reply, and their bytes within the budget.
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every(range => range.startsWith('bytes '))).toBe(true);
+    expect(moved).toBeLessThanOrEqual(2 * trialBytes + 1024 * 1024);
     // The table selects trial 0 once trials.csv is read: the read made before it is kept, not
     // made again (which would move a second 8 MB).
     const settled = await waitFor(page, 'data/p02/big', x => x.rowCount === trials && x.selectedTrial === 0 && x.arrays.emg?.status === 'plotted');

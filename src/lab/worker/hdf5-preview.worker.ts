@@ -33,6 +33,11 @@ interface IOpenFile {
   readonly memoryPath: string;
   readonly file: H5File;
   readonly cache: LruBlockCache;
+  /**
+   * Bytes the server sent for this file: what the byte budget is about. Equal to the cache's
+   * count while the server honours ranges; the whole file per request when it does not.
+   */
+  readonly traffic: { bytesReceived: number };
 }
 
 /** Emscripten's file-system node and stream, reduced to what is replaced here. */
@@ -67,8 +72,11 @@ async function loadH5wasm(): Promise<H5wasm> {
   return h5wasmLoading;
 }
 
-/** Bytes [start, end) of the remote file, and the file's total size from Content-Range. */
-function fetchRange(file: IRemoteFile, start: number, end: number): { bytes: Uint8Array; total: number } {
+/**
+ * Bytes [start, end) of the remote file, the file's total size from Content-Range, and how many
+ * bytes the response carried.
+ */
+function fetchRange(file: IRemoteFile, start: number, end: number): { bytes: Uint8Array; total: number; received: number } {
   const request = new XMLHttpRequest();
   request.open('GET', file.url, false);
   request.responseType = 'arraybuffer';
@@ -89,10 +97,10 @@ function fetchRange(file: IRemoteFile, start: number, end: number): { bytes: Uin
   const bytes = new Uint8Array(request.response as ArrayBuffer);
   if (request.status === 200) {
     // The server ignored the range: the whole file came (the budget is lost, not the data).
-    return { bytes: bytes.slice(start, end), total: bytes.length };
+    return { bytes: bytes.slice(start, end), total: bytes.length, received: bytes.length };
   }
   const range = /\/(\d+)\s*$/.exec(request.getResponseHeader('Content-Range') ?? '');
-  return { bytes, total: range ? Number(range[1]) : end };
+  return { bytes, total: range ? Number(range[1]) : end, received: bytes.length };
 }
 
 function closeFile(path: string): void {
@@ -123,11 +131,16 @@ async function openFile(remote: IRemoteFile): Promise<IOpenFile> {
   // at most half the cache) go into the cache.
   const headBytes = Math.max(blockSize, Math.min(HEAD_BYTES, Math.floor(maxBlocks / 2) * blockSize));
   const head = fetchRange(remote, 0, headBytes);
+  const traffic = { bytesReceived: head.received };
   const cache = new LruBlockCache({
     length: head.total,
     blockSize,
     maxBlocks,
-    fetchRange: (start, end) => fetchRange(remote, start, end).bytes
+    fetchRange: (start, end) => {
+      const fetched = fetchRange(remote, start, end);
+      traffic.bytesReceived += fetched.received;
+      return fetched.bytes;
+    }
   });
   cache.prime(head.bytes);
   const name = `preview-${nextFile++}.h5`;
@@ -153,7 +166,7 @@ async function openFile(remote: IRemoteFile): Promise<IOpenFile> {
     FS.unlink(memoryPath);
     throw new Error('not an HDF5 file');
   }
-  const open = { stamp: remote.stamp, memoryPath, file, cache };
+  const open = { stamp: remote.stamp, memoryPath, file, cache, traffic };
   openFiles.set(remote.path, open);
   while (openFiles.size > MAX_OPEN_FILES) {
     closeFile(openFiles.keys().next().value as string);
@@ -181,7 +194,7 @@ async function describe(remote: IRemoteFile): Promise<PreviewReply & { datasets:
       datasets.push({ name, dtype: dtypeName(metadata), shape: metadata.shape ?? [] });
     }
   }
-  return { id: 0, datasets, bytesFetched: open.cache.bytesFetched };
+  return { id: 0, datasets, bytesFetched: open.traffic.bytesReceived };
 }
 
 type ReadReply = Extract<PreviewReply, { found: true }> | Extract<PreviewReply, { found: false }>;
@@ -209,7 +222,7 @@ function readValue(h5wasm: H5wasm, open: IOpenFile, name: string): ReadReply {
     throw new Error(`"${name}" is ${entity instanceof h5wasm.Group ? 'a group' : 'a link'}, not a dataset`);
   }
   if (!(entity instanceof h5wasm.Dataset)) {
-    return { id: 0, found: false, bytesFetched: open.cache.bytesFetched };
+    return { id: 0, found: false, bytesFetched: open.traffic.bytesReceived };
   }
   const metadata = entity.metadata;
   const dtype = dtypeName(metadata);
@@ -217,7 +230,7 @@ function readValue(h5wasm: H5wasm, open: IOpenFile, name: string): ReadReply {
     throw new Error(`dataset "${name}" holds ${dtype} values, which cannot be plotted`);
   }
   const value = entity.value as ArrayBufferView;
-  return { id: 0, found: true, dtype, shape: metadata.shape ?? [], data: value, bytesFetched: open.cache.bytesFetched };
+  return { id: 0, found: true, dtype, shape: metadata.shape ?? [], data: value, bytesFetched: open.traffic.bytesReceived };
 }
 
 async function read(remote: IRemoteFile, name: string, id: number): Promise<void> {
