@@ -85,6 +85,30 @@ async function rawChunkedSaveRate(page: Page, chunkBytes: number, count: number)
   );
 }
 
+/**
+ * The floor of a download: every file of the dataset fetched through /files/ from the page and
+ * read to its end (bytes dropped), one after another as the export worker reads them. Seconds.
+ */
+async function fetchAllFilesSeconds(page: Page, relativePaths: string[]): Promise<number> {
+  return page.evaluate(async paths => {
+    const started = performance.now();
+    for (const path of paths) {
+      const response = await fetch(`/files/${path}`, { cache: 'no-store' });
+      const reader = response.body!.getReader();
+      while (!(await reader.read()).done);
+    }
+    return (performance.now() - started) / 1000;
+  }, relativePaths);
+}
+
+/** Files under `folder`, as "/"-joined paths relative to `base`. */
+function filesUnder(base: string, folder: string): string[] {
+  return fs
+    .readdirSync(path.join(base, folder), { recursive: true, withFileTypes: true })
+    .filter(entry => entry.isFile())
+    .map(entry => path.relative(base, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'));
+}
+
 async function main(): Promise<void> {
   const megabytes = Number(process.argv[2] ?? 1040);
   const folders = makeServerFolders('axopy-bench-export-');
@@ -129,6 +153,11 @@ async function main(): Promise<void> {
           `${(megabytes * 2 ** 20 / 1e6 / run.seconds).toFixed(0)} MB/s), peak JS heap growth ${mb(run.heapGrowth)} MiB`
       );
     }
+    const fetchSeconds = await fetchAllFilesSeconds(page, filesUnder(folders.rootDir, 'big'));
+    console.log(
+      `fetching every file through /files/ alone (the download's floor): ${fetchSeconds.toFixed(2)} s ` +
+        `(${(fetchSeconds / zipSeconds).toFixed(2)}x zip -0, ${(megabytes * 2 ** 20 / 1e6 / fetchSeconds).toFixed(0)} MB/s)`
+    );
     const rate = await rawChunkedSaveRate(page, 8 * 2 ** 20, 16);
     console.log(`Contents API chunked save alone from the page (16 x 8 MiB, serial): ${rate.toFixed(0)} MB/s`);
   } finally {
