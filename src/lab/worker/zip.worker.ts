@@ -8,7 +8,7 @@
  * dataset size. The output cannot seek back, so streamed entries end with data descriptors.
  * Messages in: {@link ZipWorkerRequest}; messages out: {@link ZipWorkerMessage}.
  */
-import { crc32, ZipArchiveWriter, type ZipCodecs, type ZipOutput } from '../../core/zip/index.js';
+import { webZipCodecs, ZipArchiveWriter, type ZipOutput } from '../../core/zip/index.js';
 
 /** One file to archive, as planned by `planStorageZip` plus where to fetch it. */
 export interface IZipWorkerEntry {
@@ -82,65 +82,6 @@ class FileReadError extends Error {
     super(message);
   }
 }
-
-/**
- * Raw DEFLATE through the browser's CompressionStream (native zlib, default level: the
- * stream takes no level). Chunks are fed while the output is read, so neither side stalls.
- */
-async function* deflateRaw(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const compression = new CompressionStream('deflate-raw');
-  const input = compression.writable.getWriter();
-  const feeding = (async () => {
-    try {
-      for await (const chunk of chunks) {
-        await input.write(chunk as Uint8Array<ArrayBuffer>);
-      }
-      await input.close();
-    } catch (error) {
-      await input.abort(error).catch(() => undefined);
-      throw error;
-    }
-  })();
-  // Observed now; rethrown below once the output is drained or has failed.
-  feeding.catch(() => undefined);
-  const reader = compression.readable.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) {
-        break;
-      }
-      yield value;
-    }
-  } catch (error) {
-    await feeding;
-    throw error;
-  }
-  await feeding;
-}
-
-async function deflateRawBytes(bytes: Uint8Array): Promise<Uint8Array> {
-  const pieces: Uint8Array[] = [];
-  let length = 0;
-  for await (const piece of deflateRaw([bytes])) {
-    pieces.push(piece);
-    length += piece.length;
-  }
-  const joined = new Uint8Array(length);
-  let offset = 0;
-  for (const piece of pieces) {
-    joined.set(piece, offset);
-    offset += piece.length;
-  }
-  return joined;
-}
-
-/** The core writer's CRC-32 and DEFLATE in a browser. */
-const browserZipCodecs: ZipCodecs = {
-  crc32,
-  deflateRaw: chunks => deflateRaw(chunks),
-  deflateRawBytes: bytes => deflateRawBytes(bytes)
-};
 
 /**
  * The archive's output: gathers the buffers the writer hands over (it never touches them
@@ -263,7 +204,7 @@ function prefetchingResponses(entries: readonly IZipWorkerEntry[], headers: Reco
 
 async function writeArchive(request: IZipWorkerStart, output: OutputChannel): Promise<void> {
   const signal = abortController.signal;
-  const writer = new ZipArchiveWriter(output, browserZipCodecs, { zip64: request.zip64, gatherBytes: GATHER_BYTES });
+  const writer = new ZipArchiveWriter(output, webZipCodecs, { zip64: request.zip64, gatherBytes: GATHER_BYTES });
   let filesDone = 0;
   let bytesDone = 0;
   let lastReport = 0;
