@@ -142,12 +142,12 @@ function runWorker(
               return;
             }
             try {
-              await sink.write(message.part);
+              await sink.write(message.chunks);
             } catch (error) {
               fail(new ExportError(error instanceof Error ? error.message : String(error), sink.description));
               return;
             }
-            post({ type: 'ack', bytes: message.part.size });
+            post({ type: 'ack', bytes: message.bytes });
           });
           break;
         case 'progress':

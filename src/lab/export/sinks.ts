@@ -11,8 +11,8 @@ import { ServerConnection, type Contents } from '@jupyterlab/services';
 export interface IArchiveSink {
   /** Where the archive ends up, for messages. */
   readonly description: string;
-  /** The archive's next bytes, as a Blob the ZIP worker made (its bytes are not on the JS heap). */
-  write(part: Blob): Promise<void>;
+  /** The archive's next bytes, in pieces the sink now owns (transferred from the ZIP worker). */
+  write(chunks: readonly Uint8Array[]): Promise<void>;
   close(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -54,7 +54,7 @@ export async function pickFileSink(suggestedName: string): Promise<IArchiveSink 
   const writable = await handle.createWritable();
   return {
     description: handle.name,
-    write: part => writable.write(part),
+    write: chunks => writable.write(new Blob(chunks as Uint8Array<ArrayBuffer>[])),
     close: () => writable.close(),
     abort: async () => {
       // The browser only moves its swap file in place on close: aborting discards the bytes,
@@ -70,8 +70,9 @@ export function blobDownloadSink(fileName: string): IArchiveSink {
   let parts: Blob[] = [];
   return {
     description: fileName,
-    write: async part => {
-      parts.push(part);
+    write: async chunks => {
+      // Into the browser's blob storage (off the JS heap; on disk when large), one copy.
+      parts.push(new Blob(chunks as Uint8Array<ArrayBuffer>[]));
     },
     close: async () => {
       const url = URL.createObjectURL(new Blob(parts, { type: 'application/zip' }));
@@ -144,7 +145,7 @@ export function serverFileSink(options: IServerFileSinkOptions): IArchiveSink {
   const partialPath = `${archivePath}.partial-${random}`;
   const partialName = partialPath.slice(partialPath.lastIndexOf('/') + 1);
   const url = URLExt.join(settings.baseUrl, 'api/contents', URLExt.encodeParts(partialPath));
-  let pending: Blob[] = [];
+  let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let nextChunk = 1;
   let aborted = false;
@@ -155,11 +156,16 @@ export function serverFileSink(options: IServerFileSinkOptions): IArchiveSink {
 
   /** Starts sending what is pending once the previous request is done; resolves when started. */
   const upload = async (last: boolean): Promise<void> => {
-    const gathered = new Blob(pending);
+    const gathered = new Uint8Array(pendingBytes);
+    let offset = 0;
+    for (const part of pending) {
+      gathered.set(part, offset);
+      offset += part.length;
+    }
     pending = [];
     pendingBytes = 0;
-    // Read and encoded while the previous request is in flight.
-    const content = toBase64(new Uint8Array(await gathered.arrayBuffer()));
+    // Encoded while the previous request is in flight.
+    const content = toBase64(gathered);
     await inFlight;
     if (aborted) throw new Error(`export of ${archivePath} was cancelled`);
     // A one-chunk archive is written whole: chunk -1 alone would append to nothing.
@@ -185,9 +191,11 @@ export function serverFileSink(options: IServerFileSinkOptions): IArchiveSink {
 
   return {
     description: archivePath,
-    write: async part => {
-      pending.push(part);
-      pendingBytes += part.size;
+    write: async chunks => {
+      for (const chunk of chunks) {
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+      }
       if (pendingBytes >= chunkBytes) {
         await upload(false);
       }

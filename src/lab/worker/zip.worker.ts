@@ -36,13 +36,13 @@ export interface IZipWorkerStart {
 
 export type ZipWorkerRequest =
   | IZipWorkerStart
-  /** The page's sink has taken `bytes` of archive (a posted part's size). */
+  /** The page's sink has taken `bytes` of archive. */
   | { readonly type: 'ack'; readonly bytes: number }
   | { readonly type: 'cancel' };
 
 export type ZipWorkerMessage =
-  /** The next bytes of the archive. */
-  | { readonly type: 'data'; readonly part: Blob }
+  /** The next bytes of the archive, in pieces (transferred: the page owns them), `bytes` long. */
+  | { readonly type: 'data'; readonly chunks: Uint8Array[]; readonly bytes: number }
   | {
       readonly type: 'progress';
       readonly filesDone: number;
@@ -58,8 +58,8 @@ interface IWorkerScope {
   postMessage(message: ZipWorkerMessage, transfer?: Transferable[]): void;
 }
 
-/** Archive bytes per Blob posted to the page: few messages and few Blob parts. */
-const BLOB_PART_BYTES = 8 * 1024 * 1024;
+/** Archive bytes per message to the page: few messages, few Blob parts or requests. */
+const POST_GROUP_BYTES = 8 * 1024 * 1024;
 /**
  * The writer gathers writes below half of this (headers, small files) into one buffer; body
  * chunks from fetch (~64 KiB to 1 MiB) pass through as they are.
@@ -84,12 +84,12 @@ class FileReadError extends Error {
 }
 
 /**
- * The archive's output: gathers the buffers the writer hands over (it never touches them
- * again, so they are kept as they are, not copied) into Blobs of `BLOB_PART_BYTES` and posts
- * those, waiting for acknowledgements while too many bytes are unacknowledged. A Blob made here
- * copies the bytes once into the browser's blob storage; posting it passes a handle. Measured
- * on a 1 GB export, this took ~1.5-2.5 s less than posting 1 MiB buffers (copied once more to
- * gather them) and making the Blob parts on the page.
+ * The archive's output: collects the buffers the writer hands over (it never touches them
+ * again) and posts them in groups of `POST_GROUP_BYTES`, transferred, not copied; waits for
+ * acknowledgements while too many bytes are unacknowledged. The page turns each group into a
+ * Blob part or a request body. Measured on a 1 GB export: gathering into 1 MiB buffers first
+ * cost a copy, and making the Blobs here held up the worker (the copy into the browser's blob
+ * storage is synchronous); the page does it meanwhile.
  */
 class OutputChannel implements ZipOutput {
   constructor(private readonly _maxInFlightBytes: number) {}
@@ -105,23 +105,28 @@ class OutputChannel implements ZipOutput {
     }
   }
 
-  async write(bytes: Uint8Array): Promise<void> {
-    this._parts.push(bytes as Uint8Array<ArrayBuffer>);
-    this._partsBytes += bytes.length;
-    if (this._partsBytes >= BLOB_PART_BYTES) {
+  async write(chunk: Uint8Array): Promise<void> {
+    // Only a view of a whole buffer can be transferred as it is; a part of one (the writer's
+    // gathered headers) is copied out, so no bytes outside the archive are sent or detached.
+    const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
+    this._chunks.push(whole ? chunk : chunk.slice());
+    this._chunksBytes += chunk.length;
+    if (this._chunksBytes >= POST_GROUP_BYTES) {
       await this.flush();
     }
   }
 
-  /** Posts what is gathered (the archive's last bytes when it is finished). */
+  /** Posts what is collected (the archive's last bytes when it is finished). */
   async flush(): Promise<void> {
-    if (this._partsBytes > 0) {
-      const part = new Blob(this._parts);
-      this._parts = [];
-      this._partsBytes = 0;
-      this._inFlight += part.size;
-      this.totalBytes += part.size;
-      scope.postMessage({ type: 'data', part });
+    if (this._chunksBytes > 0) {
+      const chunks = this._chunks;
+      const bytes = this._chunksBytes;
+      this._chunks = [];
+      this._chunksBytes = 0;
+      this._inFlight += bytes;
+      this.totalBytes += bytes;
+      const buffers = new Set(chunks.map(chunk => chunk.buffer as ArrayBuffer));
+      scope.postMessage({ type: 'data', chunks, bytes }, [...buffers]);
     }
     while (this._inFlight > this._maxInFlightBytes) {
       abortController.signal.throwIfAborted();
@@ -129,8 +134,8 @@ class OutputChannel implements ZipOutput {
     }
   }
 
-  private _parts: Uint8Array<ArrayBuffer>[] = [];
-  private _partsBytes = 0;
+  private _chunks: Uint8Array[] = [];
+  private _chunksBytes = 0;
   private _inFlight = 0;
   private _wake: (() => void) | undefined;
 }
