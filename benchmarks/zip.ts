@@ -8,7 +8,7 @@
  * --many   also exports 65 536 tiny files (ZIP64 by entry count) and checks it with Python.
  * --sparse also exports a sparse 4.5 GiB file (ZIP64 by size) and checks it with Python.
  * These are here rather than in the test suite because each takes from 20 s to a minute here
- * (65 536 entries: ~19 s and ~160 MB peak RSS with the one-pass writer of zipWriter.ts, ~66 s
+ * (65 536 entries: ~19 s and ~160 MB peak RSS with the one-pass writer of core/zip/, ~66 s
  * and ~1.1 GB with zip.js before it; 4.5 GiB: ~64 s with zip.js, disk-bound).
  */
 import { execFileSync } from 'node:child_process';

@@ -7,6 +7,7 @@ export * from './design.js';
 export * from './random.js';
 export * from './pickle/index.js';
 export * from './zipPlan.js';
+export * from './zip/index.js';
 export * from './csv/index.js';
 export * from './dtype.js';
 export * from './check.js';

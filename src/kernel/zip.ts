@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { FileNotFoundError } from '../core/errors.js';
 import { defaultZipPath, planStorageZip, type StorageFileInfo, type ZipEntryPlan } from '../core/zipPlan.js';
-import { ZipArchiveWriter } from './zipWriter.js';
+import { ZipArchiveWriter, ZipLimitError } from '../core/zip/index.js';
+import { fileZipOutput, nodeZipCodecs } from './zipWriter.js';
 
 /** Progress of a running export, reported after every chunk written. */
 export interface ZipProgress {
@@ -124,6 +125,32 @@ async function resolvePaths(path: string, outfile: string | undefined): Promise<
   return { realRoot, rootName, outfile: chosenOutfile, outfileInRoot };
 }
 
+/**
+ * The first `size` bytes of a file in chunks, fewer if it shrank meanwhile (archived as read).
+ * A stored chunk is written before the next is read, so one buffer serves; zlib may still hold
+ * earlier chunks when it asks for the next, so DEFLATE gets a fresh buffer each time.
+ */
+async function* readChunks(
+  file: fs.promises.FileHandle,
+  size: number,
+  method: ZipEntryPlan['method'],
+  signal: AbortSignal | undefined,
+  onChunk: (bytes: number) => void
+): AsyncGenerator<Buffer> {
+  const reused = method === 'store' ? Buffer.allocUnsafe(READ_CHUNK_BYTES) : undefined;
+  for (let position = 0; position < size; ) {
+    signal?.throwIfAborted();
+    const buffer = reused ?? Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, size - position), position);
+    if (bytesRead === 0) {
+      return;
+    }
+    position += bytesRead;
+    onChunk(bytesRead);
+    yield buffer.subarray(0, bytesRead);
+  }
+}
+
 async function writeEntries(
   writer: ZipArchiveWriter,
   realRoot: string,
@@ -137,20 +164,16 @@ async function writeEntries(
     const filePath = nodePath.join(realRoot, ...entry.relativePath.split('/'));
     if (entry.size <= SMALL_FILE_BYTES) {
       const content = await fs.promises.readFile(filePath);
-      await writer.addBuffer(entry.archivePath, content, entry.method, entry.mtime, DEFLATE_LEVEL);
+      await writer.addBytes(entry.archivePath, content, entry.method, entry.mtime, DEFLATE_LEVEL);
       progress.bytesDone += content.length;
     } else {
       const file = await fs.promises.open(filePath, 'r');
       try {
-        await writer.addFile(entry.archivePath, file, entry.size, entry.method, entry.mtime, {
-          chunkBytes: READ_CHUNK_BYTES,
-          level: DEFLATE_LEVEL,
-          signal: options.signal,
-          onChunk: bytes => {
-            progress.bytesDone += bytes;
-            options.onProgress?.({ ...progress });
-          }
+        const chunks = readChunks(file, entry.size, entry.method, options.signal, bytes => {
+          progress.bytesDone += bytes;
+          options.onProgress?.({ ...progress });
         });
+        await writer.addStream(entry.archivePath, chunks, entry.method, entry.mtime, DEFLATE_LEVEL);
       } finally {
         await file.close();
       }
@@ -185,7 +208,10 @@ export async function storageToZip(path: string, outfile?: string, options: Stor
   const output = await fs.promises.open(partialPath, 'wx');
   let outputClosed = false;
   try {
-    const writer = new ZipArchiveWriter(output, plan.zip64 || options.forceZip64 === true);
+    const writer = new ZipArchiveWriter(fileZipOutput(output), nodeZipCodecs, {
+      zip64: plan.zip64 || options.forceZip64 === true,
+      level: DEFLATE_LEVEL
+    });
     const progress: ZipProgress = {
       filesDone: 0,
       filesTotal: plan.entries.length,
@@ -208,6 +234,9 @@ export async function storageToZip(path: string, outfile?: string, options: Stor
     await fs.promises.rm(partialPath, { force: true });
     if (options.signal?.aborted) {
       throw abortError(paths.outfile, options.signal);
+    }
+    if (error instanceof ZipLimitError) {
+      error.message = `storageToZip: ${error.message}`;
     }
     throw error;
   }

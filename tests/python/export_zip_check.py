@@ -6,7 +6,8 @@
 `big` writes sparse files with a random MiB every 64 MiB: fast to make, cheap on disk, and
 every byte still has to travel through the export. `verify` opens the archive with Python's
 zipfile (CRC-checks every entry) and compares names, bytes, methods and times with the files
-under BASE/PATH, whose archive names are their paths relative to BASE.
+under BASE/PATH, whose archive names are their paths relative to BASE; it also reports each
+entry's record layout (data descriptor, "made by" system, Unix mode).
 """
 import json
 import os
@@ -51,13 +52,20 @@ def verify(zip_path, base, path):
             full = os.path.join(folder, name)
             expected[os.path.relpath(full, base).replace(os.sep, "/")] = full
     report = {"names": [], "expected": sorted(expected), "bad_crc": None,
-              "different": [], "methods": {}, "time_off": []}
+              "different": [], "methods": {}, "time_off": [], "records": {}}
     with zipfile.ZipFile(zip_path) as archive:
         report["bad_crc"] = archive.testzip()
         for info in archive.infolist():
             report["names"].append(info.filename)
             report["methods"][info.filename] = {
                 zipfile.ZIP_STORED: "store", zipfile.ZIP_DEFLATED: "deflate"}.get(info.compress_type, "other")
+            # How the writer laid the entry out: sizes after the data (streamed) or in the
+            # local header, and the Unix "made by" system and mode it records.
+            report["records"][info.filename] = {
+                "data_descriptor": bool(info.flag_bits & 0x08),
+                "made_by": {3: "unix", 0: "dos"}.get(info.create_system, str(info.create_system)),
+                "unix_mode": oct(info.external_attr >> 16),
+            }
             source = expected.get(info.filename)
             if source is None or not same_bytes(archive, info, source):
                 report["different"].append(info.filename)

@@ -24,6 +24,7 @@ interface IZipReport {
   different: string[];
   methods: Record<string, string>;
   time_off: string[];
+  records: Record<string, { data_descriptor: boolean; made_by: string; unix_mode: string }>;
 }
 
 function verifyZip(zipPath: string, rootDir: string, folder: string): IZipReport {
@@ -92,6 +93,9 @@ test('downloads a task from the tree context menu; Python reads every byte back'
   problems,
   storageServer
 }) => {
+  // Over 1 MiB, so streamed and deflated through the worker's CompressionStream.
+  const notes = path.join(storageServer.rootDir, 'data', 'p01', 'game', 'notes.txt');
+  fs.writeFileSync(notes, Array.from({ length: 100_000 }, (_, i) => `trial ${i}: ok`).join('\n'));
   await useBlobDownloads(page);
   await openSidebar(page);
   await row(page, 'data/p01').click();
@@ -105,7 +109,26 @@ test('downloads a task from the tree context menu; Python reads every byte back'
   await download.saveAs(saved);
   const report = expectArchiveOf(saved, storageServer.rootDir, 'data/p01/game');
   // The hierarchy is kept: root, subject and task folders above the files.
-  expect(report.names).toEqual(['data/p01/game/calibration.pkl', 'data/p01/game/emg.hdf5', 'data/p01/game/trials.csv']);
+  expect(report.names).toEqual([
+    'data/p01/game/calibration.pkl',
+    'data/p01/game/emg.hdf5',
+    'data/p01/game/notes.txt',
+    'data/p01/game/trials.csv'
+  ]);
+  // Written by the core ZipArchiveWriter (the kernel's): files over 1 MiB streamed with a data
+  // descriptor after them (the download cannot seek back), smaller ones with sizes up front,
+  // all recorded as Unix rw-r--r-- files.
+  const streamed = Object.entries(report.records)
+    .filter(([, record]) => record.data_descriptor)
+    .map(([name]) => name);
+  expect(streamed.sort()).toEqual(
+    report.names.filter(name => fs.statSync(path.join(storageServer.rootDir, name)).size > 1024 * 1024).sort()
+  );
+  expect(streamed).toContain('data/p01/game/notes.txt');
+  for (const [name, record] of Object.entries(report.records)) {
+    expect(`${name}: ${record.made_by} ${record.unix_mode}`).toBe(`${name}: unix 0o100644`);
+  }
+  fs.rmSync(notes);
   await expect(toast(page, /Exported data\/p01\/game to game\.zip/)).toBeVisible();
   expect(problems).toEqual([]);
 });

@@ -86,7 +86,7 @@ export async function exportToZip(options: IExportOptions): Promise<number> {
       };
     });
     signal?.throwIfAborted();
-    // webpack bundles the worker (and zip.js with it) as a chunk of its own from this form.
+    // webpack bundles the worker (with the core ZIP writer) as a chunk of its own from this form.
     worker = new Worker(new URL('../worker/zip.worker.js', import.meta.url));
     const archiveBytes = await runWorker(worker, options, plan, entries);
     await sink.close();
@@ -142,12 +142,12 @@ function runWorker(
               return;
             }
             try {
-              await sink.write(message.bytes);
+              await sink.write(message.chunks);
             } catch (error) {
               fail(new ExportError(error instanceof Error ? error.message : String(error), sink.description));
               return;
             }
-            post({ type: 'ack', bytes: message.bytes.length });
+            post({ type: 'ack', bytes: message.bytes });
           });
           break;
         case 'progress':

@@ -11,7 +11,8 @@ import { ServerConnection, type Contents } from '@jupyterlab/services';
 export interface IArchiveSink {
   /** Where the archive ends up, for messages. */
   readonly description: string;
-  write(bytes: Uint8Array): Promise<void>;
+  /** The archive's next bytes, in pieces the sink now owns (transferred from the ZIP worker). */
+  write(chunks: readonly Uint8Array[]): Promise<void>;
   close(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -19,7 +20,7 @@ export interface IArchiveSink {
 /** The File System Access API's save picker (Chromium), absent from TypeScript's DOM types. */
 interface IFileSaveHandle {
   readonly name: string;
-  createWritable(): Promise<WritableStream<Uint8Array> & { write(data: Uint8Array): Promise<void> }>;
+  createWritable(): Promise<WritableStream<Blob> & { write(data: Blob): Promise<void> }>;
   remove?(): Promise<void>;
 }
 type SaveFilePicker = (options: {
@@ -53,7 +54,7 @@ export async function pickFileSink(suggestedName: string): Promise<IArchiveSink 
   const writable = await handle.createWritable();
   return {
     description: handle.name,
-    write: bytes => writable.write(bytes),
+    write: chunks => writable.write(new Blob(chunks as Uint8Array<ArrayBuffer>[])),
     close: () => writable.close(),
     abort: async () => {
       // The browser only moves its swap file in place on close: aborting discards the bytes,
@@ -69,8 +70,9 @@ export function blobDownloadSink(fileName: string): IArchiveSink {
   let parts: Blob[] = [];
   return {
     description: fileName,
-    write: async bytes => {
-      parts.push(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+    write: async chunks => {
+      // Into the browser's blob storage (off the JS heap; on disk when large), one copy.
+      parts.push(new Blob(chunks as Uint8Array<ArrayBuffer>[]));
     },
     close: async () => {
       const url = URL.createObjectURL(new Blob(parts, { type: 'application/zip' }));
@@ -154,21 +156,23 @@ export function serverFileSink(options: IServerFileSinkOptions): IArchiveSink {
 
   /** Starts sending what is pending once the previous request is done; resolves when started. */
   const upload = async (last: boolean): Promise<void> => {
-    await inFlight;
-    if (aborted) throw new Error(`export of ${archivePath} was cancelled`);
-    const bytes = new Uint8Array(pendingBytes);
+    const gathered = new Uint8Array(pendingBytes);
     let offset = 0;
     for (const part of pending) {
-      bytes.set(part, offset);
+      gathered.set(part, offset);
       offset += part.length;
     }
     pending = [];
     pendingBytes = 0;
+    // Encoded while the previous request is in flight.
+    const content = toBase64(gathered);
+    await inFlight;
+    if (aborted) throw new Error(`export of ${archivePath} was cancelled`);
     // A one-chunk archive is written whole: chunk -1 alone would append to nothing.
     const chunk = last ? (nextChunk === 1 ? undefined : -1) : nextChunk;
     nextChunk += 1;
     const fields = JSON.stringify({ type: 'file', format: 'base64', name: partialName, path: partialPath, chunk });
-    const body = new Blob([fields.slice(0, -1), ',"content":"', toBase64(bytes), '"}'], { type: 'application/json' });
+    const body = new Blob([fields.slice(0, -1), ',"content":"', content, '"}'], { type: 'application/json' });
     inFlight = put(body);
     // Observed now so a failure waiting for the next write is not reported as unhandled.
     inFlight.catch(() => undefined);
@@ -187,9 +191,11 @@ export function serverFileSink(options: IServerFileSinkOptions): IArchiveSink {
 
   return {
     description: archivePath,
-    write: async bytes => {
-      pending.push(bytes);
-      pendingBytes += bytes.length;
+    write: async chunks => {
+      for (const chunk of chunks) {
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+      }
       if (pendingBytes >= chunkBytes) {
         await upload(false);
       }

@@ -1,12 +1,14 @@
 /**
- * Web Worker that writes a ZIP archive with @zip.js/zip.js (the kernel's ZIP library, ZIP64
- * capable) off the main thread: it fetches each planned file from the server's /files/ route
- * as a stream, pipes it into the ZIP writer, and posts the archive back in chunks. The page
- * acknowledges each chunk once its sink has taken it, so at most `maxInFlightBytes` of
- * archive are ever waiting in memory, whatever the dataset size.
+ * Web Worker that writes a ZIP archive off the main thread with the core's ZipArchiveWriter,
+ * the same writer as the kernel's `storageToZip` (ZIP64 capable): it fetches each planned file
+ * from the server's /files/ route as a stream, checksums it with the core's JavaScript CRC-32,
+ * deflates text with the browser's native CompressionStream, and posts the archive back in
+ * chunks (transferred, not copied). The page acknowledges each chunk once its sink has taken
+ * it, so at most `maxInFlightBytes` of archive are ever waiting in memory, whatever the
+ * dataset size. The output cannot seek back, so streamed entries end with data descriptors.
  * Messages in: {@link ZipWorkerRequest}; messages out: {@link ZipWorkerMessage}.
  */
-type ZipJs = typeof import('@zip.js/zip.js');
+import { webZipCodecs, ZipArchiveWriter, type ZipOutput } from '../../core/zip/index.js';
 
 /** One file to archive, as planned by `planStorageZip` plus where to fetch it. */
 export interface IZipWorkerEntry {
@@ -39,8 +41,8 @@ export type ZipWorkerRequest =
   | { readonly type: 'cancel' };
 
 export type ZipWorkerMessage =
-  /** The next bytes of the archive (transferred). */
-  | { readonly type: 'data'; readonly bytes: Uint8Array }
+  /** The next bytes of the archive, in pieces (transferred: the page owns them), `bytes` long. */
+  | { readonly type: 'data'; readonly chunks: Uint8Array[]; readonly bytes: number }
   | {
       readonly type: 'progress';
       readonly filesDone: number;
@@ -56,9 +58,15 @@ interface IWorkerScope {
   postMessage(message: ZipWorkerMessage, transfer?: Transferable[]): void;
 }
 
-/** Archive bytes gathered before posting: few messages, and a buffer we own to transfer. */
-const OUTPUT_CHUNK_BYTES = 1024 * 1024;
-const DEFLATE_LEVEL = 6;
+/** Archive bytes per message to the page: few messages, few Blob parts or requests. */
+const POST_GROUP_BYTES = 8 * 1024 * 1024;
+/**
+ * The writer gathers writes below half of this (headers, small files) into one buffer; body
+ * chunks from fetch (~64 KiB to 1 MiB) pass through as they are.
+ */
+const GATHER_BYTES = 64 * 1024;
+/** Files up to this size are fetched whole: CRC-32 and sizes then go in the local header. */
+const SMALL_FILE_BYTES = 1024 * 1024;
 const PROGRESS_INTERVAL_MS = 100;
 
 const scope = self as unknown as IWorkerScope;
@@ -76,21 +84,17 @@ class FileReadError extends Error {
 }
 
 /**
- * The archive's output: gathers zip.js's writes into fresh 1 MiB buffers (zip.js may reuse
- * the ones it passes, so they are never transferred) and posts them, waiting for
- * acknowledgements while too many bytes are unacknowledged.
+ * The archive's output: collects the buffers the writer hands over (it never touches them
+ * again) and posts them in groups of `POST_GROUP_BYTES`, transferred, not copied; waits for
+ * acknowledgements while too many bytes are unacknowledged. The page turns each group into a
+ * Blob part or a request body. Measured on a 1 GB export: gathering into 1 MiB buffers first
+ * cost a copy, and making the Blobs here held up the worker (the copy into the browser's blob
+ * storage is synchronous); the page does it meanwhile.
  */
-class OutputChannel {
+class OutputChannel implements ZipOutput {
   constructor(private readonly _maxInFlightBytes: number) {}
 
   totalBytes = 0;
-
-  writable(): WritableStream<Uint8Array> {
-    return new WritableStream<Uint8Array>({
-      write: chunk => this._write(chunk),
-      close: () => this._post()
-    });
-  }
 
   acknowledged(bytes: number): void {
     this._inFlight -= bytes;
@@ -101,26 +105,28 @@ class OutputChannel {
     }
   }
 
-  private async _write(chunk: Uint8Array): Promise<void> {
-    for (let offset = 0; offset < chunk.length; ) {
-      const taken = Math.min(chunk.length - offset, OUTPUT_CHUNK_BYTES - this._filled);
-      this._buffer.set(chunk.subarray(offset, offset + taken), this._filled);
-      this._filled += taken;
-      offset += taken;
-      if (this._filled === OUTPUT_CHUNK_BYTES) {
-        await this._post();
-      }
+  async write(chunk: Uint8Array): Promise<void> {
+    // Only a view of a whole buffer can be transferred as it is; a part of one (the writer's
+    // gathered headers) is copied out, so no bytes outside the archive are sent or detached.
+    const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
+    this._chunks.push(whole ? chunk : chunk.slice());
+    this._chunksBytes += chunk.length;
+    if (this._chunksBytes >= POST_GROUP_BYTES) {
+      await this.flush();
     }
   }
 
-  private async _post(): Promise<void> {
-    if (this._filled > 0) {
-      const bytes = this._filled === OUTPUT_CHUNK_BYTES ? this._buffer : this._buffer.slice(0, this._filled);
-      this._buffer = new Uint8Array(OUTPUT_CHUNK_BYTES);
-      this._filled = 0;
-      this._inFlight += bytes.length;
-      this.totalBytes += bytes.length;
-      scope.postMessage({ type: 'data', bytes }, [bytes.buffer]);
+  /** Posts what is collected (the archive's last bytes when it is finished). */
+  async flush(): Promise<void> {
+    if (this._chunksBytes > 0) {
+      const chunks = this._chunks;
+      const bytes = this._chunksBytes;
+      this._chunks = [];
+      this._chunksBytes = 0;
+      this._inFlight += bytes;
+      this.totalBytes += bytes;
+      const buffers = new Set(chunks.map(chunk => chunk.buffer as ArrayBuffer));
+      scope.postMessage({ type: 'data', chunks, bytes }, [...buffers]);
     }
     while (this._inFlight > this._maxInFlightBytes) {
       abortController.signal.throwIfAborted();
@@ -128,25 +134,13 @@ class OutputChannel {
     }
   }
 
-  private _buffer = new Uint8Array(OUTPUT_CHUNK_BYTES);
-  private _filled = 0;
+  private _chunks: Uint8Array[] = [];
+  private _chunksBytes = 0;
   private _inFlight = 0;
   private _wake: (() => void) | undefined;
 }
 
-/**
- * zip.js, imported on first use: the extension's build shares it through module federation,
- * and a worker's startup cannot wait for a shared module; a dynamic import can.
- */
-async function loadZipJs(): Promise<ZipJs> {
-  const zipJs = await import('@zip.js/zip.js');
-  // Already in a worker: zip.js's own workers would copy every chunk once more. DEFLATE uses
-  // the browser's native CompressionStream.
-  zipJs.configure({ useWebWorkers: false, useCompressionStream: true, chunkSize: OUTPUT_CHUNK_BYTES });
-  return zipJs;
-}
-
-async function openFile(entry: IZipWorkerEntry, headers: Record<string, string>): Promise<ReadableStream<Uint8Array>> {
+async function openFile(entry: IZipWorkerEntry, headers: Record<string, string>): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(entry.url, { headers, cache: 'no-store', signal: abortController.signal });
@@ -163,17 +157,59 @@ async function openFile(entry: IZipWorkerEntry, headers: Record<string, string>)
   if (!response.ok || response.body === null) {
     throw new FileReadError(entry.serverPath, `cannot read ${entry.serverPath}: HTTP ${response.status}`);
   }
-  return response.body;
+  return response;
+}
+
+/** A response body's chunks, each counted as it arrives; a failed read names the file. */
+async function* bodyChunks(
+  entry: IZipWorkerEntry,
+  body: ReadableStream<Uint8Array>,
+  onChunk: (bytes: number) => void
+): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read().catch((error: unknown) => {
+        abortController.signal.throwIfAborted();
+        throw new FileReadError(entry.serverPath, `cannot read ${entry.serverPath}: ${String(error)}`);
+      });
+      if (done) {
+        return;
+      }
+      onChunk(value.length);
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/**
+ * Starts the request of every entry one file ahead of the writer: the next file's headers and
+ * first bytes arrive while the current one is checksummed, hiding one round trip per file.
+ */
+function prefetchingResponses(entries: readonly IZipWorkerEntry[], headers: Record<string, string>): (index: number) => Promise<Response> {
+  const started = new Map<number, Promise<Response>>();
+  const start = (index: number) => {
+    if (index < entries.length && !started.has(index)) {
+      const response = openFile(entries[index], headers);
+      // Observed now: a failure ahead is reported when the writer reaches that file.
+      response.catch(() => undefined);
+      started.set(index, response);
+    }
+  };
+  return index => {
+    start(index);
+    start(index + 1);
+    const response = started.get(index)!;
+    started.delete(index);
+    return response;
+  };
 }
 
 async function writeArchive(request: IZipWorkerStart, output: OutputChannel): Promise<void> {
-  const zipJs = await loadZipJs();
   const signal = abortController.signal;
-  const writer = new zipJs.ZipWriter(output.writable(), {
-    zip64: request.zip64,
-    useUnicodeFileNames: true,
-    signal
-  });
+  const writer = new ZipArchiveWriter(output, webZipCodecs, { zip64: request.zip64, gatherBytes: GATHER_BYTES });
   let filesDone = 0;
   let bytesDone = 0;
   let lastReport = 0;
@@ -184,34 +220,30 @@ async function writeArchive(request: IZipWorkerStart, output: OutputChannel): Pr
       scope.postMessage({ type: 'progress', filesDone, bytesDone, currentFile });
     }
   };
-  for (const entry of request.entries) {
+  const responseOf = prefetchingResponses(request.entries, request.headers);
+  for (const [index, entry] of request.entries.entries()) {
     signal.throwIfAborted();
     report(entry.serverPath, true);
-    const body = await openFile(entry, request.headers);
+    const response = await responseOf(index);
+    const mtime = new Date(entry.mtime);
     // A file that grows or shrinks meanwhile (a writer appending trials) is archived as read:
-    // zip.js takes sizes and CRC-32 from the bytes themselves.
-    const counted = body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          bytesDone += chunk.length;
-          controller.enqueue(chunk);
-          report(entry.serverPath, false);
-        }
-      })
-    );
-    await writer.add(
-      entry.archivePath,
-      { readable: counted, size: entry.size },
-      {
-        lastModDate: new Date(entry.mtime),
-        level: entry.method === 'store' ? 0 : DEFLATE_LEVEL,
-        signal
-      }
-    );
+    // the writer takes sizes and CRC-32 from the bytes themselves.
+    if (entry.size <= SMALL_FILE_BYTES) {
+      const content = new Uint8Array(await response.arrayBuffer());
+      await writer.addBytes(entry.archivePath, content, entry.method, mtime);
+      bytesDone += content.length;
+    } else {
+      const chunks = bodyChunks(entry, response.body!, bytes => {
+        bytesDone += bytes;
+        report(entry.serverPath, false);
+      });
+      await writer.addStream(entry.archivePath, chunks, entry.method, mtime);
+    }
     filesDone += 1;
   }
   report('', true);
-  await writer.close(undefined, { zip64: request.zip64 });
+  await writer.finish();
+  await output.flush();
 }
 
 function start(request: IZipWorkerStart): void {
