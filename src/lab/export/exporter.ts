@@ -147,7 +147,12 @@ function runWorker(
               fail(new ExportError(error instanceof Error ? error.message : String(error), sink.description));
               return;
             }
-            post({ type: 'ack', bytes: message.bytes });
+            if (sink.copiesOnWrite) {
+              const buffers = [...new Set(message.chunks.map(chunk => chunk.buffer as ArrayBuffer))];
+              worker.postMessage({ type: 'ack', bytes: message.bytes, buffers } satisfies ZipWorkerRequest, buffers);
+            } else {
+              post({ type: 'ack', bytes: message.bytes });
+            }
           });
           break;
         case 'progress':

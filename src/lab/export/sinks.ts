@@ -13,6 +13,11 @@ export interface IArchiveSink {
   readonly description: string;
   /** The archive's next bytes, in pieces the sink now owns (transferred from the ZIP worker). */
   write(chunks: readonly Uint8Array[]): Promise<void>;
+  /**
+   * True when the sink has copied the chunks' bytes by the time `write` resolves: their buffers
+   * then go back to the worker to be read into again (no garbage per chunk).
+   */
+  readonly copiesOnWrite: boolean;
   close(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -54,6 +59,7 @@ export async function pickFileSink(suggestedName: string): Promise<IArchiveSink 
   const writable = await handle.createWritable();
   return {
     description: handle.name,
+    copiesOnWrite: true,
     write: chunks => writable.write(new Blob(chunks as Uint8Array<ArrayBuffer>[])),
     close: () => writable.close(),
     abort: async () => {
@@ -70,6 +76,7 @@ export function blobDownloadSink(fileName: string): IArchiveSink {
   let parts: Blob[] = [];
   return {
     description: fileName,
+    copiesOnWrite: true,
     write: async chunks => {
       // Into the browser's blob storage (off the JS heap; on disk when large), one copy.
       parts.push(new Blob(chunks as Uint8Array<ArrayBuffer>[]));
@@ -191,6 +198,8 @@ export function serverFileSink(options: IServerFileSinkOptions): IArchiveSink {
 
   return {
     description: archivePath,
+    // Chunks wait in `pending` until a request's worth has gathered.
+    copiesOnWrite: false,
     write: async chunks => {
       for (const chunk of chunks) {
         pending.push(chunk);
