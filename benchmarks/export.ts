@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 /**
  * Prints how long the JupyterLab "Export as ZIP" takes on a ~1 GB task (download and server
- * save), against `zip -0 -r` on the same files, and the page's peak JS heap growth.
+ * save), against `zip -0 -r` on the same files, and the peak growth of the JS memory of the page
+ * and its workers (V8 heaps and ArrayBuffers).
  * Needs `npm run build:lab` and `bash scripts/build-e2e.sh`; run with
  * `npm run build:tests && node build/benchmarks/export.js [megabytes] [--runs N]`.
  */
@@ -10,6 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Download, type Page } from 'playwright';
+import { HeapMeter } from '../ui-tests/heap-meter';
 import { makeServerFolders, startLabServer } from '../ui-tests/lab-server';
 
 /** The repository (this file runs as build/benchmarks/export.js). */
@@ -17,12 +19,6 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 const axopyExtensionDir = path.join(repoRoot, 'labextension');
 
 const CHECKER = path.join(repoRoot, 'tests', 'python', 'export_zip_check.py');
-
-async function heapUsed(page: Page, cdp: { send(method: 'Performance.getMetrics'): Promise<{ metrics: { name: string; value: number }[] }> }): Promise<number> {
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  void page;
-  return metrics.find(metric => metric.name === 'JSHeapUsedSize')!.value;
-}
 
 /**
  * Runs the export command and waits for the archive: the browser's download event for a
@@ -35,9 +31,9 @@ async function timeExport(
   serverArchive: string
 ): Promise<{ seconds: number; heapGrowth: number; download?: Download }> {
   const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Performance.enable');
   await cdp.send('HeapProfiler.collectGarbage');
-  const baseline = await heapUsed(page, cdp);
+  const meter = await HeapMeter.start(page.context().browser()!, page);
+  const baseline = await meter.used();
   let peak = baseline;
   fs.rmSync(serverArchive, { force: true });
   let download: Download | undefined;
@@ -53,7 +49,7 @@ async function timeExport(
     if (await failure.count()) {
       throw new Error(`export to ${destination} failed: ${await failure.first().innerText()}`);
     }
-    peak = Math.max(peak, await heapUsed(page, cdp));
+    peak = Math.max(peak, await meter.used());
     await new Promise(resolve => setTimeout(resolve, 50));
   }
   const seconds = (Date.now() - started) / 1000;
@@ -178,11 +174,11 @@ async function main(): Promise<void> {
     line('zip -0 -r', figures.zip);
     line('export, download', figures.download);
     line("fetching every file through /files/ alone", figures.fetch);
-    console.log(`export, download: peak JS heap growth ${mb(downloadHeap)} MiB`);
+    console.log(`export, download: peak JS memory growth (page + workers, ArrayBuffers included) ${mb(downloadHeap)} MiB`);
     const serverSave = await timeExport(page, 'server', serverArchive);
     console.log(
       `export, server save (once): ${serverSave.seconds.toFixed(2)} s (${(serverSave.seconds / median(figures.zip)).toFixed(2)}x ` +
-        `median zip -0, ${mbps(serverSave.seconds)} MB/s), peak JS heap growth ${mb(serverSave.heapGrowth)} MiB`
+        `median zip -0, ${mbps(serverSave.seconds)} MB/s), peak JS memory growth (page + workers) ${mb(serverSave.heapGrowth)} MiB`
     );
     const rate = await rawChunkedSaveRate(page, 8 * 2 ** 20, 16);
     console.log(`Contents API chunked save alone from the page (16 x 8 MiB, serial): ${rate.toFixed(0)} MB/s`);

@@ -19,7 +19,7 @@ import tempfile
 
 from jupyter_server import version_info as jupyter_server_version_info
 from jupyter_server.base.handlers import APIHandler, AuthenticatedFileHandler, JupyterHandler
-from jupyter_server.services.contents.filemanager import FileContentsManager
+from jupyter_server.services.contents.largefilemanager import LargeFileManager
 from jupyter_server.base.zmqhandlers import WebSocketMixin
 from jupyterlab_server import LabServerApp
 from tornado import web, websocket
@@ -108,9 +108,11 @@ class RootConfinedFileHandler(AuthenticatedFileHandler):
         return abs_path
 
 
-class RootConfinedContentsManager(FileContentsManager):
+class RootConfinedContentsManager(LargeFileManager):
     """The Contents API, refusing to read files that links lead outside the root, like /files/.
-    Such entries are still listed (a folder stays readable); reading one is a 404 naming it."""
+    Such entries are still listed (a folder stays readable); reading one is a 404 naming it.
+    Built on LargeFileManager, jupyter_server's default, which appends chunked saves (`chunk`
+    2, 3, ..., -1); the plain FileContentsManager would let each chunk replace the file."""
 
     files_handler_class = RootConfinedFileHandler
 

@@ -3,11 +3,13 @@
  * (pandas, h5py, pickle): archives downloaded through the browser and saved on the server are
  * checked by Python's zipfile and `unzip -t` against the files on disk, byte for byte.
  */
-import { expect } from '@jupyterlab/galata';
-import type { Browser, CDPSession, Locator, Page } from '@playwright/test';
+import { expect, galata } from '@jupyterlab/galata';
+import type { Locator, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { HeapMeter } from '../heap-meter';
 import { repoRoot } from '../lab-server';
 import { PANEL_ID, panel, row, storageServerTest } from '../fixtures';
 
@@ -16,65 +18,6 @@ const CHECKER = path.join(repoRoot, 'tests', 'python', 'export_zip_check.py');
 /** The page's and its workers' JS heaps (with ArrayBuffers) may grow by at most this much while exporting >= 1 GB. */
 const HEAP_GROWTH_LIMIT = 256 * 1024 * 1024;
 const BIG_MEGABYTES = 1040;
-
-/**
- * JS heap in use (V8 heap plus ArrayBuffer backing stores) of the page and of every worker it
- * runs: the archive is built in a worker, so the page's heap alone would not see it buffering.
- * Workers are reached through the browser's CDP session (Playwright gives no session for them).
- */
-class HeapMeter {
-  private workers = new Map<string, string>();
-  private nextId = 0;
-  private pending = new Map<number, (result: { usedSize: number; backingStorageSize: number }) => void>();
-
-  private constructor(private readonly browserSession: CDPSession, private readonly pageSession: CDPSession) {
-    browserSession.on('Target.receivedMessageFromTarget', event => {
-      const message = JSON.parse(event.message) as { id?: number; result?: { usedSize: number; backingStorageSize: number } };
-      if (message.id !== undefined && this.pending.has(message.id)) {
-        this.pending.get(message.id)!(message.result ?? { usedSize: 0, backingStorageSize: 0 });
-        this.pending.delete(message.id);
-      }
-    });
-  }
-
-  static async start(browser: Browser, page: Page): Promise<HeapMeter> {
-    return new HeapMeter(await browser.newBrowserCDPSession(), await page.context().newCDPSession(page.mainFrame()));
-  }
-
-  /** Bytes in use now: the page plus every worker alive (new workers are attached on sight). */
-  async used(): Promise<number> {
-    const page = await this.pageSession.send('Runtime.getHeapUsage');
-    let total = page.usedSize + (page as { backingStorageSize?: number }).backingStorageSize!;
-    const { targetInfos } = await this.browserSession.send('Target.getTargets');
-    for (const target of targetInfos.filter(info => info.type === 'worker')) {
-      if (!this.workers.has(target.targetId)) {
-        const { sessionId } = await this.browserSession.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
-        this.workers.set(target.targetId, sessionId);
-      }
-      const usage = await Promise.race([
-        this.workerHeap(this.workers.get(target.targetId)!),
-        new Promise<{ usedSize: number; backingStorageSize: number }>(resolve => setTimeout(() => resolve({ usedSize: 0, backingStorageSize: 0 }), 2000))
-      ]);
-      total += usage.usedSize + usage.backingStorageSize;
-    }
-    return total;
-  }
-
-  /** Workers measured so far (the export's worker among them). */
-  get workersSeen(): number {
-    return this.workers.size;
-  }
-
-  private workerHeap(sessionId: string): Promise<{ usedSize: number; backingStorageSize: number }> {
-    const id = ++this.nextId;
-    return new Promise(resolve => {
-      this.pending.set(id, resolve);
-      void this.browserSession
-        .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }) })
-        .catch(() => resolve({ usedSize: 0, backingStorageSize: 0 }));
-    });
-  }
-}
 
 interface IZipReport {
   names: string[];
@@ -192,51 +135,69 @@ test('downloads a task from the tree context menu; Python reads every byte back'
   expect(problems).toEqual([]);
 });
 
-test('saves a whole root on the server from the toolbar, and asks before replacing it', async ({
-  page,
-  problems,
-  storageServer
-}) => {
-  const archive = path.join(storageServer.rootDir, 'data.zip');
-  await openSidebar(page);
-  await row(page, 'data').click();
-  await row(page, 'data').click();
-  await panel(page).locator('.jp-Toolbar-item[data-jp-item-name="export-zip"] button').click();
-  await chooseDestination(page, /Save data\.zip on the server/);
-  await expect(toast(page, /Exported data to data\.zip/)).toBeVisible({ timeout: 30_000 });
-  expectArchiveOf(archive, storageServer.rootDir, 'data');
-  expect(partialFiles(storageServer.rootDir)).toEqual([]);
-
-  // Declining the replacement leaves the archive as it was.
-  const firstWrite = fs.statSync(archive).mtimeMs;
-  await page.sidebar.openTab('filebrowser');
-  await page.filebrowser.openHomeDirectory();
-  const dataFolder = page.locator('.jp-DirListing-item[data-isdir="true"]').filter({
-    has: page.locator('.jp-DirListing-itemText', { hasText: /^data$/ })
+test.describe('server save in many requests', () => {
+  // The smallest request size, so even this small root goes up in several chunked requests.
+  test.use({
+    mockSettings: {
+      ...galata.DEFAULT_SETTINGS,
+      'jupyterlab-axopy:sidebar': { openOnStart: false },
+      'jupyterlab-axopy:export': { uploadChunkBytes: 65536 }
+    }
   });
-  await dataFolder.click({ button: 'right' });
-  await page.getByRole('menuitem', { name: 'Export as ZIP…' }).click();
-  // The dialog remembers the last destination.
-  await expect(page.locator('.jp-Dialog').getByLabel(/Save data\.zip on the server/)).toBeChecked();
-  await page.locator('.jp-Dialog').getByRole('button', { name: 'Export' }).click();
-  await expect(page.locator('.jp-Dialog')).toContainText('data.zip already exists');
-  await page.locator('.jp-Dialog').getByRole('button', { name: 'Cancel' }).click();
-  await expect(page.locator('.jp-Dialog')).toHaveCount(0);
-  expect(fs.statSync(archive).mtimeMs).toBe(firstWrite);
 
-  // Confirming replaces it with a complete new archive.
-  fs.appendFileSync(path.join(storageServer.rootDir, 'data', 'p02', 'calibration', 'notes.txt'), 'added later\n');
-  await dataFolder.click({ button: 'right' });
-  await page.getByRole('menuitem', { name: 'Export as ZIP…' }).click();
-  await page.locator('.jp-Dialog').getByRole('button', { name: 'Export' }).click();
-  await page.locator('.jp-Dialog').getByRole('button', { name: 'Replace' }).click();
-  await expect(toast(page, /Exported data to data\.zip/)).toHaveCount(1);
-  await expect.poll(() => verifyZip(archive, storageServer.rootDir, 'data').names, { timeout: 30_000 }).toContain(
-    'data/p02/calibration/notes.txt'
-  );
-  expectArchiveOf(archive, storageServer.rootDir, 'data');
-  expect(partialFiles(storageServer.rootDir)).toEqual([]);
-  expect(problems).toEqual([]);
+  test('saves a whole root on the server from the toolbar, and asks before replacing it', async ({
+    page,
+    problems,
+    storageServer
+  }) => {
+    const archive = path.join(storageServer.rootDir, 'data.zip');
+    // ~300 KB more (incompressible), so the archive needs several 64 KiB requests.
+    fs.writeFileSync(path.join(storageServer.rootDir, 'data', 'p02', 'calibration', 'bulk.bin'), crypto.randomBytes(300_000));
+    let saveRequests = 0;
+    page.on('request', request => {
+      if (request.method() === 'PUT' && request.url().includes('/api/contents/data.zip.partial-')) saveRequests += 1;
+    });
+    await openSidebar(page);
+    await row(page, 'data').click();
+    await row(page, 'data').click();
+    await panel(page).locator('.jp-Toolbar-item[data-jp-item-name="export-zip"] button').click();
+    await chooseDestination(page, /Save data\.zip on the server/);
+    await expect(toast(page, /Exported data to data\.zip/)).toBeVisible({ timeout: 30_000 });
+    expectArchiveOf(archive, storageServer.rootDir, 'data');
+    expect(partialFiles(storageServer.rootDir)).toEqual([]);
+    expect(saveRequests, 'the archive went up in several chunked requests').toBeGreaterThan(2);
+
+    // Declining the replacement leaves the archive as it was.
+    const firstWrite = fs.statSync(archive).mtimeMs;
+    await page.sidebar.openTab('filebrowser');
+    await page.filebrowser.openHomeDirectory();
+    const dataFolder = page.locator('.jp-DirListing-item[data-isdir="true"]').filter({
+      has: page.locator('.jp-DirListing-itemText', { hasText: /^data$/ })
+    });
+    await dataFolder.click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Export as ZIP…' }).click();
+    // The dialog remembers the last destination.
+    await expect(page.locator('.jp-Dialog').getByLabel(/Save data\.zip on the server/)).toBeChecked();
+    await page.locator('.jp-Dialog').getByRole('button', { name: 'Export' }).click();
+    await expect(page.locator('.jp-Dialog')).toContainText('data.zip already exists');
+    await page.locator('.jp-Dialog').getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.locator('.jp-Dialog')).toHaveCount(0);
+    expect(fs.statSync(archive).mtimeMs).toBe(firstWrite);
+
+    // Confirming replaces it with a complete new archive.
+    fs.appendFileSync(path.join(storageServer.rootDir, 'data', 'p02', 'calibration', 'notes.txt'), 'added later\n');
+    await dataFolder.click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Export as ZIP…' }).click();
+    await page.locator('.jp-Dialog').getByRole('button', { name: 'Export' }).click();
+    await page.locator('.jp-Dialog').getByRole('button', { name: 'Replace' }).click();
+    await expect(toast(page, /Exported data to data\.zip/)).toHaveCount(1);
+    await expect.poll(() => verifyZip(archive, storageServer.rootDir, 'data').names, { timeout: 30_000 }).toContain(
+      'data/p02/calibration/notes.txt'
+    );
+    expectArchiveOf(archive, storageServer.rootDir, 'data');
+    expect(partialFiles(storageServer.rootDir)).toEqual([]);
+    expect(problems).toEqual([]);
+  });
 });
 
 test('a file that vanishes mid-export is named in the error; nothing is left behind', async ({

@@ -141,7 +141,8 @@ export interface IServerFileSinkOptions {
  *
  * Speed: the server appends each chunk (constant time per chunk, not a rewrite), but decoding
  * the JSON and base64 costs it about as much as the browser spends sending, so the two overlap:
- * one request is in flight while the next chunk gathers (at most two chunks held). A request
+ * one request is in flight while the next chunk gathers (one buffer of gathered bytes and one
+ * request body held). A request
  * body is a Blob of the JSON's pieces, so the base64 text is neither escaped by JSON.stringify
  * nor copied again into the request.
  */
@@ -152,8 +153,10 @@ export function serverFileSink(options: IServerFileSinkOptions): IArchiveSink {
   const partialPath = `${archivePath}.partial-${random}`;
   const partialName = partialPath.slice(partialPath.lastIndexOf('/') + 1);
   const url = URLExt.join(settings.baseUrl, 'api/contents', URLExt.encodeParts(partialPath));
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
+  // Chunks are copied into one buffer, reused for every request: the worker's buffers go
+  // back to it at once, and nothing per chunk is left for the garbage collector.
+  const gathered = new Uint8Array(chunkBytes);
+  let gatheredBytes = 0;
   let nextChunk = 1;
   let aborted = false;
   // The PUT under way: the next one waits for it (the server appends in order), an abort
@@ -161,18 +164,11 @@ export function serverFileSink(options: IServerFileSinkOptions): IArchiveSink {
   // write or the close.
   let inFlight: Promise<void> = Promise.resolve();
 
-  /** Starts sending what is pending once the previous request is done; resolves when started. */
+  /** Starts sending what is gathered once the previous request is done; resolves when started. */
   const upload = async (last: boolean): Promise<void> => {
-    const gathered = new Uint8Array(pendingBytes);
-    let offset = 0;
-    for (const part of pending) {
-      gathered.set(part, offset);
-      offset += part.length;
-    }
-    pending = [];
-    pendingBytes = 0;
-    // Encoded while the previous request is in flight.
-    const content = toBase64(gathered);
+    // Encoded (synchronously, so `gathered` is free again) while the previous request is in flight.
+    const content = toBase64(gathered.subarray(0, gatheredBytes));
+    gatheredBytes = 0;
     await inFlight;
     if (aborted) throw new Error(`export of ${archivePath} was cancelled`);
     // A one-chunk archive is written whole: chunk -1 alone would append to nothing.
@@ -198,15 +194,18 @@ export function serverFileSink(options: IServerFileSinkOptions): IArchiveSink {
 
   return {
     description: archivePath,
-    // Chunks wait in `pending` until a request's worth has gathered.
-    copiesOnWrite: false,
+    copiesOnWrite: true,
     write: async chunks => {
       for (const chunk of chunks) {
-        pending.push(chunk);
-        pendingBytes += chunk.length;
-      }
-      if (pendingBytes >= chunkBytes) {
-        await upload(false);
+        for (let offset = 0; offset < chunk.length; ) {
+          const taken = Math.min(chunk.length - offset, chunkBytes - gatheredBytes);
+          gathered.set(chunk.subarray(offset, offset + taken), gatheredBytes);
+          gatheredBytes += taken;
+          offset += taken;
+          if (gatheredBytes === chunkBytes) {
+            await upload(false);
+          }
+        }
       }
     },
     close: async () => {
@@ -225,8 +224,7 @@ export function serverFileSink(options: IServerFileSinkOptions): IArchiveSink {
     },
     abort: async () => {
       aborted = true;
-      pending = [];
-      pendingBytes = 0;
+      gatheredBytes = 0;
       await inFlight.catch(() => undefined);
       await removePartial();
     }
