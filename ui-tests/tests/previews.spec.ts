@@ -161,7 +161,7 @@ test('the trials table copies its painted cells to the screen once per region, n
   expect(problems).toEqual([]);
 });
 
-test('"Check dataset" on a storage root reports what checkStorage reports', async ({ page, problems }) => {
+test('"Check dataset" on a storage root reports what checkStorage reports', async ({ page, problems, storageServer }) => {
   await page.sidebar.openTab(PANEL_ID);
   const rootRow = page.locator(`#${PANEL_ID} .jp-AxoPyStorage-item[data-path="data"] > .jp-AxoPyStorage-row`).first();
   // Wait for the tree to load, so the row does not re-render under the pointer.
@@ -182,6 +182,16 @@ test('"Check dataset" on a storage root reports what checkStorage reports', asyn
   await expect(rows.filter({ hasText: 'data/p01/ragged/trials.csv' })).toContainText('line 4');
   await expect(rows.filter({ hasText: 'data/p01/session/force.hdf5' })).toContainText('rows 3');
   await expect(rows.filter({ hasText: 'unsafe.pkl' })).toContainText('UnsafePickleError');
+  // The kernel's checkStorage on the same folder: the same issues (path and severity), in order.
+  const kernel = require(path.join(repoRoot, 'lib', 'node', 'kernel', 'index.js')) as {
+    checkStorage(root: string): Promise<{ issues: { path: string; severity: string }[] }>;
+  };
+  const expected = (await kernel.checkStorage(path.join(storageServer.rootDir, 'data'))).issues.map(
+    issue => `${issue.severity} ${path.relative(storageServer.rootDir, issue.path)}`
+  );
+  expect(expected.length).toBeGreaterThan(3);
+  const shown = await rows.evaluateAll(trs => trs.map(tr => `${tr.children[0].textContent} ${tr.children[1].textContent}`));
+  expect(shown).toEqual(expected);
   expect(problems).toEqual([]);
 });
 
