@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatNumber, formatTicks } from '../../src/lab/previews/number-format.js';
+import { formatNumber, formatTicks, valueTicks } from '../../src/lab/previews/number-format.js';
 
 test('value-axis ticks of a 1e-4 V EMG read as distinct numbers, not "0"', () => {
   // What uPlot computes for a channel within ±1.5e-4 V: steps of 5e-5, with float noise.
@@ -34,4 +34,20 @@ test('statistics keep 5 significant digits, exponents outside [1e-3, 1e5)', () =
   assert.equal(formatNumber(123456), '1.235e+5');
   assert.equal(formatNumber(0), '0');
   assert.equal(formatNumber(Number.NaN), 'NaN');
+});
+
+test('value-axis ticks: round steps, two to four inside the range, whatever its magnitude', () => {
+  // An EMG channel in volts: the single tick 0 was what uPlot's spacing rule left.
+  assert.deepEqual(valueTicks(-1.6e-4, 1.7e-4), [-1e-4, 0, 1e-4]);
+  assert.deepEqual(valueTicks(-2.6e-4, 2.4e-4), [-2e-4, 0, 2e-4]);
+  assert.deepEqual(valueTicks(0, 1), [0, 0.5, 1]);
+  assert.deepEqual(valueTicks(0.1, 0.4), [0.1, 0.2, 0.3, 0.4]);
+  assert.deepEqual(valueTicks(1e6, 4.5e6), [1e6, 2e6, 3e6, 4e6]);
+  for (const [min, max] of [[-1e-9, 3e-9], [-5, 5], [123, 124], [-7.3e-5, 6.1e-5], [0, 65535]]) {
+    const ticks = valueTicks(min, max);
+    assert.ok(ticks.length >= 2 && ticks.length <= 4, `${min}..${max}: ${ticks}`);
+    assert.ok(ticks.every(t => t >= min && t <= max), `${min}..${max}: inside`);
+  }
+  assert.deepEqual(valueTicks(3, 3), [3]);
+  assert.deepEqual(valueTicks(NaN, 1), []);
 });

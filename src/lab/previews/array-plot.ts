@@ -18,7 +18,7 @@ import {
   type IPlotLayout,
   type NumericData
 } from './decimate.js';
-import { formatNumber, formatTicks } from './number-format.js';
+import { formatNumber, formatTicks, valueTicks } from './number-format.js';
 import type { IArrayData } from './providers.js';
 import { cssVar } from './theme.js';
 
@@ -211,12 +211,13 @@ export class ArrayPlot extends Widget {
           { show: channel === data.length - 1, stroke: axisColor, grid: { stroke: gridColor } },
           {
             size: 60,
-            // Plots are CHANNEL_HEIGHT tall: uPlot's default 30 px between ticks leaves room
-            // for one (often 0); at 20 px a channel shows two or three values.
-            space: 20,
+            // Plots are CHANNEL_HEIGHT tall: round ticks chosen here (valueTicks), two to four,
+            // where uPlot's spacing rule often left only 0.
+            splits: (_plot: uPlot, _axis: number, min: number, max: number) => valueTicks(min, max),
             stroke: axisColor,
             grid: { stroke: gridColor },
-            values: (_plot: uPlot, ticks: number[], _axis: number, _space: number, increment: number) => formatTicks(ticks, increment)
+            values: (_plot: uPlot, ticks: number[], _axis: number, _space: number, increment: number) =>
+              formatTicks(ticks, ticks.length > 1 ? ticks[1] - ticks[0] : increment)
           }
         ],
         series: [{}, { label: `ch ${channel}`, stroke: lineColor, width: 1, points: { show: false } }],

@@ -66,3 +66,34 @@ function fixedTick(tick: number, decimals: number): string {
   // -0.00 (a tick at zero computed as -1e-17) reads as "0".
   return Number(text) === 0 ? '0' : text;
 }
+
+/** Steps ticks may be apart: 1, 2, 2.5 and 5 times a power of ten. */
+const NICE_STEPS = [1, 2, 2.5, 5, 10];
+
+/**
+ * Where a value axis of [min, max] puts its ticks: multiples of a round step (1, 2, 2.5 or 5
+ * times a power of ten), the smallest giving at most `most` ticks inside the range. A channel
+ * plot is ~90 px tall: left to uPlot's spacing rule, a burst of EMG often got the single tick
+ * 0, as the round step that fits is larger than half the range; this keeps two or more.
+ */
+export function valueTicks(min: number, max: number, most = 4): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max) || !(max > min) || most < 1) {
+    return Number.isFinite(min) ? [min] : [];
+  }
+  const rough = (max - min) / most;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  for (const nice of NICE_STEPS) {
+    const step = nice * power;
+    const first = Math.ceil(min / step);
+    const last = Math.floor(max / step);
+    if (last - first + 1 <= most) {
+      const ticks: number[] = [];
+      for (let k = first; k <= last; k++) {
+        // k * step, rounded to the step's precision so 3 * 0.1 reads 0.3, not 0.30000000000000004.
+        ticks.push(Number((k * step).toPrecision(12)));
+      }
+      return ticks;
+    }
+  }
+  return [min, max];
+}
