@@ -26,8 +26,9 @@ export interface ITaskPreviewState {
   columns: string[];
   dtypes: Record<string, string>;
   rowCount: number;
-  /** Trials in view order (first 50) and their cells as shown. */
+  /** Trials in view order (first 50). */
   viewTrials: number[];
+  /** Their cells' texts, read from the grid's data model (what it draws). */
   viewCells: string[][];
   selectedTrial: number | undefined;
   trialsError: string | undefined;
@@ -390,7 +391,7 @@ export class TaskPreview extends SplitPanel {
     this._state.dtypes = { ...view.parsed.dtypes };
     this._state.rowCount = view.parsed.rowCount;
     this._state.viewTrials = view.rows.slice(0, VIEW_ROWS_PUBLISHED);
-    this._state.viewCells = this._state.viewTrials.map(row => view.columns.map(column => view.text(row, column)));
+    this._state.viewCells = this._grid.bodyTexts(VIEW_ROWS_PUBLISHED);
     this._publish();
   }
 

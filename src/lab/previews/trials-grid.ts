@@ -145,6 +145,19 @@ export class TrialsGrid extends Panel {
     return this._model.view;
   }
 
+  /**
+   * The texts of the first `rows` body rows as the grid itself gets them (through the data
+   * model it draws from): what the preview's test hook publishes, so tests see the table the
+   * user sees, not only the view behind it.
+   */
+  bodyTexts(rows: number): string[][] {
+    const model = this._grid.dataModel;
+    if (model === null) return [];
+    const count = Math.min(rows, model.rowCount('body'));
+    const columns = model.columnCount('body');
+    return Array.from({ length: count }, (_, row) => Array.from({ length: columns }, (_, column) => String(model.data('body', row, column))));
+  }
+
   /** The selected trial (row index in trials.csv). */
   get selectedTrial(): number | undefined {
     return this._selectedTrial;
