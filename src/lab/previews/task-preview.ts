@@ -122,7 +122,9 @@ export class TaskPreview extends SplitPanel {
     // listing the task itself: the page's listing reply waits behind the layout of the new tab.
     _options.arrays.readAheadFolder?.(_options.taskPath, datasetNameForRow(0));
     void this.refresh();
-    void this._poll.schedule({ phase: 'started', interval: _options.refreshInterval });
+    // A preview closed at once disposes the poll while this schedule awaits its previous tick,
+    // and Lumino's Poll then rejects it (reading its cleared tick): nothing to report.
+    this._poll.schedule({ phase: 'started', interval: _options.refreshInterval }).catch(() => undefined);
   }
 
   /** What is shown now (also published on `window.__axopyPreviews[taskPath]`). */
@@ -161,9 +163,11 @@ export class TaskPreview extends SplitPanel {
     try {
       entries = (await source.listFolder(taskPath)).filter(entry => !entry.isFolder);
     } catch (error) {
-      this._showTrialsError(`${taskPath}: ${(error as Error).message}`);
+      if (!this.isDisposed) this._showTrialsError(`${taskPath}: ${(error as Error).message}`);
       return;
     }
+    // Closed while the listing was on its way: its widgets are gone.
+    if (this.isDisposed) return;
     const byName = new Map(entries.map(entry => [entry.name, entry]));
     const arrayEntries = sortIds(entries.map(e => e.name).filter(n => arrayNameOfFile(n) !== undefined)).map(n => byName.get(n)!);
     const trials = this._refreshTrials(byName.get(TRIALS_CSV));
@@ -171,6 +175,7 @@ export class TaskPreview extends SplitPanel {
     // start now, in parallel with reading and drawing the table.
     this._refreshArrays(arrayEntries);
     await trials;
+    if (this.isDisposed) return;
     await this._refreshPickles(entries.filter(entry => pickleNameOfFile(entry.name) !== undefined));
   }
 
@@ -194,6 +199,7 @@ export class TaskPreview extends SplitPanel {
     if (stamp === this._trialsStamp) return;
     try {
       const text = await this._options.source.readText(entry.path);
+      if (this.isDisposed) return;
       const parsed = parseTrialsCsv(text, path, { ignoreIncompleteLastLine: true });
       this._trialsStamp = stamp;
       this._showTrialsError(undefined);
@@ -285,7 +291,9 @@ export class TaskPreview extends SplitPanel {
       heading.textContent = entry.name;
       section.appendChild(heading);
       try {
-        const value = loadPickle(await this._options.source.readBytes(entry.path), entry.path);
+        const bytes = await this._options.source.readBytes(entry.path);
+        if (this.isDisposed) return;
+        const value = loadPickle(bytes, entry.path);
         section.appendChild(renderPickleItem(pickleItem(pickleNameOfFile(entry.name)!, value)));
         this._state.pickles[entry.name] = { status: 'shown' };
       } catch (error) {
@@ -396,6 +404,8 @@ export class TaskPreview extends SplitPanel {
   }
 
   private _publish(): void {
+    // A closed preview publishes nothing (its entry was removed from the hook on dispose).
+    if (this.isDisposed) return;
     this._state.version++;
     publishedPreviews()[this._options.taskPath] = this._state;
     this.node.dataset.version = String(this._state.version);

@@ -34,6 +34,9 @@ let h5wasmLoading: Promise<H5wasm> | undefined;
 async function loadH5wasm(): Promise<H5wasm> {
   h5wasmLoading ??= import('h5wasm').then(async module => {
     await module.ready;
+    // HDF5 errors (a file caught mid-write by a running experiment, a corrupt file) become
+    // exceptions, reported in the reply, instead of error stacks printed to the console.
+    (module.Module as unknown as { activate_throwing_error_handler(): number }).activate_throwing_error_handler();
     return module;
   });
   return h5wasmLoading;
