@@ -101,10 +101,9 @@ test('a pickle becomes a tree of readable items', () => {
   assert.equal(pickleItem('x', cyclic as never).children[0].summary, '(cycle: contains itself)');
 });
 
-test('the block cache fetches each block once and whole runs in one range', () => {
-  const source = Uint8Array.from({ length: 10_000 }, (_, i) => i % 251);
-  const ranges: Array<[number, number]> = [];
-  const cache = new LruBlockCache({
+/** A cache of 1000-byte blocks (8 kept) over `source`, recording each range it fetches in `ranges`. */
+function recordingCache(source: Uint8Array, ranges: Array<[number, number]>): LruBlockCache {
+  return new LruBlockCache({
     length: source.length,
     blockSize: 1000,
     maxBlocks: 8,
@@ -113,6 +112,12 @@ test('the block cache fetches each block once and whole runs in one range', () =
       return source.slice(start, end);
     }
   });
+}
+
+test('the block cache fetches each block once and whole runs in one range', () => {
+  const source = Uint8Array.from({ length: 10_000 }, (_, i) => i % 251);
+  const ranges: Array<[number, number]> = [];
+  const cache = recordingCache(source, ranges);
   const out = new Uint8Array(2500);
   assert.equal(cache.read(out, 0, 2500, 1500), 2500);
   assert.deepEqual(out, source.slice(1500, 4000));
@@ -152,17 +157,7 @@ test('the block cache drops the least recently used blocks', () => {
 test('the block cache keeps a primed head: whole blocks, and a partial last block only at the end', () => {
   const source = Uint8Array.from({ length: 3500 }, (_, i) => i % 251);
   const ranges: Array<[number, number]> = [];
-  const make = () =>
-    new LruBlockCache({
-      length: source.length,
-      blockSize: 1000,
-      maxBlocks: 8,
-      fetchRange: (start, end) => {
-        ranges.push([start, end]);
-        return source.slice(start, end);
-      }
-    });
-  const cache = make();
+  const cache = recordingCache(source, ranges);
   cache.prime(source.slice(0, 2500));
   assert.equal(cache.bytesFetched, 2500);
   assert.equal(cache.fetches, 1);
@@ -175,7 +170,7 @@ test('the block cache keeps a primed head: whole blocks, and a partial last bloc
   assert.deepEqual(ranges, [[2000, 3000]], 'the partial block 2 was not kept');
   // A head holding the whole source keeps its short last block too.
   ranges.length = 0;
-  const whole = make();
+  const whole = recordingCache(source, ranges);
   whole.prime(source.slice());
   assert.equal(whole.read(out, 0, 600, 3000), 500);
   assert.deepEqual(out.subarray(0, 500), source.slice(3000));

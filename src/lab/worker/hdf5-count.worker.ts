@@ -3,7 +3,7 @@
  * main thread (h5wasm is several MB of WebAssembly and the file is parsed synchronously).
  * Message in: {@link ICountRequest}; message out: {@link ICountReply}.
  */
-type H5wasm = typeof import('h5wasm');
+import { loadH5wasm } from './h5wasm-loader.js';
 
 /** Request: the whole file's bytes (transferred, not copied). */
 export interface ICountRequest {
@@ -24,23 +24,6 @@ interface IWorkerScope {
 
 const scope = self as unknown as IWorkerScope;
 let nextFile = 0;
-let h5wasmLoading: Promise<H5wasm> | undefined;
-
-/**
- * h5wasm, imported on first use. A static import would not work here: the extension's build
- * shares h5wasm through module federation, and a worker's startup cannot wait for a shared
- * module; a dynamic import can (it falls back to the bundled copy).
- */
-async function loadH5wasm(): Promise<H5wasm> {
-  h5wasmLoading ??= import('h5wasm').then(async module => {
-    await module.ready;
-    // HDF5 errors (a file caught mid-write by a running experiment, a corrupt file) become
-    // exceptions, reported in the reply, instead of error stacks printed to the console.
-    (module.Module as unknown as { activate_throwing_error_handler(): number }).activate_throwing_error_handler();
-    return module;
-  });
-  return h5wasmLoading;
-}
 
 async function countDatasets(request: ICountRequest): Promise<number> {
   const h5wasm = await loadH5wasm();

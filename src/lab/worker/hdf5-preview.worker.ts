@@ -9,6 +9,7 @@ import { dtypeForHdf5Type, describeHdf5Type } from '../../core/dtype.js';
 import { type H5TypeMetadata, hdf5ErrorReason, hdf5TypeOfMetadata } from '../../core/hdf5Metadata.js';
 import { arrayNameOfFile } from '../../core/layout.js';
 import { folderEntryOfContentsItem, stampOf, type IContentsItem, type IFolderEntry } from '../provider/types.js';
+import { type H5wasm, loadH5wasm } from './h5wasm-loader.js';
 import { LruBlockCache } from './lru-blocks.js';
 import {
   remoteFileUrl,
@@ -19,7 +20,6 @@ import {
   type PreviewRequest
 } from './hdf5-preview-protocol.js';
 
-type H5wasm = typeof import('h5wasm');
 type H5File = InstanceType<H5wasm['File']>;
 
 interface IWorkerScope {
@@ -57,20 +57,8 @@ const HEAD_BYTES = 512 * 1024;
 let blockSize = 64 * 1024;
 let maxBlocks = 256;
 let nextFile = 0;
-let h5wasmLoading: Promise<H5wasm> | undefined;
 const openFiles = new Map<string, IOpenFile>();
 
-/** h5wasm on first use (a dynamic import: see hdf5-count.worker.ts for why). */
-async function loadH5wasm(): Promise<H5wasm> {
-  h5wasmLoading ??= import('h5wasm').then(async module => {
-    await module.ready;
-    // HDF5 errors become exceptions carrying HDF5's error stack, instead of being printed to
-    // the console with a -1 return: a corrupt file fails the call that met it, cleanly.
-    (module.Module as unknown as { activate_throwing_error_handler(): number }).activate_throwing_error_handler();
-    return module;
-  });
-  return h5wasmLoading;
-}
 
 /**
  * Bytes [start, end) of the remote file, the file's total size from Content-Range, and how many
@@ -112,7 +100,8 @@ function closeFile(path: string): void {
   try {
     open.file.close();
   } finally {
-    h5wasmLoading?.then(h5wasm => h5wasm.FS!.unlink(open.memoryPath)).catch(() => undefined);
+    // An open file means h5wasm is loaded: this resolves at once.
+    loadH5wasm().then(h5wasm => h5wasm.FS!.unlink(open.memoryPath)).catch(() => undefined);
   }
 }
 
