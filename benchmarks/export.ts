@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { chromium, type Download, type Page } from 'playwright';
 import { HeapMeter } from '../ui-tests/heap-meter';
 import { makeServerFolders, startLabServer } from '../ui-tests/lab-server';
+import { PYTHON } from '../tests/helpers/python';
 
 /** The repository (this file runs as build/benchmarks/export.js). */
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
   const runs = runsFlag >= 0 ? Number(args.splice(runsFlag, 2)[1]) : 3;
   const megabytes = Number(args[0] ?? 1040);
   const folders = makeServerFolders('axopy-bench-export-');
-  execFileSync('/usr/bin/python3', [CHECKER, 'big', path.join(folders.rootDir, 'big'), String(megabytes)]);
+  execFileSync(PYTHON, [CHECKER, 'big', path.join(folders.rootDir, 'big'), String(megabytes)]);
   const server = await startLabServer({
     rootDir: folders.rootDir,
     token: '',

@@ -24,6 +24,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { axopyExtensionDir, makeServerFolders, repoRoot, startLabServer } from '../ui-tests/lab-server.js';
+import { PYTHON } from '../tests/helpers/python';
 
 const WRITER = path.join(repoRoot, 'tests', 'python', 'write_preview_storage.py');
 const [TRIALS, CHANNELS, SAMPLES] = [130, 8, 125_000];
@@ -94,8 +95,8 @@ async function main(): Promise<void> {
   const folders = makeServerFolders('axopy-bench-previews-');
   const data = path.join(folders.rootDir, 'data');
   const started = Date.now();
-  execFileSync('/usr/bin/python3', [WRITER, 'big', data, String(TRIALS), String(CHANNELS), String(SAMPLES)]);
-  execFileSync('/usr/bin/python3', [WRITER, 'rows', data, '2000']);
+  execFileSync(PYTHON, [WRITER, 'big', data, String(TRIALS), String(CHANNELS), String(SAMPLES)]);
+  execFileSync(PYTHON, [WRITER, 'rows', data, '2000']);
   const fileBytes = fs.statSync(path.join(data, 'p02', 'big', 'emg.hdf5')).size;
   const trialBytes = CHANNELS * SAMPLES * 8;
   console.log(`wrote ${(fileBytes / 1e9).toFixed(2)} GB with h5py in ${Date.now() - started} ms`);

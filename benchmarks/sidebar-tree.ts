@@ -14,6 +14,7 @@ import { ContentsManager, ServerConnection } from '@jupyterlab/services';
 import { StorageModel } from '../src/lab/model/storage-model.js';
 import type { IStorageNode } from '../src/lab/model/tree.js';
 import { ContentsStorageProvider } from '../src/lab/provider/contents.js';
+import { PYTHON } from '../tests/helpers/python';
 
 const SUBJECTS = 100;
 const TASKS = 20;
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
   writeStorage(base);
   const port = await freePort();
   const server = spawn(
-    '/usr/bin/python3',
+    PYTHON,
     ['-m', 'jupyter_server', `--port=${port}`, '--ip=127.0.0.1', '--no-browser',
       `--ServerApp.token=${TOKEN}`, `--ServerApp.root_dir=${base}`, '--allow-root'],
     { stdio: 'ignore' }

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Storage, Design, storageToZip } from '../src/kernel/index.js';
+import { PYTHON } from '../tests/helpers/python';
 
 const AXOPY_LIKE = join(__dirname, '..', '..', 'tests', 'python', 'axopy_like.py');
 
@@ -119,7 +120,7 @@ function oneRun(folder: string, trials: number, nodeFirst: boolean): { node: Par
   const nodeSide = (): Partial<RunFigures> =>
     JSON.parse(run(process.execPath, [__filename, '--node-run', join(folder, 'ts'), String(trials)])) as Partial<RunFigures>;
   const pythonSide = (): Partial<RunFigures> =>
-    JSON.parse(run('/usr/bin/python3', [AXOPY_LIKE, 'bench', join(folder, 'py'), String(trials)])) as Partial<RunFigures>;
+    JSON.parse(run(PYTHON, [AXOPY_LIKE, 'bench', join(folder, 'py'), String(trials)])) as Partial<RunFigures>;
   let node: Partial<RunFigures>;
   let python: Partial<RunFigures>;
   if (nodeFirst) {
@@ -132,7 +133,7 @@ function oneRun(folder: string, trials: number, nodeFirst: boolean): { node: Par
   rmSync(join(folder, 'py'), { recursive: true, force: true });
   const zips = [
     () => Object.assign(node, JSON.parse(run(process.execPath, [__filename, '--node-zip', join(folder, 'ts'), join(folder, 'ts-node.zip')]))),
-    () => (python.zip_s = Number(run('/usr/bin/python3', ['-c', PYTHON_ZIP, join(folder, 'ts'), join(folder, 'ts-py.zip')])))
+    () => (python.zip_s = Number(run(PYTHON, ['-c', PYTHON_ZIP, join(folder, 'ts'), join(folder, 'ts-py.zip')])))
   ];
   execFileSync('sync');
   for (const zip of nodeFirst ? zips : zips.reverse()) zip();

@@ -15,8 +15,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { PYTHON } from '../tests/helpers/python';
 
-const PYTHON = '/usr/bin/python3';
 const ZIP_MODULE = path.resolve(__dirname, '../src/kernel/zip.js');
 
 const MAKE_DATASET = `

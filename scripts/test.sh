@@ -14,7 +14,7 @@ node --test --test-concurrency=2 "${test_files[@]}" | tee "$logs/node.tap"
 # Notebooks on the tslab kernel, headless (nbclient): the kernel launcher, display helpers
 # and examples/*.ipynb, with their outputs and the files they write checked from Python.
 bash scripts/install-kernel.sh
-(cd tests/notebooks && /usr/bin/python3 -m unittest discover --start-directory . --pattern 'test_*.py') 2>&1 | tee "$logs/notebooks.txt"
+(cd tests/notebooks && ../../.venv/bin/python -m unittest discover --start-directory . --pattern 'test_*.py') 2>&1 | tee "$logs/notebooks.txt"
 
 # End-to-end: the JupyterLab app with the extension, driven by galata in Chromium.
 if [ -f src/lab/index.ts ]; then

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pythonFloatRepr, type ParsedTrialsCsv, type TrialRow } from '../../src/core/index.js';
+import { PYTHON } from '../helpers/python';
 
 const SCRIPT = join(__dirname, '..', '..', '..', 'tests', 'python', 'csv_pandas.py');
 
@@ -28,7 +29,7 @@ export function makeTempDir(): string {
 }
 
 export function runPandas(args: string[]): unknown {
-  const out = execFileSync('/usr/bin/python3', [SCRIPT, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const out = execFileSync(PYTHON, [SCRIPT, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   return JSON.parse(out);
 }
 

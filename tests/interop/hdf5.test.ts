@@ -6,8 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DatasetError, FileNotFoundError, FormatError, type DType, type NDArray, isDType, ndarrayBytes, ndarrayFromBytes } from '../../src/core/index.js';
 import { Hdf5File, readHdf5, writeHdf5 } from '../../src/kernel/hdf5.js';
+import { PYTHON } from '../helpers/python';
 
-const PYTHON = '/usr/bin/python3';
 const SCRIPTS = path.resolve(__dirname, '../../../tests/python');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'axopy-hdf5-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));

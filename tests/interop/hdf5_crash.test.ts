@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { journalFolderFor } from '../../src/kernel/hdf5-journal.js';
+import { PYTHON } from '../helpers/python';
 
 const CHILD = path.join(__dirname, 'hdf5_crash_child.js');
 const CHECK = path.resolve(__dirname, '../../../tests/python/hdf5_check_crash.py');
@@ -47,7 +48,7 @@ test('every flushed trial survives a SIGKILL of the writer at a random moment (h
     assert.ok(!fs.existsSync(journalFolderFor(pid)), `run ${run}: the journal helper did not finish`);
     let report: string;
     try {
-      report = execFileSync('/usr/bin/python3', [CHECK, file, String(done), String(COLUMNS)], { encoding: 'utf8', stdio: 'pipe' });
+      report = execFileSync(PYTHON, [CHECK, file, String(done), String(COLUMNS)], { encoding: 'utf8', stdio: 'pipe' });
     } catch (error) {
       const stderr = String((error as { stderr?: unknown }).stderr ?? error);
       assert.fail(`run ${run}, killed ${delayMs} ms after open, ${done} trials done: ${stderr.trim().split('\n').slice(-2).join(' | ')}`);

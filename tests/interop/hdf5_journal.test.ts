@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeJournal, encodeJournal, journalFolderFor } from '../../src/kernel/hdf5-journal.js';
+import { PYTHON } from '../helpers/python';
 
 const CHILD = path.join(__dirname, 'hdf5_crash_child.js');
 const CHECK = path.resolve(__dirname, '../../../tests/python/hdf5_check_crash.py');
@@ -40,7 +41,7 @@ for (const letThrough of [0, 2]) {
     }
     assert.ok(!fs.existsSync(journalFolderFor(child.pid)), 'the journal helper did not finish');
     // The killed flush is whole: its trial is there too, which only the replay can give.
-    const report = execFileSync('/usr/bin/python3', [CHECK, file, String(trials + 1), '2000'], { encoding: 'utf8' });
+    const report = execFileSync(PYTHON, [CHECK, file, String(trials + 1), '2000'], { encoding: 'utf8' });
     assert.match(report, new RegExp(`^ok ${trials + 1} of \\d+`));
     fs.rmSync(tmp, { recursive: true, force: true });
   });

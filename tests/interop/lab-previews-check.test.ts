@@ -9,6 +9,7 @@ import { checkStorageRoot, type ITaskFilesSource } from '../../src/lab/previews/
 import type { IArrayProvider } from '../../src/lab/previews/providers.js';
 import type { IFolderEntry } from '../../src/lab/provider/types.js';
 import { makeTempDir } from '../helpers/python.js';
+import { PYTHON } from '../helpers/python';
 
 const WRITER = path.join(__dirname, '..', '..', '..', 'tests', 'python', 'write_preview_storage.py');
 
@@ -49,7 +50,7 @@ test('"Check dataset" of the sidebar and checkStorage of the kernel report the s
   const { dir, cleanup } = makeTempDir('axopy-previews-check-');
   try {
     const root = path.join(dir, 'data');
-    execFileSync('/usr/bin/python3', [WRITER, 'fixtures', root]);
+    execFileSync(PYTHON, [WRITER, 'fixtures', root]);
     // A task folder whose trials.csv is missing: both must report it the same way.
     fs.mkdirSync(path.join(root, 'p01', 'no-trials'));
     const kernel = await checkStorage(root);

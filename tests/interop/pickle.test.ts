@@ -15,8 +15,8 @@ import {
   UnsafePickleError,
   type PickleValue
 } from '../../src/core/index.js';
+import { PYTHON } from '../helpers/python';
 
-const PYTHON = '/usr/bin/python3';
 const CORPUS_SCRIPT = path.resolve(__dirname, '../../../tests/python/pickle_corpus.py');
 
 function python(...args: string[]): string {

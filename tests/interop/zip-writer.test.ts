@@ -10,8 +10,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { webZipCodecs, ZipArchiveWriter, ZipLimitError, type ZipOutput } from '../../src/core/zip/index.js';
+import { PYTHON } from '../helpers/python';
 
-const PYTHON = '/usr/bin/python3';
 const CHECKER = path.resolve(__dirname, '../../../tests/python/zip64_check.py');
 const MTIME = new Date(2024, 4, 17, 13, 45, 30);
 const MIB = 1024 * 1024;

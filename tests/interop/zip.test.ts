@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileNotFoundError, storageToZip } from '../../src/kernel/index.js';
+import { PYTHON } from '../helpers/python';
 
-const PYTHON = '/usr/bin/python3';
 const PYTHON_DIR = path.resolve(__dirname, '../../../tests/python');
 
 interface ZipCheck {

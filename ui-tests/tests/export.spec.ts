@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { HeapMeter } from '../heap-meter';
 import { repoRoot } from '../lab-server';
 import { PANEL_ID, panel, row, storageServerTest } from '../fixtures';
+import { PYTHON } from '../../tests/helpers/python';
 
 const WRITER = path.join(repoRoot, 'tests', 'python', 'write_sidebar_storage.py');
 const CHECKER = path.join(repoRoot, 'tests', 'python', 'export_zip_check.py');
@@ -30,7 +31,7 @@ interface IZipReport {
 }
 
 function verifyZip(zipPath: string, rootDir: string, folder: string): IZipReport {
-  const output = execFileSync('/usr/bin/python3', [CHECKER, 'verify', zipPath, rootDir, folder], {
+  const output = execFileSync(PYTHON, [CHECKER, 'verify', zipPath, rootDir, folder], {
     maxBuffer: 64 * 1024 * 1024
   });
   return JSON.parse(output.toString()) as IZipReport;
@@ -52,7 +53,7 @@ function expectArchiveOf(zipPath: string, rootDir: string, folder: string): IZip
 }
 
 const test = storageServerTest('axopy-e2e-export-', rootDir => {
-  execFileSync('/usr/bin/python3', [
+  execFileSync(PYTHON, [
     WRITER,
     'write',
     path.join(rootDir, 'data'),
@@ -228,7 +229,7 @@ test('a file that vanishes mid-export is named in the error; nothing is left beh
 test.describe('a dataset over 1 GB', () => {
   // Generated sparse (fast, little disk) and removed afterwards.
   test.beforeAll(({ storageServer }) => {
-    execFileSync('/usr/bin/python3', [CHECKER, 'big', path.join(storageServer.rootDir, 'big'), String(BIG_MEGABYTES)]);
+    execFileSync(PYTHON, [CHECKER, 'big', path.join(storageServer.rootDir, 'big'), String(BIG_MEGABYTES)]);
   });
   test.afterAll(({ storageServer }) => {
     fs.rmSync(path.join(storageServer.rootDir, 'big'), { recursive: true, force: true });

@@ -12,12 +12,13 @@ import * as path from 'node:path';
 import { repoRoot } from '../lab-server';
 import { PANEL_ID, openPreview, previewState as state, storageServerTest, waitForPreview as waitFor } from '../fixtures';
 import type { IPreviewState } from '../fixtures';
+import { PYTHON } from '../../tests/helpers/python';
 
 const WRITER = path.join(repoRoot, 'tests', 'python', 'write_preview_storage.py');
 const SESSION = 'data/p01/session';
 
 const test = storageServerTest('axopy-e2e-previews-', rootDir => {
-  execFileSync('/usr/bin/python3', [WRITER, 'fixtures', path.join(rootDir, 'data')]);
+  execFileSync(PYTHON, [WRITER, 'fixtures', path.join(rootDir, 'data')]);
 });
 
 
@@ -132,7 +133,7 @@ test('10 000 trials: sorted and scrolled; a growing trials.csv keeps the selecti
   await waitFor(page, SESSION, x => x.rowCount === 6);
   await clickRow(page, SESSION, 4);
   await waitFor(page, SESSION, x => x.selectedTrial === 4);
-  execFileSync('/usr/bin/python3', [WRITER, 'append', path.join(storageServer.rootDir, SESSION)]);
+  execFileSync(PYTHON, [WRITER, 'append', path.join(storageServer.rootDir, SESSION)]);
   s = await waitFor(page, SESSION, x => x.rowCount === 7);
   expect(s.selectedTrial).toBe(4);
   expect(s.viewCells[6]).toEqual(['late', '9.5', 'True', '1', '6']);
@@ -235,7 +236,7 @@ test('lazy HDF5: one trial of a >= 1 GB file moves <= 2x its bytes + 1 MB', asyn
   test.setTimeout(120_000);
   // 130 trials of 8 x 125 000 float64 (8 MB each): 1.04 GB, written by h5py.
   const [trials, channels, samples] = [130, 8, 125_000];
-  execFileSync('/usr/bin/python3', [WRITER, 'big', path.join(storageServer.rootDir, 'data'), String(trials), String(channels), String(samples)]);
+  execFileSync(PYTHON, [WRITER, 'big', path.join(storageServer.rootDir, 'data'), String(trials), String(channels), String(samples)]);
   const file = path.join(storageServer.rootDir, 'data', 'p02', 'big', 'emg.hdf5');
   try {
     expect(fs.statSync(file).size).toBeGreaterThanOrEqual(1e9);

@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { axopyExtensionDir, galataExtensionDir, makeServerFolders, repoRoot, startLabServer } from '../lab-server';
 import { expand, item, openPreview, openSidebar, panel, row, storageServerTest, previewState as state, waitForPreview as waitFor } from '../fixtures';
+import { PYTHON } from '../../tests/helpers/python';
 
 const CORPUS_WRITER = path.join(repoRoot, 'tests', 'python', 'make_malformed_corpus.py');
 const HOSTILE_WRITER = path.join(repoRoot, 'tests', 'python', 'write_hostile_storage.py');
@@ -36,12 +37,12 @@ function corpusOut(rootDir: string): string {
 const test = storageServerTest('axopy-e2e-reliability-', rootDir => {
   // One storage root holding one subject per case: <root>/corpus/<case>/t1 from <out>/<case>/s1/t1.
   const out = corpusOut(rootDir);
-  execFileSync('/usr/bin/python3', [CORPUS_WRITER, out]);
+  execFileSync(PYTHON, [CORPUS_WRITER, out]);
   fs.mkdirSync(path.join(rootDir, 'corpus'));
   for (const { name } of readCases(rootDir).cases) {
     fs.renameSync(path.join(out, name, 's1'), path.join(rootDir, 'corpus', name));
   }
-  execFileSync('/usr/bin/python3', [HOSTILE_WRITER, path.join(rootDir, 'hostile', 'h1', 'notes')]);
+  execFileSync(PYTHON, [HOSTILE_WRITER, path.join(rootDir, 'hostile', 'h1', 'notes')]);
   // The live writer fills <root>/live/s1/live during its test.
   fs.mkdirSync(path.join(rootDir, 'live'));
 });
@@ -94,13 +95,13 @@ function pwned(page: Page): Promise<unknown> {
 /** Number of trials pandas reads from a trials.csv (the writer's ground truth). */
 function pandasRowCount(csvPath: string): number {
   const code = 'import sys, pandas; print(len(pandas.read_csv(sys.argv[1])))';
-  return Number(execFileSync('/usr/bin/python3', ['-c', code, csvPath], { encoding: 'utf8' }).trim());
+  return Number(execFileSync(PYTHON, ['-c', code, csvPath], { encoding: 'utf8' }).trim());
 }
 
 playwrightTest('token auth: the extension works behind a token; without it the server refuses', async ({ page }) => {
   const token = 'a'.repeat(8) + Math.random().toString(16).slice(2).padEnd(16, '0');
   const folders = makeServerFolders('axopy-e2e-token-');
-  execFileSync('/usr/bin/python3', [SIDEBAR_WRITER, 'write', path.join(folders.rootDir, 'data'), JSON.stringify({ p01: { calibration: 3 } })]);
+  execFileSync(PYTHON, [SIDEBAR_WRITER, 'write', path.join(folders.rootDir, 'data'), JSON.stringify({ p01: { calibration: 3 } })]);
   const server = await startLabServer({ rootDir: folders.rootDir, token, labextensionDirs: [axopyExtensionDir], stateDir: folders.stateDir });
   try {
     const problems: string[] = [];

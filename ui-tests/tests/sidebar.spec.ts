@@ -10,12 +10,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../lab-server';
 import { childLabels, expand, item, openSidebar, panel, row, storageServerTest } from '../fixtures';
+import { PYTHON } from '../../tests/helpers/python';
 
 const WRITER = path.join(repoRoot, 'tests', 'python', 'write_sidebar_storage.py');
 const HOSTILE = '<img src=x onerror="window.axopyXss=1">';
 
 function writeStorage(root: string, spec: Record<string, Record<string, number>>): void {
-  execFileSync('/usr/bin/python3', [WRITER, 'write', root, JSON.stringify(spec)]);
+  execFileSync(PYTHON, [WRITER, 'write', root, JSON.stringify(spec)]);
 }
 
 const test = storageServerTest('axopy-e2e-sidebar-', rootDir => {
@@ -128,7 +129,7 @@ test('updates live when a writer appends a trial', async ({ page, problems, stor
   await expand(page, 'data/p02');
   await expand(page, 'data/p02/calibration');
   await expect(row(page, 'data/p02/calibration/trials.csv')).toContainText('2 rows');
-  execFileSync('/usr/bin/python3', [
+  execFileSync(PYTHON, [
     WRITER,
     'append',
     path.join(storageServer.rootDir, 'data', 'p02', 'calibration')
