@@ -17,7 +17,6 @@ import { PYTHON } from '../tests/helpers/python';
 
 /** The repository (this file runs as build/benchmarks/export.js). */
 const repoRoot = path.resolve(__dirname, '..', '..');
-const axopyExtensionDir = path.join(repoRoot, 'labextension');
 
 const CHECKER = path.join(repoRoot, 'tests', 'python', 'export_zip_check.py');
 
@@ -117,7 +116,6 @@ async function main(): Promise<void> {
   const server = await startLabServer({
     rootDir: folders.rootDir,
     token: '',
-    labextensionDirs: [axopyExtensionDir],
     stateDir: folders.stateDir
   });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox'] });

@@ -23,7 +23,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { axopyExtensionDir, makeServerFolders, repoRoot, startLabServer } from '../ui-tests/lab-server.js';
+import { makeServerFolders, repoRoot, startLabServer } from '../ui-tests/lab-server.js';
 import { PYTHON } from '../tests/helpers/python';
 
 const WRITER = path.join(repoRoot, 'tests', 'python', 'write_preview_storage.py');
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   const trialBytes = CHANNELS * SAMPLES * 8;
   console.log(`wrote ${(fileBytes / 1e9).toFixed(2)} GB with h5py in ${Date.now() - started} ms`);
   console.log(`first plot: trial 0 (${CHANNELS} x ${SAMPLES} float64, ${trialBytes} bytes) of a ${fileBytes}-byte file, from the command to the frame showing it`);
-  const server = await startLabServer({ rootDir: folders.rootDir, token: '', labextensionDirs: [axopyExtensionDir], stateDir: folders.stateDir });
+  const server = await startLabServer({ rootDir: folders.rootDir, token: '', stateDir: folders.stateDir });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
   try {
     const cold: number[] = [];

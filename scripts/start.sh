@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Runs the product: JupyterLab with the jupyterlab-axopy extension on an AxoPy data folder.
-# Installs what is missing, builds what is stale, generates the demo dataset when no folder is
-# given, then serves on 127.0.0.1 with token authentication and prints the URL to open.
+# Runs the product: JupyterLab (from PyPI, in the project venv) with the jupyterlab-axopy wheel
+# installed and the "TypeScript (AxoPy)" kernel, serving exactly one folder. Installs what is
+# missing and builds what is stale (nothing when all is current), generates the demo dataset
+# when no folder is given, then runs `jupyter lab` on 127.0.0.1 with a token; it prints the URL.
 #
 #   bash scripts/start.sh [--data FOLDER] [--port N] [--no-browser]
 #
-#   --data FOLDER  an AxoPy storage root (default: the demo dataset in .demo-data/data)
+#   --data FOLDER  the folder to serve: an AxoPy storage root, or a folder holding some
+#                  (default: the demo folder .demo-data, whose data/ is the demo storage)
 #   --port N       the port to listen on (default: the first free one from 8888)
 #   --no-browser   never open a browser (by default one is opened only when a display exists)
 set -euo pipefail
@@ -14,7 +16,7 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 # INIT_CWD, which is what a relative --data means.
 caller_dir="${INIT_CWD:-$PWD}"
 
-usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
 data_dir=""
 port=""
 open_browser="auto"
@@ -41,38 +43,29 @@ if [ -n "$data_dir" ]; then
   fi
 fi
 cd "$repo"
+source scripts/lib/stamps.sh
 
 bash scripts/setup.sh
-echo "start: building the package"
-npm run build --silent
-if [ -f src/lab/index.ts ]; then
-  # Quiet when it works; tsc and webpack report errors on stdout, so show them on failure.
-  if ! build_log="$(npm run build:lab --silent 2>&1)"; then echo "$build_log" >&2; exit 1; fi
+kernel_inputs="$(inputs_hash src/core src/kernel tsconfig.json tsconfig.node.json package-lock.json)"
+if [ "$(cat lib/node/.axopy-inputs 2>/dev/null)" != "$kernel_inputs" ]; then
+  echo "start: building the kernel module"
+  npm run build --silent
+  echo "$kernel_inputs" > lib/node/.axopy-inputs
 fi
-echo "start: building the JupyterLab front end when needed"
-bash scripts/build-app.sh
-if [ -f scripts/install-kernel.sh ]; then
-  bash scripts/install-kernel.sh
-fi
+bash scripts/install-wheel.sh
+bash scripts/install-kernel.sh >/dev/null
 
 if [ -z "$data_dir" ]; then
-  data_dir=".demo-data/data"
-  if [ ! -d "$data_dir" ]; then
-    if [ -f scripts/make-demo-data.sh ]; then
-      echo "start: generating the demo dataset in $data_dir"
-      bash scripts/make-demo-data.sh "$data_dir"
-    else
-      mkdir -p "$data_dir"
-    fi
+  data_dir=".demo-data"
+  if [ ! -d "$data_dir/data" ]; then
+    echo "start: generating the demo dataset in $data_dir/data"
+    bash scripts/make-demo-data.sh "$data_dir/data"
   fi
 fi
 data_dir="$(cd "$data_dir" && pwd)"
-# Serving the folder's parent shows the storage root under its own name in the file browser
-# (the demo's root is called "data"), with the notebooks next to it reachable too.
-server_root="$(dirname "$data_dir")"
 
 port_is_free() {
-  /usr/bin/python3 - "$1" <<'PY'
+  .venv/bin/python - "$1" <<'PY'
 import socket, sys
 with socket.socket() as probe:
     try:
@@ -89,20 +82,15 @@ elif ! port_is_free "$port"; then
   exit 1
 fi
 
-browser_flag=(--no-browser)
-if [ "$open_browser" = auto ] && { [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; }; then
-  browser_flag=()
+args=("--ServerApp.root_dir=$data_dir" --ip=127.0.0.1 "--port=$port" --port-retries=0)
+if [ "$open_browser" = no ] || { [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; }; then
+  args+=(--no-browser)
 fi
-
-# The token goes through the environment, not the command line (visible in `ps`).
-JUPYTER_TOKEN="$(/usr/bin/python3 -c 'import secrets; print(secrets.token_hex(24))')"
-export JUPYTER_TOKEN
-tree_path="$(/usr/bin/python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$(basename "$data_dir")")"
-url="http://127.0.0.1:$port/lab/tree/$tree_path?token=$JUPYTER_TOKEN"
+if [ "$(id -u)" = 0 ]; then
+  args+=(--allow-root)
+fi
 echo
-echo "start: serving $data_dir"
-echo "start: open $url"
-echo "start: stop with Ctrl-C"
+echo "start: serving $data_dir (and nothing above it); jupyter prints the URL to open below"
 echo
-exec bash scripts/jupyter-server.sh "--ServerApp.root_dir=$server_root" "--port=$port" \
-  --port-retries=0 "${browser_flag[@]}"
+cd "$data_dir"
+exec "$repo/.venv/bin/jupyter" lab "${args[@]}"

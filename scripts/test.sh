@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: unit and interop (Node test runner, against Python h5py/pandas), then the
-# end-to-end and notebook suites where present. Installs what is missing first.
+# Runs every test: unit and interop (Node test runner, against real AxoPy, pandas, h5py), the
+# notebooks on the tslab kernel, then the end-to-end suite in JupyterLab from PyPI. Installs
+# what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -16,12 +17,9 @@ node --test --test-concurrency=2 "${test_files[@]}" | tee "$logs/node.tap"
 bash scripts/install-kernel.sh
 (cd tests/notebooks && ../../.venv/bin/python -m unittest discover --start-directory . --pattern 'test_*.py') 2>&1 | tee "$logs/notebooks.txt"
 
-# End-to-end: the JupyterLab app with the extension, driven by galata in Chromium.
-if [ -f src/lab/index.ts ]; then
-  # Quiet when it works; tsc and webpack report errors on stdout, so show them on failure.
-  if ! build_log="$(npm run build:lab --silent 2>&1)"; then echo "$build_log" >&2; exit 1; fi
-fi
-bash scripts/build-e2e.sh
+# End-to-end: `jupyter lab` from PyPI (.venv) with the jupyterlab-axopy wheel installed into it,
+# driven by galata in Debian's Chromium.
+bash scripts/install-wheel.sh
 npx playwright test -c ui-tests/playwright.config.ts | tee "$logs/e2e.txt"
 
 # One closing line for all suites (each suite above stops the script on its own failure).

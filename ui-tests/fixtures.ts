@@ -6,7 +6,7 @@
 import { expect, test as galataTest, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 import * as fs from 'node:fs';
-import { axopyExtensionDir, galataExtensionDir, makeServerFolders, startLabServer } from './lab-server';
+import { axopyExtensionInstalled, makeServerFolders, startLabServer } from './lab-server';
 
 export const PANEL_ID = 'jupyterlab-axopy-storage';
 
@@ -27,15 +27,14 @@ export function storageServerTest(prefix: string, fill: (rootDir: string) => voi
   return galataTest.extend<{ problems: string[] }, { storageServer: IStorageServer }>({
     storageServer: [
       async ({}, use) => {
-        if (!fs.existsSync(`${axopyExtensionDir}/package.json`)) {
-          throw new Error('labextension/ is not built: run npm run build:lab first');
+        if (!axopyExtensionInstalled()) {
+          throw new Error('jupyterlab-axopy is not installed in .venv: run bash scripts/install-wheel.sh first');
         }
         const folders = makeServerFolders(prefix);
         fill(folders.rootDir);
         const server = await startLabServer({
           rootDir: folders.rootDir,
           token: '',
-          labextensionDirs: [galataExtensionDir, axopyExtensionDir],
           stateDir: folders.stateDir
         });
         await use({ url: server.url, rootDir: folders.rootDir, base: folders.base });

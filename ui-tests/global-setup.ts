@@ -4,21 +4,13 @@
  * Tests reach it through AXOPY_E2E_URL (Playwright passes global-setup env to workers).
  */
 import * as fs from 'node:fs';
-import { axopyExtensionDir, galataExtensionDir, makeServerFolders, startLabServer } from './lab-server';
+import { makeServerFolders, startLabServer } from './lab-server';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  if (!fs.existsSync(`${galataExtensionDir}/package.json`)) {
-    throw new Error(`${galataExtensionDir} is not built: run bash scripts/build-e2e.sh first`);
-  }
   const folders = makeServerFolders('axopy-e2e-');
-  const labextensionDirs = [galataExtensionDir];
-  if (fs.existsSync(`${axopyExtensionDir}/package.json`)) {
-    labextensionDirs.push(axopyExtensionDir);
-  }
   const server = await startLabServer({
     rootDir: folders.rootDir,
     token: '',
-    labextensionDirs,
     stateDir: folders.stateDir
   });
   process.env.AXOPY_E2E_URL = server.url;

@@ -1,5 +1,7 @@
 /**
- * Starts and stops the project's JupyterLab server (app/server/axopy_lab_server.py) for tests.
+ * Starts and stops `jupyter lab` from the project venv (.venv, JupyterLab from PyPI, with the
+ * jupyterlab-axopy wheel installed by scripts/test.sh) for tests and benchmarks, configured by
+ * ui-tests/jupyter_server_test_config.py (galata's standard test configuration).
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -9,29 +11,33 @@ import * as path from 'node:path';
 
 /**
  * The repository root: this file lives in <root>/ui-tests, or in <root>/build/ui-tests when
- * compiled for a benchmark (benchmarks/previews.ts), so look upwards for the server script.
+ * compiled for a benchmark (benchmarks/previews.ts), so look upwards for the venv's folder.
  */
 export const repoRoot = (() => {
   let dir = path.resolve(__dirname, '..');
-  while (!fs.existsSync(path.join(dir, 'app', 'server', 'axopy_lab_server.py')) && path.dirname(dir) !== dir) {
+  while (!fs.existsSync(path.join(dir, 'python-env')) && path.dirname(dir) !== dir) {
     dir = path.dirname(dir);
   }
   return dir;
 })();
 
-/** Built prebuilt-extension folders the test server can load. */
-export const galataExtensionDir = path.join(repoRoot, 'ui-tests', 'build', 'galata-extension');
-export const axopyExtensionDir = path.join(repoRoot, 'labextension');
+export const venvBin = path.join(repoRoot, '.venv', 'bin');
+const testConfig = path.join(repoRoot, 'ui-tests', 'jupyter_server_test_config.py');
+
+/** Front-end extensions of the venv that the tests keep off (side-by-side benchmark peers). */
+export const PEER_EXTENSIONS = ['jupyterlab-h5web', '@hadim/jupyter-archive'];
 
 export interface ILabServerOptions {
   /** Folder the server serves as its root (the file browser's top). */
   rootDir: string;
   /** Token required by the server; '' turns authentication off (what galata expects). */
   token: string;
-  /** Built labextension folders to load as federated extensions. */
-  labextensionDirs: string[];
   /** Scratch folder for the server's config, runtime files, settings and workspaces. */
   stateDir: string;
+  /** Front-end extensions to disable (page config); by default the benchmark peers. */
+  disabledExtensions?: string[];
+  /** Server extensions to enable beyond the test config's (e.g. a peer for a benchmark). */
+  serverExtensions?: Record<string, boolean>;
 }
 
 export interface ILabServer {
@@ -40,6 +46,11 @@ export interface ILabServer {
   token: string;
   /** Stops the server and waits for it to exit. */
   stop(): Promise<void>;
+}
+
+/** Whether the jupyterlab-axopy extension is installed in the venv's JupyterLab. */
+export function axopyExtensionInstalled(): boolean {
+  return fs.existsSync(path.join(repoRoot, '.venv', 'share', 'jupyter', 'labextensions', 'jupyterlab-axopy', 'package.json'));
 }
 
 /** Asks the OS for a free TCP port on 127.0.0.1. */
@@ -78,34 +89,36 @@ async function waitUntilServing(url: string, server: ChildProcess, log: () => st
 export async function startLabServer(options: ILabServerOptions): Promise<ILabServer> {
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
+  const configDir = path.join(options.stateDir, 'config');
+  fs.mkdirSync(path.join(configDir, 'labconfig'), { recursive: true });
+  const disabled = Object.fromEntries((options.disabledExtensions ?? PEER_EXTENSIONS).map(name => [name, true]));
+  fs.writeFileSync(path.join(configDir, 'labconfig', 'page_config.json'), JSON.stringify({ disabledExtensions: disabled }));
   const args = [
-    path.join(repoRoot, 'app', 'server', 'axopy_lab_server.py'),
+    'lab',
+    `--config=${testConfig}`,
     '--no-browser',
     '--ip=127.0.0.1',
     `--port=${port}`,
     '--port-retries=0',
     `--ServerApp.root_dir=${options.rootDir}`,
-    `--ServerApp.token=${options.token}`,
-    `--AxopyLabApp.user_settings_dir=${path.join(options.stateDir, 'user-settings')}`,
-    `--AxopyLabApp.workspaces_dir=${path.join(options.stateDir, 'workspaces')}`,
-    ...options.labextensionDirs.map(dir => `--AxopyLabApp.labextension_dirs=${dir}`)
+    `--IdentityProvider.token=${options.token}`,
+    `--LabApp.user_settings_dir=${path.join(options.stateDir, 'user-settings')}`,
+    `--LabApp.workspaces_dir=${path.join(options.stateDir, 'workspaces')}`,
+    ...Object.entries(options.serverExtensions ?? {}).map(
+      ([name, enabled]) => `--ServerApp.jpserver_extensions=${JSON.stringify({ [name]: enabled })}`
+    )
   ];
-  if (options.token === '') {
-    // galata posts to the server without an XSRF cookie.
-    args.push('--ServerApp.disable_check_xsrf=True');
-  }
+  // galata posts to the server without an XSRF cookie; a server with a token keeps the check.
+  args.push(`--ServerApp.disable_check_xsrf=${options.token === '' ? 'True' : 'False'}`);
   if (process.getuid?.() === 0) {
     args.push('--allow-root');
   }
-  const jupyterPath = [path.join(repoRoot, '.jupyter-prefix', 'share', 'jupyter'), process.env.JUPYTER_PATH]
-    .filter(Boolean)
-    .join(path.delimiter);
-  const server = spawn('/usr/bin/python3', args, {
+  const server = spawn(path.join(venvBin, 'jupyter'), args, {
     cwd: options.rootDir,
     env: {
       ...process.env,
-      JUPYTER_PATH: jupyterPath,
-      JUPYTER_CONFIG_DIR: path.join(options.stateDir, 'config'),
+      PATH: `${venvBin}${path.delimiter}${process.env.PATH ?? ''}`,
+      JUPYTER_CONFIG_DIR: configDir,
       JUPYTER_RUNTIME_DIR: path.join(options.stateDir, 'runtime')
     },
     stdio: ['ignore', 'pipe', 'pipe']

@@ -1,7 +1,7 @@
 /**
- * End-to-end tests: galata + Playwright against the project's JupyterLab server, in Debian's
+ * End-to-end tests: galata + Playwright against `jupyter lab` from the project venv, in Debian's
  * Chromium. Run with `npx playwright test -c ui-tests/playwright.config.ts` after
- * `bash scripts/build-e2e.sh`.
+ * `bash scripts/install-wheel.sh`.
  */
 import { defineConfig } from '@playwright/test';
 import { galata } from '@jupyterlab/galata';

@@ -11,7 +11,7 @@ import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { DEFAULT_ROOT } from '../core/layout.js';
+import { PageConfig } from '@jupyterlab/coreutils';
 import { CommandIDs, addCommands } from './commands.js';
 import { addExportCommand, type IExportSettings } from './export/commands.js';
 import { ExportStatus } from './export/status.js';
@@ -30,6 +30,7 @@ const SIDEBAR_PLUGIN_ID = 'jupyterlab-axopy:sidebar';
 /** The settings of the sidebar plugin (schema/sidebar.json). */
 interface ISidebarSettings {
   roots: string[];
+  discoverRoots: boolean;
   refreshInterval: number;
   datasetCountMaxBytes: number;
   openOnStart: boolean;
@@ -59,13 +60,15 @@ const sidebarPlugin: JupyterFrontEndPlugin<IStorageModel> = {
     // Without a settings registry, the model's own defaults apply.
     const initial: Partial<ISidebarSettings> = settings
       ? readSettings(settings)
-      : { roots: [DEFAULT_ROOT] };
+      : { roots: [] };
     const model = new StorageModel({
       provider: new ContentsStorageProvider({
         contents: app.serviceManager.contents,
         datasetCounter: new Hdf5DatasetCounter(app.serviceManager.serverSettings)
       }),
       roots: initial.roots,
+      discoverRoots: initial.discoverRoots,
+      serverRootName: PageConfig.getOption('serverRoot').split(/[\\/]/).filter(Boolean).pop(),
       refreshInterval: initial.refreshInterval,
       datasetCountMaxBytes: initial.datasetCountMaxBytes
     });
@@ -74,6 +77,7 @@ const sidebarPlugin: JupyterFrontEndPlugin<IStorageModel> = {
       model.refreshInterval = current.refreshInterval;
       model.datasetCountMaxBytes = current.datasetCountMaxBytes;
       model.setConfiguredRoots(current.roots);
+      model.discoverRoots = current.discoverRoots;
     });
     model.refreshFailed.connect((_, failure) => {
       Notification.error(

@@ -1,9 +1,9 @@
 """Runs notebooks headless on the project's tslab kernel ("axopy-tslab") with nbclient.
 
-The kernel is registered in the project-owned prefix by scripts/install-kernel.sh; Jupyter
-finds it through JUPYTER_PATH, set here for this process and the kernels it starts.
+The kernel is registered in the project venv (.venv) by scripts/install-kernel.sh, which runs
+the user's command `jupyterlab-axopy install-kernel --sys-prefix`; run these tests with the venv's
+Python (scripts/test.sh does), whose Jupyter finds it there.
 """
-import os
 import subprocess
 import time
 from pathlib import Path
@@ -14,7 +14,6 @@ from nbclient.exceptions import CellExecutionError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 KERNEL_NAME = "axopy-tslab"
-JUPYTER_PATH = PROJECT_ROOT / ".jupyter-prefix" / "share" / "jupyter"
 CELL_TIMEOUT_SECONDS = 120
 
 _kernel_installed = False
@@ -26,8 +25,6 @@ def install_kernel():
     if not _kernel_installed:
         subprocess.run(["bash", str(PROJECT_ROOT / "scripts" / "install-kernel.sh")], check=True,
                        stdout=subprocess.DEVNULL)
-        paths = [str(JUPYTER_PATH)] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
-        os.environ["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
         _kernel_installed = True
 
 

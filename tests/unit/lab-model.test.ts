@@ -7,6 +7,7 @@ import { FileNotFoundError } from '../../src/core/errors.js';
 import { StorageModel } from '../../src/lab/model/storage-model.js';
 import type { IStorageNode } from '../../src/lab/model/tree.js';
 import type { IFolderEntry, IStorageProvider } from '../../src/lab/provider/types.js';
+import { runPython } from '../helpers/python.js';
 
 // h5wasm is ESM-only: a dynamic import (kept as is in the CommonJS output) loads it.
 const importH5wasm = () => import('h5wasm/node');
@@ -342,3 +343,68 @@ test(
     }
   )
 );
+
+/** Writes AxoPy storage with the real axopy package (Python), one subject with one task. */
+function writeAxopyStorage(root: string, subject: string, task: string): void {
+  runPython(
+    `import sys, numpy as np
+from axopy.storage import Storage
+from axopy.design import Design
+storage = Storage(sys.argv[1]); storage.subject_id = sys.argv[2]
+writer = storage.create_task(sys.argv[3])
+block = Design().add_block()
+for i in range(2):
+    trial = block.add_trial(attrs={'force': 0.5 * i})
+    trial.add_array('emg', stack_axis=1)
+    trial.arrays['emg'].stack(np.zeros((2, 4)))
+    writer.write(trial)`,
+    [root, subject, task]
+  );
+}
+
+test('discovers storage roots by their layout, whatever their names, and only those', async () => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'axopy-discover-'));
+  try {
+    writeAxopyStorage(path.join(base, 'my-study'), 'p01', 'gestures');
+    writeAxopyStorage(path.join(base, 'pilot 2'), 'p9', 'rest');
+    // Not storage: loose notes, a subject-like folder without a trials.csv, a hidden storage.
+    fs.mkdirSync(path.join(base, 'notes', 'week1', 'monday'), { recursive: true });
+    fs.writeFileSync(path.join(base, 'notes', 'week1', 'monday', 'todo.txt'), 'x');
+    writeAxopyStorage(path.join(base, '.ipynb_checkpoints'), 'p01', 'gestures');
+    const provider = new FolderProvider(base);
+    const model = new StorageModel({ provider, discoverRoots: true, autoPoll: false, refreshInterval: 3_600_000 });
+    await model.refresh();
+    assert.deepEqual(model.roots, ['my-study', 'pilot 2']);
+    const study = find(model.tree, 'my-study');
+    assert.equal(study.kind, 'root');
+    assert.deepEqual(study.children.map(child => child.label), ['p01']);
+    assert.equal(study.problem, undefined);
+    // Configured roots come first; a discovered one is not shown twice.
+    model.setConfiguredRoots(['pilot 2']);
+    assert.deepEqual(model.roots, ['pilot 2', 'my-study']);
+    model.dispose();
+  } finally {
+    fs.rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test('a server root that is storage itself is the one root, labelled by its folder name', async () => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'axopy-discover-top-'));
+  try {
+    writeAxopyStorage(base, 'p01', 'gestures');
+    const model = new StorageModel({
+      provider: new FolderProvider(base),
+      discoverRoots: true,
+      autoPoll: false,
+      refreshInterval: 3_600_000,
+      serverRootName: 'my-study'
+    });
+    await model.refresh();
+    assert.deepEqual(model.roots, ['']);
+    assert.equal(model.tree[0].label, 'my-study');
+    assert.deepEqual(model.tree[0].children.map(child => child.label), ['p01']);
+    model.dispose();
+  } finally {
+    fs.rmSync(base, { recursive: true, force: true });
+  }
+});

@@ -8,6 +8,7 @@
  */
 import { Signal, type ISignal } from '@lumino/signaling';
 import { FileNotFoundError } from '../../core/errors.js';
+import { DEFAULT_DISCOVERY_LIMITS, discoverStorageRoots } from '../../core/discover.js';
 import { joinPath } from '../../core/layout.js';
 import type { IRefreshFailure, IStorageModel } from '../tokens.js';
 import type { IFolderEntry, IStorageProvider } from '../provider/types.js';
@@ -33,7 +34,18 @@ export interface IStorageModelOptions {
   readonly autoPoll?: boolean;
   /** Array files larger than this are not read to count their datasets (default 16 MiB). */
   readonly datasetCountMaxBytes?: number;
+  /**
+   * Show the server root, or its top-level folders, that look like AxoPy storage without
+   * configuration (core/discover.ts says what "look like" means). Off by default here; the
+   * sidebar's `discoverRoots` setting turns it on.
+   */
+  readonly discoverRoots?: boolean;
+  /** The server root's folder name, shown as its label when it is a storage root. */
+  readonly serverRootName?: string;
 }
+
+/** Discovery runs again after this many refreshes even when the top level did not change. */
+const REDISCOVER_EVERY_REFRESHES = 15;
 
 const DEFAULT_REFRESH_INTERVAL = 2000;
 const DEFAULT_DATASET_COUNT_MAX_BYTES = 16 * 1024 * 1024;
@@ -50,6 +62,8 @@ export class StorageModel implements IStorageModel {
   constructor(options: IStorageModelOptions) {
     this._provider = options.provider;
     this._configuredRoots = (options.roots ?? []).map(normaliseRoot);
+    this._discoverRoots = options.discoverRoots ?? false;
+    this._serverRootName = options.serverRootName;
     this._counts = new TaskFileCounts(this._provider, () => this._providerCalls++);
     this._counts.datasetCountMaxBytes =
       options.datasetCountMaxBytes ?? DEFAULT_DATASET_COUNT_MAX_BYTES;
@@ -77,9 +91,19 @@ export class StorageModel implements IStorageModel {
     this._counts.datasetCountMaxBytes = bytes;
   }
 
+  /** Configured roots, then discovered ones, then those opened from the file browser. */
   get roots(): readonly string[] {
-    const opened = this._openedRoots.filter(root => !this._configuredRoots.includes(root));
-    return [...new Set(this._configuredRoots), ...opened];
+    const discovered = this._discoverRoots ? this._discoveredRoots : [];
+    return [...new Set([...this._configuredRoots, ...discovered, ...this._openedRoots])];
+  }
+
+  get discoverRoots(): boolean {
+    return this._discoverRoots;
+  }
+
+  set discoverRoots(discover: boolean) {
+    this._discoverRoots = discover;
+    this._topSignature = undefined;
   }
 
   get tree(): readonly IStorageNode[] {
@@ -129,7 +153,7 @@ export class StorageModel implements IStorageModel {
   setConfiguredRoots(roots: readonly string[]): void {
     this._configuredRoots = roots.map(normaliseRoot);
     this._rebuild();
-    void this.refresh();
+    this._refreshSoon();
   }
 
   openRoot(path: string): void {
@@ -139,7 +163,7 @@ export class StorageModel implements IStorageModel {
     }
     this._collapsed.delete(this._key(root, root));
     this._rebuild();
-    void this.refresh();
+    this._refreshSoon();
   }
 
   closeRoot(path: string): void {
@@ -187,6 +211,14 @@ export class StorageModel implements IStorageModel {
     await this._poll.tick;
   }
 
+  /**
+   * Refreshes without waiting: failures reach listeners through `refreshFailed`, and a model
+   * disposed meanwhile (its poll rejects its last tick) is no error.
+   */
+  private _refreshSoon(): void {
+    this.refresh().catch(() => undefined);
+  }
+
   dispose(): void {
     if (this.isDisposed) {
       return;
@@ -217,7 +249,9 @@ export class StorageModel implements IStorageModel {
   private async _refreshAll(): Promise<void> {
     const expanded: IStorageNode[] = [];
     this._tree.forEach(node => this._collectExpanded(node, expanded));
+    const discovered = await this._discover();
     const results = await Promise.all(this.roots.map(root => this._loadRoot(root)));
+    results.push(discovered);
     for (const kind of ['subject', 'task'] as const) {
       const level = expanded.filter(node => node.kind === kind);
       results.push(...(await Promise.all(level.map(node => this._loadListedFolder(kind, node.path)))));
@@ -236,6 +270,37 @@ export class StorageModel implements IStorageModel {
       into.push(node);
     }
     node.children.forEach(child => this._collectExpanded(child, into));
+  }
+
+  /**
+   * Finds the roots that look like AxoPy storage: one listing of the server root per refresh,
+   * and the structure probes of core/discover.ts when that listing changed (or every
+   * REDISCOVER_EVERY_REFRESHES refreshes, for a folder that became storage since).
+   * False when the server root could not be listed.
+   */
+  private async _discover(): Promise<boolean> {
+    if (!this._discoverRoots) {
+      return true;
+    }
+    let top: IFolderEntry[];
+    try {
+      top = await this._list('');
+    } catch (error) {
+      return this._recordFailure('', error);
+    }
+    const signature = folderNames(top).join('\u0000');
+    this._refreshesSinceDiscovery++;
+    if (signature === this._topSignature && this._refreshesSinceDiscovery < REDISCOVER_EVERY_REFRESHES) {
+      return true;
+    }
+    this._topSignature = signature;
+    this._refreshesSinceDiscovery = 0;
+    try {
+      this._discoveredRoots = await discoverStorageRoots(path => this._list(path), DEFAULT_DISCOVERY_LIMITS, top);
+    } catch (error) {
+      return this._recordFailure('', error);
+    }
+    return true;
   }
 
   /** A root known to exist is listed at once; otherwise its existence is checked first. */
@@ -356,6 +421,7 @@ export class StorageModel implements IStorageModel {
       rowCounts: this._counts.rowCounts(),
       datasetCounts: this._counts.datasetCounts(),
       verdicts: this._verdicts,
+      serverRootName: this._serverRootName,
       isExpanded: (root, path) => this._isExpanded(root, path)
     });
     // Polls mostly find nothing new: spare the view a re-render then.
@@ -378,6 +444,11 @@ export class StorageModel implements IStorageModel {
   private readonly _collapsed = new Set<string>();
   private readonly _failing = new Set<string>();
   private _configuredRoots: string[];
+  private _discoverRoots: boolean;
+  private readonly _serverRootName: string | undefined;
+  private _discoveredRoots: string[] = [];
+  private _topSignature: string | undefined;
+  private _refreshesSinceDiscovery = 0;
   private _openedRoots: string[] = [];
   private _tree: IStorageNode[] = [];
   private _treeSignature = '';

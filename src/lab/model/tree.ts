@@ -68,6 +68,8 @@ export interface ITreeSources {
   readonly datasetCounts?: ReadonlyMap<string, number>;
   /** Verdict of the structure probe by root path (see {@link probeVerdict}). */
   readonly verdicts: ReadonlyMap<string, StorageProblem | undefined>;
+  /** The label of the server root when it is a storage root (its folder name); default "/". */
+  readonly serverRootName?: string;
   isExpanded(root: string, path: string): boolean;
 }
 
@@ -219,7 +221,8 @@ function buildRoot(sources: ITreeSources, root: string): IStorageNode {
   const listingProblem =
     state?.status === 'loaded' ? rootListingProblem(root, state.entries) : undefined;
   const problem = listingProblem ?? sources.verdicts.get(root);
-  return folderNode(sources, 'root', root, root, root, entries => {
+  const label = root === '' ? sources.serverRootName || '/' : root;
+  return folderNode(sources, 'root', root, root, label, entries => {
     const subjects = folderNames(entries);
     if (listingProblem !== undefined && subjects.length === 0) {
       return listingProblem;

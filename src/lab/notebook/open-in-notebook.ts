@@ -56,7 +56,7 @@ export function addOpenInNotebookCommand(app: JupyterFrontEnd, model: IStorageMo
       if (!specs?.kernelspecs[AXOPY_KERNEL_NAME]) {
         await showErrorMessage(
           trans.__('The %1 kernel is not installed', AXOPY_KERNEL_DISPLAY_NAME),
-          trans.__('Run `bash scripts/install-kernel.sh` in the jupyterlab-axopy folder, then restart Jupyter.')
+          trans.__('Install it with `npx jupyterlab-axopy install-kernel --sys-prefix --python <the python of this Jupyter>` (see the README), then reload this page.')
         );
         return;
       }
