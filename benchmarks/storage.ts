@@ -19,9 +19,9 @@ import { performance } from 'node:perf_hooks';
 import { Storage, Design, storageToZip } from '../src/kernel/index.js';
 import { PYTHON } from '../tests/helpers/python';
 
-const AXOPY_LIKE = join(__dirname, '..', '..', 'tests', 'python', 'axopy_like.py');
+const REAL_AXOPY = join(__dirname, '..', '..', 'tests', 'python', 'real_axopy.py');
 
-/** What one run of either side measures (Python's names, from axopy_like.py). */
+/** What one run of either side measures (Python's names, from real_axopy.py). */
 interface RunFigures {
   write_total_s: number;
   first100_mean_ms: number;
@@ -74,7 +74,7 @@ async function nodeRun(root: string, trials: number): Promise<Partial<RunFigures
   await writer.close();
   const writeTotal = seconds(writeStart);
   const reader = storage.requireTask('bench');
-  // array() first, then iterArray: the order of axopy_like.py's bench.
+  // array() first, then iterArray: the order of real_axopy.py's bench.
   let t0 = performance.now();
   const stacked = await reader.array('emg');
   const arrayTime = seconds(t0);
@@ -120,7 +120,7 @@ function oneRun(folder: string, trials: number, nodeFirst: boolean): { node: Par
   const nodeSide = (): Partial<RunFigures> =>
     JSON.parse(run(process.execPath, [__filename, '--node-run', join(folder, 'ts'), String(trials)])) as Partial<RunFigures>;
   const pythonSide = (): Partial<RunFigures> =>
-    JSON.parse(run(PYTHON, [AXOPY_LIKE, 'bench', join(folder, 'py'), String(trials)])) as Partial<RunFigures>;
+    JSON.parse(run(PYTHON, [REAL_AXOPY, 'bench', join(folder, 'py'), String(trials)])) as Partial<RunFigures>;
   let node: Partial<RunFigures>;
   let python: Partial<RunFigures>;
   if (nodeFirst) {

@@ -1,54 +1,33 @@
-"""What Python AxoPy 0.2.3's storage does, line for line where it matters (pandas + h5py), so
-tests and benchmarks can compare against it without AxoPy itself (not on Debian, no PyPI here).
+"""Python AxoPy 0.2.3 itself (axopy.storage, axopy.design from PyPI, in .venv-axopy): writes and
+reads tasks for the interop tests and the storage benchmark. Run with QT_QPA_PLATFORM=offscreen
+(AxoPy imports Qt in its package __init__).
 
 Usage:
-  axopy_like.py write-corpus ROOT     write the interop corpus the way AxoPy writes it
-  axopy_like.py bench ROOT TRIALS     time AxoPy's write path (DataFrame rewrite + h5py append per trial)
-  axopy_like.py dump TASKDIR ARRAY... print trials (pandas) and arrays (h5py) of a task as JSON
+  real_axopy.py write-corpus ROOT     write the interop corpus with AxoPy's TaskWriter
+  real_axopy.py bench ROOT TRIALS     time AxoPy's TaskWriter.write and TaskReader.array/iterarray
+  real_axopy.py dump TASKDIR ARRAY... print trials (pandas) and arrays (h5py) of a task as JSON
 """
 import json
 import math
 import os
 import sys
 import time
+import warnings
 
 import h5py
 import numpy as np
 import pandas
+from axopy.design import Design
+from axopy.storage import Storage
+
+# TaskReader.array passes a generator to numpy.vstack (deprecated in numpy 1.16, an error in 2).
+warnings.filterwarnings("ignore", category=FutureWarning, module="axopy")
 
 
-class TrialWriter:
-    """axopy.storage.TrialWriter: rebuilds the DataFrame and rewrites the CSV on every row."""
-
-    def __init__(self, filepath):
-        self.filepath = filepath
-        self.data = {}
-
-    def write(self, data):
-        for col, val in data.items():
-            self.data.setdefault(col, []).append(val)
-        self.df = pandas.DataFrame(self.data)
-        self.df.to_csv(self.filepath, index=False)
-
-
-def write_hdf5(filepath, data, dataset="data"):
-    with h5py.File(filepath, "a") as h5file:
-        h5file.create_dataset(dataset, data=data)
-
-
-class TaskWriter:
-    """axopy.storage.TaskWriter.write: CSV row first, then each array as dataset str(row)."""
-
-    def __init__(self, root):
-        os.makedirs(root, exist_ok=True)
-        self.root = root
-        self.trials = TrialWriter(os.path.join(root, "trials.csv"))
-
-    def write(self, attrs, arrays):
-        self.trials.write(attrs)
-        ind = self.trials.df.index[-1]
-        for name, data in arrays.items():
-            write_hdf5(os.path.join(self.root, name + ".hdf5"), data, dataset=str(ind))
+def task_writer(root, subject, task):
+    storage = Storage(root)
+    storage.subject_id = subject
+    return storage.create_task(task)
 
 
 def corpus_trials():
@@ -63,8 +42,6 @@ def corpus_trials():
             "value": floats[i],
             "count": [0, 1, -1, 2**53 + 1, 2**63 - 1, 7, 8, 9, 10, 11, 12, 13][i],
             "ok": i % 3 == 0,
-            "block": i // 6,
-            "trial": i % 6,
         }
         arrays = {
             "emg": rng.standard_normal((8, 50)),
@@ -77,30 +54,38 @@ def corpus_trials():
 
 
 def write_corpus(root):
-    writer = TaskWriter(os.path.join(root, "s1", "corpus"))
-    for attrs, arrays in corpus_trials():
-        writer.write(attrs, arrays)
+    """Two blocks of six trials: AxoPy's add_trial appends the block and trial columns."""
+    writer = task_writer(root, "s1", "corpus")
+    design = Design()
+    blocks = [design.add_block(), design.add_block()]
+    for i, (attrs, arrays) in enumerate(corpus_trials()):
+        trial = blocks[i // 6].add_trial(attrs=attrs)
+        for name, data in arrays.items():
+            trial.add_array(name, data=data)
+        writer.write(trial)
 
 
 def bench(root, trials):
     rng = np.random.default_rng(0)
     emg = rng.standard_normal((8, 2000))
-    writer = TaskWriter(os.path.join(root, "s1", "bench"))
+    writer = task_writer(root, "s1", "bench")
+    block = Design().add_block()
     times = []
     start = time.perf_counter()
     for i in range(trials):
+        trial = block.add_trial(attrs={"target": i % 5})
+        trial.add_array("emg", data=emg)
+        trial.add_array("force", data=emg)
         t0 = time.perf_counter()
-        writer.write({"block": 0, "trial": i, "target": i % 5}, {"emg": emg, "force": emg})
+        writer.write(trial)
         times.append(time.perf_counter() - t0)
     total = time.perf_counter() - start
     task = os.path.join(root, "s1", "bench")
+    storage = Storage(root)
+    storage.subject_id = "s1"
+    reader = storage.require_task("bench")
     t0 = time.perf_counter()
-    # TaskReader.array: vstack of every trial's dataset, each read by opening the file.
-    parts = []
-    for i in range(trials):
-        with h5py.File(os.path.join(task, "emg.hdf5"), "r") as f:
-            parts.append(f[str(i)][()])
-    stacked = np.vstack(parts)
+    stacked = reader.array("emg")
     array_time = time.perf_counter() - t0
     t0 = time.perf_counter()
     with h5py.File(os.path.join(task, "emg.hdf5"), "r") as f:
