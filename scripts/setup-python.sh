@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes the project's Python environments (see python-env/README.md): .venv (JupyterLab from
 # PyPI and the current pandas/h5py/numpy/scipy) and .venv-axopy (the real axopy==0.2.3 and the
-# versions it runs with). Each is rebuilt only when its pins changed.
+# versions it runs with); with --peers also .venv-peers (the same JupyterLab with the peers the
+# benchmarks compare against). Each is rebuilt only when its pins changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/debian-packages.sh
@@ -35,3 +36,6 @@ make_venv() {
 
 make_venv .venv python-env/lab.in python-env/lab.txt
 make_venv .venv-axopy python-env/axopy.in python-env/axopy.txt
+if [ "${1:-}" = "--peers" ]; then
+  make_venv .venv-peers python-env/peers.in python-env/peers.txt
+fi

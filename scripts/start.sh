@@ -43,15 +43,9 @@ if [ -n "$data_dir" ]; then
   fi
 fi
 cd "$repo"
-source scripts/lib/stamps.sh
 
 bash scripts/setup.sh
-kernel_inputs="$(inputs_hash src/core src/kernel tsconfig.json tsconfig.node.json package-lock.json)"
-if [ "$(cat lib/node/.axopy-inputs 2>/dev/null)" != "$kernel_inputs" ]; then
-  echo "start: building the kernel module"
-  npm run build --silent
-  echo "$kernel_inputs" > lib/node/.axopy-inputs
-fi
+bash scripts/build-kernel.sh
 bash scripts/install-wheel.sh
 bash scripts/install-kernel.sh >/dev/null
 

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-npm run build --silent
+bash scripts/build-kernel.sh
 npm run build:tests --silent
 logs="$(mktemp -d)"
 trap 'rm -rf "$logs"' EXIT

@@ -21,11 +21,7 @@ export const repoRoot = (() => {
   return dir;
 })();
 
-export const venvBin = path.join(repoRoot, '.venv', 'bin');
 const testConfig = path.join(repoRoot, 'ui-tests', 'jupyter_server_test_config.py');
-
-/** Front-end extensions of the venv that the tests keep off (side-by-side benchmark peers). */
-export const PEER_EXTENSIONS = ['jupyterlab-h5web', '@hadim/jupyter-archive'];
 
 export interface ILabServerOptions {
   /** Folder the server serves as its root (the file browser's top). */
@@ -34,10 +30,14 @@ export interface ILabServerOptions {
   token: string;
   /** Scratch folder for the server's config, runtime files, settings and workspaces. */
   stateDir: string;
-  /** Front-end extensions to disable (page config); by default the benchmark peers. */
+  /** Front-end extensions to disable (page config). */
   disabledExtensions?: string[];
-  /** Server extensions to enable beyond the test config's (e.g. a peer for a benchmark). */
-  serverExtensions?: Record<string, boolean>;
+  /**
+   * The venv whose `jupyter lab` runs: `.venv` (the product's, default) or `.venv-peers` (the
+   * same JupyterLab with the side-by-side benchmarks' peers, jupyterlab-h5web and
+   * jupyter-archive, beside jupyterlab-axopy; made by `bash scripts/setup-python.sh --peers`).
+   */
+  venv?: '.venv' | '.venv-peers';
 }
 
 export interface ILabServer {
@@ -91,7 +91,8 @@ export async function startLabServer(options: ILabServerOptions): Promise<ILabSe
   const url = `http://127.0.0.1:${port}`;
   const configDir = path.join(options.stateDir, 'config');
   fs.mkdirSync(path.join(configDir, 'labconfig'), { recursive: true });
-  const disabled = Object.fromEntries((options.disabledExtensions ?? PEER_EXTENSIONS).map(name => [name, true]));
+  const disabled = Object.fromEntries((options.disabledExtensions ?? []).map(name => [name, true]));
+  const venvBin = path.join(repoRoot, options.venv ?? '.venv', 'bin');
   fs.writeFileSync(path.join(configDir, 'labconfig', 'page_config.json'), JSON.stringify({ disabledExtensions: disabled }));
   const args = [
     'lab',
@@ -103,10 +104,7 @@ export async function startLabServer(options: ILabServerOptions): Promise<ILabSe
     `--ServerApp.root_dir=${options.rootDir}`,
     `--IdentityProvider.token=${options.token}`,
     `--LabApp.user_settings_dir=${path.join(options.stateDir, 'user-settings')}`,
-    `--LabApp.workspaces_dir=${path.join(options.stateDir, 'workspaces')}`,
-    ...Object.entries(options.serverExtensions ?? {}).map(
-      ([name, enabled]) => `--ServerApp.jpserver_extensions=${JSON.stringify({ [name]: enabled })}`
-    )
+    `--LabApp.workspaces_dir=${path.join(options.stateDir, 'workspaces')}`
   ];
   // galata posts to the server without an XSRF cookie; a server with a token keeps the check.
   args.push(`--ServerApp.disable_check_xsrf=${options.token === '' ? 'True' : 'False'}`);

@@ -145,21 +145,33 @@ test('updates live when a writer appends a trial', async ({ page, problems, stor
   expect(problems).toEqual([]);
 });
 
-test('a change of the roots setting takes effect', async ({ page, problems }) => {
+test('a change of the roots and discoverRoots settings takes effect', async ({ page, problems }) => {
   await openSidebar(page);
-  await expect(item(page, 'data')).toBeVisible();
-  await page.evaluate(async () => {
-    const registry = (await window.galata.getPlugin('@jupyterlab/apputils-extension:settings')) as {
-      set(plugin: string, key: string, value: unknown): Promise<void>;
-    };
-    await registry.set('jupyterlab-axopy:sidebar', 'roots', ['archive', 'missing-root']);
-  });
-  await expect(panel(page).locator('[role="tree"] > [role="treeitem"]')).toHaveCount(2);
+  const rootLabels = () =>
+    panel(page).locator('[role="tree"] > [role="treeitem"] > .jp-AxoPyStorage-row > .jp-AxoPyStorage-label').allTextContents();
+  // Found by their layout: both storage folders, not projects/.
+  await expect.poll(rootLabels).toEqual(['archive', 'data']);
+  const setSetting = (key: string, value: unknown) =>
+    page.evaluate(
+      async ([key, value]) => {
+        const registry = (await window.galata.getPlugin('@jupyterlab/apputils-extension:settings')) as {
+          set(plugin: string, key: string, value: unknown): Promise<void>;
+        };
+        await registry.set('jupyterlab-axopy:sidebar', key as string, value);
+      },
+      [key, value] as const
+    );
+  await setSetting('discoverRoots', false);
+  await setSetting('roots', ['archive', 'missing-root']);
+  await expect.poll(rootLabels).toEqual(['archive', 'missing-root']);
   await expect(item(page, 'data')).toHaveCount(0);
   await expect.poll(() => childLabels(page, 'archive')).toEqual(['s9']);
   await expect(item(page, 'missing-root').locator('[data-kind="note"]')).toContainText(
     'missing-root does not exist'
   );
+  // Configured roots first, then the discovered ones not configured.
+  await setSetting('discoverRoots', true);
+  await expect.poll(rootLabels).toEqual(['archive', 'missing-root', 'data']);
   expect(problems).toEqual([]);
 });
 
