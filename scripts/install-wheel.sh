@@ -10,7 +10,8 @@ source scripts/lib/stamps.sh
 inputs="$(inputs_hash src/core src/lab style schema package.json package-lock.json pyproject.toml install.json jupyterlab_axopy/__init__.py)"
 stamp="$venv/.axopy-wheel-inputs"
 if [ "$(cat "$stamp" 2>/dev/null)" = "$inputs" ] &&
-  [ -f "$venv/share/jupyter/labextensions/jupyterlab-axopy/package.json" ]; then
+  [ -f "$venv/share/jupyter/labextensions/jupyterlab-axopy/package.json" ] &&
+  compgen -G 'dist/jupyterlab_axopy-*.whl' >/dev/null; then
   exit 0
 fi
 # tsc and webpack report errors on stdout: quiet when it works, shown on failure.

@@ -4,8 +4,10 @@
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { axopyExtensionInstalled, makeServerFolders, startLabServer } from '../lab-server';
+import * as path from 'node:path';
+import { axopyExtensionInstalled, makeServerFolders, repoRoot, startLabServer } from '../lab-server';
 
 test.use({ baseURL: process.env.AXOPY_E2E_URL });
 
@@ -68,6 +70,19 @@ test('is JupyterLab 4.6.3 from PyPI with galata and the installed extension', as
   expect(config.appVersion).toBe('4.6.3');
   const federated = config.federated_extensions.map((extension: { name: string }) => extension.name);
   expect(federated).toContain('@jupyterlab/galata-extension');
+});
+
+test('the wheel carries the prebuilt labextension; jupyter labextension list shows it enabled OK', () => {
+  const version = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version as string;
+  const wheel = path.join(repoRoot, 'dist', `jupyterlab_axopy-${version}-py3-none-any.whl`);
+  const names = execFileSync('unzip', ['-Z1', wheel], { encoding: 'utf8' }).split('\n');
+  const shared = `jupyterlab_axopy-${version}.data/data/share/jupyter/labextensions/jupyterlab-axopy`;
+  expect(names).toEqual(expect.arrayContaining([`${shared}/package.json`, `${shared}/install.json`, `${shared}/schemas/jupyterlab-axopy/sidebar.json`]));
+  expect(names.some(name => name.startsWith(`${shared}/static/remoteEntry.`))).toBe(true);
+  // Jupyter prints the listing on stderr.
+  const listing = spawnSync(path.join(repoRoot, '.venv', 'bin', 'jupyter'), ['labextension', 'list'], { encoding: 'utf8' });
+  const plain = (listing.stdout + listing.stderr).replace(/\u001b\[[0-9;]*m/g, '');
+  expect(plain).toMatch(new RegExp(`jupyterlab-axopy v${version.replace(/\./g, '\\.')} enabled OK \\(python, jupyterlab_axopy\\)`));
 });
 
 test('loads the jupyterlab-axopy extension with each of its plugins', async ({ page }) => {
