@@ -24,6 +24,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { makeServerFolders, repoRoot, startLabServer } from '../ui-tests/lab-server.js';
 import { PYTHON } from '../tests/helpers/python';
+import { installPaintTimer } from './paint-timer.js';
 
 const WRITER = path.join(repoRoot, 'tests', 'python', 'write_preview_storage.py');
 const [TRIALS, CHANNELS, SAMPLES] = [130, 8, 125_000];
@@ -52,6 +53,7 @@ function countBytes(page: Page, parts: string[]): { bytes: number; requests: num
 
 async function openLab(browser: Browser, url: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await installPaintTimer(page);
   await page.goto(`${url}/lab`);
   await page.waitForFunction(
     () => {
@@ -69,23 +71,11 @@ async function timeOurs(page: Page): Promise<number> {
   return page.evaluate(async task => {
     const start = performance.now();
     void (globalThis as any).jupyterapp.commands.execute('jupyterlab-axopy:preview-task', { path: task });
-    return new Promise<number>((resolve, reject) => {
-      const giveUp = setTimeout(() => reject(new Error('ours: no plot in 120 s')), 120_000);
-      const onFrame = (): void => {
-        const state = (globalThis as any).__axopyPreviews?.[task];
-        if (state?.arrays?.emg?.status === 'plotted') {
-          const afterPaint = new MessageChannel();
-          afterPaint.port1.onmessage = () => {
-            clearTimeout(giveUp);
-            resolve(performance.now() - start);
-          };
-          afterPaint.port2.postMessage(undefined);
-        } else {
-          requestAnimationFrame(onFrame);
-        }
-      };
-      requestAnimationFrame(onFrame);
-    });
+    return (globalThis as any).__axopyMsUntilPainted(
+      start,
+      () => (globalThis as any).__axopyPreviews?.[task]?.arrays?.emg?.status === 'plotted',
+      'ours: trial 0 plotted'
+    ) as Promise<number>;
   }, TASK);
 }
 
@@ -100,10 +90,10 @@ async function timeH5web(page: Page): Promise<number> {
       (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter(
         entry => entry.name.includes('/h5web/data') && entry.startTime >= start
       );
-    return new Promise<number>((resolve, reject) => {
-      const giveUp = setTimeout(() => reject(new Error('h5web: no line plot in 120 s')), 120_000);
-      let settledFrames = 0;
-      const onFrame = (): void => {
+    let settledFrames = 0;
+    return (globalThis as any).__axopyMsUntilPainted(
+      start,
+      () => {
         const root = document.querySelector('.h5web-root');
         const dataset = root?.querySelector<HTMLElement>('[role="treeitem"][data-path="/0"]');
         if (dataset && dataset.getAttribute('aria-selected') !== 'true') dataset.click();
@@ -114,20 +104,11 @@ async function timeH5web(page: Page): Promise<number> {
         const requests = dataRequests();
         const done = lineShown && requests.length > 0 && requests.every(entry => entry.responseEnd > 0);
         settledFrames = done ? settledFrames + 1 : 0;
-        // Two frames: the one that receives the data renders it in the next one (React + three.js).
-        if (settledFrames >= 2) {
-          const afterPaint = new MessageChannel();
-          afterPaint.port1.onmessage = () => {
-            clearTimeout(giveUp);
-            resolve(performance.now() - start);
-          };
-          afterPaint.port2.postMessage(undefined);
-        } else {
-          requestAnimationFrame(onFrame);
-        }
-      };
-      requestAnimationFrame(onFrame);
-    });
+        // Two frames: the one that receives the data renders it in the next (React + three.js).
+        return settledFrames >= 2;
+      },
+      'h5web: line plot of dataset 0'
+    ) as Promise<number>;
   }, FILE);
 }
 

@@ -25,6 +25,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { makeServerFolders, repoRoot, startLabServer } from '../ui-tests/lab-server.js';
 import { PYTHON } from '../tests/helpers/python';
+import { installPaintTimer } from './paint-timer.js';
 
 const WRITER = path.join(repoRoot, 'tests', 'python', 'write_preview_storage.py');
 const [TRIALS, CHANNELS, SAMPLES] = [130, 8, 125_000];
@@ -46,24 +47,14 @@ async function timeInPage(page: Page, taskPath: string, action: string, ready: s
       const start = performance.now();
       // Not awaited: the command's promise resolves with the widget, before anything is read.
       void new Function('app', `return ${act}`)((globalThis as any).jupyterapp);
-      return new Promise<number>((resolve, reject) => {
-        const giveUp = setTimeout(() => reject(new Error(`not ready in 120 s: ${condition}`)), 120_000);
-        const onFrame = (): void => {
+      return (globalThis as any).__axopyMsUntilPainted(
+        start,
+        () => {
           const state = (globalThis as any).__axopyPreviews?.[p];
-          if (state !== undefined && check(state)) {
-            // This frame paints it: a task posted now runs after that paint.
-            const afterPaint = new MessageChannel();
-            afterPaint.port1.onmessage = () => {
-              clearTimeout(giveUp);
-              resolve(performance.now() - start);
-            };
-            afterPaint.port2.postMessage(undefined);
-          } else {
-            requestAnimationFrame(onFrame);
-          }
-        };
-        requestAnimationFrame(onFrame);
-      });
+          return state !== undefined && check(state);
+        },
+        condition
+      ) as Promise<number>;
     },
     [taskPath, action, ready] as const
   );
@@ -75,6 +66,7 @@ function previewCommand(taskPath: string): string {
 
 async function openLab(browser: Browser, url: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await installPaintTimer(page);
   await page.goto(`${url}/lab`);
   await page.waitForFunction(() => (globalThis as any).jupyterapp?.commands?.hasCommand('jupyterlab-axopy:preview-task'), undefined, { timeout: 60_000 });
   return page;
