@@ -4,7 +4,7 @@
  */
 import { dstack, hstack, vstack } from './arrayOps.js';
 import { asNDArray, NDArray } from './ndarray.js';
-import { MersenneTwister, shuffleInPlace } from './random.js';
+import { MersenneTwister, pythonShuffleInPlace } from './random.js';
 
 /** A trial attribute value: one trials.csv cell. */
 export type AttrValue = number | bigint | string | boolean | null | undefined;
@@ -88,12 +88,13 @@ export class Block extends Array<Trial> {
 
   /**
    * Shuffles the trials; with `resetIndex` renumbers their `trial` attr in the new order.
-   * With a seed the order equals Python AxoPy's (`np.random.seed(seed); np.random.shuffle`).
+   * With a seed the order equals Python AxoPy's after `random.seed(seed)` (its shuffle calls
+   * Python's `random.shuffle`).
    */
   shuffle(options: { resetIndex?: boolean; seed?: number } = {}): this {
     const { resetIndex = true, seed } = options;
-    const random = new MersenneTwister(seed ?? Math.floor(Math.random() * 0x100000000));
-    shuffleInPlace(this, random);
+    const random = MersenneTwister.fromPythonSeed(seed ?? Math.floor(Math.random() * 0x100000000));
+    pythonShuffleInPlace(this, random);
     if (resetIndex) {
       this.forEach((trial, i) => {
         trial.attrs.trial = i;

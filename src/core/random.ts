@@ -1,6 +1,8 @@
 /**
- * NumPy's legacy global random state (MT19937 seeded by `np.random.seed(int)`) and its list
- * shuffle, so that `Block.shuffle({ seed })` gives the same trial order as Python AxoPy.
+ * The Mersenne Twister seeded and drawn as NumPy's legacy global state does
+ * (`np.random.seed(int)`, `np.random.shuffle`) and as Python's `random` module does
+ * (`random.seed(int)`, `random.shuffle`). AxoPy 0.2.3's `Block.shuffle` calls
+ * `random.shuffle`, so `Block.shuffle({ seed })` follows Python's `random`.
  */
 
 const N = 624;
@@ -22,6 +24,47 @@ export class MersenneTwister {
       // 1812433253 * prev + i, in 32-bit arithmetic without losing low bits.
       this.state[i] = (Math.imul(1812433253, prev) + i) >>> 0;
     }
+  }
+
+  /**
+   * `random.seed(seed)` of Python's `random` module for an integer seed: init_by_array over
+   * the 32-bit words of |seed|, least significant first.
+   */
+  static fromPythonSeed(seed: number): MersenneTwister {
+    if (!Number.isSafeInteger(seed)) {
+      throw new RangeError(`Seed must be a safe integer, got ${seed}`);
+    }
+    const key: number[] = [];
+    for (let rest = Math.abs(seed); rest > 0; rest = Math.floor(rest / 0x100000000)) {
+      key.push(rest % 0x100000000);
+    }
+    if (key.length === 0) key.push(0);
+    const generator = new MersenneTwister(19650218);
+    const mt = generator.state;
+    let i = 1;
+    let j = 0;
+    for (let k = Math.max(N, key.length); k > 0; k--) {
+      const prev = mt[i - 1] ^ (mt[i - 1] >>> 30);
+      mt[i] = ((mt[i] ^ Math.imul(prev, 1664525)) + key[j] + j) >>> 0;
+      i++;
+      j++;
+      if (i >= N) {
+        mt[0] = mt[N - 1];
+        i = 1;
+      }
+      if (j >= key.length) j = 0;
+    }
+    for (let k = N - 1; k > 0; k--) {
+      const prev = mt[i - 1] ^ (mt[i - 1] >>> 30);
+      mt[i] = ((mt[i] ^ Math.imul(prev, 1566083941)) - i) >>> 0;
+      i++;
+      if (i >= N) {
+        mt[0] = mt[N - 1];
+        i = 1;
+      }
+    }
+    mt[0] = 0x80000000;
+    return generator;
   }
 
   private twist(): void {
@@ -58,6 +101,25 @@ export class MersenneTwister {
       value = (this.nextUint32() & mask) >>> 0;
     } while (value > max);
     return value;
+  }
+}
+
+/** A uniform integer in [0, n) as Python's `random._randbelow` (getrandbits with rejection). */
+function pythonRandbelow(random: MersenneTwister, n: number): number {
+  if (n > 0xffffffff) throw new RangeError('randbelow: lists longer than 2^32 are not supported');
+  const bits = 32 - Math.clz32(n);
+  let value: number;
+  do {
+    value = random.nextUint32() >>> (32 - bits);
+  } while (value >= n);
+  return value;
+}
+
+/** Shuffles in place exactly as Python's `random.shuffle(list)` does with the given generator. */
+export function pythonShuffleInPlace<T>(items: T[], random: MersenneTwister): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = pythonRandbelow(random, i + 1);
+    [items[i], items[j]] = [items[j], items[i]];
   }
 }
 

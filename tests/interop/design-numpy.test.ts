@@ -20,14 +20,26 @@ print(json.dumps(out))`
   });
 });
 
-test('Block.shuffle with a seed matches AxoPy Block.shuffle', () => {
-  const block = new Block(0);
-  for (let i = 0; i < 30; i++) block.addTrial({ id: i });
-  block.shuffle({ seed: 7 });
-  const expected = runPythonJson<number[]>(
-    'import json, numpy as np\nnp.random.seed(7); l = list(range(30)); np.random.shuffle(l); print(json.dumps(l))'
+test('Block.shuffle with a seed gives the order of the real AxoPy Block.shuffle after random.seed', () => {
+  const seeds = [0, 7, 42, 2 ** 32 - 1, 2 ** 40 + 3];
+  const expected = runPythonJson<number[][]>(
+    `import json, random
+from axopy.design import Block
+out = []
+for seed in ${JSON.stringify(seeds)}:
+    block = Block(0)
+    for i in range(30):
+        block.add_trial(attrs={'id': i})
+    random.seed(seed); block.shuffle()
+    out.append([[t.attrs['id'], t.attrs['trial']] for t in block])
+print(json.dumps(out))`
   );
-  assert.deepEqual(block.map(t => t.attrs.id), expected);
+  seeds.forEach((seed, k) => {
+    const block = new Block(0);
+    for (let i = 0; i < 30; i++) block.addTrial({ id: i });
+    block.shuffle({ seed });
+    assert.deepEqual(block.map(t => [t.attrs.id, t.attrs.trial]), expected[k], `seed ${seed}`);
+  });
 });
 
 test('vstack, hstack and dstack agree with numpy on shapes and order', () => {
