@@ -1,17 +1,19 @@
 /**
  * Python AxoPy's `TaskReader`: reads a task's trials table, arrays and pickles.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import type { ColumnTable } from 'arquero';
-import { arrayFilePath, datasetNameForRow, pickleFilePath, trialsCsvPath, validateId } from '../core/layout.js';
+import { arrayFilePath, arrayNameOfFile, datasetNameForRow, pickleFilePath, trialsCsvPath, validateId } from '../core/layout.js';
 import { parseTrialsCsv, trialsTable, ParsedTrialsCsv } from '../core/csv/index.js';
 import { loadPickle, PickleValue } from '../core/pickle/index.js';
-import { vstack, vstackLayout } from '../core/arrayOps.js';
-import { DatasetError, FileNotFoundError, FormatError } from '../core/errors.js';
+import { castArray, vstack, vstackLayout } from '../core/arrayOps.js';
+import { ArrayNotFoundError, DatasetError, FileNotFoundError, FormatError, TrialIndexError } from '../core/errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AnyTypedArray, type DType, NDArray, TYPED_ARRAY_FOR_DTYPE, elementCount } from '../core/ndarray.js';
 import { Hdf5File } from './hdf5.js';
 import { requireFile } from './files.js';
+import { Epochs } from './epochs.js';
+import { withColumnDTypes } from './displayTable.js';
 
 export type { ColumnTable } from 'arquero';
 
@@ -54,7 +56,10 @@ export class TaskReader {
    * final newline) is left out until complete.
    */
   get trials(): ColumnTable {
-    if (!this.table) this.table = trialsTable(this.parsedTrials());
+    if (!this.table) {
+      const parsed = this.parsedTrials();
+      this.table = withColumnDTypes(trialsTable(parsed), parsed.dtypes);
+    }
     return this.table;
   }
 
@@ -72,9 +77,8 @@ export class TaskReader {
 
   /** Yields array `name` of each trial in row order (dataset "0", "1", ... of `<name>.hdf5`). */
   async *iterArray(name: string): AsyncGenerator<NDArray> {
-    const path = arrayFilePath(this.root, validateId(name, 'array'));
+    const path = this.requireArrayFile(name);
     const rows = this.trialCount;
-    requireFile(path, 'array file', this.root);
     let file = await openWithRetry(path);
     try {
       for (let row = 0; row < rows; row++) {
@@ -99,8 +103,8 @@ export class TaskReader {
 
   /** Array `name` of the trial in row `row` (0-based row of trials.csv). */
   async trialArray(name: string, row: number): Promise<NDArray> {
-    const path = arrayFilePath(this.root, validateId(name, 'array'));
-    requireFile(path, 'array file', this.root);
+    const path = this.requireArrayFile(name);
+    this.checkRow(row);
     for (let attempt = 1; ; attempt++) {
       const file = await openWithRetry(path);
       try {
@@ -139,9 +143,34 @@ export class TaskReader {
    * (shapes are looked up first); mixed dtypes are read whole and promoted as NumPy does.
    */
   async array(name: string): Promise<NDArray> {
-    const path = arrayFilePath(this.root, validateId(name, 'array'));
+    return (await this.readAllTrials(name)).array;
+  }
+
+  /**
+   * Array `name` of every trial as {@link Epochs}: float64 data (trials, channels, samples)
+   * (1-D trials are one channel) with the trials table and its `row` column. Every trial
+   * must have the same shape.
+   */
+  async epochs(name: string): Promise<Epochs> {
+    const { array, trialShapes } = await this.readAllTrials(name);
+    const path = arrayFilePath(this.root, name);
+    const first = trialShapes[0];
+    const differing = trialShapes.findIndex(shape => shape.length !== first.length || shape.some((n, k) => n !== first[k]));
+    if (differing >= 0) {
+      throw new DatasetError(path, datasetNameForRow(differing), `has shape (${trialShapes[differing].join(', ')}), trial 0 (${first.join(', ')}): epochs need one shape`);
+    }
+    if (first.length > 2) {
+      throw new DatasetError(path, '0', `has shape (${first.join(', ')}): epochs need 1-D (samples) or 2-D (channels, samples) trials`);
+    }
+    const [channels, samples] = first.length === 2 ? first : [1, first[0] ?? 1];
+    const data = castArray(array, 'float64');
+    return new Epochs({ dtype: 'float64', shape: [trialShapes.length, channels, samples], data: data.data }, this.trials);
+  }
+
+  /** Every trial's array stacked, with each trial's own shape. */
+  private async readAllTrials(name: string): Promise<{ array: NDArray; trialShapes: number[][] }> {
+    const path = this.requireArrayFile(name);
     const rows = this.trialCount;
-    requireFile(path, 'array file', this.root);
     if (rows === 0) {
       throw new DatasetError(path, '0', 'is missing: the task has no trials');
     }
@@ -162,7 +191,7 @@ export class TaskReader {
     }
   }
 
-  private readStacked(file: Hdf5File, name: string, rows: number): NDArray {
+  private readStacked(file: Hdf5File, name: string, rows: number): { array: NDArray; trialShapes: number[][] } {
     const described: { dtype: DType; shape: number[] }[] = [];
     for (let row = 0; row < rows; row++) {
       try {
@@ -180,7 +209,7 @@ export class TaskReader {
     if (!layout.sameDType) {
       const parts = described.map((_, row) => this.readRow(file, name, row));
       try {
-        return vstack(parts);
+        return { array: vstack(parts), trialShapes: described.map(d => d.shape) };
       } catch (error) {
         throw new StackError((error as Error).message);
       }
@@ -196,7 +225,40 @@ export class TaskReader {
       }
       offset += count;
     }
-    return { dtype: layout.dtype, shape: layout.shape, data: out } as NDArray;
+    const array = { dtype: layout.dtype, shape: layout.shape, data: out } as NDArray;
+    return { array, trialShapes: described.map(d => d.shape) };
+  }
+
+  /** The path of `<name>.hdf5`; ArrayNotFoundError listing the task's arrays when missing. */
+  private requireArrayFile(name: string): string {
+    const path = arrayFilePath(this.root, validateId(name, 'array'));
+    try {
+      requireFile(path, 'array file', this.root);
+    } catch (error) {
+      if (!(error instanceof FileNotFoundError)) throw error;
+      throw new ArrayNotFoundError(path, name, this.arrayNames());
+    }
+    return path;
+  }
+
+  /** Names of the task's arrays (`<name>.hdf5` files), sorted. */
+  arrayNames(): string[] {
+    let files: string[];
+    try {
+      files = readdirSync(this.root);
+    } catch {
+      return [];
+    }
+    return files.map(arrayNameOfFile).filter((n): n is string => n !== undefined).sort();
+  }
+
+  /**
+   * TrialIndexError for a row that is not a trial. A row past the rows read so far makes
+   * trials.csv be read again first (a running experiment may have added it).
+   */
+  private checkRow(row: number): void {
+    if (!Number.isInteger(row) || row < 0) throw new TrialIndexError(row, this.trialCount);
+    if (row >= this.trialCount && row >= this.reload().trialCount) throw new TrialIndexError(row, this.trialCount);
   }
 
   /** Loads `<name>.pkl` (plain data only; a pickle that would run code is refused). */

@@ -19,3 +19,5 @@ export type { FilterType, ButterOptions, Sos } from './filterDesign.js';
 export { butter, cheby1Lowpass } from './filterDesign.js';
 export type { TimeAxisOptions, FiltfiltOptions, DecimateOptions } from './filtering.js';
 export { sosfilt, sosfiltZi, filtfilt, decimate, rectify, movingAverage, movingRms } from './filtering.js';
+export type { TrialStats } from './trialStats.js';
+export { trialStats, takeTrials } from './trialStats.js';
