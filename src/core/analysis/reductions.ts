@@ -132,7 +132,9 @@ function extremeAlongAxis(
       let best = data[o * length * inner + j];
       for (let i = 1; i < length && !Number.isNaN(best); i++) {
         const v = data[(o * length + i) * inner + j];
-        if (Number.isNaN(v) || better(v, best)) best = v;
+        // NumPy's minimum/maximum keep the running value only when strictly better, so of
+        // equal values (0.0 and -0.0) the later one wins.
+        if (Number.isNaN(v) || !better(best, v)) best = v;
       }
       out[o * inner + j] = best;
     }
