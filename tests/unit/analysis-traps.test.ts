@@ -1,0 +1,117 @@
+/**
+ * The traps a notebook user falls into: a read-only Storage creates nothing, a typo names what
+ * exists, a trial past the end says "out of range"; and Epochs' selection bookkeeping.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// @ts-ignore TS1479 (arquero is an ES module)
+import { table } from 'arquero';
+import {
+  ArrayNotFoundError,
+  Design,
+  Epochs,
+  ReadOnlyStorageError,
+  Storage,
+  SubjectNotFoundError,
+  TaskNotFoundError,
+  TrialIndexError,
+  features,
+  openStorage
+} from '../../src/kernel/index.js';
+
+async function withTask(run: (root: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'axopy-traps-'));
+  try {
+    const root = join(dir, 'data');
+    const storage = new Storage(root);
+    storage.subjectId = 'p01';
+    const writer = storage.createTask('gestures');
+    const block = new Design().addBlock();
+    for (let i = 0; i < 3; i++) {
+      const trial = block.addTrial({ gesture: i === 1 ? 'fist' : 'rest' });
+      trial.addArray('emg').stack({ dtype: 'int16', shape: [2, 5], data: Int16Array.from({ length: 10 }, (_, k) => 100 * i + k) });
+      await writer.write(trial);
+    }
+    await writer.close();
+    await run(root);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function listing(root: string): string[] {
+  const walk = (path: string): string[] => readdirSync(path, { withFileTypes: true }).flatMap(e => [join(path, e.name), ...(e.isDirectory() ? walk(join(path, e.name)) : [])]);
+  return walk(root).sort();
+}
+
+test('a read-only storage creates nothing and names what exists', async () => {
+  await withTask(async root => {
+    const before = listing(root);
+    const storage = openStorage(root);
+    assert.throws(() => { storage.subjectId = 'p1'; }, (e: unknown) => e instanceof SubjectNotFoundError && /No subject "p1" in .*Subjects: "p01"\./.test(e.message));
+    storage.subjectId = 'p01';
+    assert.throws(() => storage.requireTask('gesture'), (e: unknown) => e instanceof TaskNotFoundError && /Tasks of p01: "gestures"\./.test(e.message));
+    assert.throws(() => storage.createTask('new'), ReadOnlyStorageError);
+    assert.throws(() => new Storage(join(root, 'dmeo'), { readOnly: true }), /No such storage root: .*dmeo/);
+    assert.deepEqual(listing(root), before);
+    assert.equal(existsSync(join(root, 'dmeo')), false);
+  });
+});
+
+test('a missing array lists the arrays of the task', async () => {
+  await withTask(async root => {
+    const storage = openStorage(root);
+    storage.subjectId = 'p01';
+    const reader = storage.requireTask('gestures');
+    await assert.rejects(reader.epochs('emgg'), (e: unknown) => e instanceof ArrayNotFoundError && /No array "emgg" .* Arrays: "emg"\./.test(e.message));
+    await assert.rejects(reader.array('force'), ArrayNotFoundError);
+  });
+});
+
+test('a trial past the end or negative is "out of range", not a missing dataset', async () => {
+  await withTask(async root => {
+    const storage = openStorage(root);
+    storage.subjectId = 'p01';
+    const reader = storage.requireTask('gestures');
+    for (const row of [3, -1, 1.5]) {
+      await assert.rejects(reader.trialArray('emg', row), (e: unknown) => e instanceof TrialIndexError && e.message === `trial ${row} out of range (3 trials)`);
+    }
+    const epochs = await reader.epochs('emg');
+    assert.throws(() => epochs.trial(3), /^TrialIndexError: trial 3 out of range \(3 trials\)$/);
+    assert.throws(() => epochs.trial(-1), TrialIndexError);
+  });
+});
+
+test('epochs are float64 (trials, channels, samples) whatever the stored dtype, rows kept', async () => {
+  await withTask(async root => {
+    const storage = openStorage(root);
+    storage.subjectId = 'p01';
+    const epochs = await storage.requireTask('gestures').epochs('emg');
+    assert.equal(epochs.data.dtype, 'float64');
+    assert.ok(epochs.data.data instanceof Float64Array);
+    assert.deepEqual(epochs.data.shape, [3, 2, 5]);
+    assert.deepEqual(Array.from(epochs.trial(2).data), [200, 201, 202, 203, 204, 205, 206, 207, 208, 209]);
+    const rest = epochs.where(t => t.gesture === 'rest');
+    assert.deepEqual(rest.rows, [0, 2]);
+    assert.deepEqual(Array.from(rest.channel(1).trial(1).data), [205, 206, 207, 208, 209]);
+    assert.deepEqual(Array.from(epochs.groupBy('gesture').get('fist')!.trial(0).data.subarray(0, 2)), [100, 101]);
+  });
+});
+
+test('features: one row per trial and channel, trial columns repeated, a column per feature', () => {
+  const data = Float64Array.from({ length: 2 * 2 * 4 }, (_, i) => [1, -1, 2, -2][i % 4] * (1 + Math.floor(i / 4)));
+  const epochs = new Epochs({ dtype: 'float64', shape: [2, 2, 4], data }, table({ gesture: ['a', 'b'] }));
+  const tidy = features(epochs, ['iemg', 'zc', ['peak', x => ({ dtype: 'float64', shape: [2, 2], data: Float64Array.of(...[0, 1, 2, 3].map(k => Math.max(...x.data.subarray(4 * k, 4 * k + 4)))) })]]);
+  assert.deepEqual(tidy.columnNames(), ['row', 'gesture', 'channel', 'iemg', 'zc', 'peak']);
+  assert.deepEqual(tidy.array('row', Array), [0, 0, 1, 1]);
+  assert.deepEqual(tidy.array('gesture', Array), ['a', 'a', 'b', 'b']);
+  assert.deepEqual(tidy.array('channel', Array), [0, 1, 0, 1]);
+  // |1|+|-1|+|2|+|-2| = 6 times the channel's scale 1..4; three sign changes each.
+  assert.deepEqual(tidy.array('iemg', Array), [6, 12, 18, 24]);
+  assert.deepEqual(tidy.array('zc', Array), [3, 3, 3, 3]);
+  assert.deepEqual(tidy.array('peak', Array), [2, 4, 6, 8]);
+  assert.throws(() => features(epochs, ['rmss' as 'rms']), /unknown feature "rmss"; known: mav, mav1/);
+});
