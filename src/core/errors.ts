@@ -117,7 +117,7 @@ ERROR_NAMES.set(SubjectNotFoundError, 'SubjectNotFoundError');
 export class ArrayNotFoundError extends FileNotFoundError {
   constructor(path: string, readonly arrayName: string, existing: readonly string[]) {
     super(path, 'array file');
-    this.message = `No array "${arrayName}" in this task: no such file ${path}. Arrays: ${listOrNone(existing)}.`;
+    this.message = `${this.message}. Arrays of this task: ${listOrNone(existing)}.`;
   }
 }
 ERROR_NAMES.set(ArrayNotFoundError, 'ArrayNotFoundError');

@@ -66,7 +66,7 @@ test('a missing array lists the arrays of the task', async () => {
     const storage = openStorage(root);
     storage.subjectId = 'p01';
     const reader = storage.requireTask('gestures');
-    await assert.rejects(reader.epochs('emgg'), (e: unknown) => e instanceof ArrayNotFoundError && /No array "emgg" .* Arrays: "emg"\./.test(e.message));
+    await assert.rejects(reader.epochs('emgg'), (e: unknown) => e instanceof ArrayNotFoundError && /No such array file: .*emgg\.hdf5\. Arrays of this task: "emg"\./.test(e.message));
     await assert.rejects(reader.array('force'), ArrayNotFoundError);
   });
 });
