@@ -5,7 +5,7 @@
  * crossings, slope sign changes) are exact and returned as int32.
  */
 import type { NDArray } from '../ndarray.js';
-import { ArrayInput, AxisOptions, AxisView, Float64NDArray, axisView, float64Array, sumAlongAxis, toFloat64, typedArray } from './axis.js';
+import { ArrayInput, AxisOptions, AxisView, Float64NDArray, axisView, float64Array, pairwiseSum, sumAlongAxis, toFloat64, typedArray } from './axis.js';
 import { divideInPlace, sqrtInPlace, varianceAlongAxis } from './reductions.js';
 
 /** A feature's options: the time axis (default -1) and keepdims, as AxoPy's functions take them. */
@@ -71,6 +71,22 @@ function mavWeights(weights: MavWeights, n: number): Float64Array {
   return Float64Array.from(weights);
 }
 
+/**
+ * Along a contiguous (last) axis: `reduce(data, start, n, scratch)` for each signal, with a
+ * scratch row reused for every signal, so that no array of the input's size is allocated (the
+ * transformed row stays in cache and is summed in NumPy's pairwise order).
+ */
+function perSignal(
+  x: Float64NDArray,
+  view: AxisView,
+  reduce: (data: Float64Array, start: number, n: number, scratch: Float64Array) => number
+): Float64NDArray {
+  const out = new Float64Array(view.outer);
+  const scratch = new Float64Array(view.length);
+  for (let o = 0; o < view.outer; o++) out[o] = reduce(x.data, o * view.length, view.length, scratch);
+  return float64Array(view.reducedShape, out);
+}
+
 /** Applies `f(value, index along axis)` to every element. */
 function mapAlongAxis(x: Float64NDArray, view: AxisView, f: (value: number, i: number) => number): Float64Array {
   const { outer, length, inner } = view;
@@ -105,6 +121,12 @@ function diffAlongAxis(data: Float64Array, view: { outer: number; length: number
 export function meanAbsoluteValue(input: ArrayInput, options: MeanAbsoluteValueOptions = {}): Float64NDArray {
   const { x, view } = prepare(input, options);
   const w = mavWeights(options.weights ?? 'mav', view.length);
+  if (view.inner === 1) {
+    return perSignal(x, view, (data, start, n, scratch) => {
+      for (let i = 0; i < n; i++) scratch[i] = w[i] * Math.abs(data[start + i]);
+      return pairwiseSum(scratch, 0, n) / n;
+    });
+  }
   const weighted = mapAlongAxis(x, view, (v, i) => w[i] * Math.abs(v));
   return float64Array(view.reducedShape, divideInPlace(sumAlongAxis(weighted, view), view.length));
 }
@@ -112,14 +134,20 @@ export function meanAbsoluteValue(input: ArrayInput, options: MeanAbsoluteValueO
 /** Waveform length, AxoPy's `waveform_length`: sum of |x_{i+1} - x_i|. */
 export function waveformLength(input: ArrayInput, options: FeatureOptions = {}): Float64NDArray {
   const { x, view } = prepare(input, options);
+  if (view.inner === 1) {
+    return perSignal(x, view, (data, start, n, scratch) => {
+      for (let i = 0; i + 1 < n; i++) scratch[i] = Math.abs(data[start + i + 1] - data[start + i]);
+      return pairwiseSum(scratch, 0, Math.max(n - 1, 0));
+    });
+  }
   const diffs = diffAlongAxis(x.data, view);
   for (let i = 0; i < diffs.length; i++) diffs[i] = Math.abs(diffs[i]);
   return float64Array(view.reducedShape, sumAlongAxis(diffs, { ...view, length: Math.max(view.length - 1, 0) }));
 }
 
-/** The sign bit as NumPy's `signbit` reads it (-0.0 and -NaN count as negative). */
+/** The sign bit as NumPy's `signbit` reads it (-0.0 counts as negative). */
 function signbit(v: number): boolean {
-  return v < 0 || Object.is(v, -0);
+  return v < 0 || (v === 0 && 1 / v < 0);
 }
 
 /**
@@ -131,6 +159,24 @@ export function zeroCrossings(input: ArrayInput, options: ThresholdOptions = {})
   const threshold = options.threshold ?? 0;
   const { outer, length, inner } = view;
   const counts = new Int32Array(outer * inner);
+  if (inner === 1) {
+    const data = x.data;
+    for (let o = 0; o < outer; o++) {
+      const start = o * length;
+      let previous = data[start];
+      let previousNegative = signbit(previous);
+      let count = 0;
+      for (let i = 1; i < length; i++) {
+        const v = data[start + i];
+        const negative = signbit(v);
+        if (negative !== previousNegative && Math.abs(v - previous) > threshold) count++;
+        previous = v;
+        previousNegative = negative;
+      }
+      counts[o] = count;
+    }
+    return typedArray('int32', view.reducedShape, counts);
+  }
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i + 1 < length; i++) {
       const here = (o * length + i) * inner;
@@ -171,6 +217,15 @@ export function slopeSignChanges(input: ArrayInput, options: ThresholdOptions = 
 /** Root mean square, AxoPy's `root_mean_square`: sqrt(mean(x^2)). */
 export function rootMeanSquare(input: ArrayInput, options: FeatureOptions = {}): Float64NDArray {
   const { x, view } = prepare(input, options);
+  if (view.inner === 1) {
+    return perSignal(x, view, (data, start, n, scratch) => {
+      for (let i = 0; i < n; i++) {
+        const v = data[start + i];
+        scratch[i] = v * v;
+      }
+      return Math.sqrt(pairwiseSum(scratch, 0, n) / n);
+    });
+  }
   const squared = mapAlongAxis(x, view, v => v * v);
   return float64Array(view.reducedShape, sqrtInPlace(divideInPlace(sumAlongAxis(squared, view), view.length)));
 }
@@ -178,6 +233,12 @@ export function rootMeanSquare(input: ArrayInput, options: FeatureOptions = {}):
 /** Integrated EMG, AxoPy's `integrated_emg`: sum of |x|. */
 export function integratedEmg(input: ArrayInput, options: FeatureOptions = {}): Float64NDArray {
   const { x, view } = prepare(input, options);
+  if (view.inner === 1) {
+    return perSignal(x, view, (data, start, n, scratch) => {
+      for (let i = 0; i < n; i++) scratch[i] = Math.abs(data[start + i]);
+      return pairwiseSum(scratch, 0, n);
+    });
+  }
   return float64Array(view.reducedShape, sumAlongAxis(mapAlongAxis(x, view, Math.abs), view));
 }
 

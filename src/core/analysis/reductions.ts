@@ -3,7 +3,7 @@
  * the whole array, and the elementwise `abs`, `square`, `sqrt`. Results are float64 whatever
  * the input dtype (NumPy's `sum` of ints would be int64: here numbers are what a notebook adds).
  */
-import { ArrayInput, AxisOptions, Float64NDArray, axisView, float64Array, sumAlongAxis, toFloat64 } from './axis.js';
+import { ArrayInput, AxisOptions, Float64NDArray, axisView, float64Array, pairwiseSum, sumAlongAxis, toFloat64 } from './axis.js';
 
 /** Options of a reduction: no `axis` reduces the whole array to a 0-d array, as NumPy. */
 export type ReduceOptions = AxisOptions;
@@ -106,6 +106,21 @@ export function varianceAlongAxis(
 ): Float64Array {
   const { outer, length, inner } = view;
   const means = divideInPlace(sumAlongAxis(data, view), length);
+  const divisor = Math.max(length - ddof, 0);
+  if (inner === 1) {
+    // One row of squared deviations at a time (no array of the input's size), same order.
+    const row = new Float64Array(length);
+    const out = new Float64Array(outer);
+    for (let o = 0; o < outer; o++) {
+      const start = o * length;
+      for (let i = 0; i < length; i++) {
+        const d = data[start + i] - means[o];
+        row[i] = d * d;
+      }
+      out[o] = pairwiseSum(row, 0, length) / divisor;
+    }
+    return out;
+  }
   const squared = new Float64Array(data.length);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < length; i++) {
@@ -116,7 +131,7 @@ export function varianceAlongAxis(
       }
     }
   }
-  return divideInPlace(sumAlongAxis(squared, view), Math.max(length - ddof, 0));
+  return divideInPlace(sumAlongAxis(squared, view), divisor);
 }
 
 function extremeAlongAxis(
