@@ -67,7 +67,7 @@ export function bandPoints(epochs: Epochs, options: BandsOptions = {}): BandPoin
         const centre = (from + to - 1) / 2;
         const x = sampleRate ? centre / sampleRate : centre;
         const band = Number.isNaN(width) ? 0 : width;
-        points.push({ group, channel: `ch ${c}`, x, mean, low: mean - band, high: mean + band });
+        points.push({ group, channel: `ch ${epochs.channels[c]}`, x, mean, low: mean - band, high: mean + band });
       }
     }
   }
@@ -85,7 +85,7 @@ export async function bandsSvg(epochs: Epochs, options: BandsOptions = {}): Prom
   const spec = {
     $schema: SCHEMA,
     data: { values },
-    facet: { row: { field: 'channel', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left' } } },
+    facet: { row: { field: 'channel', type: 'nominal', title: null, sort: epochs.channels.map(c => `ch ${c}`), header: { labelAngle: 0, labelAlign: 'left' } } },
     spec: {
       width: options.width ?? 600,
       height: options.channelHeight ?? 120,
@@ -146,6 +146,8 @@ export async function featuresSvg(table: ColumnTable, options: FeaturePlotOption
       values.push({ group: String(table.get(options.by, i)), channel: `ch ${table.get('channel', i)}`, feature, value: Number(table.get(feature, i)) });
     }
   }
+  const channelNumbers = [...new Set(Array.from({ length: table.numRows() }, (_, i) => Number(table.get('channel', i))))];
+  const channelLabels = channelNumbers.sort((a, b) => a - b).map(c => `ch ${c}`);
   const x = { field: 'group', type: 'nominal', title: options.by };
   const y = { field: 'value', type: 'quantitative', title: null, scale: { zero: false } };
   const spec = {
@@ -153,7 +155,7 @@ export async function featuresSvg(table: ColumnTable, options: FeaturePlotOption
     data: { values },
     facet: {
       row: { field: 'feature', type: 'nominal', title: null, sort: features },
-      column: { field: 'channel', type: 'nominal', title: null }
+      column: { field: 'channel', type: 'nominal', title: null, sort: channelLabels }
     },
     spec: {
       width: options.width ?? 120,

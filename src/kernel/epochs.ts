@@ -36,12 +36,15 @@ export class Epochs {
   readonly data: Float64NDArray;
   /** One row per trial, trials.csv's columns after `row` (the row of trials.csv). */
   readonly trials: ColumnTable;
+  /** The recorded channel number of each channel here (0, 1, ... until `channel()` picks some). */
+  readonly channels: readonly number[];
 
   /**
    * `data` of shape (trials, channels, samples) and a table with one row per trial; a table
-   * without a `row` column gets one (0, 1, ...).
+   * without a `row` column gets one (0, 1, ...). `channels`: the recorded number of each
+   * channel (default 0, 1, ...).
    */
-  constructor(data: NDArray, trials: ColumnTable) {
+  constructor(data: NDArray, trials: ColumnTable, channels?: readonly number[]) {
     const x = toFloat64(data, 'epochs data');
     if (x.shape.length !== 3) {
       throw new RangeError(`Epochs: data must be (trials, channels, samples), got shape [${x.shape.join(', ')}]`);
@@ -51,6 +54,10 @@ export class Epochs {
     }
     this.data = x;
     this.trials = trials.columnNames().includes(ROW_COLUMN) ? trials : withRowColumn(trials);
+    this.channels = channels ? [...channels] : Array.from({ length: x.shape[1] }, (_, c) => c);
+    if (this.channels.length !== x.shape[1]) {
+      throw new RangeError(`Epochs: ${x.shape[1]} channels of data but ${this.channels.length} channel numbers`);
+    }
   }
 
   /** Number of trials. */
@@ -86,7 +93,10 @@ export class Epochs {
     return Object.fromEntries(this.trials.columnNames().map(name => [name, this.trials.get(name, i)]));
   }
 
-  /** Only channel `c` (or the channels listed), still (trials, channels, samples). */
+  /**
+   * Only channel `c` (or the channels listed), still (trials, channels, samples); `c` are
+   * positions here, and `channels` keeps their recorded numbers.
+   */
   channel(c: number | readonly number[]): Epochs {
     const channels = typeof c === 'number' ? [c] : [...c];
     const { trialCount: T, channelCount: C, sampleCount: S } = this;
@@ -97,13 +107,13 @@ export class Epochs {
     for (let t = 0; t < T; t++) {
       channels.forEach((k, i) => out.set(this.data.data.subarray((t * C + k) * S, (t * C + k + 1) * S), (t * channels.length + i) * S));
     }
-    return new Epochs(float64Array([T, channels.length, S], out), this.trials);
+    return new Epochs(float64Array([T, channels.length, S], out), this.trials, channels.map(k => this.channels[k]));
   }
 
   /** The trials at these positions, in this order. */
   take(indices: readonly number[]): Epochs {
     indices.forEach(i => checkTrialIndex(i, this.trialCount));
-    return new Epochs(takeTrials(this.data, indices), selectRows(this.trials, indices));
+    return new Epochs(takeTrials(this.data, indices), selectRows(this.trials, indices), this.channels);
   }
 
   /**
@@ -143,7 +153,7 @@ export class Epochs {
     if (result.shape.length !== 3 || result.shape[0] !== this.trialCount) {
       throw new RangeError(`Epochs.map: the function must return (${this.trialCount}, channels, samples), got [${result.shape.join(', ')}]`);
     }
-    return new Epochs(result, this.trials);
+    return new Epochs(result, this.trials, result.shape[1] === this.channelCount ? this.channels : undefined);
   }
 }
 
@@ -226,6 +236,7 @@ function resolveFeature(spec: FeatureSpec): [string, FeatureFunction] {
 
 /**
  * A tidy table of features: one row per (trial, channel) with the trials' columns, `channel`
+ * (its recorded number)
  * and one column per feature, each computed along time with AxoPy's definition, e.g.
  * `features(epochs, ["rms", "mav", "zc"])` or `features(epochs, [rootMeanSquare, ["zc10", x => zeroCrossings(x, { threshold: 0.01 })]])`.
  */
@@ -238,7 +249,7 @@ export function features(epochs: Epochs, specs: readonly FeatureSpec[]): ColumnT
     columns[name] = [];
     for (let t = 0; t < T; t++) for (let c = 0; c < C; c++) columns[name].push(epochs.trials.get(name, t));
   }
-  columns.channel = Array.from({ length: T * C }, (_, i) => i % C);
+  columns.channel = Array.from({ length: T * C }, (_, i) => epochs.channels[i % C]);
   for (const [name, compute] of resolved) {
     const values = compute(epochs.data, { axis: -1 });
     if (values.data.length !== T * C) {

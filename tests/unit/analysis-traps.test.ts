@@ -18,6 +18,7 @@ import {
   SubjectNotFoundError,
   TaskNotFoundError,
   TrialIndexError,
+  bandPoints,
   features,
   openStorage
 } from '../../src/kernel/index.js';
@@ -114,4 +115,25 @@ test('features: one row per trial and channel, trial columns repeated, a column 
   assert.deepEqual(tidy.array('zc', Array), [3, 3, 3, 3]);
   assert.deepEqual(tidy.array('peak', Array), [2, 4, 6, 8]);
   assert.throws(() => features(epochs, ['rmss' as 'rms']), /unknown feature "rmss"; known: mav, mav1/);
+});
+
+test('channel() keeps the recorded channel numbers through features and band plots', async () => {
+  const data = Float64Array.from({ length: 2 * 3 * 4 }, (_, i) => i);
+  const epochs = new Epochs({ dtype: 'float64', shape: [2, 3, 4], data }, table({ gesture: ['a', 'b'] }));
+  const picked = epochs.channel([2, 0]);
+  assert.deepEqual(picked.channels, [2, 0]);
+  assert.deepEqual(Array.from(picked.trial(1).data), [20, 21, 22, 23, 12, 13, 14, 15]);
+  assert.deepEqual(features(picked, ['iemg']).array('channel', Array), [2, 0, 2, 0]);
+  const points = bandPoints(picked, { maxPoints: 2 });
+  assert.deepEqual([...new Set(points.map(p => p.channel))], ['ch 2', 'ch 0']);
+});
+
+test('band points: the mean of the trials and ± their standard error, averaged per bin', () => {
+  // Two trials of one channel: 0 0 0 0 and 2 2 4 4 -> mean 1 1 2 2, sample std sqrt(2), 2*sqrt(2).
+  const epochs = new Epochs({ dtype: 'float64', shape: [2, 1, 4], data: Float64Array.of(0, 0, 0, 0, 2, 2, 4, 4) }, table({ g: ['x', 'x'] }));
+  const points = bandPoints(epochs, { by: 'g', maxPoints: 2, sampleRate: 2 });
+  assert.deepEqual(points.map(p => [p.group, p.x, p.mean]), [['x', 0.25, 1], ['x', 1.25, 2]]);
+  assert.ok(Math.abs(points[0].high - (1 + 1)) < 1e-15 && Math.abs(points[1].low - (2 - 2)) < 1e-15);
+  const sd = bandPoints(epochs, { spread: 'sd', maxPoints: 2 });
+  assert.ok(Math.abs(sd[0].high - (1 + Math.SQRT2)) < 1e-15);
 });
