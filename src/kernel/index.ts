@@ -18,7 +18,7 @@ export { storageToZip } from './zip.js';
 export type { StorageToZipOptions, ZipProgress } from './zip.js';
 export { checkStorage, describeTaskFolder } from './check.js';
 export * from './display.js';
-export { Epochs, features, groupStats, FEATURES, ROW_COLUMN } from './epochs.js';
+export { Epochs, features, groupStats } from './epochs.js';
 export type { TrialRow, TrialSelection, FeatureFunction, FeatureSpec, GroupStats } from './epochs.js';
 export {
   sum,
