@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type AnyTypedArray, type DType, NDArray, TYPED_ARRAY_FOR_DTYPE, elementCount } from '../core/ndarray.js';
 import { Hdf5File } from './hdf5.js';
 import { requireFile } from './files.js';
-import { Epochs } from './epochs.js';
+import { Epochs, ROW_COLUMN } from './epochs.js';
 import { withColumnDTypes } from './displayTable.js';
 
 export type { ColumnTable } from 'arquero';
@@ -27,6 +27,15 @@ const LIVE_READ_RETRY_MS = 25;
 
 /** Trials whose arrays cannot be stacked (shapes disagree): not worth a retry. */
 class StackError extends Error {}
+
+/** Why trials of these shapes cannot be epochs (one shape, 1-D or 2-D), or undefined. */
+function epochShapeProblem(shapes: number[][]): string | undefined {
+  const first = shapes[0];
+  const differing = shapes.findIndex(shape => shape.length !== first.length || shape.some((n, k) => n !== first[k]));
+  if (differing >= 0) return `trial ${differing} has shape (${shapes[differing].join(', ')}), trial 0 (${first.join(', ')}): epochs need one shape`;
+  if (first.length < 1 || first.length > 2) return `trials have shape (${first.join(', ')}): epochs need 1-D (samples) or 2-D (channels, samples) trials`;
+  return undefined;
+}
 
 async function openWithRetry(path: string): Promise<Hdf5File> {
   for (let attempt = 1; ; attempt++) {
@@ -77,8 +86,9 @@ export class TaskReader {
 
   /** Yields array `name` of each trial in row order (dataset "0", "1", ... of `<name>.hdf5`). */
   async *iterArray(name: string): AsyncGenerator<NDArray> {
-    const path = this.requireArrayFile(name);
+    validateId(name, 'array');
     const rows = this.trialCount;
+    const path = this.requireArrayFile(name);
     let file = await openWithRetry(path);
     try {
       for (let row = 0; row < rows; row++) {
@@ -152,32 +162,29 @@ export class TaskReader {
    * must have the same shape.
    */
   async epochs(name: string): Promise<Epochs> {
-    const { array, trialShapes } = await this.readAllTrials(name);
-    const path = arrayFilePath(this.root, name);
+    if (this.trials.columnNames().includes(ROW_COLUMN)) {
+      throw new FormatError(trialsCsvPath(this.root), `has a column "${ROW_COLUMN}": epochs add that column for each trial's row of trials.csv; rename it to use epochs`);
+    }
+    const { array, trialShapes } = await this.readAllTrials(name, epochShapeProblem);
     const first = trialShapes[0];
-    const differing = trialShapes.findIndex(shape => shape.length !== first.length || shape.some((n, k) => n !== first[k]));
-    if (differing >= 0) {
-      throw new DatasetError(path, datasetNameForRow(differing), `has shape (${trialShapes[differing].join(', ')}), trial 0 (${first.join(', ')}): epochs need one shape`);
-    }
-    if (first.length > 2) {
-      throw new DatasetError(path, '0', `has shape (${first.join(', ')}): epochs need 1-D (samples) or 2-D (channels, samples) trials`);
-    }
-    const [channels, samples] = first.length === 2 ? first : [1, first[0] ?? 1];
+    const [channels, samples] = first.length === 2 ? first : [1, first[0]];
     const data = castArray(array, 'float64');
     return new Epochs({ dtype: 'float64', shape: [trialShapes.length, channels, samples], data: data.data }, this.trials);
   }
 
   /** Every trial's array stacked, with each trial's own shape. */
-  private async readAllTrials(name: string): Promise<{ array: NDArray; trialShapes: number[][] }> {
-    const path = this.requireArrayFile(name);
+  private async readAllTrials(name: string, shapeProblem?: (shapes: number[][]) => string | undefined): Promise<{ array: NDArray; trialShapes: number[][] }> {
+    validateId(name, 'array');
+    // trials.csv first: a task without one reports that, as before arrays are looked at.
     const rows = this.trialCount;
+    const path = this.requireArrayFile(name);
     if (rows === 0) {
       throw new DatasetError(path, '0', 'is missing: the task has no trials');
     }
     for (let attempt = 1; ; attempt++) {
       const file = await openWithRetry(path);
       try {
-        return this.readStacked(file, name, rows);
+        return this.readStacked(file, name, rows, shapeProblem);
       } catch (error) {
         if (error instanceof StackError) {
           throw new DatasetError(path, '*', `cannot be stacked: ${error.message}`);
@@ -191,7 +198,12 @@ export class TaskReader {
     }
   }
 
-  private readStacked(file: Hdf5File, name: string, rows: number): { array: NDArray; trialShapes: number[][] } {
+  private readStacked(
+    file: Hdf5File,
+    name: string,
+    rows: number,
+    shapeProblem?: (shapes: number[][]) => string | undefined
+  ): { array: NDArray; trialShapes: number[][] } {
     const described: { dtype: DType; shape: number[] }[] = [];
     for (let row = 0; row < rows; row++) {
       try {
@@ -200,6 +212,9 @@ export class TaskReader {
         throw this.missingRowError(file, name, row, error);
       }
     }
+    // Before any data is read: shapes that do not suit the caller are not worth reading.
+    const problem = shapeProblem?.(described.map(d => d.shape));
+    if (problem !== undefined) throw new StackError(problem);
     let layout: ReturnType<typeof vstackLayout>;
     try {
       layout = vstackLayout(described);

@@ -137,3 +137,31 @@ test('band points: the mean of the trials and ± their standard error, averaged 
   const sd = bandPoints(epochs, { spread: 'sd', maxPoints: 2 });
   assert.ok(Math.abs(sd[0].high - (1 + Math.SQRT2)) < 1e-15);
 });
+
+test('epochs: 1-D trials are one channel; trials of different shapes are refused naming the first', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'axopy-epochs-shapes-'));
+  try {
+    const storage = new Storage(join(dir, 'data'));
+    storage.subjectId = 'p01';
+    const writer = storage.createTask('shapes');
+    const block = new Design().addBlock();
+    for (const length of [4, 4, 5]) {
+      const trial = block.addTrial({ length: length });
+      trial.addArray('force').stack({ dtype: 'float32', shape: [length], data: new Float32Array(length).fill(length) });
+      trial.addArray('emg').stack({ dtype: 'float64', shape: [6], data: new Float64Array(6).fill(length) });
+      await writer.write(trial);
+    }
+    await writer.close();
+    const reader = storage.requireTask('shapes');
+    await assert.rejects(reader.epochs('force'), /force\.hdf5: dataset "\*" cannot be stacked: trial 2 has shape \(5\), trial 0 \(4\): epochs need one shape/);
+    const oneChannel = await reader.epochs('emg');
+    assert.deepEqual(oneChannel.data.shape, [3, 1, 6]);
+    assert.deepEqual(Array.from(oneChannel.trial(2).data), [5, 5, 5, 5, 5, 5]);
+    const two = new Epochs({ dtype: 'float32', shape: [2, 1, 4], data: new Float32Array(8).fill(4) }, reader.trials.slice(0, 2));
+    assert.ok(two.data.data instanceof Float64Array);
+    assert.deepEqual(two.rows, [0, 1]);
+    assert.throws(() => two.where(reader.trials), /has no "row" column to match trials by/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
