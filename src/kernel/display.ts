@@ -12,8 +12,7 @@
 import type { NDArray } from '../core/ndarray.js';
 import { arraySvg, trialSvg, type PlotOptions } from './displayPlot.js';
 import { tableHtml, type TableHtmlOptions, type TableLike } from './displayTable.js';
-import { bandsSvg, featuresSvg, type BandsOptions, type FeaturePlotOptions } from './displayBands.js';
-import type { Epochs } from './epochs.js';
+import { bandsSvg, featuresSvg, type BandsOptions, type Curves, type FeaturePlotOptions } from './displayBands.js';
 import type { ColumnTable } from 'arquero';
 
 export * from './displayErrors.js';
@@ -80,12 +79,13 @@ export async function plotTrial(arrays: Readonly<Record<string, NDArray>>, optio
 }
 
 /**
- * Plots the mean curve of each group of trials (`by`: a trials column) with a band of ± SEM
- * (or ± SD with `spread: 'sd'`), one panel per channel, as SVG: `plotBands(envelopes, { by:
- * "gesture", sampleRate: 2000 })`.
+ * Plots the mean curve of each group of trials (`by`: a trials column, or one label per
+ * trial) with a band of ± SEM (or ± SD with `spread: 'sd'`), one panel per channel, as SVG:
+ * `plotBands(envelopes, { by: "gesture", sampleRate: 2000 })`. Curves are epochs or an array
+ * of (trials, samples) or (trials, channels, samples).
  */
-export async function plotBands(epochs: Epochs, options: BandsOptions = {}): Promise<void> {
-  const svg = await bandsSvg(epochs, options);
+export async function plotBands(curves: Curves, options: BandsOptions = {}): Promise<void> {
+  const svg = await bandsSvg(curves, options);
   notebookDisplay('plotBands').svg(svg);
 }
 

@@ -4,15 +4,20 @@
  * rendered in Node like the signal plots.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { ColumnTable } from 'arquero';
-import { type Epochs, groupStats } from './epochs.js';
+// @ts-ignore TS1479 (see core/csv/table.ts: arquero is an ES module required from CommonJS)
+import { table as makeTable, type ColumnTable } from 'arquero';
+import type { NDArray } from '../core/ndarray.js';
+import { Epochs, groupStats } from './epochs.js';
 import { vegaLiteToSvg } from './displayPlot.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 
 export interface BandsOptions {
-  /** Trials-table column whose values are the groups (one colour each); all trials as one without it. */
-  by?: string;
+  /**
+   * The groups (one colour each): a column of the epochs' trials table, or one label per
+   * trial; all trials as one group without it.
+   */
+  by?: string | readonly unknown[];
   /** Samples per second: x in seconds, else sample index. */
   sampleRate?: number;
   /** The band: mean ± standard error (`'sem'`, default) or ± standard deviation (`'sd'`). */
@@ -46,8 +51,34 @@ function binMean(values: Float64Array, offset: number, from: number, to: number)
   return sum / (to - from);
 }
 
+/** Curves to summarise: epochs, or an array of (trials, samples) or (trials, channels, samples). */
+export type Curves = Epochs | NDArray;
+
+const LABEL_COLUMN = 'group';
+
+/** The curves as epochs, with `by` as a column name (labels become a column of their own). */
+function curvesAsEpochs(curves: Curves, by: BandsOptions['by']): { epochs: Epochs; column?: string } {
+  const labels = Array.isArray(by) ? (by as readonly unknown[]) : undefined;
+  if (curves instanceof Epochs) {
+    if (labels === undefined) return { epochs: curves, column: by as string | undefined };
+    if (labels.length !== curves.trialCount) throw new RangeError(`plotBands: ${labels.length} labels for ${curves.trialCount} trials`);
+    return { epochs: new Epochs(curves.data, makeTable({ [LABEL_COLUMN]: [...labels] }), curves.channels), column: LABEL_COLUMN };
+  }
+  const shape = curves.shape;
+  if (shape.length !== 2 && shape.length !== 3) {
+    throw new RangeError(`plotBands: curves must be (trials, samples) or (trials, channels, samples), got shape [${shape.join(', ')}]`);
+  }
+  if (typeof by === 'string') throw new RangeError('plotBands: an array has no trials table: give `by` as one label per trial');
+  const trials = shape[0];
+  if (labels !== undefined && labels.length !== trials) throw new RangeError(`plotBands: ${labels.length} labels for ${trials} trials`);
+  const data = { ...curves, shape: shape.length === 2 ? [trials, 1, shape[1]] : shape } as NDArray;
+  const table = makeTable({ [LABEL_COLUMN]: labels ? [...labels] : new Array(trials).fill('all') });
+  return { epochs: new Epochs(data, table), column: labels ? LABEL_COLUMN : undefined };
+}
+
 /** The points {@link bandsSvg} draws: per group and channel, mean ± spread, bin-averaged. */
-export function bandPoints(epochs: Epochs, options: BandsOptions = {}): BandPoint[] {
+export function bandPoints(curves: Curves, options: BandsOptions = {}): BandPoint[] {
+  const { epochs, column } = curvesAsEpochs(curves, options.by);
   const maxPoints = options.maxPoints ?? 500;
   if (!Number.isInteger(maxPoints) || maxPoints < 2) throw new RangeError(`plotBands: maxPoints must be an integer >= 2, got ${maxPoints}`);
   const { sampleRate } = options;
@@ -56,9 +87,9 @@ export function bandPoints(epochs: Epochs, options: BandsOptions = {}): BandPoin
   const bins = Math.min(S, maxPoints);
   const edges = binEdges(S, bins);
   const points: BandPoint[] = [];
-  for (const stats of groupStats(epochs, options.by)) {
+  for (const stats of groupStats(epochs, column)) {
     const spread = options.spread === 'sd' ? stats.std : stats.sem;
-    const group = options.by === undefined ? 'all' : String(stats.key);
+    const group = column === undefined ? 'all' : String(stats.key);
     for (let c = 0; c < C; c++) {
       for (let b = 0; b < bins; b++) {
         const [from, to] = [edges[b], edges[b + 1]];
@@ -78,14 +109,15 @@ export function bandPoints(epochs: Epochs, options: BandsOptions = {}): BandPoin
  * Mean curve of each group with a band of ± SEM (or SD) across its trials, one panel per
  * channel, as SVG.
  */
-export async function bandsSvg(epochs: Epochs, options: BandsOptions = {}): Promise<string> {
-  const values = bandPoints(epochs, options);
+export async function bandsSvg(curves: Curves, options: BandsOptions = {}): Promise<string> {
+  const values = bandPoints(curves, options);
+  const channelOrder = [...new Set(values.map(point => point.channel))];
   const xTitle = options.sampleRate ? 'time (s)' : 'sample';
-  const color = { field: 'group', type: 'nominal', title: options.by ?? null };
+  const color = { field: 'group', type: 'nominal', title: typeof options.by === 'string' ? options.by : null };
   const spec = {
     $schema: SCHEMA,
     data: { values },
-    facet: { row: { field: 'channel', type: 'nominal', title: null, sort: epochs.channels.map(c => `ch ${c}`), header: { labelAngle: 0, labelAlign: 'left' } } },
+    facet: { row: { field: 'channel', type: 'nominal', title: null, sort: channelOrder, header: { labelAngle: 0, labelAlign: 'left' } } },
     spec: {
       width: options.width ?? 600,
       height: options.channelHeight ?? 120,

@@ -165,3 +165,14 @@ test('epochs: 1-D trials are one channel; trials of different shapes are refused
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('band points of a bare (trials, samples) array grouped by one label per trial', () => {
+  const curves = { dtype: 'float64' as const, shape: [3, 2], data: Float64Array.of(1, 2, 3, 4, 10, 20) };
+  const points = bandPoints(curves, { by: ['a', 'a', 'b'], spread: 'sd' });
+  assert.deepEqual(points.map(p => [p.group, p.channel, p.x, p.mean]), [['a', 'ch 0', 0, 2], ['a', 'ch 0', 1, 3], ['b', 'ch 0', 0, 10], ['b', 'ch 0', 1, 20]]);
+  // Sample std of (1, 3) is sqrt(2); a single trial has no spread (NaN, drawn as none).
+  assert.ok(Math.abs(points[0].high - (2 + Math.SQRT2)) < 1e-15);
+  assert.equal(points[2].high, 10);
+  assert.throws(() => bandPoints(curves, { by: 'gesture' }), /give `by` as one label per trial/);
+  assert.throws(() => bandPoints(curves, { by: ['a'] }), /1 labels for 3 trials/);
+});
