@@ -31,21 +31,26 @@ function checkedSos(sos: Sos, what: string): Float64Array {
 
 /**
  * Filters one signal in place: `length` samples `stride` apart from `start`, state `zi`
- * (2 per section, updated) as SciPy's `_sosfilt` loop.
+ * (2 per section, updated), with SciPy's `_sosfilt` arithmetic. Section after section over
+ * the whole signal rather than sample after sample: each section's output depends only on
+ * the previous section's, so the values are the same to the bit, and a section's
+ * coefficients and state stay in registers.
  */
 function filterSignal(sos: Float64Array, sections: number, x: Float64Array, start: number, length: number, stride: number, zi: Float64Array): void {
-  for (let n = 0; n < length; n++) {
-    const at = start + n * stride;
-    let current = x[at];
-    for (let s = 0; s < sections; s++) {
-      const c = s * 6;
-      const z = s * 2;
-      const next = sos[c] * current + zi[z];
-      zi[z] = sos[c + 1] * current - sos[c + 4] * next + zi[z + 1];
-      zi[z + 1] = sos[c + 2] * current - sos[c + 5] * next;
-      current = next;
+  for (let s = 0; s < sections; s++) {
+    const c = s * 6;
+    const b0 = sos[c], b1 = sos[c + 1], b2 = sos[c + 2], a1 = sos[c + 4], a2 = sos[c + 5];
+    let z0 = zi[s * 2];
+    let z1 = zi[s * 2 + 1];
+    for (let n = 0, at = start; n < length; n++, at += stride) {
+      const current = x[at];
+      const next = b0 * current + z0;
+      z0 = b1 * current - a1 * next + z1;
+      z1 = b2 * current - a2 * next;
+      x[at] = next;
     }
-    x[at] = current;
+    zi[s * 2] = z0;
+    zi[s * 2 + 1] = z1;
   }
 }
 
@@ -130,12 +135,15 @@ export function filtfilt(sos: Sos, input: ArrayInput, options: FiltfiltOptions =
   const out = new Float64Array(x.data.length);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
-      const at = (i: number): number => x.data[(o * length + i) * inner + j];
-      const first = at(0);
-      const last = at(length - 1);
-      for (let i = 0; i < edge; i++) extended[i] = 2 * first - at(edge - i);
-      for (let i = 0; i < length; i++) extended[edge + i] = at(i);
-      for (let i = 0; i < edge; i++) extended[edge + length + i] = 2 * last - at(length - 2 - i);
+      // The signal's samples are `inner` apart from `base`.
+      const base = o * length * inner + j;
+      const source = x.data;
+      const first = source[base];
+      const last = source[base + (length - 1) * inner];
+      for (let i = 0; i < edge; i++) extended[i] = 2 * first - source[base + (edge - i) * inner];
+      if (inner === 1) extended.set(source.subarray(base, base + length), edge);
+      else for (let i = 0; i < length; i++) extended[edge + i] = source[base + i * inner];
+      for (let i = 0; i < edge; i++) extended[edge + length + i] = 2 * last - source[base + (length - 2 - i) * inner];
       const n = extended.length;
       const start = extended[0];
       for (let k = 0; k < zi.length; k++) zi[k] = steady[k] * start;
@@ -143,7 +151,8 @@ export function filtfilt(sos: Sos, input: ArrayInput, options: FiltfiltOptions =
       const end = extended[n - 1];
       for (let k = 0; k < zi.length; k++) zi[k] = steady[k] * end;
       filterSignal(coefficients, sections, extended, n - 1, n, -1, zi);
-      for (let i = 0; i < length; i++) out[(o * length + i) * inner + j] = extended[edge + i];
+      if (inner === 1) out.set(extended.subarray(edge, edge + length), base);
+      else for (let i = 0; i < length; i++) out[base + i * inner] = extended[edge + i];
     }
   }
   return float64Array(x.shape, out);
