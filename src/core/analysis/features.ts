@@ -199,8 +199,27 @@ export function slopeSignChanges(input: ArrayInput, options: ThresholdOptions = 
   const threshold = options.threshold ?? 0;
   const { outer, length, inner } = view;
   const steps = Math.max(length - 1, 0);
-  const diffs = diffAlongAxis(x.data, view);
   const counts = new Int32Array(outer * inner);
+  if (inner === 1) {
+    // Differences computed as they are needed, the previous one kept: no array of them.
+    const data = x.data;
+    for (let o = 0; o < outer && length >= 3; o++) {
+      const start = o * length;
+      let previous = data[start + 1] - data[start];
+      let previousNegative = signbit(previous);
+      let count = 0;
+      for (let i = 2; i < length; i++) {
+        const diff = data[start + i] - data[start + i - 1];
+        const negative = signbit(diff);
+        if (negative !== previousNegative && Math.max(Math.abs(previous), Math.abs(diff)) > threshold) count++;
+        previous = diff;
+        previousNegative = negative;
+      }
+      counts[o] = count;
+    }
+    return typedArray('int32', view.reducedShape, counts);
+  }
+  const diffs = diffAlongAxis(x.data, view);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i + 1 < steps; i++) {
       const here = (o * steps + i) * inner;
