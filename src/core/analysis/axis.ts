@@ -111,6 +111,65 @@ export function pairwiseSum(data: Float64Array, start: number, n: number): numbe
 }
 
 /**
+ * `pairwiseSum` of |x| and of x² without writing the transformed values anywhere: the same
+ * additions in the same order (so the same bits), about twice as fast on the hot features
+ * (RMS, IEMG, MAV), which is why the pairwise loop is repeated here rather than parameterised
+ * by a callback that V8 would not inline.
+ */
+export function pairwiseSumAbs(data: Float64Array, start: number, n: number): number {
+  if (n < PAIRWISE_UNROLL) {
+    let sum = -0.0;
+    for (let i = 0; i < n; i++) sum += Math.abs(data[start + i]);
+    return sum;
+  }
+  if (n <= PAIRWISE_BLOCK) {
+    let r0 = Math.abs(data[start]), r1 = Math.abs(data[start + 1]), r2 = Math.abs(data[start + 2]), r3 = Math.abs(data[start + 3]);
+    let r4 = Math.abs(data[start + 4]), r5 = Math.abs(data[start + 5]), r6 = Math.abs(data[start + 6]), r7 = Math.abs(data[start + 7]);
+    const whole = n - (n % PAIRWISE_UNROLL);
+    let i = PAIRWISE_UNROLL;
+    for (; i < whole; i += PAIRWISE_UNROLL) {
+      const p = start + i;
+      r0 += Math.abs(data[p]); r1 += Math.abs(data[p + 1]); r2 += Math.abs(data[p + 2]); r3 += Math.abs(data[p + 3]);
+      r4 += Math.abs(data[p + 4]); r5 += Math.abs(data[p + 5]); r6 += Math.abs(data[p + 6]); r7 += Math.abs(data[p + 7]);
+    }
+    let sum = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    for (; i < n; i++) sum += Math.abs(data[start + i]);
+    return sum;
+  }
+  let half = Math.floor(n / 2);
+  half -= half % PAIRWISE_UNROLL;
+  return pairwiseSumAbs(data, start, half) + pairwiseSumAbs(data, start + half, n - half);
+}
+
+/** See {@link pairwiseSumAbs}: the pairwise sum of x². */
+export function pairwiseSumSquares(data: Float64Array, start: number, n: number): number {
+  if (n < PAIRWISE_UNROLL) {
+    let sum = -0.0;
+    for (let i = 0; i < n; i++) sum += data[start + i] * data[start + i];
+    return sum;
+  }
+  if (n <= PAIRWISE_BLOCK) {
+    const d = data;
+    const s = start;
+    let r0 = d[s] * d[s], r1 = d[s + 1] * d[s + 1], r2 = d[s + 2] * d[s + 2], r3 = d[s + 3] * d[s + 3];
+    let r4 = d[s + 4] * d[s + 4], r5 = d[s + 5] * d[s + 5], r6 = d[s + 6] * d[s + 6], r7 = d[s + 7] * d[s + 7];
+    const whole = n - (n % PAIRWISE_UNROLL);
+    let i = PAIRWISE_UNROLL;
+    for (; i < whole; i += PAIRWISE_UNROLL) {
+      const p = s + i;
+      r0 += d[p] * d[p]; r1 += d[p + 1] * d[p + 1]; r2 += d[p + 2] * d[p + 2]; r3 += d[p + 3] * d[p + 3];
+      r4 += d[p + 4] * d[p + 4]; r5 += d[p + 5] * d[p + 5]; r6 += d[p + 6] * d[p + 6]; r7 += d[p + 7] * d[p + 7];
+    }
+    let sum = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    for (; i < n; i++) sum += d[s + i] * d[s + i];
+    return sum;
+  }
+  let half = Math.floor(n / 2);
+  half -= half % PAIRWISE_UNROLL;
+  return pairwiseSumSquares(data, start, half) + pairwiseSumSquares(data, start + half, n - half);
+}
+
+/**
  * Sums `values` along the view's axis into `out` (one value per (outer, inner) pair), in the
  * order NumPy's `add.reduce` uses: pairwise along a contiguous axis, else one step of the axis
  * after another.

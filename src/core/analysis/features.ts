@@ -5,7 +5,20 @@
  * crossings, slope sign changes) are exact and returned as int32.
  */
 import type { NDArray } from '../ndarray.js';
-import { ArrayInput, AxisOptions, AxisView, Float64NDArray, axisView, float64Array, pairwiseSum, sumAlongAxis, toFloat64, typedArray } from './axis.js';
+import {
+  ArrayInput,
+  AxisOptions,
+  AxisView,
+  Float64NDArray,
+  axisView,
+  float64Array,
+  pairwiseSum,
+  pairwiseSumAbs,
+  pairwiseSumSquares,
+  sumAlongAxis,
+  toFloat64,
+  typedArray
+} from './axis.js';
 import { divideInPlace, sqrtInPlace, varianceAlongAxis } from './reductions.js';
 
 /** A feature's options: the time axis (default -1) and keepdims, as AxoPy's functions take them. */
@@ -120,7 +133,12 @@ function diffAlongAxis(data: Float64Array, view: { outer: number; length: number
  */
 export function meanAbsoluteValue(input: ArrayInput, options: MeanAbsoluteValueOptions = {}): Float64NDArray {
   const { x, view } = prepare(input, options);
-  const w = mavWeights(options.weights ?? 'mav', view.length);
+  const weights = options.weights ?? 'mav';
+  if (view.inner === 1 && weights === 'mav') {
+    // All weights 1: 1 * |x| is |x|, so the plain sum of |x| gives the same bits.
+    return perSignal(x, view, (data, start, n) => pairwiseSumAbs(data, start, n) / n);
+  }
+  const w = mavWeights(weights, view.length);
   if (view.inner === 1) {
     return perSignal(x, view, (data, start, n, scratch) => {
       for (let i = 0; i < n; i++) scratch[i] = w[i] * Math.abs(data[start + i]);
@@ -237,13 +255,7 @@ export function slopeSignChanges(input: ArrayInput, options: ThresholdOptions = 
 export function rootMeanSquare(input: ArrayInput, options: FeatureOptions = {}): Float64NDArray {
   const { x, view } = prepare(input, options);
   if (view.inner === 1) {
-    return perSignal(x, view, (data, start, n, scratch) => {
-      for (let i = 0; i < n; i++) {
-        const v = data[start + i];
-        scratch[i] = v * v;
-      }
-      return Math.sqrt(pairwiseSum(scratch, 0, n) / n);
-    });
+    return perSignal(x, view, (data, start, n) => Math.sqrt(pairwiseSumSquares(data, start, n) / n));
   }
   const squared = mapAlongAxis(x, view, v => v * v);
   return float64Array(view.reducedShape, sqrtInPlace(divideInPlace(sumAlongAxis(squared, view), view.length)));
@@ -253,10 +265,7 @@ export function rootMeanSquare(input: ArrayInput, options: FeatureOptions = {}):
 export function integratedEmg(input: ArrayInput, options: FeatureOptions = {}): Float64NDArray {
   const { x, view } = prepare(input, options);
   if (view.inner === 1) {
-    return perSignal(x, view, (data, start, n, scratch) => {
-      for (let i = 0; i < n; i++) scratch[i] = Math.abs(data[start + i]);
-      return pairwiseSum(scratch, 0, n);
-    });
+    return perSignal(x, view, (data, start, n) => pairwiseSumAbs(data, start, n));
   }
   return float64Array(view.reducedShape, sumAlongAxis(mapAlongAxis(x, view, Math.abs), view));
 }
