@@ -10,6 +10,11 @@
  * storageToZip, Python's zipfile and `zip -0 -r` each archive the same Node-written root in a
  * process of their own. Runs alternate which side goes first, so load from other work on the
  * machine hits both alike; the table shows medians over runs.
+ *
+ * Reads, in a second table: on the same Node-written root, `epochs`, `array` and `iterArray`
+ * in a fresh Node process (h5wasm loaded before timing, as Python's imports are), the real
+ * AxoPy's `TaskReader.array`/`iterarray` (.venv-axopy), and h5py `read_direct` of every trial
+ * into one preallocated (trials, 8, 2000) array plus a plain h5py loop (.venv, current h5py).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -17,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Storage, Design, storageToZip } from '../src/kernel/index.js';
-import { PYTHON } from '../tests/helpers/python';
+import { CURRENT_PYTHON, PYTHON } from '../tests/helpers/python';
 
 const REAL_AXOPY = join(__dirname, '..', '..', 'tests', 'python', 'real_axopy.py');
 
@@ -94,6 +99,78 @@ async function nodeRun(root: string, trials: number): Promise<Partial<RunFigures
   } as Partial<RunFigures>;
 }
 
+/** Read figures of one side (seconds; Node also its peak RSS growth during epochs). */
+interface ReadFigures {
+  epochs_s?: number;
+  array_s: number;
+  iter_s: number;
+  epochs_rss_over_output_mb?: number;
+}
+
+/** epochs, array and iterArray in this (fresh) process, h5wasm loaded first. */
+async function nodeReads(root: string): Promise<ReadFigures> {
+  const storage = new Storage(root, { readOnly: true });
+  storage.subjectId = 's1';
+  const reader = storage.requireTask('bench');
+  await reader.trialArray('emg', 0);
+  const rssBefore = process.memoryUsage().rss;
+  let peakRss = rssBefore;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 5);
+  let t0 = performance.now();
+  let epochs: Awaited<ReturnType<typeof reader.epochs>> | undefined = await reader.epochs('emg');
+  const epochsTime = seconds(t0);
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const outputMb = epochs.data.data.byteLength / 1e6;
+  epochs = undefined;
+  t0 = performance.now();
+  const stacked = await reader.array('emg');
+  const arrayTime = seconds(t0);
+  if (stacked.shape[1] !== 2000) throw new Error(`array(): shape ${stacked.shape.join('x')}`);
+  t0 = performance.now();
+  let checksum = 0;
+  for await (const a of reader.iterArray('emg')) checksum += (a.data as Float64Array)[0];
+  const iterTime = seconds(t0);
+  return { epochs_s: epochsTime, array_s: arrayTime, iter_s: iterTime, epochs_rss_over_output_mb: (peakRss - rssBefore) / 1e6 - outputMb, checksum } as ReadFigures;
+}
+
+const AXOPY_READS = `import json, sys, time
+from axopy.storage import Storage
+storage = Storage(sys.argv[1]); storage.subject_id = 's1'
+reader = storage.require_task('bench')
+t = time.perf_counter(); a = reader.array('emg'); array_s = time.perf_counter() - t
+t = time.perf_counter()
+for x in reader.iterarray('emg'): pass
+print(json.dumps({'array_s': array_s, 'iter_s': time.perf_counter() - t}))`;
+
+const H5PY_READS = `import json, os, sys, time, h5py, numpy as np
+path = os.path.join(sys.argv[1], 's1', 'bench', 'emg.hdf5'); n = int(sys.argv[2])
+t = time.perf_counter()
+with h5py.File(path, 'r') as f:
+    first = f['0']
+    out = np.empty((n,) + first.shape, dtype=first.dtype)
+    for i in range(n):
+        f[str(i)].read_direct(out[i])
+array_s = time.perf_counter() - t
+t = time.perf_counter()
+with h5py.File(path, 'r') as f:
+    for i in range(n):
+        x = f[str(i)][()]
+print(json.dumps({'array_s': array_s, 'iter_s': time.perf_counter() - t}))`;
+
+/** The three readers on one root, each in a fresh process, in an order that alternates. */
+function readRun(root: string, trials: number, nodeFirst: boolean): { node: ReadFigures; axopy: ReadFigures; h5py: ReadFigures } {
+  const sides = {
+    node: () => JSON.parse(run(process.execPath, [__filename, '--node-reads', root])) as ReadFigures,
+    axopy: () => JSON.parse(run(PYTHON, ['-c', AXOPY_READS, root])) as ReadFigures,
+    h5py: () => JSON.parse(run(CURRENT_PYTHON, ['-c', H5PY_READS, root, String(trials)])) as ReadFigures
+  };
+  const order = nodeFirst ? (['node', 'h5py', 'axopy'] as const) : (['h5py', 'axopy', 'node'] as const);
+  const figures: Partial<Record<keyof typeof sides, ReadFigures>> = {};
+  for (const side of order) figures[side] = sides[side]();
+  return figures as { node: ReadFigures; axopy: ReadFigures; h5py: ReadFigures };
+}
+
 /** storageToZip in this (fresh) process, with the growth of its peak RSS. */
 async function nodeZip(root: string, outfile: string): Promise<Partial<RunFigures>> {
   const rssBefore = process.memoryUsage().rss;
@@ -116,7 +193,7 @@ with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_STORED) as z:
 print(time.perf_counter() - t)`;
 
 /** One run of each side in its own folder; Python's ZIP figures are of the same (Node-written) root. */
-function oneRun(folder: string, trials: number, nodeFirst: boolean): { node: Partial<RunFigures>; python: Partial<RunFigures> } {
+function oneRun(folder: string, trials: number, nodeFirst: boolean, reads: ReturnType<typeof readRun>[]): { node: Partial<RunFigures>; python: Partial<RunFigures> } {
   const nodeSide = (): Partial<RunFigures> =>
     JSON.parse(run(process.execPath, [__filename, '--node-run', join(folder, 'ts'), String(trials)])) as Partial<RunFigures>;
   const pythonSide = (): Partial<RunFigures> =>
@@ -131,6 +208,7 @@ function oneRun(folder: string, trials: number, nodeFirst: boolean): { node: Par
     node = nodeSide();
   }
   rmSync(join(folder, 'py'), { recursive: true, force: true });
+  reads.push(readRun(join(folder, 'ts'), trials, nodeFirst));
   const zips = [
     () => Object.assign(node, JSON.parse(run(process.execPath, [__filename, '--node-zip', join(folder, 'ts'), join(folder, 'ts-node.zip')]))),
     () => (python.zip_s = Number(run(PYTHON, ['-c', PYTHON_ZIP, join(folder, 'ts'), join(folder, 'ts-py.zip')])))
@@ -149,6 +227,10 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(await nodeRun(args[1], Number(args[2]))));
     return;
   }
+  if (args[0] === '--node-reads') {
+    process.stdout.write(JSON.stringify(await nodeReads(args[1])));
+    return;
+  }
   if (args[0] === '--node-zip') {
     process.stdout.write(JSON.stringify(await nodeZip(args[1], args[2])));
     return;
@@ -158,12 +240,13 @@ async function main(): Promise<void> {
   const trials = Number(args.find((arg, i) => !arg.startsWith('--') && i !== runsAt + 1) ?? 2000);
   const dir = mkdtempSync(join(tmpdir(), 'axopy-bench-'));
   const results: { node: Partial<RunFigures>; python: Partial<RunFigures> }[] = [];
+  const reads: ReturnType<typeof readRun>[] = [];
   try {
     for (let i = 0; i < runs; i++) {
       console.error(`run ${i + 1} of ${runs}: ${trials} trials, Node and the AxoPy-like Python script...`);
       const folder = join(dir, `run${i}`);
       mkdirSync(folder);
-      results.push(oneRun(folder, trials, i % 2 === 0));
+      results.push(oneRun(folder, trials, i % 2 === 0, reads));
       rmSync(folder, { recursive: true, force: true });
     }
   } finally {
@@ -187,10 +270,38 @@ async function main(): Promise<void> {
   console.log(`storage benchmark: ${trials} trials x 2 arrays float64 8x2000, medians of ${runs} runs (fresh processes, alternating which side goes first); ratio = median of each run's ratio`);
   console.log(['measure', 'jupyterlab-axopy', 'Python AxoPy', 'ratio'].join(' | '));
   for (const row of rows) console.log(row.join(' | '));
+  printReads(reads, trials);
   console.log('every run (Node | Python):');
   for (const key of ['write_total_s', 'first100_mean_ms', 'last100_mean_ms', 'array_s', 'iter_one_open_file_s', 'zip_s'] as const) {
     console.log(`  ${key}: ${all(key, 'node')} | ${all(key, 'python')}`);
   }
+}
+
+/** The read table: Node against real AxoPy and h5py read_direct, medians of per-run ratios. */
+function printReads(reads: ReturnType<typeof readRun>[], trials: number): void {
+  const med = (f: (r: ReturnType<typeof readRun>) => number): number => median(reads.map(f));
+  const fmt = (v: number): string => v.toFixed(3);
+  console.log(`\nreads: ${trials} trials of float64 8x2000 (${((trials * 8 * 2000 * 8) / 1e6).toFixed(0)} MB), page cache warm; Node | real AxoPy | h5py; ratios = median of per-run ratios`);
+  console.log('measure | jupyterlab-axopy (s) | AxoPy (s) | h5py (s) | vs AxoPy | vs h5py');
+  for (const [label, key, h5Label] of [
+    ['epochs()', 'epochs_s', 'read_direct into one array'],
+    ['array()', 'array_s', 'read_direct into one array'],
+    ['iterArray()', 'iter_s', 'dataset[()] loop']
+  ] as const) {
+    const node = (r: ReturnType<typeof readRun>): number => r.node[key] as number;
+    const pyKey = key === 'epochs_s' ? 'array_s' : key;
+    console.log([
+      label,
+      fmt(med(node)),
+      fmt(med(r => r.axopy[pyKey])),
+      `${fmt(med(r => r.h5py[pyKey]))} (${h5Label})`,
+      `${med(r => node(r) / r.axopy[pyKey]).toFixed(2)}x (goal <= ${key === 'iter_s' ? '-' : '0.25x'})`,
+      `${med(r => node(r) / r.h5py[pyKey]).toFixed(2)}x (goal <= ${key === 'iter_s' ? '1.0x' : '1.2x'})`
+    ].join(' | '));
+  }
+  console.log(`epochs() peak RSS growth beyond its output: ${med(r => r.node.epochs_rss_over_output_mb ?? NaN).toFixed(0)} MB (goal <= 64)`);
+  console.log(`  every run, epochs | array | iter (s): ${reads.map(r => [r.node.epochs_s, r.node.array_s, r.node.iter_s].map(v => fmt(v ?? NaN)).join('/')).join(', ')}`);
+  console.log(`  AxoPy array | iter: ${reads.map(r => `${fmt(r.axopy.array_s)}/${fmt(r.axopy.iter_s)}`).join(', ')}; h5py: ${reads.map(r => `${fmt(r.h5py.array_s)}/${fmt(r.h5py.iter_s)}`).join(', ')}`);
 }
 
 main().catch(error => {

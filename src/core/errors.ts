@@ -22,8 +22,11 @@ export class TaskExistsError extends AxoPyError {
 
 /** `requireTask` of a task that does not exist (Python: ValueError). */
 export class TaskNotFoundError extends AxoPyError {
-  constructor(readonly subjectId: string, readonly taskId: string) {
-    super(`Subject ${subjectId} has not started "${taskId}" yet. Use \`createTask\` to create it first.`);
+  constructor(readonly subjectId: string, readonly taskId: string, existing?: readonly string[]) {
+    super(
+      `Subject ${subjectId} has not started "${taskId}" yet. Use \`createTask\` to create it first.` +
+        (existing === undefined ? '' : ` Tasks of ${subjectId}: ${listOrNone(existing)}.`)
+    );
   }
 }
 
@@ -88,3 +91,41 @@ const ERROR_NAMES = new Map<Function, string>([
   [ValueFormatError, 'ValueFormatError'],
   [UnsafePickleError, 'UnsafePickleError']
 ]);
+
+/** Names for a message: quoted, comma-separated, or "none". */
+function listOrNone(names: readonly string[]): string {
+  return names.length === 0 ? 'none' : names.map(name => JSON.stringify(name)).join(', ');
+}
+
+/** A trial index past the last trial, negative or not an integer (Python: IndexError). */
+export class TrialIndexError extends AxoPyError {
+  constructor(readonly index: number, readonly trialCount: number) {
+    super(`trial ${index} out of range (${trialCount} trial${trialCount === 1 ? '' : 's'})`);
+  }
+}
+ERROR_NAMES.set(TrialIndexError, 'TrialIndexError');
+
+/** A subject that does not exist, in a read-only Storage (which never creates one). */
+export class SubjectNotFoundError extends AxoPyError {
+  constructor(readonly root: string, readonly subjectId: string, existing: readonly string[]) {
+    super(`No subject "${subjectId}" in ${root}. Subjects: ${listOrNone(existing)}.`);
+  }
+}
+ERROR_NAMES.set(SubjectNotFoundError, 'SubjectNotFoundError');
+
+/** A task without the array file asked for (Python: FileNotFoundError). */
+export class ArrayNotFoundError extends FileNotFoundError {
+  constructor(path: string, readonly arrayName: string, existing: readonly string[]) {
+    super(path, 'array file');
+    this.message = `${this.message}. Arrays of this task: ${listOrNone(existing)}.`;
+  }
+}
+ERROR_NAMES.set(ArrayNotFoundError, 'ArrayNotFoundError');
+
+/** A change asked of a Storage opened read-only. */
+export class ReadOnlyStorageError extends AxoPyError {
+  constructor(readonly root: string, operation: string) {
+    super(`${operation}: storage ${root} is open read-only`);
+  }
+}
+ERROR_NAMES.set(ReadOnlyStorageError, 'ReadOnlyStorageError');

@@ -12,10 +12,13 @@
 import type { NDArray } from '../core/ndarray.js';
 import { arraySvg, trialSvg, type PlotOptions } from './displayPlot.js';
 import { tableHtml, type TableHtmlOptions, type TableLike } from './displayTable.js';
+import { bandsSvg, featuresSvg, type BandsOptions, type Curves, type FeaturePlotOptions } from './displayBands.js';
+import type { ColumnTable } from 'arquero';
 
 export * from './displayErrors.js';
 export * from './displayPlot.js';
 export * from './displayTable.js';
+export * from './displayBands.js';
 
 /** The part of tslab's `display` used here. */
 interface NotebookDisplay {
@@ -73,4 +76,21 @@ export async function plotArray(array: NDArray, options: PlotOptions = {}): Prom
 export async function plotTrial(arrays: Readonly<Record<string, NDArray>>, options: PlotOptions = {}): Promise<void> {
   const svg = await trialSvg(arrays, options);
   notebookDisplay('plotTrial').svg(svg);
+}
+
+/**
+ * Plots the mean curve of each group of trials (`by`: a trials column, or one label per
+ * trial) with a band of ± SEM (or ± SD with `spread: 'sd'`), one panel per channel, as SVG:
+ * `plotBands(envelopes, { by: "gesture", sampleRate: 2000 })`. Curves are epochs or an array
+ * of (trials, samples) or (trials, channels, samples).
+ */
+export async function plotBands(curves: Curves, options: BandsOptions = {}): Promise<void> {
+  const svg = await bandsSvg(curves, options);
+  notebookDisplay('plotBands').svg(svg);
+}
+
+/** Plots a tidy feature table (from `features`) per group: trials as points, mean ± SEM. */
+export async function plotFeatures(table: ColumnTable, options: FeaturePlotOptions): Promise<void> {
+  const svg = await featuresSvg(table, options);
+  notebookDisplay('plotFeatures').svg(svg);
 }

@@ -19,6 +19,29 @@ export interface TableHtmlOptions {
   head?: number;
   /** Rows shown from the end (default 5). */
   tail?: number;
+  /**
+   * dtype shown for each column (column -> name). Default: the dtypes the table was tagged
+   * with ({@link withColumnDTypes}; `reader.trials` carries those `read_csv` inferred), else
+   * inferred from the values.
+   */
+  dtypes?: Readonly<Record<string, string>>;
+}
+
+/**
+ * dtypes known for a table: JavaScript numbers cannot tell a float64 `1.0` from an int64 `1`,
+ * so a table read from trials.csv keeps the dtypes the parser inferred from the text.
+ */
+const COLUMN_DTYPES = new WeakMap<object, Readonly<Record<string, string>>>();
+
+/** Tags `table` with its columns' dtypes (column -> numpy dtype name) and returns it. */
+export function withColumnDTypes<T extends object>(table: T, dtypes: Readonly<Record<string, string>>): T {
+  COLUMN_DTYPES.set(table, { ...dtypes });
+  return table;
+}
+
+/** The dtypes a table was tagged with by {@link withColumnDTypes}, if any. */
+export function columnDTypesOf(table: object): Readonly<Record<string, string>> | undefined {
+  return COLUMN_DTYPES.get(table);
 }
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = {
@@ -120,8 +143,11 @@ export function tableHtml(table: TableLike, options: TableHtmlOptions = {}): str
   const tail = checkedCount(options.tail ?? 5, 'tail');
   const columns = table.columnNames();
   const rowCount = table.numRows();
+  const known = options.dtypes ?? columnDTypesOf(table) ?? {};
   const dtypes = columns.map(column =>
-    columnDtype(Array.from({ length: rowCount }, (_, row) => table.get(column, row)))
+    Object.prototype.hasOwnProperty.call(known, column)
+      ? known[column]
+      : columnDtype(Array.from({ length: rowCount }, (_, row) => table.get(column, row)))
   );
   const headerCells = columns.map((column, i) => `<th>${escapeHtml(column)}<br><small>${dtypes[i]}</small></th>`);
   const bodyRows = shownRows(rowCount, head, tail).map(row =>

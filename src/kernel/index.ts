@@ -4,7 +4,7 @@
  * `import { Storage, Design, readHdf5 } from 'jupyterlab-axopy/kernel'`
  */
 export * from '../core/index.js';
-export { Storage } from './storage.js';
+export { Storage, openStorage } from './storage.js';
 export type { StorageOptions } from './storage.js';
 export { TaskWriter } from './taskWriter.js';
 export type { TrialLike } from './taskWriter.js';
@@ -18,3 +18,50 @@ export { storageToZip } from './zip.js';
 export type { StorageToZipOptions, ZipProgress } from './zip.js';
 export { checkStorage, describeTaskFolder } from './check.js';
 export * from './display.js';
+export { Epochs, features, groupStats } from './epochs.js';
+export type { TrialRow, TrialSelection, FeatureFunction, FeatureSpec, GroupStats } from './epochs.js';
+export {
+  sum,
+  mean,
+  variance,
+  std,
+  min,
+  max,
+  abs,
+  square,
+  sqrt,
+  toFloat64,
+  meanAbsoluteValue,
+  waveformLength,
+  zeroCrossings,
+  slopeSignChanges,
+  rootMeanSquare,
+  integratedEmg,
+  logvar,
+  butter,
+  sosfilt,
+  filtfilt,
+  decimate,
+  rectify,
+  movingAverage,
+  movingRms,
+  trialStats
+} from '../core/analysis/index.js';
+export type {
+  ArrayInput,
+  AxisOptions,
+  Float64NDArray,
+  ReduceOptions,
+  VarianceOptions,
+  FeatureOptions,
+  ThresholdOptions,
+  MavWeights,
+  MeanAbsoluteValueOptions,
+  FilterType,
+  ButterOptions,
+  Sos,
+  TimeAxisOptions,
+  FiltfiltOptions,
+  DecimateOptions,
+  TrialStats
+} from '../core/analysis/index.js';

@@ -3,7 +3,7 @@
  */
 import { existsSync } from 'node:fs';
 import { DEFAULT_ROOT, subjectPath, taskPath, validateId } from '../core/layout.js';
-import { NoSubjectError, TaskExistsError, TaskNotFoundError } from '../core/errors.js';
+import { FileNotFoundError, NoSubjectError, ReadOnlyStorageError, SubjectNotFoundError, TaskExistsError, TaskNotFoundError } from '../core/errors.js';
 import { isDirectory, listSubfolders, makedirs } from './files.js';
 import { removeTaskFolder, TaskWriter } from './taskWriter.js';
 import { TaskReader } from './taskReader.js';
@@ -13,18 +13,26 @@ import type { TrialWriterOptions } from './trialWriter.js';
 export interface StorageOptions {
   /** Let `createTask` replace an existing task's data (AxoPy's `allow_overwrite`). */
   allowOverwrite?: boolean;
+  /**
+   * Create nothing: the root and subjects must exist (a typo is an error listing what
+   * exists), `createTask` refuses. For notebooks that only analyse.
+   */
+  readOnly?: boolean;
 }
 
-/** The data storage root. Creates the root folder if it is missing. */
+/** The data storage root. Creates the root folder if it is missing (unless read-only). */
 export class Storage {
   readonly root: string;
   readonly allowOverwrite: boolean;
+  readonly readOnly: boolean;
   private currentSubject: string | null = null;
 
   constructor(root: string = DEFAULT_ROOT, options: StorageOptions = {}) {
     this.root = root;
     this.allowOverwrite = options.allowOverwrite ?? false;
-    makedirs(root, { existOk: true });
+    this.readOnly = options.readOnly ?? false;
+    if (!this.readOnly) makedirs(root, { existOk: true });
+    else if (!isDirectory(root)) throw new FileNotFoundError(root, 'storage root');
   }
 
   /** Subject ids (sub-folders of the root), sorted as Python sorts them. */
@@ -44,7 +52,11 @@ export class Storage {
       return;
     }
     validateId(id, 'subject');
-    makedirs(subjectPath(this.root, id), { existOk: true });
+    if (this.readOnly) {
+      if (!isDirectory(subjectPath(this.root, id))) throw new SubjectNotFoundError(this.root, id, this.subjectIds);
+    } else {
+      makedirs(subjectPath(this.root, id), { existOk: true });
+    }
     this.currentSubject = id;
   }
 
@@ -59,6 +71,7 @@ export class Storage {
    * folder is removed first).
    */
   createTask(taskId: string, options: TrialWriterOptions = {}): TaskWriter {
+    if (this.readOnly) throw new ReadOnlyStorageError(this.root, 'createTask');
     const subject = this.requireSubject('createTask');
     validateId(taskId, 'task');
     const path = taskPath(this.root, subject, taskId);
@@ -75,7 +88,7 @@ export class Storage {
     const subject = this.requireSubject('requireTask');
     validateId(taskId, 'task');
     const path = taskPath(this.root, subject, taskId);
-    if (!isDirectory(path)) throw new TaskNotFoundError(subject, taskId);
+    if (!isDirectory(path)) throw new TaskNotFoundError(subject, taskId, this.taskIds);
     return new TaskReader(path);
   }
 
@@ -88,4 +101,9 @@ export class Storage {
     if (this.currentSubject === null) throw new NoSubjectError(operation);
     return this.currentSubject;
   }
+}
+
+/** A read-only {@link Storage}: `new Storage(root, { readOnly: true })`, for analysis. */
+export function openStorage(root: string = DEFAULT_ROOT): Storage {
+  return new Storage(root, { readOnly: true });
 }

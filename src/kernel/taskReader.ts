@@ -1,17 +1,19 @@
 /**
  * Python AxoPy's `TaskReader`: reads a task's trials table, arrays and pickles.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import type { ColumnTable } from 'arquero';
-import { arrayFilePath, datasetNameForRow, pickleFilePath, trialsCsvPath, validateId } from '../core/layout.js';
+import { arrayFilePath, arrayNameOfFile, datasetNameForRow, pickleFilePath, trialsCsvPath, validateId } from '../core/layout.js';
 import { parseTrialsCsv, trialsTable, ParsedTrialsCsv } from '../core/csv/index.js';
 import { loadPickle, PickleValue } from '../core/pickle/index.js';
-import { vstack, vstackLayout } from '../core/arrayOps.js';
-import { DatasetError, FileNotFoundError, FormatError } from '../core/errors.js';
+import { castArray, vstack, vstackLayout } from '../core/arrayOps.js';
+import { ArrayNotFoundError, DatasetError, FileNotFoundError, FormatError, TrialIndexError } from '../core/errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AnyTypedArray, type DType, NDArray, TYPED_ARRAY_FOR_DTYPE, elementCount } from '../core/ndarray.js';
 import { Hdf5File } from './hdf5.js';
 import { requireFile } from './files.js';
+import { Epochs, ROW_COLUMN } from './epochs.js';
+import { withColumnDTypes } from './displayTable.js';
 
 export type { ColumnTable } from 'arquero';
 
@@ -25,6 +27,15 @@ const LIVE_READ_RETRY_MS = 25;
 
 /** Trials whose arrays cannot be stacked (shapes disagree): not worth a retry. */
 class StackError extends Error {}
+
+/** Why trials of these shapes cannot be epochs (one shape, 1-D or 2-D), or undefined. */
+function epochShapeProblem(shapes: number[][]): string | undefined {
+  const first = shapes[0];
+  const differing = shapes.findIndex(shape => shape.length !== first.length || shape.some((n, k) => n !== first[k]));
+  if (differing >= 0) return `trial ${differing} has shape (${shapes[differing].join(', ')}), trial 0 (${first.join(', ')}): epochs need one shape`;
+  if (first.length < 1 || first.length > 2) return `trials have shape (${first.join(', ')}): epochs need 1-D (samples) or 2-D (channels, samples) trials`;
+  return undefined;
+}
 
 async function openWithRetry(path: string): Promise<Hdf5File> {
   for (let attempt = 1; ; attempt++) {
@@ -54,7 +65,10 @@ export class TaskReader {
    * final newline) is left out until complete.
    */
   get trials(): ColumnTable {
-    if (!this.table) this.table = trialsTable(this.parsedTrials());
+    if (!this.table) {
+      const parsed = this.parsedTrials();
+      this.table = withColumnDTypes(trialsTable(parsed), parsed.dtypes);
+    }
     return this.table;
   }
 
@@ -72,9 +86,9 @@ export class TaskReader {
 
   /** Yields array `name` of each trial in row order (dataset "0", "1", ... of `<name>.hdf5`). */
   async *iterArray(name: string): AsyncGenerator<NDArray> {
-    const path = arrayFilePath(this.root, validateId(name, 'array'));
+    validateId(name, 'array');
     const rows = this.trialCount;
-    requireFile(path, 'array file', this.root);
+    const path = this.requireArrayFile(name);
     let file = await openWithRetry(path);
     try {
       for (let row = 0; row < rows; row++) {
@@ -99,8 +113,8 @@ export class TaskReader {
 
   /** Array `name` of the trial in row `row` (0-based row of trials.csv). */
   async trialArray(name: string, row: number): Promise<NDArray> {
-    const path = arrayFilePath(this.root, validateId(name, 'array'));
-    requireFile(path, 'array file', this.root);
+    const path = this.requireArrayFile(name);
+    this.checkRow(row);
     for (let attempt = 1; ; attempt++) {
       const file = await openWithRetry(path);
       try {
@@ -139,16 +153,38 @@ export class TaskReader {
    * (shapes are looked up first); mixed dtypes are read whole and promoted as NumPy does.
    */
   async array(name: string): Promise<NDArray> {
-    const path = arrayFilePath(this.root, validateId(name, 'array'));
+    return (await this.readAllTrials(name)).array;
+  }
+
+  /**
+   * Array `name` of every trial as {@link Epochs}: float64 data (trials, channels, samples)
+   * (1-D trials are one channel) with the trials table and its `row` column. Every trial
+   * must have the same shape.
+   */
+  async epochs(name: string): Promise<Epochs> {
+    if (this.trials.columnNames().includes(ROW_COLUMN)) {
+      throw new FormatError(trialsCsvPath(this.root), `has a column "${ROW_COLUMN}": epochs add that column for each trial's row of trials.csv; rename it to use epochs`);
+    }
+    const { array, trialShapes } = await this.readAllTrials(name, epochShapeProblem);
+    const first = trialShapes[0];
+    const [channels, samples] = first.length === 2 ? first : [1, first[0]];
+    const data = castArray(array, 'float64');
+    return new Epochs({ dtype: 'float64', shape: [trialShapes.length, channels, samples], data: data.data }, this.trials);
+  }
+
+  /** Every trial's array stacked, with each trial's own shape. */
+  private async readAllTrials(name: string, shapeProblem?: (shapes: number[][]) => string | undefined): Promise<{ array: NDArray; trialShapes: number[][] }> {
+    validateId(name, 'array');
+    // trials.csv first: a task without one reports that, as before arrays are looked at.
     const rows = this.trialCount;
-    requireFile(path, 'array file', this.root);
+    const path = this.requireArrayFile(name);
     if (rows === 0) {
       throw new DatasetError(path, '0', 'is missing: the task has no trials');
     }
     for (let attempt = 1; ; attempt++) {
       const file = await openWithRetry(path);
       try {
-        return this.readStacked(file, name, rows);
+        return this.readStacked(file, name, rows, shapeProblem);
       } catch (error) {
         if (error instanceof StackError) {
           throw new DatasetError(path, '*', `cannot be stacked: ${error.message}`);
@@ -162,7 +198,12 @@ export class TaskReader {
     }
   }
 
-  private readStacked(file: Hdf5File, name: string, rows: number): NDArray {
+  private readStacked(
+    file: Hdf5File,
+    name: string,
+    rows: number,
+    shapeProblem?: (shapes: number[][]) => string | undefined
+  ): { array: NDArray; trialShapes: number[][] } {
     const described: { dtype: DType; shape: number[] }[] = [];
     for (let row = 0; row < rows; row++) {
       try {
@@ -171,6 +212,9 @@ export class TaskReader {
         throw this.missingRowError(file, name, row, error);
       }
     }
+    // Before any data is read: shapes that do not suit the caller are not worth reading.
+    const problem = shapeProblem?.(described.map(d => d.shape));
+    if (problem !== undefined) throw new StackError(problem);
     let layout: ReturnType<typeof vstackLayout>;
     try {
       layout = vstackLayout(described);
@@ -180,7 +224,7 @@ export class TaskReader {
     if (!layout.sameDType) {
       const parts = described.map((_, row) => this.readRow(file, name, row));
       try {
-        return vstack(parts);
+        return { array: vstack(parts), trialShapes: described.map(d => d.shape) };
       } catch (error) {
         throw new StackError((error as Error).message);
       }
@@ -196,7 +240,40 @@ export class TaskReader {
       }
       offset += count;
     }
-    return { dtype: layout.dtype, shape: layout.shape, data: out } as NDArray;
+    const array = { dtype: layout.dtype, shape: layout.shape, data: out } as NDArray;
+    return { array, trialShapes: described.map(d => d.shape) };
+  }
+
+  /** The path of `<name>.hdf5`; ArrayNotFoundError listing the task's arrays when missing. */
+  private requireArrayFile(name: string): string {
+    const path = arrayFilePath(this.root, validateId(name, 'array'));
+    try {
+      requireFile(path, 'array file', this.root);
+    } catch (error) {
+      if (!(error instanceof FileNotFoundError)) throw error;
+      throw new ArrayNotFoundError(path, name, this.arrayNames());
+    }
+    return path;
+  }
+
+  /** Names of the task's arrays (`<name>.hdf5` files), sorted. */
+  arrayNames(): string[] {
+    let files: string[];
+    try {
+      files = readdirSync(this.root);
+    } catch {
+      return [];
+    }
+    return files.map(arrayNameOfFile).filter((n): n is string => n !== undefined).sort();
+  }
+
+  /**
+   * TrialIndexError for a row that is not a trial. A row past the rows read so far makes
+   * trials.csv be read again first (a running experiment may have added it).
+   */
+  private checkRow(row: number): void {
+    if (!Number.isInteger(row) || row < 0) throw new TrialIndexError(row, this.trialCount);
+    if (row >= this.trialCount && row >= this.reload().trialCount) throw new TrialIndexError(row, this.trialCount);
   }
 
   /** Loads `<name>.pkl` (plain data only; a pickle that would run code is refused). */

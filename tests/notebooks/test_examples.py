@@ -85,29 +85,40 @@ class ExampleNotebooksTest(unittest.TestCase):
         with open(self.task / "recording.pkl", "rb") as f:
             self.assertEqual(pickle.load(f), {"sample_rate": 2000, "channels": 8, "gestures": GESTURES})
 
-    def test_analysis_rms_matches_numpy_on_the_files(self):
+    def test_analysis_features_match_numpy_on_the_files(self):
+        """The notebook's feature table against AxoPy's definitions computed here with numpy on
+        the files (h5py + pandas): floats to 1e-12, counts exactly; its plots and tables."""
         nb = self.notebooks["02-analyse-task"]
         stdout = all_stdout(nb)
-        self.assertIn('float64 [64,1000] -> 8 channels x 1000 samples per trial', stdout)
-        printed = json.loads(re.search(r"^rms by row: (.*)$", stdout, re.M).group(1))
         trials = pd.read_csv(self.task / "trials.csv")
         active_rows = [row for row in range(8) if trials["gesture"][row] != "rest"]
-        self.assertEqual(sorted(int(row) for row in printed), active_rows)
+        self.assertIn(f"epochs [8,{CHANNELS},{SAMPLES}] active rows {json.dumps(active_rows, separators=(',', ':'))}", stdout)
+        printed = json.loads(re.search(r"^features: (.*)$", stdout, re.M).group(1))
+        self.assertEqual([(r["row"], r["channel"]) for r in printed], [(row, c) for row in active_rows for c in range(CHANNELS)])
         with h5py.File(self.task / "emg.hdf5", "r") as emg:
-            for row, values in printed.items():
-                expected = np.sqrt(np.mean(emg[row][()] ** 2, axis=1))
-                np.testing.assert_allclose(values, expected, rtol=1e-12)
+            largest = max(float(emg[str(row)][()].max()) for row in range(8))
+            for r in printed:
+                x = emg[str(r["row"])][()][r["channel"]]
+                self.assertEqual(r["gesture"], trials["gesture"][r["row"]])
+                np.testing.assert_allclose(r["rms"], np.sqrt(np.mean(np.square(x))), rtol=1e-12)
+                np.testing.assert_allclose(r["mav"], np.mean(np.abs(x)), rtol=1e-12)
+                np.testing.assert_allclose(r["wl"], np.sum(np.abs(np.diff(x))), rtol=1e-12)
+                self.assertEqual(r["zc"], int(np.sum(np.diff(np.signbit(x)) & (np.abs(np.diff(x)) > 0))))
+        self.assertEqual(float(re.search(r"^largest sample: (.*)$", stdout, re.M).group(1)), largest)
         tables = all_outputs(nb, "text/html")
-        self.assertEqual(len(tables), 4)
+        self.assertEqual(len(tables), 2)
         self.assertIn("8 rows × 4 columns", tables[0])
-        self.assertIn("6 rows × 5 columns", tables[1])
+        self.assertIn("<th>hold_time<br><small>float64</small></th>", tables[0])
+        self.assertIn(f"{len(active_rows) * CHANNELS} rows × 10 columns", tables[1])
         self.assertNotIn("<td>rest</td>", tables[1])
-        self.assertIn("3 rows × 9 columns", tables[3])
         plots = all_outputs(nb, "image/svg+xml")
-        self.assertEqual(len(plots), 2)
-        self.assertEqual(plots[0].count('class="mark-line role-mark'), CHANNELS)
-        self.assertIn("(fist)</text>", plots[0])
-        self.assertIn(">Mean RMS per channel</text>", plots[1])
+        self.assertEqual(len(plots), 3)
+        self.assertIn(">rms</text>", plots[0])
+        for channel in (0, 4, 7):
+            self.assertIn(f">ch {channel}</text>", plots[1])
+        self.assertNotIn(">ch 1</text>", plots[1])
+        self.assertEqual(plots[2].count('class="mark-line role-mark'), CHANNELS)
+        self.assertIn(">EMG of the first fist trial</text>", plots[2])
 
     def test_export_zip_keeps_the_folders_and_the_bytes(self):
         nb = self.notebooks["03-export-zip"]

@@ -61,13 +61,44 @@ class KernelNotebookTest(unittest.TestCase):
         self.assertEqual(failed, [1, 2, 3, 4])
         self.assertEqual(stream_text(nb.cells[1], "stderr"),
                          'TaskNotFoundError: Subject p01 has not started "grip" yet. '
-                         'Use `createTask` to create it first.\n')
+                         'Use `createTask` to create it first. Tasks of p01: none.\n')
         # Also for errors of awaited promises; the message names the missing file.
         missing_array = stream_text(nb.cells[2], "stderr")
         self.assertRegex(missing_array, r"^FileNotFoundError: No such trials file: data/p01/grip/trials\.csv\n$")
         self.assertRegex(stream_text(nb.cells[3], "stderr"), r'^InvalidIdError: Invalid subject id "\.\./escape"[^\n]*\n$')
         # Errors that are not the API's keep their stack trace.
         self.assertRegex(stream_text(nb.cells[4], "stderr"), r"SyntaxError[^\n]*\n\s+at ")
+
+    def test_a_for_await_loop_alone_in_a_cell_runs_to_its_end(self):
+        nb = notebook_of(
+            "async function* numbers() { yield 1; yield 2; yield 3; }\nlet total = 0;",
+            "for await (const n of numbers()) {\n  if (n === 3) break;\n  total += n;\n}",
+            'console.log("total", total);',
+            'for await (const n of numbers()) console.log("n", n);\nconsole.log("after");',
+        )
+        failed = run_notebook(nb, self.tmp)
+        self.assertEqual(failed, [])
+        self.assertEqual(stream_text(nb.cells[2]), "total 3\n")
+        self.assertEqual(stream_text(nb.cells[3]), "n 1\nn 2\nn 3\nafter\n")
+
+    def test_analysis_traps_print_one_line_naming_what_exists(self):
+        nb = notebook_of(
+            'import { openStorage, Storage, Design } from "jupyterlab-axopy/kernel";\n'
+            'const writable = new Storage("data");\nwritable.subjectId = "p01";\n'
+            'const writer = writable.createTask("gestures");\nconst trial = new Design().addBlock().addTrial({ g: 1 });\n'
+            'trial.addArray("emg").stack({ dtype: "float64", shape: [2, 3], data: new Float64Array(6) });\n'
+            'await writer.write(trial);\nawait writer.close();\nconst storage = openStorage("data");',
+            'storage.subjectId = "p1";',
+            'storage.subjectId = "p01";\nawait storage.requireTask("gestures").trialArray("emg", 1);',
+            'await storage.requireTask("gestures").epochs("emgg");',
+        )
+        failed = run_notebook(nb, self.tmp, allow_errors=True)
+        self.assertEqual(failed, [1, 2, 3])
+        self.assertEqual(stream_text(nb.cells[1], "stderr"), 'SubjectNotFoundError: No subject "p1" in data. Subjects: "p01".\n')
+        self.assertEqual(stream_text(nb.cells[2], "stderr"), "TrialIndexError: trial 1 out of range (1 trial)\n")
+        self.assertRegex(stream_text(nb.cells[3], "stderr"),
+                         r'^ArrayNotFoundError: No such array file: data/p01/gestures/emgg\.hdf5\. Arrays of this task: "emg"\.\n$')
+        self.assertFalse((self.tmp / "data" / "p1").exists())
 
     def test_display_helpers_send_html_and_svg(self):
         nb = notebook_of(

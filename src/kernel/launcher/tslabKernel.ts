@@ -9,11 +9,13 @@
  * folder: imports work from any notebook, while relative file paths (`new Storage("data")`,
  * `fs.readFileSync("x.csv")`) stay relative to the notebook. A relative module import
  * (`import "./helpers.ts"`) resolves against `.jupyter-prefix`, not the notebook: use an
- * absolute path for those.
+ * absolute path for those. A cell whose only top-level await is a `for await` loop is
+ * rewritten so that tslab runs it (see forAwait.ts).
  */
 import * as path from 'node:path';
 import { installConciseErrors } from '../displayErrors.js';
 import { findProjectRoot, kernelModuleRoot, writePackageShim } from './packageShim.js';
+import { patchTslabConverter } from './forAwait.js';
 
 interface TslabMain {
   startKernel(options: { configPath: string; enableFindLocal: boolean; jsKernel?: boolean }): void;
@@ -35,6 +37,9 @@ function main(): void {
   const moduleRoot = kernelModuleRoot(projectRoot);
   writePackageShim(projectRoot, moduleRoot);
   const tslabMainPath = require.resolve('tslab/dist/main.js', { paths: [projectRoot] });
+  // tslab's own TypeScript parses cells the way tslab will.
+  const tslabTypeScript = require(require.resolve('@tslab/typescript-for-tslab', { paths: [path.dirname(tslabMainPath)] }));
+  patchTslabConverter(require(path.join(path.dirname(tslabMainPath), 'converter.js')), tslabTypeScript);
   // Before tslab starts: it captures console.error for printing cell errors.
   installConciseErrors(console);
   process.chdir(moduleRoot);

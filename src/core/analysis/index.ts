@@ -1,0 +1,23 @@
+/** Analysis on float64 arrays: NumPy reductions, AxoPy features, SciPy-compatible filters. */
+export type { ArrayInput, AxisOptions, Float64NDArray } from './axis.js';
+export { toFloat64 } from './axis.js';
+export type { ReduceOptions, VarianceOptions } from './reductions.js';
+export { sum, mean, variance, std, min, max, abs, square, sqrt } from './reductions.js';
+export type { FeatureOptions, ThresholdOptions, MavWeights, MeanAbsoluteValueOptions } from './features.js';
+export {
+  meanAbsoluteValue,
+  waveformLength,
+  zeroCrossings,
+  slopeSignChanges,
+  rootMeanSquare,
+  integratedEmg,
+  logvar,
+  invertedTWindow,
+  trapezoidalWindow
+} from './features.js';
+export type { FilterType, ButterOptions, Sos } from './filterDesign.js';
+export { butter, cheby1Lowpass } from './filterDesign.js';
+export type { TimeAxisOptions, FiltfiltOptions, DecimateOptions } from './filtering.js';
+export { sosfilt, sosfiltZi, filtfilt, decimate, rectify, movingAverage, movingRms } from './filtering.js';
+export type { TrialStats } from './trialStats.js';
+export { trialStats, takeTrials } from './trialStats.js';
