@@ -7,10 +7,11 @@ import { arrayFilePath, datasetNameForRow, pickleFilePath, trialsCsvPath, valida
 import { parseTrialsCsv, trialsTable, ParsedTrialsCsv } from '../core/csv/index.js';
 import { loadPickle, PickleValue } from '../core/pickle/index.js';
 import { vstack, vstackLayout } from '../core/arrayOps.js';
-import { DatasetError, FileNotFoundError, FormatError } from '../core/errors.js';
+import { DatasetError, DatasetRefusedError, FileNotFoundError, FormatError } from '../core/errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AnyTypedArray, type DType, NDArray, TYPED_ARRAY_FOR_DTYPE, elementCount } from '../core/ndarray.js';
 import { Hdf5File } from './hdf5.js';
+import type { Hdf5ReadLimits } from '../core/hdf5Containment.js';
 import { requireFile } from './files.js';
 
 export type { ColumnTable } from 'arquero';
@@ -26,10 +27,12 @@ const LIVE_READ_RETRY_MS = 25;
 /** Trials whose arrays cannot be stacked (shapes disagree): not worth a retry. */
 class StackError extends Error {}
 
-async function openWithRetry(path: string): Promise<Hdf5File> {
+async function openWithRetry(path: string, limits: Hdf5ReadLimits): Promise<Hdf5File> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await Hdf5File.open(path, 'r');
+      const file = await Hdf5File.open(path, 'r');
+      file.readLimits = limits;
+      return file;
     } catch (error) {
       if (attempt >= LIVE_READ_ATTEMPTS || error instanceof FileNotFoundError) throw error;
       await sleep(LIVE_READ_RETRY_MS * attempt);
@@ -41,6 +44,13 @@ async function openWithRetry(path: string): Promise<Hdf5File> {
 export class TaskReader {
   /** The task folder. */
   readonly root: string;
+  /**
+   * What array reads accept (see `Hdf5ReadLimits`): by default no data from outside the
+   * array's own file (external links, virtual datasets, external storage: h5py follows them)
+   * and no dataset over 1 GiB or declaring more stored data than its file holds.
+   * `{ allowExternalData: true }` reads as h5py does.
+   */
+  hdf5Limits: Hdf5ReadLimits = {};
   private parsed: ParsedTrialsCsv | undefined;
   private table: ColumnTable | undefined;
 
@@ -75,7 +85,7 @@ export class TaskReader {
     const path = arrayFilePath(this.root, validateId(name, 'array'));
     const rows = this.trialCount;
     requireFile(path, 'array file', this.root);
-    let file = await openWithRetry(path);
+    let file = await openWithRetry(path, this.hdf5Limits);
     try {
       for (let row = 0; row < rows; row++) {
         let array: NDArray;
@@ -84,10 +94,10 @@ export class TaskReader {
             array = this.readRow(file, name, row);
             break;
           } catch (error) {
-            if (attempt >= LIVE_READ_ATTEMPTS) throw error;
+            if (attempt >= LIVE_READ_ATTEMPTS || error instanceof DatasetRefusedError) throw error;
             file.close();
             await sleep(LIVE_READ_RETRY_MS * attempt);
-            file = await openWithRetry(path);
+            file = await openWithRetry(path, this.hdf5Limits);
           }
         }
         yield array;
@@ -102,11 +112,11 @@ export class TaskReader {
     const path = arrayFilePath(this.root, validateId(name, 'array'));
     requireFile(path, 'array file', this.root);
     for (let attempt = 1; ; attempt++) {
-      const file = await openWithRetry(path);
+      const file = await openWithRetry(path, this.hdf5Limits);
       try {
         return this.readRow(file, name, row);
       } catch (error) {
-        if (attempt >= LIVE_READ_ATTEMPTS || error instanceof DatasetError && row >= this.trialCount) throw error;
+        if (attempt >= LIVE_READ_ATTEMPTS || error instanceof DatasetRefusedError || (error instanceof DatasetError && row >= this.trialCount)) throw error;
         await sleep(LIVE_READ_RETRY_MS * attempt);
       } finally {
         file.close();
@@ -146,7 +156,7 @@ export class TaskReader {
       throw new DatasetError(path, '0', 'is missing: the task has no trials');
     }
     for (let attempt = 1; ; attempt++) {
-      const file = await openWithRetry(path);
+      const file = await openWithRetry(path, this.hdf5Limits);
       try {
         return this.readStacked(file, name, rows);
       } catch (error) {
@@ -154,7 +164,7 @@ export class TaskReader {
           throw new DatasetError(path, '*', `cannot be stacked: ${error.message}`);
         }
         // As iterArray: a read may have landed in another process's flush.
-        if (attempt >= LIVE_READ_ATTEMPTS) throw error;
+        if (attempt >= LIVE_READ_ATTEMPTS || error instanceof DatasetRefusedError) throw error;
         await sleep(LIVE_READ_RETRY_MS * attempt);
       } finally {
         file.close();
