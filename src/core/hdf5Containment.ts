@@ -6,7 +6,7 @@
  * and when its filters are ones h5wasm has. Refusals are reasons, turned into errors naming the
  * file by the shell.
  */
-import { type DatasetStorageFacts, type ReadBytesAt, ObjectHeaderError, readDatasetStorageFacts } from './hdf5ObjectHeader.js';
+import { type DatasetStorageFacts, type ReadBytesAt, type Superblock, ObjectHeaderError, readDatasetStorageFacts, readSuperblock } from './hdf5ObjectHeader.js';
 
 /** Tunable limits of what a reader accepts. */
 export interface Hdf5ReadLimits {
@@ -116,32 +116,43 @@ function formatBytes(bytes: number): string {
   return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
+/** The part of h5wasm's dataset metadata the facts use. */
+export interface H5FactsMetadata {
+  readonly shape: number[] | null;
+  readonly size: number;
+  readonly virtual_sources?: { file_name: string; dset_name: string }[];
+}
+
 /** The part of h5wasm's Module (Node and browser builds alike) the facts are gathered with. */
 export interface H5FactsModule {
   get_external_link(fileId: bigint, path: string): { filename?: string; obj_path?: string };
-  get_dataset_metadata(fileId: bigint, path: string): {
-    shape: number[] | null;
-    size: number;
-    virtual_sources?: { file_name: string; dset_name: string }[];
-  };
+  get_dataset_metadata(fileId: bigint, path: string): H5FactsMetadata;
   get_dataset_filters(fileId: bigint, path: string): { id: number; name: string }[];
   create_object_reference(fileId: bigint, path: string): ArrayLike<number>;
 }
 
 /**
  * Gathers the facts of root dataset `name` through h5wasm and the file's bytes (`readAt`;
+ * `known` saves lookups: the dataset's metadata when already read, a holder for the file's
+ * superblock kept across calls;
  * without it, a file whose bytes on disk are not yet what HDF5 holds, as one open for writing,
  * has no storage facts). The external link is looked up first: every other call would follow
  * it into the other file.
  */
-export function gatherDatasetReadFacts(module: H5FactsModule, fileId: bigint, name: string, readAt: ReadBytesAt | undefined): DatasetReadFacts {
+export function gatherDatasetReadFacts(
+  module: H5FactsModule,
+  fileId: bigint,
+  name: string,
+  readAt: ReadBytesAt | undefined,
+  known: { metadata?: H5FactsMetadata; superblock?: { value?: Superblock } } = {}
+): DatasetReadFacts {
   const path = `/${name}`;
   const link = module.get_external_link(fileId, path);
   if (link.filename !== undefined) {
     // Its target may be missing (always so in the browser): nothing more is looked up.
     return { externalLink: { filename: link.filename, objectPath: link.obj_path ?? '' }, filters: [], shape: null, elementBytes: 0 };
   }
-  const metadata = module.get_dataset_metadata(fileId, path);
+  const metadata = known.metadata ?? module.get_dataset_metadata(fileId, path);
   const base = { shape: metadata.shape, elementBytes: metadata.size };
   const virtualSourceFiles = metadata.virtual_sources?.map(source => source.file_name);
   const filters = module.get_dataset_filters(fileId, path).map(({ id, name: filterName }) => ({ id, name: filterName }));
@@ -153,7 +164,9 @@ export function gatherDatasetReadFacts(module: H5FactsModule, fileId: bigint, na
   for (let i = 7; i >= 0; i--) address = address * 256 + (reference[i] ?? 0);
   let storage: DatasetStorageFacts;
   try {
-    storage = readDatasetStorageFacts(readAt, address);
+    // The superblock is read once per file when the caller keeps it.
+    const superblock = (known.superblock ??= {}).value ??= readSuperblock(readAt);
+    storage = readDatasetStorageFacts(readAt, address, superblock);
   } catch (error) {
     if (!(error instanceof ObjectHeaderError)) throw error;
     // HDF5 opened this header a moment ago; one it read but we cannot is refused, not trusted.

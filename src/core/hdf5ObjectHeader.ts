@@ -35,7 +35,8 @@ const MAX_HEADER_BLOCKS = 64;
 const MAX_NAME_BYTES = 4096;
 const LAYOUT_CLASSES: readonly StorageLayout[] = ['compact', 'contiguous', 'chunked', 'virtual'];
 
-interface Superblock {
+/** The superblock fields addresses are read with; the same for the life of a file. */
+export interface Superblock {
   readonly offsetBytes: number;
   readonly lengthBytes: number;
   readonly baseAddress: number;
@@ -48,8 +49,7 @@ export class ObjectHeaderError extends Error {}
  * The storage facts of the dataset whose object header is at `objectAddress` (relative to the
  * file's base address, as HDF5 object references hold it).
  */
-export function readDatasetStorageFacts(readAt: ReadBytesAt, objectAddress: number): DatasetStorageFacts {
-  const superblock = readSuperblock(readAt);
+export function readDatasetStorageFacts(readAt: ReadBytesAt, objectAddress: number, superblock = readSuperblock(readAt)): DatasetStorageFacts {
   const reader = new FieldReader(readAt, superblock);
   let layout: StorageLayout = 'unknown';
   let externalFiles: string[] | undefined;
@@ -63,7 +63,8 @@ export function readDatasetStorageFacts(readAt: ReadBytesAt, objectAddress: numb
   return { layout, externalFiles };
 }
 
-function readSuperblock(readAt: ReadBytesAt): Superblock {
+/** The file's superblock (ObjectHeaderError when there is none). */
+export function readSuperblock(readAt: ReadBytesAt): Superblock {
   // The superblock is at 0 or, after a user block, at 512, 1024, 2048, ...
   for (let at = 0; at <= 1 << 30; at = at === 0 ? 512 : at * 2) {
     const head = readAt(at, 32);

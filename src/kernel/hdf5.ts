@@ -12,7 +12,7 @@ import { FlushJournal, readDirect } from './hdf5-journal.js';
 import { type H5Metadata, type H5Module, type H5WriteMetadata, loadH5Module } from './hdf5-module.js';
 import { hdf5ErrorReason, hdf5TypeOfMetadata } from '../core/hdf5Metadata.js';
 import type { Hdf5ReadLimits } from '../core/hdf5Containment.js';
-import { requireContainedDataset } from './hdf5-containment.js';
+import { DatasetInspector } from './hdf5-containment.js';
 
 /** How `Hdf5File.open` opens a file: read only; read/write, created if missing; truncated. */
 export type Hdf5Mode = 'r' | 'a' | 'w';
@@ -52,6 +52,8 @@ export class Hdf5File {
    * dataset over 1 GiB, none declaring more stored data than the file holds. Set before reading.
    */
   readLimits: Hdf5ReadLimits = {};
+  /** Checks datasets against `readLimits` before they are read (hdf5-containment.ts). */
+  private inspector: DatasetInspector | undefined;
 
   private constructor(
     private readonly module: H5Module,
@@ -204,6 +206,7 @@ export class Hdf5File {
       this.call('closing', () => this.module.close_file(this.fileId));
       this.journal?.commit();
     } finally {
+      this.inspector?.close();
       this.journal?.release();
       if (this.scratch.bytes > 0) {
         this.module._free(this.scratch.pointer);
@@ -298,9 +301,10 @@ export class Hdf5File {
       metadata = this.call(`reading dataset "${name}"`, () => this.module.get_dataset_metadata(this.id, `/${name}`));
     }
     if (!this.describedForRead.has(name)) {
-      this.call(`inspecting dataset "${name}"`, () =>
-        requireContainedDataset(this.module, this.id, { path: this.path, absolutePath: this.absolutePath }, name, this.readLimits, this.mode === 'r')
-      );
+      this.inspector ??= new DatasetInspector({ path: this.path, absolutePath: this.absolutePath }, this.mode === 'r');
+      const inspector = this.inspector;
+      const known = metadata;
+      this.call(`inspecting dataset "${name}"`, () => inspector.requireContained(this.module, this.id, name, known, this.readLimits));
     }
     if (this.mode === 'r') {
       // Datasets never change once written; array() describes every trial, then reads each.
