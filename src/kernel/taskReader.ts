@@ -4,10 +4,12 @@
 import { readFileSync } from 'node:fs';
 import type { ColumnTable } from 'arquero';
 import { arrayFilePath, datasetNameForRow, pickleFilePath, trialsCsvPath, validateId } from '../core/layout.js';
-import { parseTrialsCsv, trialsTable, ParsedTrialsCsv } from '../core/csv/index.js';
+import { trialsTable, ParsedTrialsCsv } from '../core/csv/index.js';
+import { readLiveSync } from '../core/liveReading.js';
+import { type TrialsCsvReadOptions, readTrialsCsvFile } from './trialsCsvFile.js';
 import { loadPickle, PickleValue } from '../core/pickle/index.js';
 import { vstack, vstackLayout } from '../core/arrayOps.js';
-import { DatasetError, DatasetRefusedError, FileNotFoundError, FormatError } from '../core/errors.js';
+import { DatasetError, DatasetRefusedError, FileNotFoundError } from '../core/errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AnyTypedArray, type DType, NDArray, TYPED_ARRAY_FOR_DTYPE, elementCount } from '../core/ndarray.js';
 import { Hdf5File } from './hdf5.js';
@@ -23,6 +25,11 @@ export type { ColumnTable } from 'arquero';
  */
 const LIVE_READ_ATTEMPTS = 4;
 const LIVE_READ_RETRY_MS = 25;
+
+/** Blocks the thread for `ms` (trials are read in synchronous getters). */
+function pauseSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
 
 /** Trials whose arrays cannot be stacked (shapes disagree): not worth a retry. */
 class StackError extends Error {}
@@ -51,6 +58,11 @@ export class TaskReader {
    * `{ allowExternalData: true }` reads as h5py does.
    */
   hdf5Limits: Hdf5ReadLimits = {};
+  /** How trials.csv is read: `maxLineBytes`, the longest line accepted (default 16 MiB). */
+  csvOptions: TrialsCsvReadOptions = {};
+  /** The last reading of trials.csv trusted: a rewrite in progress never replaces it. */
+  private lastGoodTrials: { value: ParsedTrialsCsv; rowCount: number } | undefined;
+  private rewriteCause: string | undefined;
   private parsed: ParsedTrialsCsv | undefined;
   private table: ColumnTable | undefined;
 
@@ -216,14 +228,28 @@ export class TaskReader {
     return loadPickle(readFileSync(path), path);
   }
 
+  /**
+   * Whether the last reading of trials.csv was current, or met the file being rewritten (by
+   * a running Python AxoPy, say: empty, damaged or shorter than before after a few retries)
+   * and kept the reading before it (see core/liveReading.ts).
+   */
+  get trialsStatus(): 'current' | 'being rewritten' {
+    return this.rewriteCause === undefined ? 'current' : 'being rewritten';
+  }
+
   private parsedTrials(): ParsedTrialsCsv {
     if (!this.parsed) {
       const path = trialsCsvPath(this.root);
       requireFile(path, 'trials file', this.root);
-      const bytes = readFileSync(path);
-      // pandas refuses an empty file (EmptyDataError); so does this reader.
-      if (bytes.length === 0) throw new FormatError(path, 'is empty: expected a header line');
-      this.parsed = parseTrialsCsv(bytes, path, { ignoreIncompleteLastLine: true });
+      const read = (): { value: ParsedTrialsCsv; rowCount: number } => {
+        const parsed = readTrialsCsvFile(path, this.csvOptions);
+        return { value: parsed, rowCount: parsed.rowCount };
+      };
+      const outcome = readLiveSync(read, this.lastGoodTrials, pauseSync);
+      if (outcome.status === 'failed') throw outcome.error;
+      this.rewriteCause = outcome.status === 'being rewritten' ? outcome.cause : undefined;
+      if (outcome.status === 'current') this.lastGoodTrials = { value: outcome.value, rowCount: outcome.rowCount };
+      this.parsed = outcome.value;
     }
     return this.parsed;
   }
