@@ -86,7 +86,7 @@ test('names with "..", backslashes or drive colons are escaped: no extractor wri
   assert.ok(existsSync(join(target, 'root', '..%5C..%5Cevil', 'task', 'trials.csv')));
 });
 
-test('archives taken while a task is being recorded: every archived row has its dataset, h5py reads them', async () => {
+test('archives taken while a task is being recorded: every archived row has its dataset, h5py reads them', async t => {
   const root = join(dir, 'live', 'root');
   mkdirSync(root, { recursive: true });
   const writer = spawn(process.execPath, [join(__dirname, '..', 'helpers', 'liveWriter.js'), root, '50', '5'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -116,5 +116,6 @@ test('archives taken while a task is being recorded: every archived row has its 
   );
   // An archive may be inconsistent only where the export said so.
   const warned = warnings.filter(message => /was being written while archived/.test(message)).length;
+  t.diagnostic(`${archives.length} archives, ${inconsistent.length} inconsistent, ${warned} warned as being written`);
   assert.ok(inconsistent.length <= warned, `${inconsistent.length} of ${archives.length} archives inconsistent, ${warned} warnings: ${JSON.stringify(inconsistent.slice(0, 2))}`);
 });
