@@ -187,3 +187,18 @@ export function defaultZipPath(rootPath: string): string {
   }
   return `${normalised.slice(0, slash + 1)}${rootName}.zip`;
 }
+
+/** Largest trials.csv read ahead of the other files (see {@link readFirst}). */
+export const SNAPSHOT_MAX_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Whether an entry is read before all others, though written in its place: the trials.csv of
+ * each task. A task being recorded then has its rows archived as they were before its arrays
+ * are read, so each archived row's dataset is in the archived arrays (this package's writer
+ * writes a trial's datasets before its row; Python AxoPy writes them just after, in the same
+ * call); read in archive order, arrays come first and the newest rows lose their datasets.
+ */
+export function readFirst(entry: Pick<ZipEntryPlan, 'relativePath' | 'size'>): boolean {
+  const name = entry.relativePath.slice(entry.relativePath.lastIndexOf('/') + 1);
+  return name === 'trials.csv' && entry.size <= SNAPSHOT_MAX_BYTES;
+}

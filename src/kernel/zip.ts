@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { FileNotFoundError } from '../core/errors.js';
-import { defaultZipPath, planStorageZip, type StorageFileInfo, type ZipEntryPlan } from '../core/zipPlan.js';
+import { defaultZipPath, planStorageZip, readFirst, type StorageFileInfo, type ZipEntryPlan } from '../core/zipPlan.js';
 import { ZipArchiveWriter, ZipLimitError } from '../core/zip/index.js';
 import { fileZipOutput, nodeZipCodecs } from './zipWriter.js';
 
@@ -39,7 +39,6 @@ const SMALL_FILE_BYTES = 4 * 1024 * 1024;
 /** Reads of a small file that changed while read, before it is archived with a warning. */
 const SETTLE_ATTEMPTS = 3;
 const SETTLE_PAUSE_MS = 20;
-const TRIALS_CSV = 'trials.csv';
 
 function toPosixPath(path: string): string {
   return nodePath.sep === '/' ? path : path.split(nodePath.sep).join('/');
@@ -233,11 +232,7 @@ async function readSettled(file: fs.promises.FileHandle, path: string, warn: (me
   }
 }
 
-/**
- * The trials.csv files of the plan, read before anything else: a task being recorded gets its
- * rows as they were before its arrays are read, so every row's dataset (written before the
- * row by this package's writer, just after it by Python AxoPy's) is in the archived arrays.
- */
+/** The files the plan reads before the others (core `readFirst`: each task's trials.csv). */
 async function snapshotTrialsFiles(
   entries: ZipEntryPlan[],
   listed: Map<string, ListedFile>,
@@ -245,7 +240,7 @@ async function snapshotTrialsFiles(
 ): Promise<Map<string, Buffer>> {
   const snapshots = new Map<string, Buffer>();
   for (const entry of entries) {
-    if (nodePath.posix.basename(entry.relativePath) !== TRIALS_CSV || entry.size > SMALL_FILE_BYTES) continue;
+    if (!readFirst(entry)) continue;
     try {
       const file = await openListed(entry, listed.get(entry.relativePath));
       try {

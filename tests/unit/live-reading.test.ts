@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FormatError } from '../../src/core/errors.js';
 import { LineLengthGuard } from '../../src/core/csv/lineGuard.js';
+import { parseTrialsCsv } from '../../src/core/csv/index.js';
 import { isSuspectReading, readLiveSync, settleLiveReading } from '../../src/core/liveReading.js';
 import { TaskFileCounts } from '../../src/lab/model/file-counts.js';
 import type { IFolderEntry, IStorageProvider } from '../../src/lab/provider/types.js';
@@ -42,6 +43,9 @@ test('the line guard fails on the chunk that passes the limit, naming the file a
   );
   const fine = new LineLengthGuard('t.csv', 10);
   fine.feed(Buffer.from('0123456789\n0123456789'));
+  // Text (as the browser reads it) is held to the same bound.
+  assert.throws(() => parseTrialsCsv('a\n' + 'x'.repeat(11) + '\n', 'web.csv', { maxLineBytes: 10 }), /web\.csv: line 2 is longer than 10 bytes/);
+  assert.equal(parseTrialsCsv('a\n' + '1'.repeat(10) + '\n', 'web.csv', { maxLineBytes: 10 }).rowCount, 1);
 });
 
 /** A provider whose trials.csv text is taken from a script of successive file contents. */
@@ -74,4 +78,14 @@ test('a suspect count is read again at the next poll even when the listing did n
   await counts.countRows([second]); // empty: kept at 2
   await counts.countRows([second]); // same stamp, read again
   assert.equal(counts.rowCounts().get('p/trials.csv'), 3);
+});
+
+test('a trials.csv over rowCountMaxBytes is not fetched for its count', async () => {
+  const reads: string[] = [];
+  const provider = { listFolder: async () => [], readText: async (path: string) => (reads.push(path), 'b\n0\n') } as unknown as IStorageProvider;
+  const counts = new TaskFileCounts(provider, () => undefined);
+  counts.rowCountMaxBytes = 1000;
+  await counts.countRows([{ name: 'trials.csv', path: 'big/trials.csv', isFolder: false, lastModified: 'm', size: 2 ** 30 }]);
+  assert.deepEqual(reads, []);
+  assert.equal(counts.rowCounts().has('big/trials.csv'), false);
 });

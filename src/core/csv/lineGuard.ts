@@ -46,3 +46,20 @@ export class LineLengthGuard {
     }
   }
 }
+
+/**
+ * The same bound on text already decoded (the browser reads trials.csv as text), in UTF-16
+ * units: bytes for ASCII, at most the bytes otherwise.
+ */
+export function requireLinesWithin(text: string, path: string, maxLineBytes = DEFAULT_MAX_LINE_BYTES): void {
+  let line = 1;
+  for (let from = 0; from <= text.length; line++) {
+    const newline = text.indexOf('\n', from);
+    const end = newline < 0 ? text.length : newline;
+    if (end - from > maxLineBytes) {
+      throw new FormatError(path, `line ${line} is longer than ${maxLineBytes} bytes (maxLineBytes); not a trials table`);
+    }
+    if (newline < 0) return;
+    from = newline + 1;
+  }
+}

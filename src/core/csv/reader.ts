@@ -11,7 +11,7 @@ import {
   scanUint64,
 } from './pandasScalars.js';
 import { type CsvRecord, tokenizeCsv } from './tokenizer.js';
-import { LineLengthGuard, MAX_DECODED_TEXT_BYTES } from './lineGuard.js';
+import { LineLengthGuard, MAX_DECODED_TEXT_BYTES, requireLinesWithin } from './lineGuard.js';
 
 /** A cell as read: int64/uint64 as number (bigint for a column beyond 2**53), float64 as
  *  number (NaN when missing), bool as boolean, object as string (null when missing). */
@@ -254,8 +254,9 @@ export function parseTrialsCsv(
   options: ParseTrialsCsvOptions = {},
 ): ParsedTrialsCsv {
   const live = options.ignoreIncompleteLastLine ?? false;
-  if (typeof text !== 'string' && !options.lineLengthChecked) {
-    new LineLengthGuard(path, options.maxLineBytes).feed(text);
+  if (!options.lineLengthChecked) {
+    if (typeof text === 'string') requireLinesWithin(text, path, options.maxLineBytes);
+    else new LineLengthGuard(path, options.maxLineBytes).feed(text);
   }
   // The decoder keeps a BOM (ignoreBOM) so that text and bytes drop exactly one, below.
   let source = typeof text === 'string' ? text : decodeUtf8(text, path, live);

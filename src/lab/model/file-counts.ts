@@ -40,6 +40,9 @@ export class TaskFileCounts {
   /** Array files larger than this are not read to count their datasets. */
   datasetCountMaxBytes = Infinity;
 
+  /** trials.csv files larger than this are not read to count their rows (default 256 MiB). */
+  rowCountMaxBytes = 256 * 1024 * 1024;
+
   /** Known row counts by trials.csv path. */
   rowCounts(): Map<string, number> {
     return knownCounts(this._rows);
@@ -58,6 +61,11 @@ export class TaskFileCounts {
   async countRows(taskEntries: readonly IFolderEntry[]): Promise<void> {
     const trials = taskFiles(taskEntries).trials;
     if (trials === undefined || !changedSinceCount(this._rows, trials)) {
+      return;
+    }
+    if ((trials.size ?? 0) > this.rowCountMaxBytes) {
+      // A 1 GiB trials.csv would be fetched whole as one string (beyond V8's string limit).
+      this._rows.set(trials.path, { stamp: stampOf(trials), count: undefined });
       return;
     }
     this._onProviderCall();
