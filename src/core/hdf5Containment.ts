@@ -90,6 +90,9 @@ export function dataOutsideFileRefusal(facts: DatasetReadFacts, limits: Hdf5Read
   if (facts.storage?.externalFiles !== undefined) {
     return `keeps its raw data in external file(s) ${facts.storage.externalFiles.join(', ')}: external storage is not read`;
   }
+  if (facts.storage?.unreadable !== undefined) {
+    return `has an object header this reader cannot check for data in other files (${facts.storage.unreadable})`;
+  }
   return undefined;
 }
 
@@ -170,7 +173,7 @@ export function gatherDatasetReadFacts(
   } catch (error) {
     if (!(error instanceof ObjectHeaderError)) throw error;
     // HDF5 opened this header a moment ago; one it read but we cannot is refused, not trusted.
-    storage = { layout: 'unknown', externalFiles: [`? (${error.message})`] };
+    storage = { layout: 'unknown', externalFiles: undefined, unreadable: error.message };
   }
   return { ...base, virtualSourceFiles, storage, filters };
 }

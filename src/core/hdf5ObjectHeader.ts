@@ -24,6 +24,8 @@ export interface DatasetStorageFacts {
    * undefined when the header has none. A name the heap does not hold is given as "?".
    */
   readonly externalFiles: readonly string[] | undefined;
+  /** Why the header could not be read here (then nothing above is known). */
+  readonly unreadable?: string;
 }
 
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -60,6 +62,7 @@ export function readDatasetStorageFacts(readAt: ReadBytesAt, objectAddress: numb
       externalFiles = [...(externalFiles ?? []), ...externalFileNames(reader, message.dataAt)];
     }
   }
+  if (layout === 'unknown') throw new ObjectHeaderError(`no data layout message in the object header at byte ${superblock.baseAddress + objectAddress}`);
   return { layout, externalFiles };
 }
 
@@ -111,7 +114,8 @@ function headerMessages(reader: FieldReader, address: number): HeaderMessage[] {
     throw new ObjectHeaderError(`unknown object header version at byte ${address}`);
   }
   const messageHeaderBytes = isVersion2 ? 4 + (flags & 0x04 ? 2 : 0) : 8;
-  for (let index = 0; index < blocks.length && index < MAX_HEADER_BLOCKS; index++) {
+  for (let index = 0; index < blocks.length; index++) {
+    if (index >= MAX_HEADER_BLOCKS) throw new ObjectHeaderError(`object header at byte ${address} has more than ${MAX_HEADER_BLOCKS} continuation blocks`);
     const { start, end } = blocks[index];
     const block = reader.bytes(start, end - start);
     if (block.length < end - start) throw new ObjectHeaderError(`object header block at byte ${start} runs past the end of the file`);
