@@ -75,3 +75,13 @@ export function readLiveSync<T>(
   }
   return settleLiveReading(latest, lastGood);
 }
+
+/**
+ * Whether a trials.csv's bytes can be a whole rewrite: not empty and ending with a newline.
+ * Python AxoPy's rewrite (pandas `to_csv`) truncates the file, then writes it: an empty file,
+ * or one cut inside a line, is a rewrite in progress.
+ */
+export function isCompleteTrialsText(bytes: Uint8Array): boolean {
+  const last = bytes[bytes.length - 1];
+  return bytes.length > 0 && (last === 0x0a || last === 0x0d);
+}

@@ -9,6 +9,10 @@ import { FileNotFoundError } from '../core/errors.js';
 import { defaultZipPath, planStorageZip, readFirst, type StorageFileInfo, type ZipEntryPlan } from '../core/zipPlan.js';
 import { ZipArchiveWriter, ZipLimitError } from '../core/zip/index.js';
 import { fileZipOutput, nodeZipCodecs } from './zipWriter.js';
+import { LIVE_READ_ATTEMPTS, isCompleteTrialsText, liveRetryPauseMs } from '../core/liveReading.js';
+import { countCompleteRows } from '../core/csv/rowCount.js';
+import { arrayNameOfFile, datasetNameForRow } from '../core/layout.js';
+import { Hdf5File } from './hdf5.js';
 
 /** Progress of a running export, reported after every chunk written. */
 export interface ZipProgress {
@@ -39,6 +43,10 @@ const SMALL_FILE_BYTES = 4 * 1024 * 1024;
 /** Reads of a small file that changed while read, before it is archived with a warning. */
 const SETTLE_ATTEMPTS = 3;
 const SETTLE_PAUSE_MS = 20;
+/** A task whose files changed this recently is taken as being recorded (see awaitRowDataset). */
+const RECORDING_RECENT_MS = 10_000;
+/** How long an array file is waited for to receive the dataset of the newest archived row. */
+const ROW_DATASET_WAIT_MS = 2_000;
 
 function toPosixPath(path: string): string {
   return nodePath.sep === '/' ? path : path.split(nodePath.sep).join('/');
@@ -244,7 +252,19 @@ async function snapshotTrialsFiles(
     try {
       const file = await openListed(entry, listed.get(entry.relativePath));
       try {
-        snapshots.set(entry.relativePath, await readSettled(file, listed.get(entry.relativePath)!.openPath, warn));
+        const path = listed.get(entry.relativePath)!.openPath;
+        let content = await readSettled(file, path, warn);
+        // A rewrite by Python AxoPy caught between its truncate and its write: read again.
+        for (let attempt = 2; attempt <= LIVE_READ_ATTEMPTS && !isCompleteTrialsText(content); attempt++) {
+          await new Promise(resolve => setTimeout(resolve, liveRetryPauseMs(attempt)));
+          content = await readSettled(file, path, warn);
+        }
+        if (!isCompleteTrialsText(content) && content.length > 0) {
+          warn(`storageToZip: ${path} was being rewritten while archived; its last row may be cut`);
+        } else if (content.length === 0) {
+          warn(`storageToZip: ${path} was being rewritten while archived (empty)`);
+        }
+        snapshots.set(entry.relativePath, content);
       } finally {
         await file.close();
       }
@@ -256,6 +276,46 @@ async function snapshotTrialsFiles(
   return snapshots;
 }
 
+/**
+ * Waits, for an array file of a task being recorded, until it holds the dataset of the last
+ * row archived from the task's trials.csv: Python AxoPy writes a trial's row, then its arrays,
+ * so the newest row's dataset may be a moment behind it. Warns when it does not come.
+ */
+async function awaitRowDataset(path: string, rows: number, warn: (message: string) => void): Promise<void> {
+  const dataset = datasetNameForRow(rows - 1);
+  const deadline = Date.now() + ROW_DATASET_WAIT_MS;
+  for (;;) {
+    try {
+      const file = await Hdf5File.open(path, 'r');
+      try {
+        if (file.has(dataset)) return;
+      } finally {
+        file.close();
+      }
+    } catch {
+      // Caught in the middle of a write: look again.
+    }
+    if (Date.now() >= deadline) {
+      warn(`storageToZip: ${path} has no dataset "${dataset}" for row ${rows - 1} of its trials.csv: the task was being recorded`);
+      return;
+    }
+    await new Promise(resolve => setTimeout(resolve, SETTLE_PAUSE_MS));
+  }
+}
+
+/** Complete rows of each task's trials.csv read first, by task folder, for tasks being recorded. */
+function rowsOfRecordingTasks(entries: ZipEntryPlan[], snapshots: Map<string, Buffer>): Map<string, number> {
+  const rows = new Map<string, number>();
+  const now = Date.now();
+  for (const entry of entries) {
+    const snapshot = snapshots.get(entry.relativePath);
+    if (snapshot === undefined || now - entry.mtime.getTime() > RECORDING_RECENT_MS) continue;
+    const count = countCompleteRows(snapshot);
+    if (count > 0) rows.set(nodePath.posix.dirname(entry.relativePath), count);
+  }
+  return rows;
+}
+
 async function writeEntries(
   writer: ZipArchiveWriter,
   listed: Map<string, ListedFile>,
@@ -265,6 +325,7 @@ async function writeEntries(
   warn: (message: string) => void
 ): Promise<void> {
   const snapshots = await snapshotTrialsFiles(entries, listed, warn);
+  const recordingRows = rowsOfRecordingTasks(entries, snapshots);
   for (const entry of entries) {
     options.signal?.throwIfAborted();
     progress.currentFile = entry.relativePath;
@@ -276,9 +337,14 @@ async function writeEntries(
       options.onProgress?.({ ...progress });
       continue;
     }
+    const rows = recordingRows.get(nodePath.posix.dirname(entry.relativePath));
+    const listedFile = listed.get(entry.relativePath);
+    if (rows !== undefined && listedFile !== undefined && arrayNameOfFile(nodePath.posix.basename(entry.relativePath)) !== undefined) {
+      await awaitRowDataset(listedFile.openPath, rows, warn);
+    }
     let file: fs.promises.FileHandle;
     try {
-      file = await openListed(entry, listed.get(entry.relativePath));
+      file = await openListed(entry, listedFile);
     } catch (error) {
       if (!(error instanceof SkippedFileError)) throw error;
       warn(`storageToZip: skipped ${error.message}`);

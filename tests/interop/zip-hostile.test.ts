@@ -86,10 +86,11 @@ test('names with "..", backslashes or drive colons are escaped: no extractor wri
   assert.ok(existsSync(join(target, 'root', '..%5C..%5Cevil', 'task', 'trials.csv')));
 });
 
-test('archives taken while a task is being recorded: every archived row has its dataset, h5py reads them', async t => {
-  const root = join(dir, 'live', 'root');
+/** Exports `root` repeatedly while `writer` records into it; Python's view of each archive. */
+async function archivesDuringRecording(name: string, command: string, args: string[]) {
+  const root = join(dir, name, 'root');
   mkdirSync(root, { recursive: true });
-  const writer = spawn(process.execPath, [join(__dirname, '..', 'helpers', 'liveWriter.js'), root, '50', '5'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const writer = spawn(command, [...args, root, '50', '5'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>(resolve => writer.on('exit', () => resolve()));
   let running = true;
   void exited.then(() => (running = false));
@@ -97,25 +98,35 @@ test('archives taken while a task is being recorded: every archived row has its 
   const warnings: string[] = [];
   while (running) {
     if (existsSync(join(root, 's1', 'live', 'trials.csv'))) {
-      const archive = join(dir, 'live', `snapshot-${archives.length}.zip`);
+      const archive = join(dir, name, `snapshot-${archives.length}.zip`);
       await storageToZip(root, archive, { onWarning: message => warnings.push(message) });
       archives.push(archive);
     }
     await sleep(30);
   }
   await exited;
-  assert.ok(archives.length >= 10, `${archives.length} archives`);
-  const report = runPythonJson<Record<string, { rows: number; missing: Record<string, number[]>; unreadable: Record<string, string> }>>(
+  const report = runPythonJson<Record<string, { error?: string; rows: number; missing: Record<string, number[]>; unreadable: Record<string, string> }>>(
     readFileSync(join(SCRIPTS, 'zip_task_consistency.py'), 'utf8'),
     ['root/s1/live', ...archives],
     undefined,
     PYTHON
   );
   const inconsistent = Object.entries(report).filter(
-    ([, r]) => Object.keys(r.unreadable).length > 0 || Object.values(r.missing).some(rows => rows.length > 0)
+    ([, r]) => r.error !== undefined || Object.keys(r.unreadable).length > 0 || Object.values(r.missing).some(rows => rows.length > 0)
   );
-  // An archive may be inconsistent only where the export said so.
-  const warned = warnings.filter(message => /was being written while archived/.test(message)).length;
-  t.diagnostic(`${archives.length} archives, ${inconsistent.length} inconsistent, ${warned} warned as being written`);
-  assert.ok(inconsistent.length <= warned, `${inconsistent.length} of ${archives.length} archives inconsistent, ${warned} warnings: ${JSON.stringify(inconsistent.slice(0, 2))}`);
-});
+  return { archives, warnings, inconsistent };
+}
+
+for (const [label, command, args] of [
+  ['this package\'s writer', process.execPath, [join(__dirname, '..', 'helpers', 'liveWriter.js')]],
+  ['Python AxoPy', PYTHON, [join(SCRIPTS, 'record_task_live.py')]]
+] as const) {
+  test(`archives taken while ${label} records: every archived row has its dataset, h5py reads them`, async t => {
+    const { archives, warnings, inconsistent } = await archivesDuringRecording(label.replace(/\W+/g, '-'), command, [...args]);
+    assert.ok(archives.length >= 10, `${archives.length} archives`);
+    // An archive may be inconsistent only where the export said so.
+    const warned = warnings.filter(message => /being (written|recorded)/.test(message)).length;
+    t.diagnostic(`${archives.length} archives, ${inconsistent.length} inconsistent, ${warned} warned as being written`);
+    assert.ok(inconsistent.length <= warned, `${inconsistent.length} of ${archives.length} archives inconsistent, ${warned} warnings: ${JSON.stringify(inconsistent.slice(0, 2))}`);
+  });
+}

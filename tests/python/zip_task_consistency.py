@@ -21,7 +21,10 @@ def check(prefix, archive):
         csv = prefix + "/trials.csv"
         if csv not in names:
             return {"error": "no trials.csv"}
-        rows = len(pd.read_csv(io.BytesIO(z.read(csv))))
+        try:
+            rows = len(pd.read_csv(io.BytesIO(z.read(csv))))
+        except Exception as error:  # an empty or torn trials.csv
+            return {"error": f"trials.csv: {type(error).__name__}: {error}"}
         out = {"rows": rows, "missing": {}, "unreadable": {}}
         for name in sorted(names):
             if not (name.startswith(prefix + "/") and name.endswith(".hdf5")):
