@@ -78,6 +78,17 @@ export class ValueFormatError extends AxoPyError {}
 /** A pickle that would run code or uses an unsupported construct; never executed. */
 export class UnsafePickleError extends FormatError {}
 
+/**
+ * An HDF5 dataset the reader refuses by rule, not by damage (core/hdf5Containment.ts): its data
+ * lies in another file, its declared size is impossible or over the limit, or it needs a
+ * filter the reader lacks. Not worth a retry.
+ */
+export class DatasetRefusedError extends FormatError {
+  constructor(path: string, readonly dataset: string, reason: string) {
+    super(path, `dataset "${dataset}" ${reason}`);
+  }
+}
+
 const ERROR_NAMES = new Map<Function, string>([
   [AxoPyError, 'AxoPyError'],
   [TaskExistsError, 'TaskExistsError'],
@@ -89,7 +100,8 @@ const ERROR_NAMES = new Map<Function, string>([
   [FormatError, 'FormatError'],
   [InvalidIdError, 'InvalidIdError'],
   [ValueFormatError, 'ValueFormatError'],
-  [UnsafePickleError, 'UnsafePickleError']
+  [UnsafePickleError, 'UnsafePickleError'],
+  [DatasetRefusedError, 'DatasetRefusedError']
 ]);
 
 /** Names for a message: quoted, comma-separated, or "none". */

@@ -12,3 +12,4 @@ export * from './csv/index.js';
 export * from './dtype.js';
 export * from './check.js';
 export * from './hdf5Metadata.js';
+export { type Hdf5ReadLimits, DEFAULT_MAX_DATASET_BYTES } from './hdf5Containment.js';

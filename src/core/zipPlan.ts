@@ -19,7 +19,7 @@ export interface StorageFileInfo {
 
 /** One archive entry to write. */
 export interface ZipEntryPlan {
-  /** Name inside the archive: `<rootName>/<relativePath>`. */
+  /** Name inside the archive: `<rootName>/<relativePath>`, each component escaped if unsafe. */
   archivePath: string;
   relativePath: string;
   size: number;
@@ -32,6 +32,8 @@ export interface ZipEntryPlan {
 export interface StorageZipPlan {
   /** Entries in the order to write them (deterministic: by path components, code point order). */
   entries: ZipEntryPlan[];
+  /** Files whose names were escaped in the archive, or left out; one message each. */
+  warnings: string[];
   /** Sum of the entries' sizes (uncompressed). */
   totalBytes: number;
   /** Whether the archive needs ZIP64 records (sizes, offsets or entry count beyond classic ZIP). */
@@ -84,6 +86,26 @@ function comparePathComponents(a: string, b: string): number {
   return left.length - right.length;
 }
 
+/**
+ * Characters an extractor could read as a path separator, a drive or stream (`C:`, `x:ads`),
+ * or that Windows refuses in names; '%' too, once a name needs escaping, so the escaped name
+ * cannot pass for another file's.
+ */
+const UNSAFE_NAME_CHARACTERS = /[\\:*?"<>|\u0000-\u001f\u007f]/;
+const ESCAPED_CHARACTERS = /[\\:*?"<>|\u0000-\u001f\u007f%]/g;
+
+/**
+ * The archive name of one path component: unchanged when no extractor can read it as more
+ * than one file name; else percent-escaped (`..\..\evil` becomes `..%5C..%5Cevil`), and
+ * `.`/`..` (which a listing never gives, a hostile provider might) become `%2E`/`%2E%2E`.
+ * No extractor then writes outside its target folder, Windows ones included.
+ */
+export function archiveNameComponent(component: string): string {
+  if (component === '.' || component === '..') return component.replace(/\./g, '%2E');
+  if (!UNSAFE_NAME_CHARACTERS.test(component)) return component;
+  return component.replace(ESCAPED_CHARACTERS, character => `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
 function normaliseRelativePath(relativePath: string): string {
   return relativePath.replace(/\/{2,}/g, '/').replace(/^\/+|\/+$/g, '');
 }
@@ -110,19 +132,32 @@ export function planStorageZip(
   }
   const excluded =
     options.excludeRelativePath === undefined ? undefined : normaliseRelativePath(options.excludeRelativePath);
+  const warnings: string[] = [];
+  const taken = new Set<string>();
+  const topName = archiveNameComponent(topFolder);
   const entries = files
     .map(file => ({ ...file, relativePath: normaliseRelativePath(file.relativePath) }))
     .filter(file => file.relativePath !== '' && file.relativePath !== excluded)
     .sort((a, b) => comparePathComponents(a.relativePath, b.relativePath))
-    .map(
-      (file): ZipEntryPlan => ({
-        archivePath: `${topFolder}/${file.relativePath}`,
+    .flatMap((file): ZipEntryPlan[] => {
+      const archivePath = [topName, ...file.relativePath.split('/').map(archiveNameComponent)].join('/');
+      if (taken.has(archivePath)) {
+        warnings.push(`${file.relativePath}: left out, its escaped name ${archivePath} is another file's`);
+        return [];
+      }
+      taken.add(archivePath);
+      if (archivePath !== `${topFolder}/${file.relativePath}`) {
+        warnings.push(`${file.relativePath}: archived as ${archivePath} (characters an extractor could take for a path escaped)`);
+      }
+      const entry: ZipEntryPlan = {
+        archivePath,
         relativePath: file.relativePath,
         size: file.size,
         mtime: file.mtime,
         method: zipMethodFor(file.relativePath, file.size)
-      })
-    );
+      };
+      return [entry];
+    });
   let totalBytes = 0;
   let archiveBytes = 22;
   let largestEntry = 0;
@@ -133,7 +168,7 @@ export function planStorageZip(
   }
   const zip64 =
     largestEntry >= ZIP32_MAX_BYTES || archiveBytes >= ZIP32_MAX_BYTES || entries.length >= ZIP32_MAX_ENTRIES;
-  return { entries, totalBytes, zip64 };
+  return { entries, warnings, totalBytes, zip64 };
 }
 
 /**
@@ -151,4 +186,19 @@ export function defaultZipPath(rootPath: string): string {
     );
   }
   return `${normalised.slice(0, slash + 1)}${rootName}.zip`;
+}
+
+/** Largest trials.csv read ahead of the other files (see {@link readFirst}). */
+export const SNAPSHOT_MAX_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Whether an entry is read before all others, though written in its place: the trials.csv of
+ * each task. A task being recorded then has its rows archived as they were before its arrays
+ * are read, so each archived row's dataset is in the archived arrays (this package's writer
+ * writes a trial's datasets before its row; Python AxoPy writes them just after, in the same
+ * call); read in archive order, arrays come first and the newest rows lose their datasets.
+ */
+export function readFirst(entry: Pick<ZipEntryPlan, 'relativePath' | 'size'>): boolean {
+  const name = entry.relativePath.slice(entry.relativePath.lastIndexOf('/') + 1);
+  return name === 'trials.csv' && entry.size <= SNAPSHOT_MAX_BYTES;
 }

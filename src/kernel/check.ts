@@ -15,7 +15,7 @@ import {
 } from '../core/check.js';
 import { FileNotFoundError } from '../core/errors.js';
 import { arrayNameOfFile, pickleNameOfFile, trialsCsvPath } from '../core/layout.js';
-import { parseTrialsCsv } from '../core/csv/index.js';
+import { readTrialsCsvFile } from './trialsCsvFile.js';
 import { loadPickle } from '../core/pickle/index.js';
 import { Hdf5File } from './hdf5.js';
 import { isDirectory, listSubfolders, requireFile } from './files.js';
@@ -53,7 +53,7 @@ export async function describeTaskFolder(path: string, subjectId = '', taskId = 
   try {
     const csvPath = trialsCsvPath(path);
     requireFile(csvPath, 'trials file', path);
-    trials = { rowCount: parseTrialsCsv(readFileSync(csvPath), csvPath, { ignoreIncompleteLastLine: true }).rowCount };
+    trials = { rowCount: readTrialsCsvFile(csvPath).rowCount };
   } catch (error) {
     trials = { error: message(error) };
   }

@@ -11,6 +11,8 @@ import { boolEnumPatch, boolPlaceholderMetadata } from './hdf5-bool.js';
 import { FlushJournal, readDirect } from './hdf5-journal.js';
 import { type H5Metadata, type H5Module, type H5WriteMetadata, loadH5Module } from './hdf5-module.js';
 import { hdf5ErrorReason, hdf5TypeOfMetadata } from '../core/hdf5Metadata.js';
+import type { Hdf5ReadLimits } from '../core/hdf5Containment.js';
+import { DatasetInspector } from './hdf5-containment.js';
 
 /** How `Hdf5File.open` opens a file: read only; read/write, created if missing; truncated. */
 export type Hdf5Mode = 'r' | 'a' | 'w';
@@ -45,6 +47,13 @@ export class Hdf5File {
   private readonly describedForRead = new Map<string, H5Metadata>();
   /** Resolved once: the process may change its working folder while the file is open. */
   private readonly absolutePath: string;
+  /**
+   * What reads accept (core/hdf5Containment.ts): by default no data from other files, no
+   * dataset over 1 GiB, none declaring more stored data than the file holds. Set before reading.
+   */
+  readLimits: Hdf5ReadLimits = {};
+  /** Checks datasets against `readLimits` before they are read (hdf5-containment.ts). */
+  private inspector: DatasetInspector | undefined;
 
   private constructor(
     private readonly module: H5Module,
@@ -197,6 +206,7 @@ export class Hdf5File {
       this.call('closing', () => this.module.close_file(this.fileId));
       this.journal?.commit();
     } finally {
+      this.inspector?.close();
       this.journal?.release();
       if (this.scratch.bytes > 0) {
         this.module._free(this.scratch.pointer);
@@ -290,6 +300,12 @@ export class Hdf5File {
       // A dataset whose header HDF5 cannot read: fail with HDF5's reason.
       metadata = this.call(`reading dataset "${name}"`, () => this.module.get_dataset_metadata(this.id, `/${name}`));
     }
+    if (!this.describedForRead.has(name)) {
+      this.inspector ??= new DatasetInspector({ path: this.path, absolutePath: this.absolutePath }, this.mode === 'r');
+      const inspector = this.inspector;
+      const known = metadata;
+      this.call(`inspecting dataset "${name}"`, () => inspector.requireContained(this.module, this.id, name, known, this.readLimits));
+    }
     if (this.mode === 'r') {
       // Datasets never change once written; array() describes every trial, then reads each.
       if (this.describedForRead.size >= DESCRIBED_CACHE_ENTRIES) this.describedForRead.clear();
@@ -380,9 +396,14 @@ function isPlainName(name: string): boolean {
   return typeof name === 'string' && name !== '' && name !== '.' && name !== '..' && !name.includes('/');
 }
 
-/** Reads root dataset `dataset` of an HDF5 file whole (Python AxoPy's `read_hdf5`). */
-export async function readHdf5(path: string, dataset = 'data'): Promise<NDArray> {
+/**
+ * Reads root dataset `dataset` of an HDF5 file whole (Python AxoPy's `read_hdf5`). `limits`
+ * may allow what h5py reads and this reader refuses by default (data in other files, see
+ * `Hdf5ReadLimits`).
+ */
+export async function readHdf5(path: string, dataset = 'data', limits: Hdf5ReadLimits = {}): Promise<NDArray> {
   const file = await Hdf5File.open(path, 'r');
+  file.readLimits = limits;
   try {
     return file.read(dataset);
   } finally {

@@ -3,14 +3,24 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import type { ColumnTable } from 'arquero';
-import { arrayFilePath, arrayNameOfFile, datasetNameForRow, pickleFilePath, trialsCsvPath, validateId } from '../core/layout.js';
-import { parseTrialsCsv, trialsTable, ParsedTrialsCsv } from '../core/csv/index.js';
+import { arrayFilePath, arrayNameOfFile, datasetNameForRow, pickleFilePath, sortIds, trialsCsvPath, validateId } from '../core/layout.js';
+import { trialsTable, ParsedTrialsCsv } from '../core/csv/index.js';
+import { readLiveSync } from '../core/liveReading.js';
+import { type TrialsCsvReadOptions, readTrialsCsvFile } from './trialsCsvFile.js';
 import { loadPickle, PickleValue } from '../core/pickle/index.js';
 import { castArray, vstack, vstackLayout } from '../core/arrayOps.js';
-import { ArrayNotFoundError, DatasetError, FileNotFoundError, FormatError, TrialIndexError } from '../core/errors.js';
+import {
+  ArrayNotFoundError,
+  DatasetError,
+  DatasetRefusedError,
+  FileNotFoundError,
+  FormatError,
+  TrialIndexError
+} from '../core/errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AnyTypedArray, type DType, NDArray, TYPED_ARRAY_FOR_DTYPE, elementCount } from '../core/ndarray.js';
 import { Hdf5File } from './hdf5.js';
+import type { Hdf5ReadLimits } from '../core/hdf5Containment.js';
 import { requireFile } from './files.js';
 import { Epochs, ROW_COLUMN } from './epochs.js';
 import { withColumnDTypes } from './displayTable.js';
@@ -25,6 +35,11 @@ export type { ColumnTable } from 'arquero';
 const LIVE_READ_ATTEMPTS = 4;
 const LIVE_READ_RETRY_MS = 25;
 
+/** Blocks the thread for `ms` (trials are read in synchronous getters). */
+function pauseSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 /** Trials whose arrays cannot be stacked (shapes disagree): not worth a retry. */
 class StackError extends Error {}
 
@@ -37,10 +52,12 @@ function epochShapeProblem(shapes: number[][]): string | undefined {
   return undefined;
 }
 
-async function openWithRetry(path: string): Promise<Hdf5File> {
+async function openWithRetry(path: string, limits: Hdf5ReadLimits): Promise<Hdf5File> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await Hdf5File.open(path, 'r');
+      const file = await Hdf5File.open(path, 'r');
+      file.readLimits = limits;
+      return file;
     } catch (error) {
       if (attempt >= LIVE_READ_ATTEMPTS || error instanceof FileNotFoundError) throw error;
       await sleep(LIVE_READ_RETRY_MS * attempt);
@@ -52,6 +69,18 @@ async function openWithRetry(path: string): Promise<Hdf5File> {
 export class TaskReader {
   /** The task folder. */
   readonly root: string;
+  /**
+   * What array reads accept (see `Hdf5ReadLimits`): by default no data from outside the
+   * array's own file (external links, virtual datasets, external storage: h5py follows them)
+   * and no dataset over 1 GiB or declaring more stored data than its file holds.
+   * `{ allowExternalData: true }` reads as h5py does.
+   */
+  hdf5Limits: Hdf5ReadLimits = {};
+  /** How trials.csv is read: `maxLineBytes`, the longest line accepted (default 16 MiB). */
+  csvOptions: TrialsCsvReadOptions = {};
+  /** The last reading of trials.csv trusted: a rewrite in progress never replaces it. */
+  private lastGoodTrials: { value: ParsedTrialsCsv; rowCount: number } | undefined;
+  private rewriteCause: string | undefined;
   private parsed: ParsedTrialsCsv | undefined;
   private table: ColumnTable | undefined;
 
@@ -89,7 +118,7 @@ export class TaskReader {
     validateId(name, 'array');
     const rows = this.trialCount;
     const path = this.requireArrayFile(name);
-    let file = await openWithRetry(path);
+    let file = await openWithRetry(path, this.hdf5Limits);
     try {
       for (let row = 0; row < rows; row++) {
         let array: NDArray;
@@ -98,10 +127,10 @@ export class TaskReader {
             array = this.readRow(file, name, row);
             break;
           } catch (error) {
-            if (attempt >= LIVE_READ_ATTEMPTS) throw error;
+            if (attempt >= LIVE_READ_ATTEMPTS || error instanceof DatasetRefusedError) throw error;
             file.close();
             await sleep(LIVE_READ_RETRY_MS * attempt);
-            file = await openWithRetry(path);
+            file = await openWithRetry(path, this.hdf5Limits);
           }
         }
         yield array;
@@ -116,11 +145,11 @@ export class TaskReader {
     const path = this.requireArrayFile(name);
     this.checkRow(row);
     for (let attempt = 1; ; attempt++) {
-      const file = await openWithRetry(path);
+      const file = await openWithRetry(path, this.hdf5Limits);
       try {
         return this.readRow(file, name, row);
       } catch (error) {
-        if (attempt >= LIVE_READ_ATTEMPTS || error instanceof DatasetError && row >= this.trialCount) throw error;
+        if (attempt >= LIVE_READ_ATTEMPTS || error instanceof DatasetRefusedError || (error instanceof DatasetError && row >= this.trialCount)) throw error;
         await sleep(LIVE_READ_RETRY_MS * attempt);
       } finally {
         file.close();
@@ -182,7 +211,7 @@ export class TaskReader {
       throw new DatasetError(path, '0', 'is missing: the task has no trials');
     }
     for (let attempt = 1; ; attempt++) {
-      const file = await openWithRetry(path);
+      const file = await openWithRetry(path, this.hdf5Limits);
       try {
         return this.readStacked(file, name, rows, shapeProblem);
       } catch (error) {
@@ -190,7 +219,7 @@ export class TaskReader {
           throw new DatasetError(path, '*', `cannot be stacked: ${error.message}`);
         }
         // As iterArray: a read may have landed in another process's flush.
-        if (attempt >= LIVE_READ_ATTEMPTS) throw error;
+        if (attempt >= LIVE_READ_ATTEMPTS || error instanceof DatasetRefusedError) throw error;
         await sleep(LIVE_READ_RETRY_MS * attempt);
       } finally {
         file.close();
@@ -264,7 +293,7 @@ export class TaskReader {
     } catch {
       return [];
     }
-    return files.map(arrayNameOfFile).filter((n): n is string => n !== undefined).sort();
+    return sortIds(files.map(arrayNameOfFile).filter((n): n is string => n !== undefined));
   }
 
   /**
@@ -283,14 +312,28 @@ export class TaskReader {
     return loadPickle(readFileSync(path), path);
   }
 
+  /**
+   * Whether the last reading of trials.csv was current, or met the file being rewritten (by
+   * a running Python AxoPy, say: empty, damaged or shorter than before after a few retries)
+   * and kept the reading before it (see core/liveReading.ts).
+   */
+  get trialsStatus(): 'current' | 'being rewritten' {
+    return this.rewriteCause === undefined ? 'current' : 'being rewritten';
+  }
+
   private parsedTrials(): ParsedTrialsCsv {
     if (!this.parsed) {
       const path = trialsCsvPath(this.root);
       requireFile(path, 'trials file', this.root);
-      const bytes = readFileSync(path);
-      // pandas refuses an empty file (EmptyDataError); so does this reader.
-      if (bytes.length === 0) throw new FormatError(path, 'is empty: expected a header line');
-      this.parsed = parseTrialsCsv(bytes, path, { ignoreIncompleteLastLine: true });
+      const read = (): { value: ParsedTrialsCsv; rowCount: number } => {
+        const parsed = readTrialsCsvFile(path, this.csvOptions);
+        return { value: parsed, rowCount: parsed.rowCount };
+      };
+      const outcome = readLiveSync(read, this.lastGoodTrials, pauseSync);
+      if (outcome.status === 'failed') throw outcome.error;
+      this.rewriteCause = outcome.status === 'being rewritten' ? outcome.cause : undefined;
+      if (outcome.status === 'current') this.lastGoodTrials = { value: outcome.value, rowCount: outcome.rowCount };
+      this.parsed = outcome.value;
     }
     return this.parsed;
   }

@@ -6,9 +6,13 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { FileNotFoundError } from '../core/errors.js';
-import { defaultZipPath, planStorageZip, type StorageFileInfo, type ZipEntryPlan } from '../core/zipPlan.js';
+import { defaultZipPath, planStorageZip, readFirst, type StorageFileInfo, type ZipEntryPlan } from '../core/zipPlan.js';
 import { ZipArchiveWriter, ZipLimitError } from '../core/zip/index.js';
 import { fileZipOutput, nodeZipCodecs } from './zipWriter.js';
+import { LIVE_READ_ATTEMPTS, isCompleteTrialsText, liveRetryPauseMs } from '../core/liveReading.js';
+import { countCompleteRows } from '../core/csv/rowCount.js';
+import { arrayNameOfFile, datasetNameForRow } from '../core/layout.js';
+import { Hdf5File } from './hdf5.js';
 
 /** Progress of a running export, reported after every chunk written. */
 export interface ZipProgress {
@@ -36,6 +40,13 @@ const READ_CHUNK_BYTES = 1024 * 1024;
 const DEFLATE_LEVEL = 6;
 /** Files up to this size are read whole (one read call); larger ones are streamed in chunks. */
 const SMALL_FILE_BYTES = 4 * 1024 * 1024;
+/** Reads of a small file that changed while read, before it is archived with a warning. */
+const SETTLE_ATTEMPTS = 3;
+const SETTLE_PAUSE_MS = 20;
+/** A task whose files changed this recently is taken as being recorded (see awaitRowDataset). */
+const RECORDING_RECENT_MS = 10_000;
+/** How long an array file is waited for to receive the dataset of the newest archived row. */
+const ROW_DATASET_WAIT_MS = 2_000;
 
 function toPosixPath(path: string): string {
   return nodePath.sep === '/' ? path : path.split(nodePath.sep).join('/');
@@ -47,10 +58,29 @@ function isInside(parent: string, child: string): boolean {
 }
 
 /**
+ * Where a listed file is opened and which file it was when listed: a file swapped between the
+ * listing and the read (for a symlink to /etc/shadow, say) is then not archived.
+ */
+interface ListedFile {
+  /** The path opened: the file itself, or the target of a symlink inside the root. */
+  readonly openPath: string;
+  readonly dev: number;
+  readonly ino: number;
+}
+
+/** A listed file that cannot be archived as listed: left out with a warning. */
+class SkippedFileError extends Error {}
+
+/**
  * Lists the regular files under a root, following symlinks that stay inside it; symlinks that
  * point outside (a copy of someone's home folder in an archive is a surprise) are skipped.
+ * `listed` receives where each file is opened and its identity.
  */
-async function listStorageFiles(realRoot: string, warn: (message: string) => void): Promise<StorageFileInfo[]> {
+async function listStorageFiles(
+  realRoot: string,
+  warn: (message: string) => void,
+  listed: Map<string, ListedFile>
+): Promise<StorageFileInfo[]> {
   const files: StorageFileInfo[] = [];
   const visitedFolders = new Set<string>([realRoot]);
   async function walk(folder: string, relativeFolder: string): Promise<void> {
@@ -59,6 +89,7 @@ async function listStorageFiles(realRoot: string, warn: (message: string) => voi
       const childPath = nodePath.join(folder, child.name);
       const relativePath = relativeFolder === '' ? child.name : `${relativeFolder}/${child.name}`;
       let stats: fs.Stats;
+      let openPath = childPath;
       if (child.isSymbolicLink()) {
         const target = await fs.promises.realpath(childPath).catch(() => undefined);
         if (target === undefined || !isInside(realRoot, target)) {
@@ -66,6 +97,7 @@ async function listStorageFiles(realRoot: string, warn: (message: string) => voi
           continue;
         }
         stats = await fs.promises.stat(target);
+        openPath = target;
         if (stats.isDirectory()) {
           if (visitedFolders.has(target)) {
             warn(`storageToZip: skipped ${childPath}: symlink loop`);
@@ -80,6 +112,7 @@ async function listStorageFiles(realRoot: string, warn: (message: string) => voi
         await walk(childPath, relativePath);
       } else if (stats.isFile()) {
         files.push({ relativePath, size: stats.size, mtime: stats.mtime });
+        listed.set(relativePath, { openPath, dev: stats.dev, ino: stats.ino });
       } else {
         warn(`storageToZip: skipped ${childPath}: not a regular file`);
       }
@@ -151,29 +184,193 @@ async function* readChunks(
   }
 }
 
+/**
+ * Opens a listed file without following a symlink in its last component, and checks it is
+ * the file listed (device and inode): SkippedFileError otherwise.
+ */
+async function openListed(entry: ZipEntryPlan, listed: ListedFile | undefined): Promise<fs.promises.FileHandle> {
+  if (listed === undefined) throw new SkippedFileError(`${entry.relativePath}: not listed`);
+  let file: fs.promises.FileHandle;
+  try {
+    file = await fs.promises.open(listed.openPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ELOOP' ? 'replaced by a symlink since it was listed' : code === 'ENOENT' ? 'removed since it was listed' : String(error);
+    throw new SkippedFileError(`${listed.openPath}: ${why}`);
+  }
+  const stats = await file.stat();
+  if (!stats.isFile() || stats.dev !== listed.dev || stats.ino !== listed.ino) {
+    await file.close();
+    throw new SkippedFileError(`${listed.openPath}: replaced by another file since it was listed`);
+  }
+  return file;
+}
+
+/** Size and modification time, which change while a writer writes the file. */
+function versionOf(stats: fs.Stats): string {
+  return `${stats.size}|${stats.mtimeMs}`;
+}
+
+/** The file's bytes from its start to its end (which may have moved past `expected`). */
+async function readToEnd(file: fs.promises.FileHandle, expected: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let position = 0;
+  for (let size = expected + 1; ; size = READ_CHUNK_BYTES) {
+    const buffer = Buffer.allocUnsafe(size);
+    const { bytesRead } = await file.read(buffer, 0, size, position);
+    if (bytesRead > 0) chunks.push(buffer.subarray(0, bytesRead));
+    position += bytesRead;
+    if (bytesRead < size) break;
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+}
+
+/** Reads a small file whole until a read sees it unchanged (a writer may be flushing it). */
+async function readSettled(file: fs.promises.FileHandle, path: string, warn: (message: string) => void): Promise<Buffer> {
+  for (let attempt = 1; ; attempt++) {
+    const stats = await file.stat();
+    const before = versionOf(stats);
+    const content = await readToEnd(file, stats.size);
+    if (versionOf(await file.stat()) === before) return content;
+    if (attempt >= SETTLE_ATTEMPTS) {
+      warn(`storageToZip: ${path} was being written while archived; its copy may be inconsistent`);
+      return content;
+    }
+    await new Promise(resolve => setTimeout(resolve, SETTLE_PAUSE_MS * attempt));
+  }
+}
+
+/** The files the plan reads before the others (core `readFirst`: each task's trials.csv). */
+async function snapshotTrialsFiles(
+  entries: ZipEntryPlan[],
+  listed: Map<string, ListedFile>,
+  warn: (message: string) => void
+): Promise<Map<string, Buffer>> {
+  const snapshots = new Map<string, Buffer>();
+  for (const entry of entries) {
+    if (!readFirst(entry)) continue;
+    try {
+      const file = await openListed(entry, listed.get(entry.relativePath));
+      try {
+        const path = listed.get(entry.relativePath)!.openPath;
+        let content = await readSettled(file, path, warn);
+        // A rewrite by Python AxoPy caught between its truncate and its write: read again.
+        for (let attempt = 2; attempt <= LIVE_READ_ATTEMPTS && !isCompleteTrialsText(content); attempt++) {
+          await new Promise(resolve => setTimeout(resolve, liveRetryPauseMs(attempt)));
+          content = await readSettled(file, path, warn);
+        }
+        if (!isCompleteTrialsText(content) && content.length > 0) {
+          warn(`storageToZip: ${path} was being rewritten while archived; its last row may be cut`);
+        } else if (content.length === 0) {
+          warn(`storageToZip: ${path} was being rewritten while archived (empty)`);
+        }
+        snapshots.set(entry.relativePath, content);
+      } finally {
+        await file.close();
+      }
+    } catch (error) {
+      if (!(error instanceof SkippedFileError)) throw error;
+      // Left for writeEntries, which meets the same problem and reports it.
+    }
+  }
+  return snapshots;
+}
+
+/**
+ * Waits, for an array file of a task being recorded, until it holds the dataset of the last
+ * row archived from the task's trials.csv: Python AxoPy writes a trial's row, then its arrays,
+ * so the newest row's dataset may be a moment behind it. Warns when it does not come.
+ */
+async function awaitRowDataset(path: string, rows: number, warn: (message: string) => void): Promise<void> {
+  const dataset = datasetNameForRow(rows - 1);
+  const deadline = Date.now() + ROW_DATASET_WAIT_MS;
+  for (;;) {
+    try {
+      const file = await Hdf5File.open(path, 'r');
+      try {
+        if (file.has(dataset)) return;
+      } finally {
+        file.close();
+      }
+    } catch {
+      // Caught in the middle of a write: look again.
+    }
+    if (Date.now() >= deadline) {
+      warn(`storageToZip: ${path} has no dataset "${dataset}" for row ${rows - 1} of its trials.csv: the task was being recorded`);
+      return;
+    }
+    await new Promise(resolve => setTimeout(resolve, SETTLE_PAUSE_MS));
+  }
+}
+
+/** Complete rows of each task's trials.csv read first, by task folder, for tasks being recorded. */
+function rowsOfRecordingTasks(entries: ZipEntryPlan[], snapshots: Map<string, Buffer>): Map<string, number> {
+  const rows = new Map<string, number>();
+  const now = Date.now();
+  for (const entry of entries) {
+    const snapshot = snapshots.get(entry.relativePath);
+    if (snapshot === undefined || now - entry.mtime.getTime() > RECORDING_RECENT_MS) continue;
+    const count = countCompleteRows(snapshot);
+    if (count > 0) rows.set(nodePath.posix.dirname(entry.relativePath), count);
+  }
+  return rows;
+}
+
 async function writeEntries(
   writer: ZipArchiveWriter,
-  realRoot: string,
+  listed: Map<string, ListedFile>,
   entries: ZipEntryPlan[],
   progress: ZipProgress,
-  options: StorageToZipOptions
+  options: StorageToZipOptions,
+  warn: (message: string) => void
 ): Promise<void> {
+  const snapshots = await snapshotTrialsFiles(entries, listed, warn);
+  const recordingRows = rowsOfRecordingTasks(entries, snapshots);
   for (const entry of entries) {
     options.signal?.throwIfAborted();
     progress.currentFile = entry.relativePath;
-    const filePath = nodePath.join(realRoot, ...entry.relativePath.split('/'));
+    const snapshot = snapshots.get(entry.relativePath);
+    if (snapshot !== undefined) {
+      await writer.addBytes(entry.archivePath, snapshot, entry.method, entry.mtime, DEFLATE_LEVEL);
+      progress.bytesDone += snapshot.length;
+      progress.filesDone += 1;
+      options.onProgress?.({ ...progress });
+      continue;
+    }
+    const rows = recordingRows.get(nodePath.posix.dirname(entry.relativePath));
+    const listedFile = listed.get(entry.relativePath);
+    if (rows !== undefined && listedFile !== undefined && arrayNameOfFile(nodePath.posix.basename(entry.relativePath)) !== undefined) {
+      await awaitRowDataset(listedFile.openPath, rows, warn);
+    }
+    let file: fs.promises.FileHandle;
+    try {
+      file = await openListed(entry, listedFile);
+    } catch (error) {
+      if (!(error instanceof SkippedFileError)) throw error;
+      warn(`storageToZip: skipped ${error.message}`);
+      progress.filesDone += 1;
+      continue;
+    }
     if (entry.size <= SMALL_FILE_BYTES) {
-      const content = await fs.promises.readFile(filePath);
-      await writer.addBytes(entry.archivePath, content, entry.method, entry.mtime, DEFLATE_LEVEL);
-      progress.bytesDone += content.length;
+      try {
+        const content = await readSettled(file, listed.get(entry.relativePath)!.openPath, warn);
+        await writer.addBytes(entry.archivePath, content, entry.method, entry.mtime, DEFLATE_LEVEL);
+        progress.bytesDone += content.length;
+      } finally {
+        await file.close();
+      }
     } else {
-      const file = await fs.promises.open(filePath, 'r');
       try {
         const chunks = readChunks(file, entry.size, entry.method, options.signal, bytes => {
           progress.bytesDone += bytes;
           options.onProgress?.({ ...progress });
         });
+        const before = versionOf(await file.stat());
         await writer.addStream(entry.archivePath, chunks, entry.method, entry.mtime, DEFLATE_LEVEL);
+        // Streamed, it cannot be read again: said, at least.
+        if (versionOf(await file.stat()) !== before) {
+          warn(`storageToZip: ${listed.get(entry.relativePath)!.openPath} was being written while archived; its copy may be inconsistent`);
+        }
       } finally {
         await file.close();
       }
@@ -202,8 +399,11 @@ async function writeEntries(
 export async function storageToZip(path: string, outfile?: string, options: StorageToZipOptions = {}): Promise<string> {
   options.signal?.throwIfAborted();
   const paths = await resolvePaths(path, outfile);
-  const files = await listStorageFiles(paths.realRoot, options.onWarning ?? (message => console.warn(message)));
+  const warn = options.onWarning ?? (message => console.warn(message));
+  const listed = new Map<string, ListedFile>();
+  const files = await listStorageFiles(paths.realRoot, warn, listed);
   const plan = planStorageZip(paths.rootName, files, { excludeRelativePath: paths.outfileInRoot });
+  for (const warning of plan.warnings) warn(`storageToZip: ${warning}`);
   const partialPath = `${paths.outfile}.partial-${randomBytes(6).toString('hex')}`;
   const output = await fs.promises.open(partialPath, 'wx');
   let outputClosed = false;
@@ -219,7 +419,7 @@ export async function storageToZip(path: string, outfile?: string, options: Stor
       bytesTotal: plan.totalBytes,
       currentFile: ''
     };
-    await writeEntries(writer, paths.realRoot, plan.entries, progress, options);
+    await writeEntries(writer, listed, plan.entries, progress, options, warn);
     options.signal?.throwIfAborted();
     await writer.finish();
     await output.close();

@@ -98,7 +98,10 @@ test('a pickle becomes a tree of readable items', () => {
   assert.deepEqual(byKey.get('m')!.children.map(c => [c.key, c.summary]), [['1', 'True']]);
   const cyclic: unknown[] = [];
   cyclic.push(cyclic);
-  assert.equal(pickleItem('x', cyclic as never).children[0].summary, '(cycle: contains itself)');
+  const cycle = pickleItem('x', cyclic as never);
+  assert.equal(cycle.summary, 'list (1) &1');
+  assert.equal(cycle.children[0].summary, 'list (1) (same object as &1: contains itself)');
+  assert.equal(cycle.children[0].expandable, false);
 });
 
 /** A cache of 1000-byte blocks (8 kept) over `source`, recording each range it fetches in `ranges`. */

@@ -11,6 +11,7 @@ import {
   scanUint64,
 } from './pandasScalars.js';
 import { type CsvRecord, tokenizeCsv } from './tokenizer.js';
+import { LineLengthGuard, MAX_DECODED_TEXT_BYTES, requireLinesWithin } from './lineGuard.js';
 
 /** A cell as read: int64/uint64 as number (bigint for a column beyond 2**53), float64 as
  *  number (NaN when missing), bool as boolean, object as string (null when missing). */
@@ -32,6 +33,13 @@ export interface ParseTrialsCsvOptions {
    * read an empty or header-less text as no columns and no rows instead of failing).
    */
   ignoreIncompleteLastLine?: boolean;
+  /** Longest line accepted, in bytes (default 16 MiB): a longer one is a FormatError. */
+  maxLineBytes?: number;
+  /**
+   * The bytes were already checked line by line (the kernel checks them as it reads the
+   * file): not scanned again.
+   */
+  lineLengthChecked?: boolean;
 }
 
 interface TypedColumn {
@@ -188,6 +196,9 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 }
 
 function decodeUtf8(bytes: Uint8Array, path: string, allowCutCharacter: boolean): string {
+  if (bytes.length > MAX_DECODED_TEXT_BYTES) {
+    throw new FormatError(path, `is ${bytes.length} bytes: longer than the ${MAX_DECODED_TEXT_BYTES} bytes read as one text`);
+  }
   try {
     // stream: a character cut at the end by a live writer is left out instead of failing.
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes, { stream: allowCutCharacter });
@@ -199,10 +210,43 @@ function decodeUtf8(bytes: Uint8Array, path: string, allowCutCharacter: boolean)
 }
 
 /**
+ * The records of trials.csv text as pandas 1.5 reads them. Differences of the live reading
+ * (a writer may be in the middle of a line) from a plain tokenizing:
+ * - a last line without its newline is left out, except the header: pandas reads a header
+ *   without a newline as the columns of an empty table;
+ * - a quoted field open at the end of a text that ends with a newline is an error, as in
+ *   pandas ("EOF inside string"): the writer finished that line; without the final newline it
+ *   is a line still being written, left out.
+ * A NUL character ends its cell, as in pandas 1.5 (whose C tokenizer keeps C strings);
+ * pandas 3 keeps it in the cell.
+ */
+function tokenizeTrials(source: string, path: string, live: boolean): CsvRecord[] {
+  const endsWithNewline = /[\r\n]$/.test(source);
+  let records = tokenizeCsv(source, path, { ignoreIncompleteLastLine: live && !endsWithNewline });
+  if (live && records.length === 0 && source.trim() !== '') {
+    try {
+      records = tokenizeCsv(source, path).slice(0, 1);
+    } catch {
+      records = []; // a header cut inside a quoted name: still being written
+    }
+  }
+  if (source.includes('\0')) {
+    for (const record of records) record.fields = record.fields.map(cutAtNul);
+  }
+  return records;
+}
+
+function cutAtNul(field: string): string {
+  const nul = field.indexOf('\0');
+  return nul < 0 ? field : field.slice(0, nul);
+}
+
+/**
  * Parses trials.csv text (or UTF-8 bytes; a BOM is dropped) with pandas.read_csv's typing.
  * Throws FormatError(path, "line N: ...") for an unterminated quoted field, a row with more
  * fields than the header (pandas would take extra leading fields as an index or fail), or
- * invalid UTF-8; an empty text has no columns, as pandas' EmptyDataError says.
+ * invalid UTF-8, or a line longer than `maxLineBytes`; an empty text has no columns, as
+ * pandas' EmptyDataError says.
  */
 export function parseTrialsCsv(
   text: string | Uint8Array,
@@ -210,10 +254,14 @@ export function parseTrialsCsv(
   options: ParseTrialsCsvOptions = {},
 ): ParsedTrialsCsv {
   const live = options.ignoreIncompleteLastLine ?? false;
+  if (!options.lineLengthChecked) {
+    if (typeof text === 'string') requireLinesWithin(text, path, options.maxLineBytes);
+    else new LineLengthGuard(path, options.maxLineBytes).feed(text);
+  }
   // The decoder keeps a BOM (ignoreBOM) so that text and bytes drop exactly one, below.
   let source = typeof text === 'string' ? text : decodeUtf8(text, path, live);
   if (source.charCodeAt(0) === 0xfeff) source = source.slice(1); // one BOM, as pandas
-  const records: CsvRecord[] = tokenizeCsv(source, path, { ignoreIncompleteLastLine: live });
+  const records = tokenizeTrials(source, path, live);
   if (records.length === 0) {
     if (live) return { columns: [], dtypes: {}, values: {}, rowCount: 0 };
     throw new FormatError(path, 'line 1: no header line (empty file)');

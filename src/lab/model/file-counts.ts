@@ -4,6 +4,7 @@
  */
 import { stampOf, type IFolderEntry, type IStorageProvider } from '../provider/types.js';
 import { countCompleteRows } from './rows.js';
+import { type LiveAttempt, settleLiveReading } from '../../core/liveReading.js';
 import { taskFiles } from './tree.js';
 
 /** A count and the stamp of the file it was made from. */
@@ -39,6 +40,9 @@ export class TaskFileCounts {
   /** Array files larger than this are not read to count their datasets. */
   datasetCountMaxBytes = Infinity;
 
+  /** trials.csv files larger than this are not read to count their rows (default 256 MiB). */
+  rowCountMaxBytes = 256 * 1024 * 1024;
+
   /** Known row counts by trials.csv path. */
   rowCounts(): Map<string, number> {
     return knownCounts(this._rows);
@@ -49,15 +53,37 @@ export class TaskFileCounts {
     return knownCounts(this._datasets);
   }
 
-  /** Reads the task's trials.csv when it changed since the last count. */
+  /**
+   * Reads the task's trials.csv when it changed since the last count. A count never goes
+   * backwards while a running experiment rewrites the file (core/liveReading.ts): an empty
+   * or shorter reading keeps the last count until a later poll reads the file whole.
+   */
   async countRows(taskEntries: readonly IFolderEntry[]): Promise<void> {
     const trials = taskFiles(taskEntries).trials;
     if (trials === undefined || !changedSinceCount(this._rows, trials)) {
       return;
     }
+    if ((trials.size ?? 0) > this.rowCountMaxBytes) {
+      // A 1 GiB trials.csv would be fetched whole as one string (beyond V8's string limit).
+      this._rows.set(trials.path, { stamp: stampOf(trials), count: undefined });
+      return;
+    }
     this._onProviderCall();
-    const text = await this._provider.readText(trials.path);
-    this._rows.set(trials.path, { stamp: stampOf(trials), count: countCompleteRows(text) });
+    const lastGood = this._rows.get(trials.path)?.count;
+    let attempt: LiveAttempt<number>;
+    try {
+      const text = await this._provider.readText(trials.path);
+      // An empty file (pandas' truncate-then-write caught in the middle) counts 0 rows: fewer
+      // than before, so suspect, as a half-written file is.
+      attempt = { value: 0, rowCount: countCompleteRows(text) };
+    } catch (error) {
+      attempt = { error };
+    }
+    // The retry is the next poll: a suspect reading keeps the last good count and no stamp.
+    const outcome = settleLiveReading(attempt, lastGood === undefined ? undefined : { value: 0, rowCount: lastGood });
+    if (outcome.status === 'failed') throw outcome.error;
+    const stamp = outcome.status === 'current' ? stampOf(trials) : '';
+    this._rows.set(trials.path, { stamp, count: outcome.rowCount });
   }
 
   /**

@@ -21,7 +21,7 @@ export function renderPickleItem(item: IPickleItem, depth = 0): HTMLElement {
     row.append(key, ': ', summary);
     return row;
   };
-  if (item.children.length === 0) {
+  if (!item.expandable) {
     const leaf = document.createElement('div');
     leaf.className = 'jp-AxoPyPreview-pickleLeaf';
     leaf.appendChild(line());
@@ -33,7 +33,16 @@ export function renderPickleItem(item: IPickleItem, depth = 0): HTMLElement {
   const summary = document.createElement('summary');
   summary.appendChild(line());
   details.appendChild(summary);
-  item.children.forEach(child => details.appendChild(renderPickleItem(child, depth + 1)));
+  // Children are made and drawn when the node is first opened: a pickle's tree may be far
+  // larger than what anyone opens (see core/pickle/displayTree.ts).
+  let drawn = false;
+  const draw = (): void => {
+    if (drawn || !details.open) return;
+    drawn = true;
+    item.children.forEach(child => details.appendChild(renderPickleItem(child, depth + 1)));
+  };
+  details.addEventListener('toggle', draw);
+  draw();
   return details;
 }
 

@@ -4,6 +4,7 @@
  * Message in: {@link ICountRequest}; message out: {@link ICountReply}.
  */
 import { loadH5wasm } from './h5wasm-loader.js';
+import { countContainedDatasets } from './hdf5-dataset-guard.js';
 
 /** Request: the whole file's bytes (transferred, not copied). */
 export interface ICountRequest {
@@ -35,7 +36,7 @@ async function countDatasets(request: ICountRequest): Promise<number> {
     if (file.file_id < 0n) {
       throw new Error('not an HDF5 file');
     }
-    return file.keys().filter(name => file.get(name) instanceof h5wasm.Dataset).length;
+    return countContainedDatasets(h5wasm, file, new Uint8Array(request.bytes));
   } finally {
     file.close();
     h5wasm.FS!.unlink(memoryPath);

@@ -11,6 +11,8 @@ import { arrayNameOfFile } from '../../core/layout.js';
 import { folderEntryOfContentsItem, stampOf, type IContentsItem, type IFolderEntry } from '../provider/types.js';
 import { type H5wasm, loadH5wasm } from './h5wasm-loader.js';
 import { LruBlockCache } from './lru-blocks.js';
+import { datasetRefusalInWorker } from './hdf5-dataset-guard.js';
+import { valueAsTypedArray } from '../../core/hdf5Containment.js';
 import {
   remoteFileUrl,
   type IDatasetInfo,
@@ -205,6 +207,11 @@ function readValue(h5wasm: H5wasm, open: IOpenFile, name: string): ReadReply {
   // absent): listing every link would read all of the group's symbol-table nodes, which h5py
   // scatters through the file between the datasets. A name with '/' would be a path: listed.
   const entity = !name.includes('/') || open.file.keys().includes(name) ? open.file.get(name) : undefined;
+  if (entity instanceof h5wasm.Dataset || entity instanceof h5wasm.ExternalLink) {
+    // Before any data is read: data in other files, impossible sizes, missing filters.
+    const refusal = datasetRefusalInWorker(h5wasm.Module, open.file.file_id, name, open.cache);
+    if (refusal !== undefined) throw new Error(`dataset "${name}" ${refusal}`);
+  }
   if (entity !== undefined && entity !== null && !(entity instanceof h5wasm.Dataset)) {
     // AxoPy writes one dataset per trial: anything else under the trial's name is a bad file,
     // not a trial without this array.
@@ -218,7 +225,8 @@ function readValue(h5wasm: H5wasm, open: IOpenFile, name: string): ReadReply {
   if (metadata.type !== 0 && metadata.type !== 1 && metadata.type !== 8) {
     throw new Error(`dataset "${name}" holds ${dtype} values, which cannot be plotted`);
   }
-  const value = entity.value as ArrayBufferView;
+  // A scalar comes as a number: sent as a one-element array (a number has no buffer to transfer).
+  const value = valueAsTypedArray(entity.value, metadata.size, metadata.type, metadata.signed);
   return { id: 0, found: true, dtype, shape: metadata.shape ?? [], data: value, bytesFetched: open.traffic.bytesReceived };
 }
 

@@ -8,6 +8,7 @@
  * dataset size. The output cannot seek back, so streamed entries end with data descriptors.
  * Messages in: {@link ZipWorkerRequest}; messages out: {@link ZipWorkerMessage}.
  */
+import { readFirst } from '../../core/zipPlan.js';
 import { webZipCodecs, ZipArchiveWriter, type ZipOutput } from '../../core/zip/index.js';
 
 /** One file to archive, as planned by `planStorageZip` plus where to fetch it. */
@@ -278,10 +279,14 @@ async function* bodyChunks(
  * Starts the request of every entry one file ahead of the writer: the next file's headers and
  * first bytes arrive while the current one is checksummed, hiding one round trip per file.
  */
-function prefetchingResponses(entries: readonly IZipWorkerEntry[], headers: Record<string, string>): (index: number) => Promise<Response> {
+function prefetchingResponses(
+  entries: readonly IZipWorkerEntry[],
+  headers: Record<string, string>,
+  alreadyRead: ReadonlyMap<number, Uint8Array>
+): (index: number) => Promise<Response> {
   const started = new Map<number, Promise<Response>>();
   const start = (index: number) => {
-    if (index < entries.length && !started.has(index)) {
+    if (index < entries.length && !started.has(index) && !alreadyRead.has(index)) {
       const response = openFile(entries[index], headers);
       // Observed now: a failure ahead is reported when the writer reaches that file.
       response.catch(() => undefined);
@@ -310,12 +315,28 @@ async function writeArchive(request: IZipWorkerStart, output: OutputChannel): Pr
       scope.postMessage({ type: 'progress', filesDone, bytesDone, currentFile });
     }
   };
-  const responseOf = prefetchingResponses(request.entries, request.headers);
+  // Each task's trials.csv is read before any array (core readFirst): rows archived during a
+  // recording then have their datasets in the archived arrays.
+  const readFirstContents = new Map<number, Uint8Array>();
+  for (const [index, entry] of request.entries.entries()) {
+    if (!readFirst({ relativePath: entry.archivePath, size: entry.size })) continue;
+    signal.throwIfAborted();
+    const response = await openFile(entry, request.headers);
+    readFirstContents.set(index, new Uint8Array(await response.arrayBuffer()));
+  }
+  const responseOf = prefetchingResponses(request.entries, request.headers, readFirstContents);
   for (const [index, entry] of request.entries.entries()) {
     signal.throwIfAborted();
     report(entry.serverPath, true);
-    const response = await responseOf(index);
     const mtime = new Date(entry.mtime);
+    const readAhead = readFirstContents.get(index);
+    if (readAhead !== undefined) {
+      await writer.addBytes(entry.archivePath, readAhead, entry.method, mtime);
+      bytesDone += readAhead.length;
+      filesDone += 1;
+      continue;
+    }
+    const response = await responseOf(index);
     // A file that grows or shrinks meanwhile (a writer appending trials) is archived as read:
     // the writer takes sizes and CRC-32 from the bytes themselves.
     if (entry.size <= SMALL_FILE_BYTES) {
