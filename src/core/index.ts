@@ -12,3 +12,5 @@ export * from './csv/index.js';
 export * from './dtype.js';
 export * from './check.js';
 export * from './hdf5Metadata.js';
+export * from './hdf5Journal.js';
+export * from './taskLock.js';

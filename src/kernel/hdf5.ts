@@ -5,15 +5,23 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { Hdf5TypeClass, dtypeForHdf5Type, describeHdf5Type, hdf5TypeForDType, ndarrayBytes, ndarrayFromBytes } from '../core/dtype.js';
-import { DatasetError, FileNotFoundError, FormatError } from '../core/errors.js';
+import { DatasetError, FileNotFoundError, FormatError, PermissionError } from '../core/errors.js';
 import { type AnyTypedArray, type DType, type NDArray, TYPED_ARRAY_FOR_DTYPE, asNDArray, elementCount } from '../core/ndarray.js';
 import { boolEnumPatch, boolPlaceholderMetadata } from './hdf5-bool.js';
-import { FlushJournal, readDirect } from './hdf5-journal.js';
+import { FlushJournal, readDirect, recoverJournal } from './hdf5-journal.js';
+import { typedFsError } from './files.js';
 import { type H5Metadata, type H5Module, type H5WriteMetadata, loadH5Module } from './hdf5-module.js';
 import { hdf5ErrorReason, hdf5TypeOfMetadata } from '../core/hdf5Metadata.js';
 
 /** How `Hdf5File.open` opens a file: read only; read/write, created if missing; truncated. */
 export type Hdf5Mode = 'r' | 'a' | 'w';
+
+/**
+ * How far a flush goes: 'flush' (default) hands the bytes to the operating system, which
+ * survives the process being killed; 'fsync' also waits until they are on the disk (journal,
+ * then file), which survives a machine crash, at a cost (`npm run bench:storage`).
+ */
+export type Durability = 'flush' | 'fsync';
 
 /**
  * A file open for writing is closed and reopened after this many new datasets. HDF5's metadata
@@ -65,8 +73,13 @@ export class Hdf5File {
    * there. New files use the oldest HDF5 format that holds the data (superblock 0, as h5py
    * writes) and are flushed at once, so a file on disk is always a valid HDF5 file.
    */
-  static async open(path: string, mode: Hdf5Mode): Promise<Hdf5File> {
+  static async open(path: string, mode: Hdf5Mode, options: { durability?: Durability } = {}): Promise<Hdf5File> {
     const module = await loadH5Module();
+    if (mode !== 'r') {
+      // A crash may have left a batch mid-flight: replay it (or drop a journal not for this file).
+      recoverJournal(path);
+      refuseLink(path);
+    }
     const exists = fs.existsSync(path);
     if (mode === 'r' && !exists) {
       throw new FileNotFoundError(path);
@@ -77,15 +90,18 @@ export class Hdf5File {
     }
     // An empty file is what a crash between creating and first flushing a file leaves behind.
     const create = mode === 'w' || (mode === 'a' && (!exists || fs.statSync(path).size === 0));
+    if (create && !exists) createExclusively(path);
     const fileId = openFileId(module, path, mode === 'r' ? 'read' : create ? 'create' : 'write');
     try {
       if (create) {
         module.flush(fileId);
       }
-      const journal = mode === 'r' ? undefined : new FlushJournal(module, path);
+      const journal = mode === 'r' ? undefined : new FlushJournal(module, path, options.durability === 'fsync');
       return new Hdf5File(module, path, mode, fileId, journal);
     } catch (error) {
       module.close_file(fileId);
+      const typed = typedFsError(error, nodePath.resolve(path));
+      if (typed !== error) throw typed;
       throw new FormatError(path, `cannot prepare the HDF5 file for writing: ${hdf5ErrorReason(error)}`);
     }
   }
@@ -202,6 +218,39 @@ export class Hdf5File {
         this.module._free(this.scratch.pointer);
         this.scratch = { pointer: 0, bytes: 0 };
       }
+    }
+  }
+
+  /** Marks the file's committed state as the one `rollback` returns to (a trial's start). */
+  setSavepoint(): void {
+    this.journal?.setSavepoint();
+  }
+
+  /** Forgets the savepoint (the trial is committed). */
+  clearSavepoint(): void {
+    this.journal?.clearSavepoint();
+  }
+
+  /**
+   * Returns the file to its savepoint after a failed write (a full disk, a permission): what
+   * HDF5 holds unflushed is dropped, the datasets committed since are undone, and the file is
+   * reopened, so the next write starts from the state before the failed trial.
+   */
+  rollback(): void {
+    if (this.closed || this.journal === undefined) return;
+    this.journal.discarding = true;
+    try {
+      this.module.close_file(this.fileId);
+    } catch {
+      // HDF5 may complain about the state the failure left; all of it is dropped anyway
+    } finally {
+      this.journal.discarding = false;
+    }
+    this.createdSinceOpen = 0;
+    try {
+      this.journal.rollback();
+    } finally {
+      this.fileId = openFileId(this.module, this.absolutePath, 'write');
     }
   }
 
@@ -329,11 +378,39 @@ export class Hdf5File {
     try {
       return action();
     } catch (error) {
+      const cause = this.journal?.takeFailure();
+      if (cause !== undefined && cause !== null && (cause as Error).name !== 'ErrnoError') {
+        throw cause; // a typed file-system error (DiskFullError, PermissionError)
+      }
       if (error instanceof FormatError || error instanceof DatasetError) {
         throw error;
       }
       throw new FormatError(this.path, `${what}: ${hdf5ErrorReason(error)}`);
     }
+  }
+}
+
+/** Writers never write through a link: one planted in a task folder could point anywhere. */
+function refuseLink(path: string): void {
+  try {
+    if (!fs.lstatSync(path).isSymbolicLink()) return;
+  } catch {
+    return; // missing: created below
+  }
+  throw new PermissionError(path, 'is a symbolic link; the writer does not write through links');
+}
+
+/** Creates an empty file that was not there, never through a link (mode 0644 less the umask). */
+function createExclusively(path: string): void {
+  const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+  try {
+    fs.closeSync(fs.openSync(path, flags, 0o644));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      refuseLink(path);
+      return; // made meanwhile: opened below as any existing file
+    }
+    throw typedFsError(error, nodePath.resolve(path));
   }
 }
 
