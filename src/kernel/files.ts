@@ -142,6 +142,7 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
 export function typedFsError(error: unknown, path: string): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG') return new DiskFullError(path, code);
+  if (code === 'ELOOP') return new PermissionError(path, 'is a symbolic link; the writer does not write through links');
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
     return new PermissionError(path, `this user may not write it (${code}); nothing of this write was kept`);
   }
