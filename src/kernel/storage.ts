@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { DEFAULT_ROOT, subjectPath, taskPath, validateId } from '../core/layout.js';
 import { NoSubjectError, PermissionError, TaskExistsError, TaskNotFoundError } from '../core/errors.js';
-import { acquireTaskLock, isDirectory, listSubfolders, makedirs, releaseTaskLock, resolvesInside, typedFsError } from './files.js';
+import { acquireTaskLock, fsyncFolder, isDirectory, listSubfolders, makedirs, releaseTaskLock, resolvesInside, typedFsError } from './files.js';
 import { clearTaskFolder, recoverTaskFolder, TaskWriter } from './taskWriter.js';
 import { TaskReader } from './taskReader.js';
 import { storageToZip, StorageToZipOptions } from './zip.js';
@@ -82,6 +82,7 @@ export class Storage {
     const lockPath = acquireTaskLock(path);
     try {
       if (existed) clearTaskFolder(path);
+      if (options.durability === 'fsync') fsyncFolder(path); // the task's entry in its subject folder
     } catch (error) {
       releaseTaskLock(lockPath);
       throw typedFsError(error, path);

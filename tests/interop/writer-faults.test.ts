@@ -131,8 +131,8 @@ test('of two simultaneous createTask calls (separate processes), exactly one cre
   try {
     newStorage(dir);
     const outcomes: string[][] = [];
-    for (let race = 0; race < 10; race++) {
-      const at = String(Date.now() + 400);
+    for (let race = 0; race < 30; race++) {
+      const at = String(Date.now() + 300);
       const results = await Promise.all([0, 1].map(() => new Promise<string>((resolve, reject) => {
         const child = spawn(process.execPath, [lockHolder, dir, `r${race}`, 'race'], { env: { ...process.env, RACE_AT: at } });
         let out = '';
