@@ -221,3 +221,59 @@ test('a journal planted in the shared temp folder for the writer\'s pid is never
     cleanup();
   }
 });
+
+test('permission taken away mid-recording (trials.csv, the task folder): PermissionError naming the file, the next write works once it is back', { skip }, async () => {
+  const { dir, cleanup } = makeTempDir('axopy-permission-');
+  try {
+    chmodSync(dir, 0o755);
+    const { uid, gid } = hostileIds();
+    const root = join(dir, 'data');
+    mkdirSync(root);
+    execFileSync('chown', [`${uid}:${gid}`, root]);
+    // The writer runs as the second user: root ignores permission bits.
+    const child = spawn(process.execPath, [join(__dirname, '..', 'helpers', 'stepWriter.js'), root], { uid, gid, stdio: ['pipe', 'pipe', 'inherit'] });
+    const replies: string[] = [];
+    let waiting: ((line: string) => void) | undefined;
+    let buffered = '';
+    child.stdout.on('data', chunk => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop()!;
+      for (const line of lines) {
+        if (waiting) { const w = waiting; waiting = undefined; w(line); } else replies.push(line);
+      }
+    });
+    const send = (command: string): Promise<{ ok?: boolean; error?: string; message?: string }> => new Promise(resolve => {
+      waiting = line => resolve(JSON.parse(line));
+      child.stdin.write(command + '\n');
+    });
+    const task = join(root, 's1', 't');
+    assert.deepEqual(await send('write'), { ok: true });
+    chmodSync(join(task, 'trials.csv'), 0o444);
+    const csvRefused = await send('write');
+    assert.equal(csvRefused.error, 'PermissionError', JSON.stringify(csvRefused));
+    assert.ok(csvRefused.message!.includes(join(task, 'trials.csv')), csvRefused.message);
+    chmodSync(join(task, 'trials.csv'), 0o644);
+    assert.deepEqual(await send('write'), { ok: true });
+    chmodSync(task, 0o555); // no new file in the task folder: the HDF5 journal cannot be made
+    const folderRefused = await send('write');
+    assert.equal(folderRefused.error, 'PermissionError', JSON.stringify(folderRefused));
+    assert.ok(folderRefused.message!.includes(task), folderRefused.message);
+    chmodSync(task, 0o755);
+    assert.deepEqual(await send('write'), { ok: true });
+    assert.deepEqual(await send('close'), { ok: true });
+    const read = runPythonJson<{ rows: number[]; datasets: Record<string, number[]> }>(
+      `import json, sys, os, h5py, pandas
+df = pandas.read_csv(os.path.join(sys.argv[1], "trials.csv"))
+with h5py.File(os.path.join(sys.argv[1], "emg.hdf5"), "r") as f:
+    datasets = {k: f[k][()].tolist() for k in f.keys()}
+print(json.dumps({"rows": df["i"].tolist(), "datasets": datasets}))`,
+      [task]
+    );
+    assert.deepEqual(read.rows, [0, 1, 2]);
+    assert.deepEqual(read.datasets, { 0: [0, 0], 1: [1, 1], 2: [2, 2] }, 'no dataset of a refused trial left over');
+    assert.deepEqual(replies, []);
+  } finally {
+    cleanup();
+  }
+});
