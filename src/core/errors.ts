@@ -94,9 +94,10 @@ export class PermissionError extends AxoPyError {
 
 /** A task another writer holds (its lock file names the process and host). */
 export class TaskLockedError extends AxoPyError {
-  constructor(readonly path: string, readonly holder: { pid: number; host: string }) {
-    super(`${path}: the task is being written by process ${holder.pid} on ${holder.host}; ` +
-      'wait for it to finish (a lock left by a process that has ended is taken over)');
+  constructor(readonly path: string, readonly holder: { pid: number; host: string }, byThisProcess = false) {
+    super(`${path}: the task is being written by process ${holder.pid} on ${holder.host}; ` + (byThisProcess
+      ? 'that is this process: close() the earlier TaskWriter of this task first'
+      : 'wait for it to finish (a lock left by a process that has ended is taken over)'));
   }
 }
 

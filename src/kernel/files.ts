@@ -172,7 +172,8 @@ export function acquireTaskLock(taskFolder: string): string {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw typedFsError(error, lockPath);
       const holder = staleOrHolder(lockPath);
       if (holder !== undefined || attempt >= 2) {
-        throw new TaskLockedError(taskFolder, holder ?? { pid: 0, host: 'unknown' });
+        const known = holder ?? { pid: 0, host: 'unknown' };
+        throw new TaskLockedError(taskFolder, known, known.pid === process.pid && known.host === hostname());
       }
       continue; // the stale lock was removed
     }

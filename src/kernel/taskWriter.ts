@@ -14,7 +14,7 @@ import { TASK_LOCK_NAME } from '../core/taskLock.js';
 import { Hdf5File } from './hdf5.js';
 import { crashPoint, recoverJournal } from './hdf5-journal.js';
 import { acquireTaskLock, releaseTaskLock, writeFileAtomic } from './files.js';
-import { TrialWriter, TrialWriterOptions, repairTrialsCsv } from './trialWriter.js';
+import { TrialWriter, TrialWriterOptions, repairTrialsCsv, trialsCsvIsTorn } from './trialWriter.js';
 
 /** What `write` takes: a design Trial, or any object with the same attrs/arrays. */
 export interface TrialLike {
@@ -163,23 +163,34 @@ export function clearTaskFolder(path: string): void {
 }
 
 /**
- * Finishes what a crashed writer left in a task folder: replays or drops the HDF5 journals
- * beside its array files and cuts trials.csv back to its last complete row. Only when no live
- * writer holds the task (its own journals are in flight); a folder this user may not write, or
- * one a writer holds, is left as it is. Returns the array files recovered.
+ * Finishes what a crashed writer of this project left in a task folder: replays or drops the
+ * HDF5 journals beside its array files and, when its lock is still there (it died holding the
+ * task), cuts trials.csv back to its last complete row. Only then: a trials.csv without a final
+ * line break written by another tool is left alone, and a reader leaves a folder with nothing
+ * to finish untouched. Never while a live writer holds the task (its journals are in flight);
+ * a folder this user may not write is left as it is. Returns the array files recovered.
  */
 export function recoverTaskFolder(path: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(path);
+  } catch {
+    return [];
+  }
+  const recovering = filesBeingRecovered(names);
+  const crashedWriter = names.includes(TASK_LOCK_NAME);
+  if (recovering.length === 0 && !crashedWriter) return [];
   let lockPath: string;
   try {
-    lockPath = acquireTaskLock(path);
+    lockPath = acquireTaskLock(path); // fails while the writer lives
   } catch {
     return [];
   }
   try {
-    const names = readdirSync(path);
-    const recovering = filesBeingRecovered(names);
     for (const file of recovering) recoverJournal(join(path, file));
-    if (names.includes('trials.csv')) repairTrialsCsv(trialsCsvPath(path));
+    if (crashedWriter && names.includes('trials.csv') && trialsCsvIsTorn(trialsCsvPath(path))) {
+      repairTrialsCsv(trialsCsvPath(path));
+    }
     return recovering;
   } catch {
     return [];

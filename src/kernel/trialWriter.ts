@@ -156,6 +156,25 @@ export function repairTrialsCsv(path: string): number {
   }
 }
 
+/** True when a trials.csv does not end with a complete row (a crash mid-append, or a writer mid-append). */
+export function trialsCsvIsTorn(path: string): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  } catch {
+    return false;
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    fs.readSync(fd, last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** A deep copy of plain class instances (the formatter's column states), prototypes kept. */
 function cloneState<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Storage } from '../../src/kernel/index.js';
 import { makeTempDir, runPythonJson } from '../helpers/python.js';
@@ -56,9 +56,15 @@ test('process group killed at every step of a trial write: the next open recover
       if (step.startsWith('journal-written') || step.startsWith('batch-')) {
         assert.ok(journals.length > 0, `${step}: the helper died too, so the journal must still be there`);
       }
+      const csv = join(task, 'trials.csv');
+      if (step.startsWith('csv-half-row')) {
+        assert.notEqual(readFileSync(csv).at(-1), 0x0a, `${step}: the kill must leave half a row`);
+      }
       const storage = new Storage(root);
       storage.subjectId = 's1';
       const reader = storage.requireTask('crash'); // recovers
+      assert.equal(readFileSync(csv).at(-1), 0x0a, `${step}: trials.csv ends with a complete row`);
+      assert.ok(!existsSync(join(task, '.axopy-writer.lock')), `${step}: the dead writer's lock is gone`);
       assert.deepEqual(readdirSync(task).filter(name => name.endsWith('-journal')), [], `${step}: journals replayed`);
       assert.ok(reader.trialCount >= done, `${step}: ${reader.trialCount} rows, ${done} writes returned`);
       let row = 0;
