@@ -4,7 +4,7 @@
  */
 import { basename, dirname, join, relative, isAbsolute } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { DiskFullError, FileExistsError, FileNotFoundError, FormatError, PermissionError, TaskLockedError } from '../core/errors.js';
+import { AxoPyError, DiskFullError, FileExistsError, FileNotFoundError, FormatError, PermissionError, TaskLockedError } from '../core/errors.js';
 import { TASK_LOCK_NAME, formatTaskLock, parseTaskLock, type TaskLockHolder } from '../core/taskLock.js';
 import {
   closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, realpathSync, renameSync,
@@ -140,6 +140,7 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
  * PermissionError for EACCES/EPERM/EROFS; other errors (and typed ones) as they are.
  */
 export function typedFsError(error: unknown, path: string): unknown {
+  if (error instanceof AxoPyError) return error; // typed already, naming its own file
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG') return new DiskFullError(path, code);
   if (code === 'ELOOP') return new PermissionError(path, 'is a symbolic link; the writer does not write through links');

@@ -198,6 +198,9 @@ function guardOf(stream: H5FsStream): FlushJournal | undefined {
   return guardedFiles.get(stream.path) ?? guardedFiles.get(nodePath.resolve(stream.path));
 }
 
+/** Emscripten's number for EIO (its errno numbers are its own, not Linux's). */
+const EMSCRIPTEN_EIO = 29;
+
 /** Routes h5wasm's file writes and reads through the guards (once per module). */
 function hookModule(module: H5Module): void {
   if (hookedModules.has(module)) {
@@ -214,7 +217,13 @@ function hookModule(module: H5Module): void {
       return length; // a rollback closes HDF5's file id: what it would flush is thrown away
     }
     if (typeof position === 'number' && position < guard.committedSize) {
-      return guard.hold(buffer, offset, length, position);
+      try {
+        return guard.hold(buffer, offset, length, position);
+      } catch {
+        // As HDF5 expects a failed write to look (a JavaScript error would unwind its C stack);
+        // the cause is in guard.failure.
+        throw new (module.FS as unknown as { ErrnoError: new (errno: number) => Error }).ErrnoError(EMSCRIPTEN_EIO);
+      }
     }
     try {
       return write.call(this, stream, buffer, offset, length, position);
@@ -381,7 +390,14 @@ export class FlushJournal {
     this.failure = undefined;
     if (savepoint === undefined) return;
     this.savepoint = undefined;
-    this.commit(savepoint.undo.reverse());
+    const undo = savepoint.undo.reverse();
+    try {
+      this.commit(undo);
+    } catch {
+      // No room even for the journal (a full disk): in-place writes need no new space, so write
+      // them straight; only a kill in these few writes could tear the file.
+      applyWrites(this.fileFd, undo);
+    }
     try {
       fs.ftruncateSync(this.fileFd, savepoint.size);
     } catch (error) {
@@ -419,7 +435,7 @@ export class FlushJournal {
     applyWrites(this.fileFd, writes.slice(1));
     crashPoint('batch-applied');
     if (this.durable) fs.fsyncSync(this.fileFd);
-    fs.unlinkSync(this.journalPath);
+    fs.rmSync(this.journalPath, { force: true });
   }
 
   /** Creates the journal exclusively; anything in its way is recovered or removed once. */

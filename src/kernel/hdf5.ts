@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { Hdf5TypeClass, dtypeForHdf5Type, describeHdf5Type, hdf5TypeForDType, ndarrayBytes, ndarrayFromBytes } from '../core/dtype.js';
-import { DatasetError, FileNotFoundError, FormatError, PermissionError } from '../core/errors.js';
+import { AxoPyError, DatasetError, DiskFullError, FileNotFoundError, FormatError, PermissionError } from '../core/errors.js';
 import { type AnyTypedArray, type DType, type NDArray, TYPED_ARRAY_FOR_DTYPE, asNDArray, elementCount } from '../core/ndarray.js';
 import { boolEnumPatch, boolPlaceholderMetadata } from './hdf5-bool.js';
 import { FlushJournal, readDirect, recoverJournal } from './hdf5-journal.js';
@@ -30,6 +30,9 @@ export type Durability = 'flush' | 'fsync';
  * 0.10.3), with it the cost stays flat; a reopen costs about 1 ms.
  */
 const DATASETS_PER_REOPEN = 200;
+
+/** Room kept free beyond a dataset's data for the metadata HDF5 adds with it (heap, B-tree). */
+const ROOM_MARGIN_BYTES = 256 * 1024;
 
 /** Datasets whose metadata a read-only file remembers (a few hundred bytes each). */
 const DESCRIBED_CACHE_ENTRIES = 100_000;
@@ -168,14 +171,19 @@ export class Hdf5File {
     if (!isPlainName(name)) {
       throw new DatasetError(this.path, name, 'is not a valid dataset name (non-empty, no "/", not "." or "..")');
     }
+    this.refuseIfBroken();
     const count = elementCount(array.shape);
     const metadata = array.dtype === 'bool' ? boolPlaceholderMetadata(array.shape, count) : writeMetadata(array.dtype, array.shape, count);
     const bytes = ndarrayBytes(array);
+    this.ensureRoom(bytes.byteLength);
     const pointer = this.module._malloc(Math.max(bytes.byteLength, 1));
     try {
       this.module.HEAPU8.set(bytes, pointer);
       this.call(`creating dataset "${name}"`, () => this.module.create_dataset(this.id, name, BigInt(pointer), metadata));
     } catch (error) {
+      // A write the file system refused (a full disk): the name HDF5 may already have linked is
+      // not "taken", the write failed; say why.
+      if (error instanceof DiskFullError || error instanceof PermissionError) throw error;
       // Checked only on failure (HDF5 refuses an existing name before it writes anything):
       // a lookup before every create costs as much as a tenth of the create itself.
       if (this.objectType(name) !== -1) {
@@ -196,6 +204,7 @@ export class Hdf5File {
    * h5py reads those datasets, even if this process is killed during a later write.
    */
   flush(): void {
+    this.refuseIfBroken();
     this.call('flushing', () => this.module.flush(this.id));
     this.journal?.commit();
     if (this.createdSinceOpen >= DATASETS_PER_REOPEN) {
@@ -234,10 +243,15 @@ export class Hdf5File {
   /**
    * Returns the file to its savepoint after a failed write (a full disk, a permission): what
    * HDF5 holds unflushed is dropped, the datasets committed since are undone, and the file is
-   * reopened, so the next write starts from the state before the failed trial.
+   * reopened, so the next write starts from the state before the failed trial. `created`: the
+   * dataset the failed write was creating, which must be gone afterwards. When HDF5 failed inside
+   * a dataset's creation it keeps that dataset open and its file with it (h5wasm cannot close
+   * them): then nothing more is written to the file by this process (the disk keeps the state
+   * of the savepoint) and FormatError says so.
    */
-  rollback(): void {
+  rollback(created?: string): void {
     if (this.closed || this.journal === undefined) return;
+    if (this.broken !== undefined) throw this.broken;
     this.journal.discarding = true;
     try {
       this.module.close_file(this.fileId);
@@ -252,6 +266,36 @@ export class Hdf5File {
     } finally {
       this.fileId = openFileId(this.module, this.absolutePath, 'write');
     }
+    if (created !== undefined && this.has(created)) {
+      this.journal.discarding = true; // for good: HDF5's view of the file is not the disk's
+      this.broken = new FormatError(this.path, `dataset "${created}" could not be undone after a failed write ` +
+        '(HDF5 keeps it open); this file holds every earlier trial, and this process cannot write to it again: ' +
+        'restart the kernel to go on');
+      throw this.broken;
+    }
+  }
+
+  /** The error every later write gets once a rollback could not undo HDF5's state. */
+  private broken: FormatError | undefined;
+
+  private refuseIfBroken(): void {
+    if (this.broken !== undefined) throw this.broken;
+  }
+
+  /**
+   * DiskFullError before HDF5 starts a write the disk has no room for: HDF5 cannot undo a
+   * dataset whose data write failed half-way (see `rollback`). Space taken by others between
+   * this check and the write, and quotas, still reach HDF5.
+   */
+  private ensureRoom(dataBytes: number): void {
+    let free: number;
+    try {
+      const stats = fs.statfsSync(nodePath.dirname(this.absolutePath));
+      free = stats.bavail * stats.bsize;
+    } catch {
+      return; // no figure: let the write tell
+    }
+    if (free < dataBytes + ROOM_MARGIN_BYTES) throw new DiskFullError(this.absolutePath, 'ENOSPC');
   }
 
   private get id(): bigint {
@@ -379,7 +423,7 @@ export class Hdf5File {
       return action();
     } catch (error) {
       const cause = this.journal?.takeFailure();
-      if (cause !== undefined && cause !== null && (cause as Error).name !== 'ErrnoError') {
+      if (cause instanceof AxoPyError) {
         throw cause; // a typed file-system error (DiskFullError, PermissionError)
       }
       if (error instanceof FormatError || error instanceof DatasetError) {

@@ -131,14 +131,15 @@ export class TaskWriter {
       crashPoint('trial-written');
     } catch (error) {
       // Back to the state before this trial, so the next write starts clean.
+      let broken: unknown;
       for (const file of touched) {
         try {
-          file.rollback();
-        } catch {
-          // the next open of the file recovers it
+          file.rollback(datasetName);
+        } catch (rollbackError) {
+          broken ??= rollbackError; // said instead of the cause: later writes get it too
         }
       }
-      throw error;
+      throw broken ?? error;
     } finally {
       for (const file of touched) file.clearSavepoint();
     }

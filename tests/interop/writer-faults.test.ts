@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Design, DiskFullError, Storage, TaskExistsError, TaskLockedError, Trial, ValueFormatError } from '../../src/kernel/index.js';
+import { Design, DiskFullError, Storage, TaskExistsError, TaskLockedError, TaskWriter, Trial, ValueFormatError } from '../../src/kernel/index.js';
 import { makeTempDir, runPythonJson } from '../helpers/python.js';
 
 const lockHolder = join(__dirname, '..', 'helpers', 'lockHolder.js');
@@ -151,23 +151,21 @@ test('of two simultaneous createTask calls (separate processes), exactly one cre
 const isRoot = process.getuid?.() === 0;
 
 for (const scenario of [
-  { where: 'emg.hdf5', label: 200, samples: 500 },
-  { where: 'trials.csv', label: 60_000, samples: 2 }
+  { where: 'emg.hdf5', label: 200, samples: 500, room: 512, megabytes: 4 },
+  { where: 'emg.hdf5', label: 10, samples: 40_000, room: 3000, megabytes: 8 },
+  { where: 'trials.csv', label: 400_000, samples: 2, room: 700, megabytes: 4 }
 ]) test(`a full disk while writing ${scenario.where}: DiskFullError naming it, every committed trial readable, and the next write works once space is freed`, { skip: isRoot ? false : 'needs root to mount a small tmpfs (run the fault suite as root)' }, async () => {
   const { dir, cleanup } = makeTempDir('axopy-enospc-');
   const mount = join(dir, 'small');
   mkdirSync(mount);
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mount]);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${scenario.megabytes}m`, 'tmpfs', mount]);
+  let writer: TaskWriter | undefined;
   try {
-    const writer = newStorage(join(mount, 'data')).createTask('t');
+    writer = newStorage(join(mount, 'data')).createTask('t');
     const task = join(mount, 'data', 's1', 't');
     // Fill the disk but for a little, so a trial fails mid-way (the HDF5 data or the CSV row).
     const filler = join(mount, 'filler');
-    try {
-      writeFileSync(filler, Buffer.alloc(4 * 1024 * 1024));
-    } catch { /* full: as intended */ }
-    rmSync(filler);
-    writeFileSync(filler, Buffer.alloc(3 * 1024 * 1024 + 512 * 1024));
+    writeFileSync(filler, Buffer.alloc(scenario.megabytes * 1024 * 1024 - scenario.room * 1024));
     const block = new Design().addBlock();
     let written = 0;
     let failure: unknown;
@@ -183,6 +181,7 @@ for (const scenario of [
       }
     }
     assert.ok(failure instanceof DiskFullError, `expected DiskFullError, got ${String(failure)}`);
+    assert.ok(written > 0, 'some trials fit before the disk filled');
     assert.ok(failure.message.includes(join(task, scenario.where)), `the error names ${scenario.where}: ${failure.message}`);
     let read = readWithPandasH5py(task, ['emg', 'force']);
     assert.equal(read.rows.length, written, 'pandas reads every committed row and no partial one');
@@ -194,15 +193,17 @@ for (const scenario of [
       await writer.write(trial);
     }
     await writer.close();
+    writer = undefined;
     read = readWithPandasH5py(task, ['emg', 'force']);
     assert.deepEqual(read.rows.map(r => r.i), Array.from({ length: written + 3 }, (_, i) => i));
     assert.equal(Object.keys(read.datasets.emg).length, written + 3, 'no dataset of the failed trial left over');
     for (const [name, values] of Object.entries(read.datasets.emg)) assert.ok(values.flat().every(v => v === Number(name)), `emg ${name}`);
     for (const [name, values] of Object.entries(read.datasets.force)) assert.ok(values.every(v => v === Number(name)), `force ${name}`);
     assert.ok(!readFileSync(join(task, 'trials.csv'), 'utf8').includes('\n\n'));
-    console.log(`ENOSPC in ${scenario.where}: ${written} trials before the disk filled (${(failure as Error).message.split(':')[0]}), 3 after it was freed`);
+    console.log(`ENOSPC in ${scenario.where} (${scenario.samples} samples): ${written} trials before the disk filled (${(failure as Error).message.split(':')[0]}), 3 after it was freed`);
   } finally {
-    execFileSync('umount', [mount]);
+    await writer?.close().catch(error => console.log(`close after the test failed: ${String(error)}`));
+    try { execFileSync("umount", [mount]); } catch (error) { console.log(String(error)); execFileSync("umount", ["-l", mount]); }
     cleanup();
   }
 });
