@@ -5,7 +5,7 @@
  * beside each file still open (`recoverJournal`: only this user's journal, complete, made for
  * that very file). It never looks at any other file or folder.
  */
-import { recoverJournal } from './hdf5-journal.js';
+import { recoverJournal } from './hdf5-journal-recovery.js';
 
 const openFiles = new Set<string>();
 let buffered = '';
