@@ -2,9 +2,10 @@
  * The HDF5 flush journal's name rule and byte format, pure so that both shells share them: the
  * kernel writes and replays journals, the sidebar tells a file being recovered from its name.
  *
- * A journal sits beside the file it protects, as SQLite's rollback journal does: `emg.hdf5` has
- * `emg.hdf5-journal` while a batch of in-place writes is in flight, and only then (the writer
- * removes it once the batch is in the file). It records the identity of the file it was written
+ * A journal sits beside the file it protects, as SQLite's journal does: `emg.hdf5` has
+ * `emg.hdf5-journal` while a writer has the file open (each batch of in-place writes is written
+ * over the last one, which was invalidated once in the file) and after a crash, until the next
+ * open replays or drops it. It records the identity of the file it was written
  * for (device, inode, the size the file had when the batch was journaled, its name), so a journal
  * left by a crash is replayed onto that file only, never onto a file recorded later under the
  * same name. A CRC-32 over everything before the trailer tells a complete journal from a torn one.
@@ -54,8 +55,9 @@ export function fileOfJournalName(journalName: string): string | undefined {
 
 /**
  * The files of a folder listing that have a journal beside them: being written right now, or
- * left mid-flush by a crash and to be recovered when the kernel next opens them. Either way a
- * reader should say "recovering" rather than report what it reads as damage.
+ * left by a crash (perhaps mid-flush) and to be recovered when the kernel next opens them.
+ * Either way a reader should say "being written / recovering" rather than report what it reads
+ * as damage.
  */
 export function filesBeingRecovered(folderEntries: Iterable<string>): string[] {
   const names = new Set(folderEntries);
@@ -96,14 +98,17 @@ export function encodeJournal(target: JournalTarget, writes: readonly JournalWri
 }
 
 /**
- * Parses a journal; undefined when it is torn (a crash while it was written), damaged or not a
- * journal at all: such a journal's batch never reached the file, so it is discarded.
+ * Parses a journal; undefined when it is torn (a crash while it was written), invalidated (its
+ * first byte zeroed once its batch was in the file), damaged or not a journal at all: such a
+ * journal's batch is not to be replayed, so it is discarded. Bytes past its own length are
+ * ignored: the tail of an older, longer batch written to the same journal file.
  */
-export function decodeJournal(journal: Uint8Array): { target: JournalTarget; writes: JournalWrite[] } | undefined {
-  if (journal.length < FIXED_HEADER_BYTES + TRAILER_BYTES || !startsWith(journal, MAGIC, 0)) return undefined;
+export function decodeJournal(bytes: Uint8Array): { target: JournalTarget; writes: JournalWrite[] } | undefined {
+  if (bytes.length < FIXED_HEADER_BYTES + TRAILER_BYTES || !startsWith(bytes, MAGIC, 0)) return undefined;
+  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(MAGIC.length, true);
+  if (length > BigInt(bytes.length) || length < BigInt(FIXED_HEADER_BYTES + TRAILER_BYTES)) return undefined;
+  const journal = bytes.subarray(0, Number(length));
   const view = new DataView(journal.buffer, journal.byteOffset, journal.byteLength);
-  const length = view.getBigUint64(MAGIC.length, true);
-  if (length !== BigInt(journal.length)) return undefined;
   const trailerAt = journal.length - TRAILER_BYTES;
   if (view.getBigUint64(trailerAt, true) !== length || !startsWith(journal, END, trailerAt + 12) ||
       view.getUint32(trailerAt + 8, true) !== crc32(journal.subarray(0, trailerAt))) {

@@ -86,6 +86,7 @@ export class TaskWriter {
       for (const file of this.arrayFiles.values()) file.close();
     } finally {
       this.arrayFiles.clear();
+      this.trials.close();
       if (this.lockPath !== undefined) releaseTaskLock(this.lockPath);
       this.lockPath = undefined;
     }

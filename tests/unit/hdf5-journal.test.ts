@@ -57,3 +57,16 @@ test('the journal name rule: beside the file, and a listing tells which files ar
   assert.deepEqual(filesBeingRecovered(listing), ['1.hdf5', 'emg.hdf5']);
   assert.deepEqual(filesBeingRecovered(['emg.hdf5', 'force.hdf5']), []);
 });
+
+test('a journal written over an older, longer one decodes as itself; torn, as nothing; invalidated, as nothing', () => {
+  const older = encodeJournal(target, [{ position: 0, bytes: new Uint8Array(900).fill(7) }]);
+  const newer = encodeJournal(target, [{ position: 16, bytes: Uint8Array.of(5, 6) }, { position: 40, bytes: Uint8Array.of(9) }]);
+  const file = older.slice();
+  file.set(newer, 0);
+  assert.deepEqual(decodeJournal(file)?.writes.map(w => [w.position, [...w.bytes]]), [[16, [5, 6]], [40, [9]]]);
+  const torn = older.slice();
+  torn.set(newer.subarray(0, newer.length - 5), 0); // killed before the newer trailer was written
+  assert.equal(decodeJournal(torn), undefined);
+  file[0] = 0;
+  assert.equal(decodeJournal(file), undefined);
+});
