@@ -202,8 +202,12 @@ for (const scenario of [
     assert.ok(!readFileSync(join(task, 'trials.csv'), 'utf8').includes('\n\n'));
     console.log(`ENOSPC in ${scenario.where} (${scenario.samples} samples): ${written} trials before the disk filled (${(failure as Error).message.split(':')[0]}), 3 after it was freed`);
   } finally {
-    await writer?.close().catch(error => console.log(`close after the test failed: ${String(error)}`));
-    try { execFileSync("umount", [mount]); } catch (error) { console.log(String(error)); execFileSync("umount", ["-l", mount]); }
+    await writer?.close().catch(() => undefined); // after a failed assertion
+    try {
+      execFileSync('umount', [mount]);
+    } catch {
+      execFileSync('umount', ['-l', mount]); // a file still open after a failed assertion
+    }
     cleanup();
   }
 });
