@@ -2,6 +2,7 @@
  * Prints the write/read/ZIP figures of the kernel API next to what Python AxoPy does on the
  * same machine. No assertions: targets are read off the output.
  *   node build/benchmarks/storage.js [trials=2000] [--runs N=3]
+ *   node build/benchmarks/storage.js --durability [trials=300] (only the durability table)
  *
  * Each run is a fresh Node process (so the first trials pay for loading h5wasm, as a user's
  * first trials do) and a fresh Python process, doing the same in the same order: write TRIALS
@@ -15,6 +16,10 @@
  * in a fresh Node process (h5wasm loaded before timing, as Python's imports are), the real
  * AxoPy's `TaskReader.array`/`iterarray` (.venv-axopy), and h5py `read_direct` of every trial
  * into one preallocated (trials, 8, 2000) array plus a plain h5py loop (.venv, current h5py).
+ *
+ * Last, the cost of `durability: 'fsync'` (survives a machine crash) against the default
+ * 'flush' (survives the process being killed): the same trials written in each mode, fresh
+ * processes, alternating.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -171,6 +176,49 @@ function readRun(root: string, trials: number, nodeFirst: boolean): { node: Read
   return figures as { node: ReadFigures; axopy: ReadFigures; h5py: ReadFigures };
 }
 
+/** Writes `trials` trials (two float64 8x2000 arrays) with the given durability; ms per trial. */
+async function durabilityRun(root: string, trials: number, durability: 'flush' | 'fsync'): Promise<number> {
+  const emg = new Float64Array(8 * 2000).map(() => Math.random());
+  const storage = new Storage(root);
+  storage.subjectId = 's1';
+  const writer = storage.createTask('bench', { durability });
+  const block = new Design().addBlock();
+  // The first trials load h5wasm; timed from the tenth on.
+  let start = 0;
+  for (let i = 0; i < trials + 10; i++) {
+    if (i === 10) start = performance.now();
+    const trial = block.addTrial({ target: i % 5 });
+    trial.addArray('emg', { dtype: 'float64', shape: [8, 2000], data: emg });
+    trial.addArray('force', { dtype: 'float64', shape: [8, 2000], data: emg });
+    await writer.write(trial);
+  }
+  await writer.close();
+  return (performance.now() - start) / trials;
+}
+
+/** The durability table: ms per trial in each mode, medians over `runs` alternating runs. */
+function durabilityTable(trials: number, runs: number): void {
+  const figures: Record<'flush' | 'fsync', number[]> = { flush: [], fsync: [] };
+  const dir = mkdtempSync(join(tmpdir(), 'axopy-bench-durability-'));
+  try {
+    for (let i = 0; i < runs; i++) {
+      const modes: Array<'flush' | 'fsync'> = i % 2 === 0 ? ['flush', 'fsync'] : ['fsync', 'flush'];
+      for (const mode of modes) {
+        const root = join(dir, `${mode}${i}`);
+        figures[mode].push(Number(run(process.execPath, [__filename, '--durability-run', root, String(trials), mode])));
+        rmSync(root, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const flush = median(figures.flush);
+  const fsync = median(figures.fsync);
+  console.log(`durability: ${trials} trials x 2 arrays float64 8x2000 (256 KB per trial) on ${tmpdir()}, medians of ${runs} runs`);
+  console.log(`  flush (default; survives a killed process): ${flush.toFixed(2)} ms/trial   [${figures.flush.map(v => v.toFixed(2)).join(', ')}]`);
+  console.log(`  fsync (survives a machine crash):          ${fsync.toFixed(2)} ms/trial   [${figures.fsync.map(v => v.toFixed(2)).join(', ')}]  ${(fsync / flush).toFixed(1)}x`);
+}
+
 /** storageToZip in this (fresh) process, with the growth of its peak RSS. */
 async function nodeZip(root: string, outfile: string): Promise<Partial<RunFigures>> {
   const rssBefore = process.memoryUsage().rss;
@@ -231,6 +279,14 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(await nodeReads(args[1])));
     return;
   }
+  if (args[0] === '--durability-run') {
+    process.stdout.write(String(await durabilityRun(args[1], Number(args[2]), args[3] as 'flush' | 'fsync')));
+    return;
+  }
+  if (args[0] === '--durability') {
+    durabilityTable(Number(args[1] ?? 300), 3);
+    return;
+  }
   if (args[0] === '--node-zip') {
     process.stdout.write(JSON.stringify(await nodeZip(args[1], args[2])));
     return;
@@ -243,7 +299,7 @@ async function main(): Promise<void> {
   const reads: ReturnType<typeof readRun>[] = [];
   try {
     for (let i = 0; i < runs; i++) {
-      console.error(`run ${i + 1} of ${runs}: ${trials} trials, Node and the AxoPy-like Python script...`);
+      console.error(`run ${i + 1} of ${runs}: ${trials} trials, Node, the real AxoPy and h5py...`);
       const folder = join(dir, `run${i}`);
       mkdirSync(folder);
       results.push(oneRun(folder, trials, i % 2 === 0, reads));
@@ -275,6 +331,7 @@ async function main(): Promise<void> {
   for (const key of ['write_total_s', 'first100_mean_ms', 'last100_mean_ms', 'array_s', 'iter_one_open_file_s', 'zip_s'] as const) {
     console.log(`  ${key}: ${all(key, 'node')} | ${all(key, 'python')}`);
   }
+  durabilityTable(300, runs);
 }
 
 /** The read table: Node against real AxoPy and h5py read_direct, medians of per-run ratios. */

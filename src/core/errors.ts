@@ -89,6 +89,32 @@ export class DatasetRefusedError extends FormatError {
   }
 }
 
+/**
+ * A write that found no space left (ENOSPC, EDQUOT, EFBIG: a full disk, a quota, a file size
+ * limit). Nothing of the write is kept; once space is freed, the next write works.
+ */
+export class DiskFullError extends AxoPyError {
+  constructor(readonly path: string, readonly code: string) {
+    super(`${path}: no space left to write (${code}); nothing of this write was kept, free space and write again`);
+  }
+}
+
+/** A file or folder this user may not write (EACCES, EPERM, EROFS), or one owned by another user. */
+export class PermissionError extends AxoPyError {
+  constructor(readonly path: string, problem: string) {
+    super(`${path}: ${problem}`);
+  }
+}
+
+/** A task another writer holds (its lock file names the process and host). */
+export class TaskLockedError extends AxoPyError {
+  constructor(readonly path: string, readonly holder: { pid: number; host: string }, byThisProcess = false) {
+    super(`${path}: the task is being written by process ${holder.pid} on ${holder.host}; ` + (byThisProcess
+      ? 'that is this process: close() the earlier TaskWriter of this task first'
+      : 'wait for it to finish (a lock left by a process that has ended is taken over)'));
+  }
+}
+
 const ERROR_NAMES = new Map<Function, string>([
   [AxoPyError, 'AxoPyError'],
   [TaskExistsError, 'TaskExistsError'],
@@ -101,7 +127,10 @@ const ERROR_NAMES = new Map<Function, string>([
   [InvalidIdError, 'InvalidIdError'],
   [ValueFormatError, 'ValueFormatError'],
   [UnsafePickleError, 'UnsafePickleError'],
-  [DatasetRefusedError, 'DatasetRefusedError']
+  [DatasetRefusedError, 'DatasetRefusedError'],
+  [DiskFullError, 'DiskFullError'],
+  [PermissionError, 'PermissionError'],
+  [TaskLockedError, 'TaskLockedError']
 ]);
 
 /** Names for a message: quoted, comma-separated, or "none". */

@@ -13,3 +13,5 @@ export * from './dtype.js';
 export * from './check.js';
 export * from './hdf5Metadata.js';
 export { type Hdf5ReadLimits, DEFAULT_MAX_DATASET_BYTES } from './hdf5Containment.js';
+export * from './hdf5Journal.js';
+export * from './taskLock.js';

@@ -1,29 +1,38 @@
 /**
  * The helper process of hdf5-journal.ts: started detached by a process that writes HDF5 files,
- * it waits for that process to end (its stdin closes), then replays every complete journal it
- * left in the journal folder (argv[2]) and removes the folder. A writer that ends normally
- * leaves no journal, so then it only removes the folder.
+ * it reads from its stdin which files that process has open for writing ("+<path>" when opened,
+ * "-<path>" when closed) and, once the process has ended (stdin closes), recovers the journal
+ * beside each file still open (`recoverJournal`: only this user's journal, complete, made for
+ * that very file). It never looks at any other file or folder.
  */
-import * as fs from 'node:fs';
-import * as nodePath from 'node:path';
-import { applyWrites, decodeJournal } from './hdf5-journal.js';
+import { recoverJournal } from './hdf5-journal-recovery.js';
 
-function replayJournals(folder: string): void {
-  const journals = fs.existsSync(folder) ? fs.readdirSync(folder).filter(name => name.endsWith('.journal')) : [];
-  // Numbered in commit order; at most one is ever in flight per file.
-  journals.sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
-  for (const name of journals) {
-    const batch = decodeJournal(fs.readFileSync(nodePath.join(folder, name)));
-    if (batch !== undefined) {
-      applyWrites(batch.target, batch.writes);
+const openFiles = new Set<string>();
+let buffered = '';
+let finished = false;
+
+function recoverAll(): void {
+  if (finished) return;
+  finished = true;
+  for (const path of openFiles) {
+    try {
+      recoverJournal(path);
+    } catch {
+      // left for the next open, which reports it
     }
   }
-  fs.rmSync(folder, { recursive: true, force: true });
 }
 
-const folder = process.argv[2];
-if (folder) {
-  process.stdin.on('close', () => replayJournals(folder));
-  process.stdin.on('error', () => replayJournals(folder));
-  process.stdin.resume();
-}
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk: string) => {
+  buffered += chunk;
+  const lines = buffered.split('\n');
+  buffered = lines.pop()!;
+  for (const line of lines) {
+    if (line.startsWith('+')) openFiles.add(line.slice(1));
+    else if (line.startsWith('-')) openFiles.delete(line.slice(1));
+  }
+});
+process.stdin.on('end', recoverAll);
+process.stdin.on('close', recoverAll);
+process.stdin.on('error', recoverAll);

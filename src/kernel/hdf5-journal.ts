@@ -1,5 +1,5 @@
 /**
- * Crash-atomic flushes for HDF5 files written through h5wasm.
+ * Crash-atomic flushes for HDF5 files written through h5wasm, with a journal beside the file.
  *
  * HDF5 updates some metadata in place at every flush: the root group's local heap (its header
  * and its data block, which sit apart once the heap has grown), symbol-table nodes, B-tree nodes,
@@ -9,141 +9,82 @@
  *
  * So, for each file open for writing, writes that land below the size the file had at the last
  * flush (in-place updates of what is already committed) are held back in memory, served to
- * HDF5's own reads from there, and at the end of each flush written as one batch: first to a
- * journal file (one write: complete or not at all), then to the HDF5 file, then the journal is
- * invalidated. Writes beyond that size (new data, new metadata) go straight to the file: nothing
- * committed points at them yet. A helper process that outlives this one (a killed writer cannot
- * finish anything itself) replays a complete journal when this process dies mid-batch; an
- * incomplete journal means the batch never touched the file. Either way the file is in the
- * state of one flush, whole. (This guards against the writer being killed, not against power
- * loss: nothing here calls fsync, and HDF5 itself never does.)
+ * HDF5's own reads from there, and at the end of each flush written as one batch, the way
+ * SQLite commits: first to `<file>-journal` beside the file (created exclusively, never through
+ * a link, mode 0600, one write: complete or detectably torn), then to the file, then the journal
+ * is invalidated (removed when the file is closed). Writes beyond that size (new data, new metadata) go straight to the file: nothing
+ * committed points at them yet. The journal records the file's identity (device, inode, size,
+ * name; core/hdf5Journal.ts). A process killed mid-batch leaves the journal; the next open of
+ * the file for writing by this kernel (or `Storage.requireTask`) replays it, if, and only if,
+ * it is this user's, complete, and made for that very file; any other journal is removed
+ * unreplayed. A small helper process started by the writer replays, once the writer has died,
+ * the journals of the files the writer announced to it (no folder is scanned), so h5py reads the
+ * file without waiting for the next open. (This guards against the process being killed; with
+ * `durability: 'fsync'` the journal and the file are also fsynced, against power loss.)
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as nodePath from 'node:path';
+import { type JournalWrite, encodeJournal } from '../core/hdf5Journal.js';
 import type { H5FsStream, H5Module } from './hdf5-module.js';
+import { typedFsError } from './files.js';
+import { CREATE_EXCLUSIVE, WRITE_NO_FOLLOW, applyWrites, identityOf, journalPathFor, removeJournal } from './hdf5-journal-recovery.js';
 
-/** One held-back write. */
-interface PendingWrite {
-  readonly position: number;
-  readonly bytes: Uint8Array;
-}
+export { journalPathFor, recoverJournal, type JournalRecovery } from './hdf5-journal-recovery.js';
 
-const JOURNAL_MAGIC = 'AXOPY-HDF5-JOURNAL-2\n';
-const JOURNAL_END = 'END\n';
-/** Total length (6 bytes), 2 zero bytes, batch number (4 bytes). */
-const JOURNAL_HEADER_BYTES = 12;
-const JOURNAL_TRAILER_BYTES = JOURNAL_HEADER_BYTES + JOURNAL_END.length;
+// ---------------------------------------------------------------------------------------------
+// Deterministic crash points for the fault tests: AXOPY_DIE_AT="<step>" or "<step>@<n>" (the
+// n-th time the step is reached, 1-based) SIGKILLs the journal helper and this process's whole
+// process group there. Unset (always, outside tests) it costs one comparison per step.
 
-/** The folder of this process's journals, which its helper watches; made on first use. */
-export function journalFolderFor(pid: number): string {
-  return nodePath.join(os.tmpdir(), `axopy-hdf5-journal-${pid}`);
-}
+// Read at each step (a test child may set it just before the write it dies in).
+const stepCounts = new Map<string, number>();
 
-let journalFolder: string | undefined;
-let journalCount = 0;
-
-function ensureJournalFolder(): string {
-  if (journalFolder === undefined) {
-    const folder = journalFolderFor(process.pid);
-    // Helper first: were this process killed between the two steps, a folder without a
-    // helper would stay behind; a helper without a folder just ends.
-    const helper = spawn(process.execPath, [nodePath.join(__dirname, 'hdf5-journal-helper.js'), folder], {
-      detached: true, // its own process group: it survives a kill of ours
-      stdio: ['pipe', 'ignore', 'ignore']
-    });
-    helper.on('error', () => undefined); // without a helper, only a kill mid-batch is unprotected
-    helper.unref();
-    (helper.stdin as unknown as { unref?: () => void } | null)?.unref?.();
-    fs.mkdirSync(folder, { recursive: true });
-    journalFolder = folder;
+/** Names a step of a write; the fault tests kill the process there (see AXOPY_DIE_AT). */
+export function crashPoint(step: string): void {
+  const dieAt = process.env.AXOPY_DIE_AT;
+  if (dieAt === undefined || !dieAt.startsWith(step)) return;
+  const [dieStep, countText] = dieAt.split('@');
+  if (dieStep !== step) return;
+  const count = (stepCounts.get(step) ?? 0) + 1;
+  stepCounts.set(step, count);
+  if (count !== (countText === undefined ? 1 : Number(countText))) return;
+  if (helper?.pid !== undefined) {
+    try { process.kill(helper.pid, 'SIGKILL'); } catch { /* already gone */ }
   }
-  return journalFolder;
-}
-
-function lengthAndBatch(length: number, batch: number): Buffer {
-  const bytes = Buffer.alloc(JOURNAL_HEADER_BYTES);
-  bytes.writeUIntLE(length, 0, 6);
-  bytes.writeUInt32LE(batch >>> 0, 8);
-  return bytes;
-}
-
-/**
- * Serializes a batch as the buffers that make up the journal, in order (the held-back
- * bytes are not copied). The header and the trailer both hold the total
- * length and the batch number: a journal file is reused, so a shorter journal may be followed
- * by the tail of an older one, which this tells apart from its own trailer.
- */
-export function encodeJournalParts(target: string, writes: readonly PendingWrite[], batch = 0): Buffer[] {
-  const targetLine = Buffer.from(JSON.stringify(target) + '\n');
-  let length = JOURNAL_MAGIC.length + JOURNAL_HEADER_BYTES + targetLine.length + JOURNAL_TRAILER_BYTES;
-  const recordHeaders = Buffer.alloc(12 * writes.length);
-  const records: Buffer[] = [];
-  writes.forEach(({ position, bytes }, i) => {
-    const header = recordHeaders.subarray(12 * i, 12 * (i + 1));
-    header.writeUIntLE(position, 0, 6);
-    header.writeUInt32LE(bytes.byteLength, 8);
-    records.push(header, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    length += 12 + bytes.byteLength;
-  });
-  const trailer = Buffer.concat([lengthAndBatch(length, batch), Buffer.from(JOURNAL_END)]);
-  return [Buffer.from(JOURNAL_MAGIC), lengthAndBatch(length, batch), targetLine, ...records, trailer];
-}
-
-/** Serializes a batch into one buffer; see `encodeJournalParts`. */
-export function encodeJournal(target: string, writes: readonly PendingWrite[], batch = 0): Buffer {
-  return Buffer.concat(encodeJournalParts(target, writes, batch));
-}
-
-/**
- * Parses a journal (bytes past its own trailer are ignored: the tail of an older, longer one);
- * undefined when it is incomplete, invalidated or not a journal.
- */
-export function decodeJournal(journal: Buffer): { target: string; writes: PendingWrite[] } | undefined {
-  const headerEnd = JOURNAL_MAGIC.length + JOURNAL_HEADER_BYTES;
-  if (journal.length < headerEnd + JOURNAL_TRAILER_BYTES ||
-      journal.subarray(0, JOURNAL_MAGIC.length).toString() !== JOURNAL_MAGIC) {
-    return undefined;
-  }
-  const length = journal.readUIntLE(JOURNAL_MAGIC.length, 6);
-  const batch = journal.readUInt32LE(JOURNAL_MAGIC.length + 8);
-  const trailerAt = length - JOURNAL_TRAILER_BYTES;
-  if (length > journal.length || trailerAt < headerEnd ||
-      journal.readUIntLE(trailerAt, 6) !== length ||
-      journal.readUInt32LE(trailerAt + 8) !== batch ||
-      journal.subarray(length - JOURNAL_END.length, length).toString() !== JOURNAL_END) {
-    return undefined;
-  }
-  const targetEnd = journal.indexOf(0x0a, headerEnd);
-  if (targetEnd < 0 || targetEnd >= trailerAt) {
-    return undefined;
-  }
-  const target = JSON.parse(journal.subarray(headerEnd, targetEnd).toString()) as string;
-  const writes: PendingWrite[] = [];
-  for (let at = targetEnd + 1; at < trailerAt;) {
-    const position = journal.readUIntLE(at, 6);
-    const count = journal.readUInt32LE(at + 8);
-    writes.push({ position, bytes: journal.subarray(at + 12, at + 12 + count) });
-    at += 12 + count;
-  }
-  return { target, writes };
-}
-
-/** Writes a batch into a file (idempotent: replaying it twice gives the same bytes); for replays. */
-export function applyWrites(target: string, writes: readonly PendingWrite[]): void {
-  const fd = fs.openSync(target, 'r+');
   try {
-    for (const { position, bytes } of writes) {
-      fs.writeSync(fd, bytes, 0, bytes.byteLength, position);
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
+    process.kill(-process.pid, 'SIGKILL'); // the group, when this process leads one
+  } catch { /* not a group leader */ }
+  process.kill(process.pid, 'SIGKILL');
 }
 
-/** Written over a journal's first byte once its batch is in the file. */
-const INVALIDATED_MAGIC = Buffer.from([0]);
+// ---------------------------------------------------------------------------------------------
+// The helper: told which files this process writes ("+path" when opened, "-path" when released),
+// it replays those files' journals once this process has ended (its stdin closes).
+
+let helper: ChildProcess | undefined;
+let helperFailed = false;
+
+function announce(line: string): void {
+  if (helperFailed) return;
+  if (helper === undefined) {
+    try {
+      helper = spawn(process.execPath, [nodePath.join(__dirname, 'hdf5-journal-helper.js')], {
+        detached: true, // its own process group: it outlives a kill of the writer's group
+        stdio: ['pipe', 'ignore', 'ignore']
+      });
+    } catch {
+      helperFailed = true; // without a helper, the next open still recovers
+      return;
+    }
+    helper.on('error', () => (helperFailed = true));
+    helper.unref();
+    helper.stdin?.on('error', () => (helperFailed = true));
+    (helper.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  }
+  helper.stdin?.write(line + '\n');
+}
+
 
 /** The open files whose in-place writes are held back, by absolute path. */
 const guardedFiles = new Map<string, FlushJournal>();
@@ -157,6 +98,12 @@ function guardOf(stream: H5FsStream): FlushJournal | undefined {
   return guardedFiles.get(stream.path) ?? guardedFiles.get(nodePath.resolve(stream.path));
 }
 
+/** Written over a journal's first byte once its batch is in the file. */
+const INVALIDATED = Buffer.from([0]);
+
+/** Emscripten's number for EIO (its errno numbers are its own, not Linux's). */
+const EMSCRIPTEN_EIO = 29;
+
 /** Routes h5wasm's file writes and reads through the guards (once per module). */
 function hookModule(module: H5Module): void {
   if (hookedModules.has(module)) {
@@ -166,10 +113,28 @@ function hookModule(module: H5Module): void {
   const { write, read } = module.FS;
   module.FS.write = function (stream, buffer, offset, length, position) {
     const guard = guardOf(stream);
-    if (guard !== undefined && typeof position === 'number' && position < guard.committedSize) {
-      return guard.hold(buffer, offset, length, position);
+    if (guard === undefined) {
+      return write.call(this, stream, buffer, offset, length, position);
     }
-    return write.call(this, stream, buffer, offset, length, position);
+    if (guard.discarding) {
+      return length; // a rollback closes HDF5's file id: what it would flush is thrown away
+    }
+    if (typeof position === 'number' && position < guard.committedSize) {
+      try {
+        return guard.hold(buffer, offset, length, position);
+      } catch {
+        // As HDF5 expects a failed write to look (a JavaScript error would unwind its C stack);
+        // the cause is in guard.failure.
+        throw new (module.FS as unknown as { ErrnoError: new (errno: number) => Error }).ErrnoError(EMSCRIPTEN_EIO);
+      }
+    }
+    try {
+      return write.call(this, stream, buffer, offset, length, position);
+    } catch (error) {
+      // HDF5 reports only "write failed"; the cause (ENOSPC, EACCES) is kept for the error.
+      guard.failure ??= error;
+      throw error;
+    }
   };
   module.FS.read = function (stream, buffer, offset, length, position) {
     const start = typeof position === 'number' ? position : (stream as H5FsStream & { position: number }).position;
@@ -218,22 +183,32 @@ export function readDirect(module: H5Module, pointer: number, target: Uint8Array
 export class FlushJournal {
   /** The file's size at the last commit: everything below it is committed state. */
   committedSize: number;
-  private pending: PendingWrite[] = [];
+  /** Set while a rollback closes HDF5's file id: its writes are dropped. */
+  discarding = false;
+  /** The first error a direct write to the file met since the last commit (ENOSPC, ...). */
+  failure: unknown;
+  private pending: JournalWrite[] = [];
   private readonly absolutePath: string;
-  /** Kept open: a commit costs a handful of syscalls, not opens and unlinks. */
+  private readonly journalPath: string;
+  /** Kept open: a commit costs a handful of syscalls, not opens. */
   private readonly fileFd: number;
+  /** The journal, made at the first batch that needs it, kept open until `release`. */
   private journalFd: number | undefined;
-  private journalPath: string | undefined;
-  /** Batches journaled so far: tells a journal's own trailer from an older one's. */
-  private batches = 0;
-  private journalBuffer = Buffer.alloc(0);
+  /** The state to go back to if the current trial fails (see `setSavepoint`). */
+  private savepoint: { size: number; undo: JournalWrite[] } | undefined;
 
-  constructor(module: H5Module, readonly path: string) {
+  constructor(module: H5Module, readonly path: string, private readonly durable = false) {
     hookModule(module);
     this.absolutePath = nodePath.resolve(path);
-    this.fileFd = fs.openSync(this.absolutePath, 'r+');
+    this.journalPath = journalPathFor(path);
+    try {
+      this.fileFd = fs.openSync(this.absolutePath, WRITE_NO_FOLLOW);
+    } catch (error) {
+      throw typedFsError(error, this.absolutePath);
+    }
     this.committedSize = fs.fstatSync(this.fileFd).size;
     guardedFiles.set(this.absolutePath, this);
+    announce('+' + this.absolutePath);
   }
 
   /** Takes a copy of a write (h5wasm reuses its buffer); returns the byte count, as FS.write. */
@@ -242,7 +217,12 @@ export class FlushJournal {
     const split = this.committedSize - position;
     if (split < length) {
       // Straddles the committed end: only the part below it is an in-place update.
-      fs.writeSync(this.fileFd, bytes, split, length - split, this.committedSize);
+      try {
+        fs.writeSync(this.fileFd, bytes, split, length - split, this.committedSize);
+      } catch (error) {
+        this.failure ??= error;
+        throw error;
+      }
       this.pending.push({ position, bytes: bytes.subarray(0, split) });
     } else {
       this.pending.push({ position, bytes });
@@ -262,31 +242,76 @@ export class FlushJournal {
     }
   }
 
+  /** The cause of the last failed direct write, as a typed error if it has one; then forgets it. */
+  takeFailure(): unknown {
+    const failure = this.failure;
+    this.failure = undefined;
+    return failure === undefined ? undefined : typedFsError(failure, this.absolutePath);
+  }
+
   /**
    * Writes the held-back batch (plus `extra` writes of the caller's own) crash-atomically,
-   * then takes the file's current size as committed.
+   * then takes the file's current size as committed. DiskFullError/PermissionError naming the
+   * journal or the file when the file system refuses.
    */
-  commit(extra: readonly PendingWrite[] = []): void {
+  commit(extra: readonly JournalWrite[] = []): void {
     const writes = [...this.pending, ...extra];
     this.pending = [];
-    if (writes.length === 1) {
-      // One write is atomic already: a killed process never leaves a write half done.
-      fs.writeSync(this.fileFd, writes[0].bytes, 0, writes[0].bytes.byteLength, writes[0].position);
-    } else if (writes.length > 1) {
-      const journalFd = this.openJournal();
-      const journal = this.encode(writes);
-      fs.writeSync(journalFd, journal, 0, journal.length, 0);
-      for (const { position, bytes } of writes) {
-        fs.writeSync(this.fileFd, bytes, 0, bytes.byteLength, position);
+    if (this.savepoint !== undefined) this.keepUndo(writes);
+    try {
+      if (writes.length === 1) {
+        // One write is atomic already: a killed process never leaves a write half done.
+        applyWrites(this.fileFd, writes);
+      } else if (writes.length > 1) {
+        this.commitThroughJournal(writes);
       }
-      // A journal without its magic is no journal: the batch is in the file. One byte written
-      // in place costs less than truncating the file and growing it again at the next flush.
-      fs.writeSync(journalFd, INVALIDATED_MAGIC, 0, 1, 0);
+      if (this.durable) fs.fsyncSync(this.fileFd);
+    } catch (error) {
+      throw typedFsError(error, this.absolutePath);
     }
     this.committedSize = fs.fstatSync(this.fileFd).size;
   }
 
-  /** Stops holding writes back for this file (after its last commit) and drops its journal. */
+  /**
+   * Remembers the file's committed state: `rollback` returns to it. Costs a read of the old
+   * bytes of each in-place write until `clearSavepoint`.
+   */
+  setSavepoint(): void {
+    this.savepoint = { size: this.committedSize, undo: [] };
+  }
+
+  clearSavepoint(): void {
+    this.savepoint = undefined;
+  }
+
+  /**
+   * Returns the file to the savepoint: held-back writes dropped, in-place writes committed since
+   * undone (one journaled batch), bytes appended since cut off. The caller has closed HDF5's id
+   * with `discarding` set, and reopens it afterwards.
+   */
+  rollback(): void {
+    const savepoint = this.savepoint;
+    this.pending = [];
+    this.failure = undefined;
+    if (savepoint === undefined) return;
+    this.savepoint = undefined;
+    const undo = savepoint.undo.reverse();
+    try {
+      this.commit(undo);
+    } catch {
+      // No room even for the journal (a full disk): in-place writes need no new space, so write
+      // them straight; only a kill in these few writes could tear the file.
+      applyWrites(this.fileFd, undo);
+    }
+    try {
+      fs.ftruncateSync(this.fileFd, savepoint.size);
+    } catch (error) {
+      throw typedFsError(error, this.absolutePath);
+    }
+    this.committedSize = savepoint.size;
+  }
+
+  /** Stops holding writes back for this file (after its last commit) and removes its journal. */
   release(): void {
     if (guardedFiles.get(this.absolutePath) === this) {
       guardedFiles.delete(this.absolutePath);
@@ -294,29 +319,62 @@ export class FlushJournal {
     fs.closeSync(this.fileFd);
     if (this.journalFd !== undefined) {
       fs.closeSync(this.journalFd);
-      fs.rmSync(this.journalPath!, { force: true });
+      this.journalFd = undefined;
+      fs.rmSync(this.journalPath, { force: true });
+    }
+    announce('-' + this.absolutePath);
+  }
+
+  /**
+   * Journal, file, invalidate. The journal file is created once per open file and kept open:
+   * each batch is written over the last (a create and unlink per flush cost ~6x as much as two
+   * writes in place, measured on ext4), and removed when the file is released.
+   */
+  private commitThroughJournal(writes: readonly JournalWrite[]): void {
+    const journal = encodeJournal(identityOf(this.fileFd, this.absolutePath), writes);
+    this.journalFd ??= this.createJournal();
+    try {
+      let done = 0;
+      while (done < journal.length) done += fs.writeSync(this.journalFd, journal, done, journal.length - done, done);
+      if (this.durable) fs.fsyncSync(this.journalFd);
+    } catch (error) {
+      // The batch has not touched the file; the torn journal decodes as nothing.
+      throw typedFsError(error, this.journalPath);
+    }
+    crashPoint('journal-written');
+    applyWrites(this.fileFd, writes.slice(0, 1));
+    crashPoint('batch-part-applied');
+    applyWrites(this.fileFd, writes.slice(1));
+    crashPoint('batch-applied');
+    if (this.durable) fs.fsyncSync(this.fileFd);
+    // A journal without its magic is no journal: the batch is in the file.
+    fs.writeSync(this.journalFd, INVALIDATED, 0, 1, 0);
+  }
+
+  /** Creates the journal exclusively; anything in its way is recovered or removed once. */
+  private createJournal(): number {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return fs.openSync(this.journalPath, CREATE_EXCLUSIVE, 0o600);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {
+          throw typedFsError(error, this.journalPath);
+        }
+        // Not ours (ours is made once per open file, and the file was recovered on open):
+        // planted meanwhile, or left by a failed removal. Never replayed onto the live file.
+        removeJournal(this.journalPath, fs.lstatSync(this.journalPath));
+      }
     }
   }
 
-  /** Encodes a batch into a buffer reused from flush to flush (no allocation per flush). */
-  private encode(writes: readonly PendingWrite[]): Buffer {
-    const parts = encodeJournalParts(this.absolutePath, writes, ++this.batches);
-    const length = parts.reduce((sum, part) => sum + part.length, 0);
-    if (this.journalBuffer.length < length) {
-      this.journalBuffer = Buffer.allocUnsafe(Math.max(length, 2 * this.journalBuffer.length));
+  private keepUndo(writes: readonly JournalWrite[]): void {
+    const savepoint = this.savepoint!;
+    for (const { position, bytes } of writes) {
+      const length = Math.min(bytes.byteLength, savepoint.size - position);
+      if (length <= 0) continue; // above the savepoint: cut off by the rollback
+      const old = Buffer.alloc(length);
+      fs.readSync(this.fileFd, old, 0, length, position);
+      savepoint.undo.push({ position, bytes: old });
     }
-    let at = 0;
-    for (const part of parts) {
-      at += part.copy(this.journalBuffer, at);
-    }
-    return this.journalBuffer.subarray(0, length);
-  }
-
-  private openJournal(): number {
-    if (this.journalFd === undefined) {
-      this.journalPath = nodePath.join(ensureJournalFolder(), `${++journalCount}.journal`);
-      this.journalFd = fs.openSync(this.journalPath, 'w+');
-    }
-    return this.journalFd;
   }
 }

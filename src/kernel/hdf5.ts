@@ -5,10 +5,11 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { Hdf5TypeClass, dtypeForHdf5Type, describeHdf5Type, hdf5TypeForDType, ndarrayBytes, ndarrayFromBytes } from '../core/dtype.js';
-import { DatasetError, FileNotFoundError, FormatError } from '../core/errors.js';
+import { AxoPyError, DatasetError, DiskFullError, FileNotFoundError, FormatError, PermissionError } from '../core/errors.js';
 import { type AnyTypedArray, type DType, type NDArray, TYPED_ARRAY_FOR_DTYPE, asNDArray, elementCount } from '../core/ndarray.js';
 import { boolEnumPatch, boolPlaceholderMetadata } from './hdf5-bool.js';
-import { FlushJournal, readDirect } from './hdf5-journal.js';
+import { FlushJournal, readDirect, recoverJournal } from './hdf5-journal.js';
+import { typedFsError } from './files.js';
 import { type H5Metadata, type H5Module, type H5WriteMetadata, loadH5Module } from './hdf5-module.js';
 import { hdf5ErrorReason, hdf5TypeOfMetadata } from '../core/hdf5Metadata.js';
 import type { Hdf5ReadLimits } from '../core/hdf5Containment.js';
@@ -18,12 +19,22 @@ import { DatasetInspector } from './hdf5-containment.js';
 export type Hdf5Mode = 'r' | 'a' | 'w';
 
 /**
+ * How far a flush goes: 'flush' (default) hands the bytes to the operating system, which
+ * survives the process being killed; 'fsync' also waits until they are on the disk (journal,
+ * then file), which survives a machine crash, at a cost (`npm run bench:storage`).
+ */
+export type Durability = 'flush' | 'fsync';
+
+/**
  * A file open for writing is closed and reopened after this many new datasets. HDF5's metadata
  * cache keeps the object header of every dataset created, and each flush walks the whole cache:
  * without this, a flush costs ~0.1 ms more per 1000 datasets in the file (measured with h5wasm
  * 0.10.3), with it the cost stays flat; a reopen costs about 1 ms.
  */
 const DATASETS_PER_REOPEN = 200;
+
+/** Room kept free beyond a dataset's data for the metadata HDF5 adds with it (heap, B-tree). */
+const ROOM_MARGIN_BYTES = 256 * 1024;
 
 /** Datasets whose metadata a read-only file remembers (a few hundred bytes each). */
 const DESCRIBED_CACHE_ENTRIES = 100_000;
@@ -74,8 +85,13 @@ export class Hdf5File {
    * there. New files use the oldest HDF5 format that holds the data (superblock 0, as h5py
    * writes) and are flushed at once, so a file on disk is always a valid HDF5 file.
    */
-  static async open(path: string, mode: Hdf5Mode): Promise<Hdf5File> {
+  static async open(path: string, mode: Hdf5Mode, options: { durability?: Durability } = {}): Promise<Hdf5File> {
     const module = await loadH5Module();
+    if (mode !== 'r') {
+      // A crash may have left a batch mid-flight: replay it (or drop a journal not for this file).
+      recoverJournal(path);
+      refuseLink(path);
+    }
     const exists = fs.existsSync(path);
     if (mode === 'r' && !exists) {
       throw new FileNotFoundError(path);
@@ -86,15 +102,18 @@ export class Hdf5File {
     }
     // An empty file is what a crash between creating and first flushing a file leaves behind.
     const create = mode === 'w' || (mode === 'a' && (!exists || fs.statSync(path).size === 0));
+    if (create && !exists) createExclusively(path);
     const fileId = openFileId(module, path, mode === 'r' ? 'read' : create ? 'create' : 'write');
     try {
       if (create) {
         module.flush(fileId);
       }
-      const journal = mode === 'r' ? undefined : new FlushJournal(module, path);
+      const journal = mode === 'r' ? undefined : new FlushJournal(module, path, options.durability === 'fsync');
       return new Hdf5File(module, path, mode, fileId, journal);
     } catch (error) {
       module.close_file(fileId);
+      const typed = typedFsError(error, nodePath.resolve(path));
+      if (typed !== error) throw typed;
       throw new FormatError(path, `cannot prepare the HDF5 file for writing: ${hdf5ErrorReason(error)}`);
     }
   }
@@ -161,14 +180,19 @@ export class Hdf5File {
     if (!isPlainName(name)) {
       throw new DatasetError(this.path, name, 'is not a valid dataset name (non-empty, no "/", not "." or "..")');
     }
+    this.refuseIfBroken();
     const count = elementCount(array.shape);
     const metadata = array.dtype === 'bool' ? boolPlaceholderMetadata(array.shape, count) : writeMetadata(array.dtype, array.shape, count);
     const bytes = ndarrayBytes(array);
+    this.ensureRoom(bytes.byteLength);
     const pointer = this.module._malloc(Math.max(bytes.byteLength, 1));
     try {
       this.module.HEAPU8.set(bytes, pointer);
       this.call(`creating dataset "${name}"`, () => this.module.create_dataset(this.id, name, BigInt(pointer), metadata));
     } catch (error) {
+      // A write the file system refused (a full disk): the name HDF5 may already have linked is
+      // not "taken", the write failed; say why.
+      if (error instanceof DiskFullError || error instanceof PermissionError) throw error;
       // Checked only on failure (HDF5 refuses an existing name before it writes anything):
       // a lookup before every create costs as much as a tenth of the create itself.
       if (this.objectType(name) !== -1) {
@@ -189,6 +213,7 @@ export class Hdf5File {
    * h5py reads those datasets, even if this process is killed during a later write.
    */
   flush(): void {
+    this.refuseIfBroken();
     this.call('flushing', () => this.module.flush(this.id));
     this.journal?.commit();
     if (this.createdSinceOpen >= DATASETS_PER_REOPEN) {
@@ -213,6 +238,74 @@ export class Hdf5File {
         this.scratch = { pointer: 0, bytes: 0 };
       }
     }
+  }
+
+  /** Marks the file's committed state as the one `rollback` returns to (a trial's start). */
+  setSavepoint(): void {
+    this.journal?.setSavepoint();
+  }
+
+  /** Forgets the savepoint (the trial is committed). */
+  clearSavepoint(): void {
+    this.journal?.clearSavepoint();
+  }
+
+  /**
+   * Returns the file to its savepoint after a failed write (a full disk, a permission): what
+   * HDF5 holds unflushed is dropped, the datasets committed since are undone, and the file is
+   * reopened, so the next write starts from the state before the failed trial. `created`: the
+   * dataset the failed write was creating, which must be gone afterwards. When HDF5 failed inside
+   * a dataset's creation it keeps that dataset open and its file with it (h5wasm cannot close
+   * them): then nothing more is written to the file by this process (the disk keeps the state
+   * of the savepoint) and FormatError says so.
+   */
+  rollback(created?: string): void {
+    if (this.closed || this.journal === undefined) return;
+    if (this.broken !== undefined) throw this.broken;
+    this.journal.discarding = true;
+    try {
+      this.module.close_file(this.fileId);
+    } catch {
+      // HDF5 may complain about the state the failure left; all of it is dropped anyway
+    } finally {
+      this.journal.discarding = false;
+    }
+    this.createdSinceOpen = 0;
+    try {
+      this.journal.rollback();
+    } finally {
+      this.fileId = openFileId(this.module, this.absolutePath, 'write');
+    }
+    if (created !== undefined && this.has(created)) {
+      this.journal.discarding = true; // for good: HDF5's view of the file is not the disk's
+      this.broken = new FormatError(this.path, `dataset "${created}" could not be undone after a failed write ` +
+        '(HDF5 keeps it open); this file holds every earlier trial, and this process cannot write to it again: ' +
+        'restart the kernel to go on');
+      throw this.broken;
+    }
+  }
+
+  /** The error every later write gets once a rollback could not undo HDF5's state. */
+  private broken: FormatError | undefined;
+
+  private refuseIfBroken(): void {
+    if (this.broken !== undefined) throw this.broken;
+  }
+
+  /**
+   * DiskFullError before HDF5 starts a write the disk has no room for: HDF5 cannot undo a
+   * dataset whose data write failed half-way (see `rollback`). Space taken by others between
+   * this check and the write, and quotas, still reach HDF5.
+   */
+  private ensureRoom(dataBytes: number): void {
+    let free: number;
+    try {
+      const stats = fs.statfsSync(nodePath.dirname(this.absolutePath));
+      free = stats.bavail * stats.bsize;
+    } catch {
+      return; // no figure: let the write tell
+    }
+    if (free < dataBytes + ROOM_MARGIN_BYTES) throw new DiskFullError(this.absolutePath, 'ENOSPC');
   }
 
   private get id(): bigint {
@@ -345,11 +438,39 @@ export class Hdf5File {
     try {
       return action();
     } catch (error) {
+      const cause = this.journal?.takeFailure();
+      if (cause instanceof AxoPyError) {
+        throw cause; // a typed file-system error (DiskFullError, PermissionError)
+      }
       if (error instanceof FormatError || error instanceof DatasetError) {
         throw error;
       }
       throw new FormatError(this.path, `${what}: ${hdf5ErrorReason(error)}`);
     }
+  }
+}
+
+/** Writers never write through a link: one planted in a task folder could point anywhere. */
+function refuseLink(path: string): void {
+  try {
+    if (!fs.lstatSync(path).isSymbolicLink()) return;
+  } catch {
+    return; // missing: created below
+  }
+  throw new PermissionError(path, 'is a symbolic link; the writer does not write through links');
+}
+
+/** Creates an empty file that was not there, never through a link (mode 0644 less the umask). */
+function createExclusively(path: string): void {
+  const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+  try {
+    fs.closeSync(fs.openSync(path, flags, 0o644));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      refuseLink(path);
+      return; // made meanwhile: opened below as any existing file
+    }
+    throw typedFsError(error, nodePath.resolve(path));
   }
 }
 

@@ -1,11 +1,19 @@
 /**
  * Python AxoPy's `Storage`: the top of a data root, `<root>/<subject>/<task>/`.
  */
-import { existsSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { DEFAULT_ROOT, subjectPath, taskPath, validateId } from '../core/layout.js';
-import { FileNotFoundError, NoSubjectError, ReadOnlyStorageError, SubjectNotFoundError, TaskExistsError, TaskNotFoundError } from '../core/errors.js';
-import { isDirectory, listSubfolders, makedirs } from './files.js';
-import { removeTaskFolder, TaskWriter } from './taskWriter.js';
+import {
+  FileNotFoundError,
+  NoSubjectError,
+  PermissionError,
+  ReadOnlyStorageError,
+  SubjectNotFoundError,
+  TaskExistsError,
+  TaskNotFoundError
+} from '../core/errors.js';
+import { acquireTaskLock, fsyncFolder, isDirectory, listSubfolders, makedirs, releaseTaskLock, resolvesInside, typedFsError } from './files.js';
+import { clearTaskFolder, recoverTaskFolder, TaskWriter } from './taskWriter.js';
 import { TaskReader } from './taskReader.js';
 import { storageToZip, StorageToZipOptions } from './zip.js';
 import type { TrialWriterOptions } from './trialWriter.js';
@@ -66,21 +74,41 @@ export class Storage {
   }
 
   /**
-   * Creates task `taskId` for the current subject and returns its writer. Throws
-   * TaskExistsError when it exists, unless the storage allows overwrite (then the old task
-   * folder is removed first).
+   * Creates task `taskId` for the current subject and returns its writer, which holds the task
+   * (a lock file in it) until `close()` or the process ends. Throws TaskExistsError when it
+   * exists, unless the storage allows overwrite (then the old task's files are removed first);
+   * TaskLockedError naming the holder when another writer holds it. Creating the folder is the
+   * atomic step (`mkdir` of the task alone): of two simultaneous calls, one gets TaskExistsError.
    */
   createTask(taskId: string, options: TrialWriterOptions = {}): TaskWriter {
     if (this.readOnly) throw new ReadOnlyStorageError(this.root, 'createTask');
     const subject = this.requireSubject('createTask');
     validateId(taskId, 'task');
-    const path = taskPath(this.root, subject, taskId);
-    if (existsSync(path)) {
-      if (!this.allowOverwrite) throw new TaskExistsError(subject, taskId);
-      removeTaskFolder(path);
+    const folder = subjectPath(this.root, subject);
+    if (!resolvesInside(folder, this.root)) {
+      throw new PermissionError(folder, `leads outside the storage root ${this.root}; refused`);
     }
-    makedirs(path);
-    return new TaskWriter(path, options);
+    const path = taskPath(this.root, subject, taskId);
+    let existed = false;
+    try {
+      mkdirSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw typedFsError(error, path);
+      if (!this.allowOverwrite) throw new TaskExistsError(subject, taskId);
+      if (!isDirectory(path) || !resolvesInside(path, folder)) {
+        throw new PermissionError(path, 'is not a task folder of this subject (a file or a link); refused');
+      }
+      existed = true;
+    }
+    const lockPath = acquireTaskLock(path);
+    try {
+      if (existed) clearTaskFolder(path);
+      if (options.durability === 'fsync') fsyncFolder(path); // the task's entry in its subject folder
+    } catch (error) {
+      releaseTaskLock(lockPath);
+      throw typedFsError(error, path);
+    }
+    return new TaskWriter(path, options, lockPath);
   }
 
   /** Returns a reader of task `taskId` of the current subject; TaskNotFoundError if missing. */
@@ -89,6 +117,9 @@ export class Storage {
     validateId(taskId, 'task');
     const path = taskPath(this.root, subject, taskId);
     if (!isDirectory(path)) throw new TaskNotFoundError(subject, taskId, this.taskIds);
+    // A writer killed mid-flush left a journal (or a partial row): finish it before reading
+    // (read-only storage changes nothing: a reader may then see the torn state).
+    if (!this.readOnly) recoverTaskFolder(path);
     return new TaskReader(path);
   }
 

@@ -80,7 +80,9 @@ for root, last in json.loads(sys.argv[1]):
                 assert (c[str(i)][()] == i).all() and c[str(i)].shape == (i % 3,), f"count {i}"
         # Whole-file writes go to hidden ".<name>.partial-*" temp files renamed into place: a kill
         # may leave one behind, but never anything else beside the task's own files.
-        unexpected = [n for n in os.listdir(task) if n not in ("trials.csv", "emg.hdf5", "count.hdf5", "progress.pkl") and not (n.startswith(".") and ".partial-" in n)]
+        # A kill also leaves the writer's lock (stale once it is dead) and maybe a journal beside
+        # an array file (replayed by the next open).
+        unexpected = [n for n in os.listdir(task) if n not in ("trials.csv", "emg.hdf5", "count.hdf5", "progress.pkl", ".axopy-writer.lock", "emg.hdf5-journal", "count.hdf5-journal") and not (n.startswith(".") and ".partial-" in n)]
         assert not unexpected, f"unexpected files: {unexpected}"
         if last >= 0:
             # "done <row>" is printed after the pickle of a row divisible by 7 is written, so it

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { journalFolderFor } from '../../src/kernel/hdf5-journal.js';
+import { journalPathFor } from '../../src/kernel/hdf5-journal.js';
 import { PYTHON } from '../helpers/python';
 
 const CHILD = path.join(__dirname, 'hdf5_crash_child.js');
@@ -14,7 +14,7 @@ const COLUMNS = 2000;
 const KILLS = 10;
 
 /** Runs the writer child, SIGKILLs it `delayMs` after it opened the file; returns trials done. */
-async function writeAndKill(file: string, delayMs: number): Promise<{ done: number; pid: number }> {
+async function writeAndKill(file: string, delayMs: number): Promise<{ done: number }> {
   const child = spawn(process.execPath, [CHILD, file, String(COLUMNS)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   let ready!: () => void;
@@ -31,7 +31,7 @@ async function writeAndKill(file: string, delayMs: number): Promise<{ done: numb
   child.kill('SIGKILL');
   await exited;
   const done = output.split('\n').filter(line => line.startsWith('done ')).length;
-  return { done, pid: child.pid! };
+  return { done };
 }
 
 test('every flushed trial survives a SIGKILL of the writer at a random moment (h5py reads it)', async () => {
@@ -40,12 +40,12 @@ test('every flushed trial survives a SIGKILL of the writer at a random moment (h
   for (let run = 0; run < KILLS; run++) {
     const file = path.join(tmp, `${run}.hdf5`);
     const delayMs = Math.round(20 + Math.random() * 400);
-    const { done, pid } = await writeAndKill(file, delayMs);
-    // The writer's helper process finishes a batch that was in flight, then removes the folder.
-    for (let waited = 0; fs.existsSync(journalFolderFor(pid)) && waited < 10_000; waited += 20) {
+    const { done } = await writeAndKill(file, delayMs);
+    // The writer's helper process finishes a batch that was in flight and removes its journal.
+    for (let waited = 0; fs.existsSync(journalPathFor(file)) && waited < 10_000; waited += 20) {
       await sleep(20);
     }
-    assert.ok(!fs.existsSync(journalFolderFor(pid)), `run ${run}: the journal helper did not finish`);
+    assert.ok(!fs.existsSync(journalPathFor(file)), `run ${run}: the journal helper did not finish`);
     let report: string;
     try {
       report = execFileSync(PYTHON, [CHECK, file, String(done), String(COLUMNS)], { encoding: 'utf8', stdio: 'pipe' });

@@ -52,6 +52,8 @@ async function main(): Promise<void> {
     fs.writeSync(1, `done ${trial}\n`);
   }
   writeTrial(h5, trials, columns);
+  // DIE_IN_LAST_FLUSH names a crash point (hdf5-journal.ts) to die at in this last flush.
+  if (process.env.DIE_IN_LAST_FLUSH) process.env.AXOPY_DIE_AT = process.env.DIE_IN_LAST_FLUSH;
   killAfterJournalWrite(Number(letThroughText ?? 0));
   h5.flush();
   fs.writeSync(1, 'not killed\n');

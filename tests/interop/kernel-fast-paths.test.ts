@@ -11,7 +11,6 @@ import * as path from 'node:path';
 import { DatasetError, type NDArray } from '../../src/core/index.js';
 import { vstack } from '../../src/core/arrayOps.js';
 import { Hdf5File } from '../../src/kernel/hdf5.js';
-import { decodeJournal, encodeJournal } from '../../src/kernel/hdf5-journal.js';
 import { Design, Storage } from '../../src/kernel/index.js';
 import { runPythonJson } from '../helpers/python.js';
 
@@ -97,21 +96,4 @@ test('array() stacks as vstack of iterArray does: one dtype, mixed dtypes, and s
   }
   await assert.rejects(reader.array('ragged'), (error: Error) => error instanceof DatasetError && /cannot be stacked/.test(error.message));
   await assert.rejects(reader.array('nothing'), /nothing\.hdf5/);
-});
-
-test('a reused journal file decodes as its latest batch, and not at all once invalidated', () => {
-  const target = '/data/s1/t1/emg.hdf5';
-  const older = encodeJournal(target, [{ position: 0, bytes: new Uint8Array(300).fill(7) }, { position: 900, bytes: Uint8Array.of(1) }], 1);
-  const newer = encodeJournal(target, [{ position: 16, bytes: Uint8Array.of(5, 6) }, { position: 40, bytes: Uint8Array.of(9) }], 2);
-  const file = Buffer.from(older);
-  newer.copy(file, 0);
-  const decoded = decodeJournal(file);
-  assert.deepEqual(decoded?.writes.map(w => [w.position, [...w.bytes]]), [[16, [5, 6]], [40, [9]]]);
-  file[0] = 0;
-  assert.equal(decodeJournal(file), undefined);
-  // The same length as the older journal but another batch number: the older trailer does not pass.
-  const sameLength = encodeJournal(target, [{ position: 0, bytes: new Uint8Array(300).fill(8) }, { position: 900, bytes: Uint8Array.of(1) }], 3);
-  const torn = Buffer.from(older);
-  sameLength.copy(torn, 0, 0, sameLength.length - 20);
-  assert.equal(decodeJournal(torn), undefined);
 });
