@@ -88,6 +88,12 @@ export async function expand(page: Page, itemPath: string): Promise<void> {
   await expect(item(page, itemPath)).toHaveAttribute('aria-expanded', 'true');
 }
 
+/** Expands a tree item unless it is expanded already (roots may start expanded). */
+export async function ensureExpanded(page: Page, itemPath: string): Promise<void> {
+  await expect(item(page, itemPath)).toBeVisible();
+  if ((await item(page, itemPath).getAttribute('aria-expanded')) !== 'true') await expand(page, itemPath);
+}
+
 /** What the preview publishes on window.__axopyPreviews (see src/lab/previews/task-preview.ts). */
 export interface IPreviewState {
   columns: string[];

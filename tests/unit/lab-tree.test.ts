@@ -137,3 +137,25 @@ test('visible nodes follow display order and skip collapsed children', () => {
   assert.deepEqual(visibleNodes(tree).map(node => node.path), ['data', 'data/a', 'data/a/t', 'data/b']);
   assert.equal(new Set(visibleNodes(tree).map(node => node.id)).size, 4);
 });
+
+test('an array file with its journal beside it is "recovering", without a dataset count', () => {
+  const task = 'data/s1/t1';
+  const tree = buildTree(
+    sources(
+      {
+        data: loaded(folder('data/s1')),
+        'data/s1': loaded(folder(task)),
+        [task]: loaded(file(`${task}/trials.csv`), file(`${task}/emg.hdf5`), file(`${task}/emg.hdf5-journal`),
+          file(`${task}/acc.hdf5`), file(`${task}/gone.hdf5-journal`))
+      },
+      ['data/s1', task],
+      { datasetCounts: new Map([[`${task}/emg.hdf5`, 4], [`${task}/acc.hdf5`, 4]]) }
+    )
+  );
+  const arrays = tree[0].children[0].children[0].children.filter(node => node.kind === 'array');
+  // The journal files themselves are not array files; one whose array is gone marks nothing.
+  assert.deepEqual(arrays.map(node => [node.label, node.recovering ?? false, node.datasetCount]), [
+    ['acc.hdf5', false, 4],
+    ['emg.hdf5', true, undefined]
+  ]);
+});

@@ -10,7 +10,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { makeServerFolders, repoRoot, startLabServer } from '../lab-server';
-import { expand, item, openPreview, openSidebar, panel, row, storageServerTest, previewState as state, waitForPreview as waitFor } from '../fixtures';
+import { ensureExpanded, item, openPreview, openSidebar, panel, row, storageServerTest, previewState as state, waitForPreview as waitFor } from '../fixtures';
 import { PYTHON } from '../../tests/helpers/python';
 
 const CORPUS_WRITER = path.join(repoRoot, 'tests', 'python', 'make_malformed_corpus.py');
@@ -72,12 +72,6 @@ function preview(page: Page, taskPath: string) {
 
 async function closeAll(page: Page): Promise<void> {
   await page.evaluate(async () => void (await (window as any).jupyterapp.commands.execute('application:close-all')));
-}
-
-/** Expands a tree item unless it is expanded already (roots may start expanded). */
-async function ensureExpanded(page: Page, itemPath: string): Promise<void> {
-  await expect(item(page, itemPath)).toBeVisible();
-  if ((await item(page, itemPath).getAttribute('aria-expanded')) !== 'true') await expand(page, itemPath);
 }
 
 /** Shows a folder as a storage root in the sidebar (only "data" is one by default). */

@@ -2,6 +2,7 @@
  * Row counts of trials.csv files and dataset counts of array files, each recounted only when
  * its file's (modification time, size) stamp changed.
  */
+import { filesBeingRecovered } from '../../core/hdf5Journal.js';
 import { stampOf, type IFolderEntry, type IStorageProvider } from '../provider/types.js';
 import { countCompleteRows } from './rows.js';
 import { type LiveAttempt, settleLiveReading } from '../../core/liveReading.js';
@@ -95,8 +96,10 @@ export class TaskFileCounts {
     if (provider.countDatasets === undefined) {
       return;
     }
-    const changed = taskFiles(taskEntries).arrays.filter(entry =>
-      changedSinceCount(this._datasets, entry)
+    // A file with a journal beside it may be torn until the kernel replays it: not read now.
+    const recovering = new Set(filesBeingRecovered(taskEntries.map(entry => entry.name)));
+    const changed = taskFiles(taskEntries).arrays.filter(
+      entry => !recovering.has(entry.name) && changedSinceCount(this._datasets, entry)
     );
     await Promise.all(
       changed.map(async entry => {

@@ -10,6 +10,7 @@ import {
   pickleNameOfFile,
   sortIds
 } from '../../core/layout.js';
+import { filesBeingRecovered } from '../../core/hdf5Journal.js';
 import type { IFolderEntry } from '../provider/types.js';
 
 /** What a tree node stands for. `note` nodes explain an empty or odd folder. */
@@ -41,6 +42,11 @@ export interface IStorageNode {
   readonly rowCount?: number;
   /** Datasets of an array file (undefined while unknown: no HDF5 reader in the browser yet). */
   readonly datasetCount?: number;
+  /**
+   * An array file whose writer stopped mid-write: its journal (core/hdf5Journal.ts) lies beside
+   * it, and the kernel replays it on the next open. Its bytes may be torn until then.
+   */
+  readonly recovering?: boolean;
   /** Whether the node can hold children (roots, subjects, tasks). */
   readonly expandable: boolean;
   readonly expanded: boolean;
@@ -250,7 +256,7 @@ function fileNode(
   root: string,
   kind: 'trials' | 'array' | 'pickle',
   entry: IFolderEntry,
-  counts: { rowCount?: number; datasetCount?: number }
+  counts: { rowCount?: number; datasetCount?: number; recovering?: boolean }
 ): IStorageNode {
   return {
     id: nodeId(root, entry.path),
@@ -275,9 +281,13 @@ function buildTask(sources: ITreeSources, root: string, path: string, task: stri
       const rowCount = sources.rowCounts.get(files.trials.path);
       nodes.push(fileNode(root, 'trials', files.trials, { rowCount }));
     }
+    const recovering = new Set(filesBeingRecovered(entries.map(entry => entry.name)));
     files.arrays.forEach(entry => {
-      const datasetCount = sources.datasetCounts?.get(entry.path);
-      nodes.push(fileNode(root, 'array', entry, { datasetCount }));
+      if (recovering.has(entry.name)) {
+        nodes.push(fileNode(root, 'array', entry, { recovering: true }));
+      } else {
+        nodes.push(fileNode(root, 'array', entry, { datasetCount: sources.datasetCounts?.get(entry.path) }));
+      }
     });
     files.pickles.forEach(entry => nodes.push(fileNode(root, 'pickle', entry, {})));
     return nodes;

@@ -47,6 +47,7 @@ export function describeCount(trans: TranslationBundle, node: IStorageNode): str
     case 'trials':
       return node.rowCount === undefined ? '…' : trans._n('%1 row', '%1 rows', node.rowCount);
     case 'array':
+      if (node.recovering) return trans.__('recovering');
       return node.datasetCount === undefined
         ? '…'
         : trans._n('%1 dataset', '%1 datasets', node.datasetCount);
@@ -58,6 +59,12 @@ export function describeCount(trans: TranslationBundle, node: IStorageNode): str
 /** Hover text of a node: its full path, and the problem if any. */
 export function describeNode(trans: TranslationBundle, node: IStorageNode): string {
   const path = node.path || '/';
+  if (node.recovering) {
+    return trans.__(
+      '%1 is being recovered: its writer stopped in the middle of a write and left a journal beside it, which the kernel replays when it next opens the task',
+      path
+    );
+  }
   if (node.kind === 'array' && node.datasetCount === undefined) {
     return trans.__('%1 (dataset count unknown: being counted, too big, or not readable)', path);
   }
