@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import { CellValue, ColumnDType, TrialRow, TrialsCsvFormatter, widenTrialsCsv } from '../core/csv/index.js';
+import { completeRecordsLength } from '../core/csv/rowCount.js';
 import { trialAttrEntries } from '../core/design.js';
 import { fsyncFolder, typedFsError, writeFileAtomic } from './files.js';
 import { crashPoint } from './hdf5-journal.js';
@@ -134,9 +135,9 @@ export class TrialWriter {
 }
 
 /**
- * Cuts a trials.csv back to its last "\n" (a partial row a crash left mid-append); returns the
- * bytes removed. A complete file ends with its last row's "\n". Not handled: a torn row that
- * itself holds a quoted "\n" (a cell with a line break) is cut after that "\n", not before it.
+ * Cuts a trials.csv back to its last complete row (a partial row a crash left mid-append, even
+ * one whose quoted cell holds a line break); returns the bytes removed. A complete file ends
+ * with its last row's "\n".
  */
 export function repairTrialsCsv(path: string): number {
   let fd: number;
@@ -148,20 +149,13 @@ export function repairTrialsCsv(path: string): number {
   try {
     const size = fs.fstatSync(fd).size;
     if (size === 0) return 0;
-    const tail = Buffer.alloc(Math.min(size, 1 << 16));
-    let end = size;
-    while (end > 0) {
-      const start = Math.max(0, end - tail.length);
-      const count = fs.readSync(fd, tail, 0, end - start, start);
-      const at = tail.subarray(0, count).lastIndexOf(0x0a);
-      if (at >= 0) {
-        const keep = start + at + 1;
-        if (keep < size) fs.ftruncateSync(fd, keep);
-        return size - keep;
-      }
-      end = start;
-    }
-    return 0; // no complete line at all: an atomic first write never leaves this; leave it
+    const bytes = Buffer.alloc(size);
+    const count = fs.readSync(fd, bytes, 0, size, 0);
+    const keep = completeRecordsLength(bytes.subarray(0, count));
+    // No complete record at all: an atomic first write never leaves this; leave it.
+    if (keep === 0 || keep >= size) return 0;
+    fs.ftruncateSync(fd, keep);
+    return size - keep;
   } finally {
     fs.closeSync(fd);
   }
@@ -169,21 +163,18 @@ export function repairTrialsCsv(path: string): number {
 
 /** True when a trials.csv does not end with a complete row (a crash mid-append, or a writer mid-append). */
 export function trialsCsvIsTorn(path: string): boolean {
-  let fd: number;
+  let bytes: Buffer;
   try {
-    fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    const fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    try {
+      bytes = fs.readFileSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch {
     return false;
   }
-  try {
-    const size = fs.fstatSync(fd).size;
-    if (size === 0) return false;
-    const last = Buffer.alloc(1);
-    fs.readSync(fd, last, 0, 1, size - 1);
-    return last[0] !== 0x0a;
-  } finally {
-    fs.closeSync(fd);
-  }
+  return bytes.length > 0 && completeRecordsLength(bytes) < bytes.length;
 }
 
 /** A deep copy of plain class instances (the formatter's column states), prototypes kept. */
