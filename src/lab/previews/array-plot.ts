@@ -18,6 +18,7 @@ import {
   type IPlotLayout,
   type NumericData
 } from './decimate.js';
+import { countNonFinite, describeEmptyShape, describeNonFinite, sampleScale, sampleTicks, type INonFiniteCounts } from '../../core/plotText.js';
 import { formatNumber, formatTicks, valueTicks } from './number-format.js';
 import type { IArrayData } from './providers.js';
 import { cssVar } from './theme.js';
@@ -27,13 +28,19 @@ export interface IPlotSummary {
   readonly dtype: string;
   readonly shape: readonly number[];
   readonly slice: readonly number[];
-  /** Channels drawn (at most the limit), each with its statistics and points drawn. */
-  readonly channels: ReadonlyArray<IChannelStats & { readonly points: number }>;
+  /** Channels drawn (at most the limit), each with its statistics, points drawn, NaN/inf counts and name. */
+  readonly channels: ReadonlyArray<IChannelStats & { readonly points: number; readonly nonFinite: INonFiniteCounts; readonly name: string }>;
   /** Channels in the slice (may exceed those drawn). */
   readonly channelCount: number;
   readonly samples: number;
   /** The x range shown [from, to). */
   readonly xRange: readonly [number, number];
+  /** The x scale of the plots as uPlot drew it [min, max] (undefined: nothing drawn). */
+  readonly xScale: readonly [number, number] | undefined;
+  /** The x axis' name. */
+  readonly xLabel: string;
+  /** What is said above the plot: non-finite values, an empty array ('' when nothing). */
+  readonly note: string;
 }
 
 /** Options of {@link ArrayPlot}. */
@@ -45,7 +52,19 @@ export interface IArrayPlotOptions {
   readonly onDraw?: (summary: IPlotSummary) => void;
 }
 
-const CHANNEL_HEIGHT = 90;
+/** Height of every channel's plotting area (the same for all, so their scales compare). */
+const CHANNEL_HEIGHT = 80;
+/** Padding around the plotting area [top, right, bottom, left], the same on every channel. */
+const PAD_TOP = 6;
+const PAD_BOTTOM = 4;
+const PADDING: uPlot.Padding = [PAD_TOP, 16, PAD_BOTTOM, 0];
+/** Width of the value axis (ticks and the channel's name), the same on every channel. */
+const Y_AXIS_SIZE = 72;
+/** Height of the one x axis, under the last channel. */
+const X_AXIS_SIZE = 44;
+/** Least pixels between two tick labels (x) or tick lines (y): labels never overlap. */
+const X_TICK_SPACING = 80;
+const Y_TICK_SPACING = 24;
 
 /** One array's plot, its slice picker and its statistics. */
 export class ArrayPlot extends Widget {
@@ -60,8 +79,11 @@ export class ArrayPlot extends Widget {
     this._stats.className = 'jp-AxoPyPreview-stats';
     this._lines = document.createElement('div');
     this._lines.className = 'jp-AxoPyPreview-lines';
+    this._note = document.createElement('div');
+    this._note.className = 'jp-AxoPyPreview-plotNote';
+    this._note.hidden = true;
     this._body.append(this._lines, this._stats);
-    this.node.append(this._picker, this._body);
+    this.node.append(this._picker, this._note, this._body);
     // Plots follow the width of their column (the split panel's handle, the window).
     this._resizeObserver = new ResizeObserver(() => this._fitWidth());
     this._resizeObserver.observe(this._lines);
@@ -126,7 +148,52 @@ export class ArrayPlot extends Widget {
   }
 
   private _channelCount(): number {
+    if (this._empty()) return 0;
     return Math.min(this._plotLayout!.channels, this._options.maxChannels);
+  }
+
+  /** Whether the array has no element (a (0,) or (8, 0) array): said, not drawn. */
+  private _empty(): boolean {
+    return describeEmptyShape(this._array?.shape ?? []) !== undefined;
+  }
+
+  /** The x axis' name: the samples' index (no sample rate is stored with AxoPy arrays). */
+  private _xLabel(): string {
+    return this._options.trans.__('sample');
+  }
+
+  private _channelName(channel: number): string {
+    return this._options.trans.__('ch %1', channel);
+  }
+
+  /** What to say above the plots: an empty array, NaN and inf values of the drawn channels. */
+  private _renderNote(counts: INonFiniteCounts[]): string {
+    const empty = describeEmptyShape(this._array?.shape ?? []);
+    let text = '';
+    if (empty !== undefined) {
+      text = empty;
+    } else {
+      const total = counts.reduce((sum, c) => ({ nan: sum.nan + c.nan, posInf: sum.posInf + c.posInf, negInf: sum.negInf + c.negInf }), {
+        nan: 0,
+        posInf: 0,
+        negInf: 0
+      });
+      const described = describeNonFinite(total);
+      text = described === '' ? '' : `${described} (${this._options.trans.__('not drawn; statistics are of the finite values')})`;
+    }
+    this._note.textContent = text;
+    this._note.hidden = text === '';
+    return text;
+  }
+
+  private _nonFiniteCounts(): INonFiniteCounts[] {
+    const layout = this._plotLayout!;
+    const base = sliceOffset(layout, this._slice);
+    return [...Array(this._channelCount()).keys()].map(c => countNonFinite(this._values!, base + c * layout.samples, layout.samples));
+  }
+
+  private _xScale(from: number, to: number): [number, number] {
+    return sampleScale(from, to);
   }
 
   private _buckets(): number {
@@ -150,7 +217,10 @@ export class ArrayPlot extends Widget {
     const out: uPlot.AlignedData[] = [];
     for (let c = 0; c < this._channelCount(); c++) {
       const line = decimateMinMax(this._values!, base + c * layout.samples, from, to, buckets);
-      out.push([line.x, line.y]);
+      // NaN and +-inf are gaps (null for uPlot): one inf would stretch the value axis to
+      // nothing and hide every finite sample.
+      const y = Array.from(line.y, value => (value > -Infinity && value < Infinity ? value : null));
+      out.push([line.x, y] as uPlot.AlignedData);
     }
     return out;
   }
@@ -172,14 +242,14 @@ export class ArrayPlot extends Widget {
     const stats = this._channelStats();
     this._renderStats(stats);
     const data = this._lineData();
-    const [from, to] = this._xRange;
+    const [min, max] = this._xScale(...this._xRange);
     this._syncing = true;
     try {
       // A batch draws at once and runs the setScale hook now, while _syncing holds.
       this._plots.forEach((plot, c) =>
         plot.batch(() => {
           plot.setData(data[c]);
-          plot.setScale('x', { min: from, max: to - 1 });
+          plot.setScale('x', { min, max });
         })
       );
     } finally {
@@ -200,27 +270,55 @@ export class ArrayPlot extends Widget {
     const axisColor = cssVar('--jp-ui-font-color2', '#616161');
     const gridColor = cssVar('--jp-border-color2', '#e0e0e0');
     const lineColor = cssVar('--jp-brand-color1', '#1976d2');
+    const last = data.length - 1;
+    const [xMin, xMax] = this._xScale(...this._xRange);
     data.forEach((lineData, channel) => {
+      // Every channel has the same padding, value axis width and plotting area; only the last
+      // is taller, by the x axis it alone draws: a sample is at the same pixel column in all.
       const options: uPlot.Options = {
         width,
-        height: CHANNEL_HEIGHT,
+        height: CHANNEL_HEIGHT + PAD_TOP + PAD_BOTTOM + (channel === last ? X_AXIS_SIZE : 0),
+        padding: PADDING,
         legend: { show: false },
         cursor: { sync: { key: syncKey }, drag: { x: true, y: false } },
-        scales: { x: { time: false } },
+        scales: {
+          x: {
+            time: false,
+            // One sample has no span: uPlot's fallback for that is 0..100.
+            range: (_plot: uPlot, min: number, max: number): uPlot.Range.MinMax =>
+              max > min ? [min, max] : [min - 1, min + 1]
+          }
+        },
         axes: [
-          { show: channel === data.length - 1, stroke: axisColor, grid: { stroke: gridColor } },
           {
-            size: 60,
-            // Plots are CHANNEL_HEIGHT tall: round ticks chosen here (valueTicks), two to four,
-            // where uPlot's spacing rule often left only 0.
-            splits: (_plot: uPlot, _axis: number, min: number, max: number) => valueTicks(min, max),
+            show: channel === last,
+            size: X_AXIS_SIZE,
+            label: this._xLabel(),
+            labelSize: 16,
+            labelGap: 0,
+            stroke: axisColor,
+            grid: { stroke: gridColor },
+            // Sample indices are whole numbers: whole-number ticks, far enough apart to read.
+            splits: (plot: uPlot, _axis: number, min: number, max: number) =>
+              sampleTicks(min, max, Math.max(2, Math.floor(plot.bbox.width / devicePixelRatio / X_TICK_SPACING))),
+            values: (_plot: uPlot, ticks: number[]) => ticks.map(tick => String(tick))
+          },
+          {
+            size: Y_AXIS_SIZE,
+            label: this._channelName(channel),
+            labelSize: 16,
+            labelGap: 0,
+            // Round ticks chosen here (valueTicks), as many as fit Y_TICK_SPACING apart (two to
+            // four): uPlot's spacing rule often left only 0 on a short plot.
+            splits: (_plot: uPlot, _axis: number, min: number, max: number) =>
+              valueTicks(min, max, Math.max(2, Math.min(4, Math.floor(CHANNEL_HEIGHT / Y_TICK_SPACING)))),
             stroke: axisColor,
             grid: { stroke: gridColor },
             values: (_plot: uPlot, ticks: number[], _axis: number, _space: number, increment: number) =>
               formatTicks(ticks, ticks.length > 1 ? ticks[1] - ticks[0] : increment)
           }
         ],
-        series: [{}, { label: `ch ${channel}`, stroke: lineColor, width: 1, points: { show: false } }],
+        series: [{}, { label: this._channelName(channel), stroke: lineColor, width: 1, points: { show: lineData[0].length === 1 }, spanGaps: false }],
         hooks: { setScale: [(plot: uPlot, key: string) => key === 'x' && this._onZoom(plot)] }
       };
       const plot = new uPlot(options, lineData, this._lines);
@@ -229,6 +327,14 @@ export class ArrayPlot extends Widget {
       plot.over.addEventListener('wheel', event => this._onWheel(plot, event), { passive: false });
       plot.over.addEventListener('dblclick', () => this._setRange(0, this._plotLayout!.samples));
     });
+    if (this._plots.length > 0) {
+      this._syncing = true;
+      try {
+        this._plots.forEach(plot => plot.setScale('x', { min: xMin, max: xMax }));
+      } finally {
+        this._syncing = false;
+      }
+    }
     requestAnimationFrame(() => this._fitWidth());
     this._emit(stats, data);
   }
@@ -236,7 +342,7 @@ export class ArrayPlot extends Widget {
   /** Sizes the plots to their column (measured after layout: the width at build may be stale). */
   private _fitWidth(): void {
     const width = Math.max(200, this._lines.clientWidth);
-    this._plots.forEach(plot => plot.width !== width && plot.setSize({ width, height: CHANNEL_HEIGHT }));
+    this._plots.forEach(plot => plot.width !== width && plot.setSize({ width, height: plot.height }));
   }
 
   private _renderStats(stats: IChannelStats[]): void {
@@ -249,7 +355,7 @@ export class ArrayPlot extends Widget {
     }
     const rows = stats.map((s, c) => {
       const row = document.createElement('tr');
-      for (const text of [String(c), formatNumber(s.min), formatNumber(s.max), formatNumber(s.mean)]) {
+      for (const text of [this._channelName(c), formatNumber(s.min), formatNumber(s.max), formatNumber(s.mean)]) {
         const cell = document.createElement('td');
         cell.textContent = text;
         row.appendChild(cell);
@@ -282,9 +388,10 @@ export class ArrayPlot extends Widget {
     const data = this._lineData();
     this._syncing = true;
     try {
+      const [xMin, xMax] = this._xScale(from, to);
       this._plots.forEach((plot, c) => {
         plot.setData(data[c], false);
-        plot.setScale('x', { min: from, max: to - 1 });
+        plot.setScale('x', { min: xMin, max: xMax });
       });
     } finally {
       this._syncing = false;
@@ -308,14 +415,20 @@ export class ArrayPlot extends Widget {
 
   private _emit(stats: IChannelStats[], data: uPlot.AlignedData[]): void {
     const layout = this._plotLayout!;
+    const counts = this._nonFiniteCounts();
+    const note = this._renderNote(counts);
+    const scale = this._plots[0]?.scales.x;
     this._summary = {
       dtype: this._array!.dtype,
       shape: [...this._array!.shape],
       slice: [...this._slice],
-      channels: stats.map((s, c) => ({ ...s, points: data[c]?.[0].length ?? 0 })),
-      channelCount: layout.channels,
+      channels: stats.map((s, c) => ({ ...s, points: data[c]?.[0].length ?? 0, nonFinite: counts[c], name: this._channelName(c) })),
+      channelCount: this._empty() ? 0 : layout.channels,
       samples: layout.samples,
-      xRange: [this._xRange[0], this._xRange[1]]
+      xRange: [this._xRange[0], this._xRange[1]],
+      xScale: scale?.min != null && scale.max != null ? [scale.min, scale.max] : undefined,
+      xLabel: this._xLabel(),
+      note
     };
     this._options.onDraw?.(this._summary);
   }
@@ -325,6 +438,7 @@ export class ArrayPlot extends Widget {
   private readonly _picker: HTMLDivElement;
   private readonly _body: HTMLDivElement;
   private readonly _lines: HTMLDivElement;
+  private readonly _note: HTMLDivElement;
   private readonly _stats: HTMLTableElement;
   private _plots: uPlot[] = [];
   private _array: IArrayData | undefined;
