@@ -41,6 +41,10 @@ export interface IPlotSummary {
   readonly xLabel: string;
   /** What is said above the plot: non-finite values, an empty array ('' when nothing). */
   readonly note: string;
+  /** The x axis' ticks as last drawn. */
+  readonly xTicks: readonly number[];
+  /** Each channel's value-axis ticks as last drawn. */
+  readonly yTicks: ReadonlyArray<readonly number[]>;
 }
 
 /** Options of {@link ArrayPlot}. */
@@ -300,7 +304,7 @@ export class ArrayPlot extends Widget {
             grid: { stroke: gridColor },
             // Sample indices are whole numbers: whole-number ticks, far enough apart to read.
             splits: (plot: uPlot, _axis: number, min: number, max: number) =>
-              sampleTicks(min, max, Math.max(2, Math.floor(plot.bbox.width / devicePixelRatio / X_TICK_SPACING))),
+              (this._xTicks = sampleTicks(min, max, Math.max(2, Math.floor(plot.bbox.width / devicePixelRatio / X_TICK_SPACING)))),
             values: (_plot: uPlot, ticks: number[]) => ticks.map(tick => String(tick))
           },
           {
@@ -311,7 +315,7 @@ export class ArrayPlot extends Widget {
             // Round ticks chosen here (valueTicks), as many as fit Y_TICK_SPACING apart (two to
             // four): uPlot's spacing rule often left only 0 on a short plot.
             splits: (_plot: uPlot, _axis: number, min: number, max: number) =>
-              valueTicks(min, max, Math.max(2, Math.min(4, Math.floor(CHANNEL_HEIGHT / Y_TICK_SPACING)))),
+              (this._yTicks[channel] = valueTicks(min, max, Math.max(2, Math.min(4, Math.floor(CHANNEL_HEIGHT / Y_TICK_SPACING))))),
             stroke: axisColor,
             grid: { stroke: gridColor },
             values: (_plot: uPlot, ticks: number[], _axis: number, _space: number, increment: number) =>
@@ -342,7 +346,10 @@ export class ArrayPlot extends Widget {
   /** Sizes the plots to their column (measured after layout: the width at build may be stale). */
   private _fitWidth(): void {
     const width = Math.max(200, this._lines.clientWidth);
-    this._plots.forEach(plot => plot.width !== width && plot.setSize({ width, height: plot.height }));
+    const resized = this._plots.filter(plot => plot.width !== width);
+    resized.forEach(plot => plot.setSize({ width, height: plot.height }));
+    // New width, new ticks: the summary tells what is drawn now.
+    if (resized.length > 0 && this._plotLayout !== undefined) this._emit(this._channelStats(), this._drawn);
   }
 
   private _renderStats(stats: IChannelStats[]): void {
@@ -415,6 +422,7 @@ export class ArrayPlot extends Widget {
 
   private _emit(stats: IChannelStats[], data: uPlot.AlignedData[]): void {
     const layout = this._plotLayout!;
+    this._drawn = data;
     const counts = this._nonFiniteCounts();
     const note = this._renderNote(counts);
     const scale = this._plots[0]?.scales.x;
@@ -428,7 +436,9 @@ export class ArrayPlot extends Widget {
       xRange: [this._xRange[0], this._xRange[1]],
       xScale: scale?.min != null && scale.max != null ? [scale.min, scale.max] : undefined,
       xLabel: this._xLabel(),
-      note
+      note,
+      xTicks: [...this._xTicks],
+      yTicks: this._plots.map((_, c) => [...(this._yTicks[c] ?? [])])
     };
     this._options.onDraw?.(this._summary);
   }
@@ -448,4 +458,7 @@ export class ArrayPlot extends Widget {
   private _xRange: [number, number] = [0, 0];
   private _summary: IPlotSummary | undefined;
   private _syncing = false;
+  private _xTicks: number[] = [];
+  private _drawn: uPlot.AlignedData[] = [];
+  private _yTicks: number[][] = [];
 }
