@@ -64,8 +64,9 @@ const PAD_BOTTOM = 4;
 const PADDING: uPlot.Padding = [PAD_TOP, 16, PAD_BOTTOM, 0];
 /** Width of the value axis (ticks and the channel's name), the same on every channel. */
 const Y_AXIS_SIZE = 72;
-/** Height of the one x axis, under the last channel. */
-const X_AXIS_SIZE = 44;
+/** Height of the one x axis (ticks, then its name under them), under the last channel. */
+const X_AXIS_SIZE = 28;
+const X_LABEL_SIZE = 16;
 /** Least pixels between two tick labels (x) or tick lines (y): labels never overlap. */
 const X_TICK_SPACING = 80;
 const Y_TICK_SPACING = 24;
@@ -281,7 +282,7 @@ export class ArrayPlot extends Widget {
       // is taller, by the x axis it alone draws: a sample is at the same pixel column in all.
       const options: uPlot.Options = {
         width,
-        height: CHANNEL_HEIGHT + PAD_TOP + PAD_BOTTOM + (channel === last ? X_AXIS_SIZE : 0),
+        height: CHANNEL_HEIGHT + PAD_TOP + PAD_BOTTOM + (channel === last ? X_AXIS_SIZE + X_LABEL_SIZE : 0),
         padding: PADDING,
         legend: { show: false },
         cursor: { sync: { key: syncKey }, drag: { x: true, y: false } },
@@ -298,7 +299,7 @@ export class ArrayPlot extends Widget {
             show: channel === last,
             size: X_AXIS_SIZE,
             label: this._xLabel(),
-            labelSize: 16,
+            labelSize: X_LABEL_SIZE,
             labelGap: 0,
             stroke: axisColor,
             grid: { stroke: gridColor },
@@ -323,10 +324,16 @@ export class ArrayPlot extends Widget {
           }
         ],
         series: [{}, { label: this._channelName(channel), stroke: lineColor, width: 1, points: { show: lineData[0].length === 1 }, spanGaps: false }],
-        hooks: { setScale: [(plot: uPlot, key: string) => key === 'x' && this._onZoom(plot)] }
+        hooks: {
+          setScale: [(plot: uPlot, key: string) => key === 'x' && this._onZoom(plot)],
+          draw: [() => this._afterDraw()]
+        }
       };
       const plot = new uPlot(options, lineData, this._lines);
       plot.root.dataset.channel = String(channel);
+      // The axis names are drawn on the canvas: said again for assistive technology.
+      plot.root.setAttribute('role', 'img');
+      plot.root.setAttribute('aria-label', this._options.trans.__('%1 against %2', this._channelName(channel), this._xLabel()));
       this._plots.push(plot);
       plot.over.addEventListener('wheel', event => this._onWheel(plot, event), { passive: false });
       plot.over.addEventListener('dblclick', () => this._setRange(0, this._plotLayout!.samples));
@@ -346,10 +353,7 @@ export class ArrayPlot extends Widget {
   /** Sizes the plots to their column (measured after layout: the width at build may be stale). */
   private _fitWidth(): void {
     const width = Math.max(200, this._lines.clientWidth);
-    const resized = this._plots.filter(plot => plot.width !== width);
-    resized.forEach(plot => plot.setSize({ width, height: plot.height }));
-    // New width, new ticks: the summary tells what is drawn now.
-    if (resized.length > 0 && this._plotLayout !== undefined) this._emit(this._channelStats(), this._drawn);
+    this._plots.forEach(plot => plot.width !== width && plot.setSize({ width, height: plot.height }));
   }
 
   private _renderStats(stats: IChannelStats[]): void {
@@ -421,27 +425,48 @@ export class ArrayPlot extends Widget {
   }
 
   private _emit(stats: IChannelStats[], data: uPlot.AlignedData[]): void {
-    const layout = this._plotLayout!;
+    this._shownStats = stats;
     this._drawn = data;
-    const counts = this._nonFiniteCounts();
-    const note = this._renderNote(counts);
+    this._counts = this._nonFiniteCounts();
+    this._noteText = this._renderNote(this._counts);
+    this._publishSummary();
+  }
+
+  /**
+   * After a draw (uPlot draws in a microtask after it is built or resized): the scale and the
+   * ticks are known only then. Once per frame, however many channels drew.
+   */
+  private _afterDraw(): void {
+    if (this._drawScheduled) return;
+    this._drawScheduled = true;
+    requestAnimationFrame(() => {
+      this._drawScheduled = false;
+      if (!this.isDisposed && this._plotLayout !== undefined && this._array !== undefined) this._publishSummary();
+    });
+  }
+
+  private _publishSummary(): void {
+    const layout = this._plotLayout!;
+    const data = this._drawn;
+    const counts = this._counts;
     const scale = this._plots[0]?.scales.x;
     this._summary = {
       dtype: this._array!.dtype,
       shape: [...this._array!.shape],
       slice: [...this._slice],
-      channels: stats.map((s, c) => ({ ...s, points: data[c]?.[0].length ?? 0, nonFinite: counts[c], name: this._channelName(c) })),
+      channels: this._shownStats.map((s, c) => ({ ...s, points: data[c]?.[0].length ?? 0, nonFinite: counts[c], name: this._channelName(c) })),
       channelCount: this._empty() ? 0 : layout.channels,
       samples: layout.samples,
       xRange: [this._xRange[0], this._xRange[1]],
       xScale: scale?.min != null && scale.max != null ? [scale.min, scale.max] : undefined,
       xLabel: this._xLabel(),
-      note,
+      note: this._noteText,
       xTicks: [...this._xTicks],
       yTicks: this._plots.map((_, c) => [...(this._yTicks[c] ?? [])])
     };
     this._options.onDraw?.(this._summary);
   }
+
 
   private static _nextSync = 0;
   private readonly _resizeObserver: ResizeObserver;
@@ -460,5 +485,9 @@ export class ArrayPlot extends Widget {
   private _syncing = false;
   private _xTicks: number[] = [];
   private _drawn: uPlot.AlignedData[] = [];
+  private _shownStats: IChannelStats[] = [];
+  private _counts: INonFiniteCounts[] = [];
+  private _noteText = '';
+  private _drawScheduled = false;
   private _yTicks: number[][] = [];
 }

@@ -113,7 +113,7 @@ function activate(
   };
   /** A trials.csv opens its task's preview with the table focused (keyboard goes to it). */
   const focusTable = (widget: MainAreaWidget<TaskPreview>, kind: string): void => {
-    if (kind === 'trials') requestAnimationFrame(() => widget.content.grid.grid.node.focus());
+    if (kind === 'trials') widget.content.focusTable();
   };
   if (storage !== null) {
     void app.restored.then(() => warmWhenShown(arrays));
@@ -140,8 +140,8 @@ function activate(
       const open = previews.get(taskPath);
       const kind = target(args)?.kind ?? 'task';
       if (open !== undefined && !open.isDisposed) {
-        app.shell.activateById(open.id);
         focusTable(open, kind);
+        app.shell.activateById(open.id);
         return open;
       }
       const content = new TaskPreview({
@@ -164,9 +164,9 @@ function activate(
         previews.delete(taskPath);
         retitle();
       });
+      focusTable(widget, kind);
       app.shell.add(widget, 'main');
       app.shell.activateById(widget.id);
-      focusTable(widget, kind);
       // The sidebar's refresh (a writer appending) is a reason to look again at once.
       const onStorageChanged = (): void => void content.refresh();
       storage?.changed.connect(onStorageChanged);

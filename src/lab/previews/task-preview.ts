@@ -7,6 +7,7 @@
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Poll } from '@lumino/polling';
+import type { Message } from '@lumino/messaging';
 import { Panel, SplitPanel, Widget } from '@lumino/widgets';
 import { parseTrialsCsv } from '../../core/csv/index.js';
 import { arrayNameOfFile, datasetNameForRow, pickleNameOfFile, sortIds, TRIALS_CSV } from '../../core/layout.js';
@@ -153,6 +154,22 @@ export class TaskPreview extends SplitPanel {
 
   get grid(): TrialsGrid {
     return this._grid;
+  }
+
+  /** Makes the next activation (now, if active) put the keyboard in the trials table. */
+  focusTable(): void {
+    this._focusTableOnActivate = true;
+    if (this.isVisible && this.node.contains(document.activeElement)) this._focusGrid();
+  }
+
+  protected onActivateRequest(msg: Message): void {
+    super.onActivateRequest(msg);
+    if (this._focusTableOnActivate) this._focusGrid();
+  }
+
+  private _focusGrid(): void {
+    this._focusTableOnActivate = false;
+    this._grid.grid.activate();
   }
 
   /**
@@ -450,6 +467,7 @@ export class TaskPreview extends SplitPanel {
   private _trialsStamp: string | undefined;
   private _picklesStamp: string | undefined;
   private _selectedOnce = false;
+  private _focusTableOnActivate = false;
   /** Whether trials.csv was read (or found missing or bad) once: the arrays follow the table. */
   private _trialsSettled = false;
   private _refreshing: Promise<void> | undefined;

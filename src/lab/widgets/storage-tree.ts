@@ -36,6 +36,8 @@ export interface IStorageTreeViewOptions {
 
 /** Kinds of node that open the task's preview on Enter or double click. */
 const PREVIEWED_KINDS: ReadonlySet<string> = new Set(['task', 'trials', 'array', 'pickle']);
+/** Most milliseconds between the two clicks of a double click. */
+const DOUBLE_CLICK_MS = 500;
 
 const ITEM_CLASS = 'jp-AxoPyStorage-item';
 const ROW_CLASS = 'jp-AxoPyStorage-row';
@@ -239,6 +241,16 @@ export class StorageTreeView extends Widget {
     if (node === undefined) {
       return;
     }
+    // A second click on the same node soon after the first is a double click. The browser's
+    // own dblclick does not come when the first click re-rendered the row (expanding a task
+    // replaces its element, and the click count starts again on the new one).
+    const last = this._lastClick;
+    this._lastClick = { id: node.id, time: event.timeStamp };
+    if (last?.id === node.id && event.timeStamp - last.time < DOUBLE_CLICK_MS && this._open(node)) {
+      this._lastClick = undefined;
+      this._openedAt = event.timeStamp;
+      return;
+    }
     this._focusItem(node.id);
     if (node.expandable) {
       this._toggle(node);
@@ -246,6 +258,8 @@ export class StorageTreeView extends Widget {
   }
 
   private _onDoubleClick(event: MouseEvent): void {
+    // Already opened by the click pair (see _onClick).
+    if (this._openedAt !== undefined && event.timeStamp - this._openedAt < DOUBLE_CLICK_MS) return;
     const node = this.nodeForElement(event.target as Element);
     if (node !== undefined) this._open(node);
   }
@@ -342,6 +356,8 @@ export class StorageTreeView extends Widget {
   }
 
   private readonly _previewCommand: string;
+  private _lastClick: { id: string; time: number } | undefined;
+  private _openedAt: number | undefined;
   private readonly _model: IStorageModel;
   private readonly _trans: TranslationBundle;
   private readonly _commands: CommandRegistry;
