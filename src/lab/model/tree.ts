@@ -41,6 +41,8 @@ export interface IStorageNode {
   readonly rowCount?: number;
   /** Datasets of an array file (undefined while unknown: no HDF5 reader in the browser yet). */
   readonly datasetCount?: number;
+  /** Why an array file has no dataset count ('too-large', 'unreadable'); absent while counting. */
+  readonly datasetCountProblem?: 'too-large' | 'unreadable';
   /** Whether the node can hold children (roots, subjects, tasks). */
   readonly expandable: boolean;
   readonly expanded: boolean;
@@ -66,6 +68,8 @@ export interface ITreeSources {
   readonly rowCounts: ReadonlyMap<string, number>;
   /** Dataset counts by array file path (absent: unknown). */
   readonly datasetCounts?: ReadonlyMap<string, number>;
+  /** Why array files have no dataset count, by path. */
+  readonly datasetCountProblems?: ReadonlyMap<string, 'too-large' | 'unreadable'>;
   /** Verdict of the structure probe by root path (see {@link probeVerdict}). */
   readonly verdicts: ReadonlyMap<string, StorageProblem | undefined>;
   /** The label of the server root when it is a storage root (its folder name); default "/". */
@@ -250,7 +254,7 @@ function fileNode(
   root: string,
   kind: 'trials' | 'array' | 'pickle',
   entry: IFolderEntry,
-  counts: { rowCount?: number; datasetCount?: number }
+  counts: { rowCount?: number; datasetCount?: number; datasetCountProblem?: 'too-large' | 'unreadable' }
 ): IStorageNode {
   return {
     id: nodeId(root, entry.path),
@@ -277,7 +281,8 @@ function buildTask(sources: ITreeSources, root: string, path: string, task: stri
     }
     files.arrays.forEach(entry => {
       const datasetCount = sources.datasetCounts?.get(entry.path);
-      nodes.push(fileNode(root, 'array', entry, { datasetCount }));
+      const datasetCountProblem = sources.datasetCountProblems?.get(entry.path);
+      nodes.push(fileNode(root, 'array', entry, datasetCountProblem === undefined ? { datasetCount } : { datasetCount, datasetCountProblem }));
     });
     files.pickles.forEach(entry => nodes.push(fileNode(root, 'pickle', entry, {})));
     return nodes;
