@@ -285,6 +285,9 @@ test('double click or Enter in the sidebar opens the preview; trials.csv opens i
   await expect(preview(page, TASK)).toBeVisible();
   // The double click's first click expanded the task.
   await expect(item(page, TASK)).toHaveAttribute('aria-expanded', 'true');
+  // Dataset counts: a count, and an unreadable file said so (not "…" as while counting).
+  await expect(row(page, `${TASK}/emg.hdf5`)).toContainText('20 datasets');
+  await expect(row(page, `${TASK}/cut.hdf5`)).toContainText('unreadable');
   await page.locator('.lm-TabBar-tab.lm-mod-current .lm-TabBar-tabCloseIcon').last().click();
   await expect(preview(page, TASK)).toHaveCount(0);
   await row(page, `${TASK}/emg.hdf5`).click();
