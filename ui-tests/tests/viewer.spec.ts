@@ -104,7 +104,7 @@ function preview(page: Page, taskPath: string) {
   return page.locator(`.jp-AxoPyPreview[data-task-path="${taskPath}"]`);
 }
 
-test('channels line up: equal plotting areas, one x axis of whole samples, named axes', async ({ page, problems }) => {
+test('channels line up: equal plotting areas, one x axis of whole samples, named axes', async ({ page, problems }, testInfo) => {
   await openPreview(page, TASK);
   const s = await waitFor(page, TASK, x => x.arrays.emg?.status === 'plotted' && (x.arrays.emg.summary?.xTicks.length ?? 0) > 0);
   const emg = s.arrays.emg.summary!;
@@ -134,10 +134,12 @@ test('channels line up: equal plotting areas, one x axis of whole samples, named
   // uPlot writes axis names on the canvas; each plot also names them for assistive technology.
   const names = await section.locator('.uplot').evaluateAll(nodes => nodes.map(node => node.getAttribute('aria-label')));
   expect(names).toEqual(['ch 0 against sample', 'ch 1 against sample', 'ch 2 against sample']);
+  // For a review by eye (ui-tests/test-results): the whole preview, every array of trial 0.
+  await preview(page, TASK).screenshot({ path: testInfo.outputPath('viewer-trial0.png') });
   expect(problems).toEqual([]);
 });
 
-test('NaN and inf are said, finite samples drawn; empty arrays said; one sample is not 0..100', async ({ page, problems }) => {
+test('NaN and inf are said, finite samples drawn; empty arrays said; one sample is not 0..100', async ({ page, problems }, testInfo) => {
   await openPreview(page, TASK);
   const s = await waitFor(page, TASK, x =>
     ['odd', 'empty', 'nosamples', 'one'].every(name => x.arrays[name]?.status === 'plotted' && x.arrays[name].summary !== undefined)
@@ -150,6 +152,8 @@ test('NaN and inf are said, finite samples drawn; empty arrays said; one sample 
   await expect(oddSection.locator('.jp-AxoPyPreview-plotNote')).toHaveText(/contains 1 NaN, 1 -inf/);
   await expect(oddSection.locator('.jp-AxoPyPreview-stats')).not.toContainText('Infinity');
   await expect(oddSection.locator('canvas').first()).toBeVisible();
+  // The finite samples are drawn: pixels of the line colour on the canvas (not an empty frame).
+  await expect.poll(() => linePixels(oddSection.locator('canvas').first())).toBeGreaterThan(10);
   for (const name of ['empty', 'nosamples']) {
     expect(s.arrays[name].summary!.note).toBe('empty array (0 samples)');
     const section = preview(page, TASK).locator(`[data-array="${name}"]`);
@@ -164,8 +168,30 @@ test('NaN and inf are said, finite samples drawn; empty arrays said; one sample 
   expect(hi).toBeGreaterThan(0);
   expect(hi - lo).toBeLessThanOrEqual(2);
   expect(one.xTicks.every(Number.isInteger)).toBe(true);
+  for (const name of ['odd', 'one']) {
+    const section = preview(page, TASK).locator(`[data-array="${name}"]`);
+    await section.scrollIntoViewIfNeeded();
+    await section.screenshot({ path: testInfo.outputPath(`viewer-${name}.png`) });
+  }
   expect(problems).toEqual([]);
 });
+
+/** Pixels of a plot's canvas in the line colour (the theme's brand colour). */
+function linePixels(canvas: ReturnType<Page['locator']>): Promise<number> {
+  return canvas.evaluate((node: HTMLCanvasElement) => {
+    const probe = document.createElement('span');
+    probe.style.color = 'var(--jp-brand-color1)';
+    document.body.appendChild(probe);
+    const [r, g, b] = getComputedStyle(probe).color.match(/\d+/g)!.map(Number);
+    probe.remove();
+    const data = node.getContext('2d')!.getImageData(0, 0, node.width, node.height).data;
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (Math.abs(data[i] - r) < 40 && Math.abs(data[i + 1] - g) < 40 && Math.abs(data[i + 2] - b) < 40 && data[i + 3] > 100) count++;
+    }
+    return count;
+  });
+}
 
 /** Clicks the body cell of view row `row` (0-based) in the trials grid. */
 async function clickRow(page: Page, taskPath: string, row: number): Promise<void> {

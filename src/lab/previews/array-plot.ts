@@ -59,8 +59,10 @@ export interface IArrayPlotOptions {
 /** Height of every channel's plotting area (the same for all, so their scales compare). */
 const CHANNEL_HEIGHT = 80;
 /** Padding around the plotting area [top, right, bottom, left], the same on every channel. */
-const PAD_TOP = 6;
-const PAD_BOTTOM = 4;
+// 16 px between two channels' plotting areas: a value label centred on a tick at the edge
+// sticks out ~6 px, so the labels of neighbouring channels never meet.
+const PAD_TOP = 8;
+const PAD_BOTTOM = 8;
 const PADDING: uPlot.Padding = [PAD_TOP, 16, PAD_BOTTOM, 0];
 /** Width of the value axis (ticks and the channel's name), the same on every channel. */
 const Y_AXIS_SIZE = 72;
@@ -70,6 +72,8 @@ const X_LABEL_SIZE = 16;
 /** Least pixels between two tick labels (x) or tick lines (y): labels never overlap. */
 const X_TICK_SPACING = 80;
 const Y_TICK_SPACING = 24;
+/** Most points of a line with gaps that are drawn as dots too. */
+const POINTS_MAX = 400;
 
 /** One array's plot, its slice picker and its statistics. */
 export class ArrayPlot extends Widget {
@@ -323,7 +327,25 @@ export class ArrayPlot extends Widget {
               formatTicks(ticks, ticks.length > 1 ? ticks[1] - ticks[0] : increment)
           }
         ],
-        series: [{}, { label: this._channelName(channel), stroke: lineColor, width: 1, points: { show: lineData[0].length === 1 }, spanGaps: false }],
+        series: [
+          {},
+          {
+            label: this._channelName(channel),
+            stroke: lineColor,
+            width: 1,
+            // A finite sample between two NaN/inf (gaps) has no line to be part of: dots show it
+            // (on short lines; long ones have few such, and dots everywhere would hide the line).
+            points: {
+              // Read at each draw: the plot is reused for the next trial's data.
+              show: (plot: uPlot, series: number) => {
+                const ys = plot.data[series];
+                return ys.length === 1 || (ys.length <= POINTS_MAX && ys.some(y => y === null));
+              },
+              size: 5
+            },
+            spanGaps: false
+          }
+        ],
         hooks: {
           setScale: [(plot: uPlot, key: string) => key === 'x' && this._onZoom(plot)],
           draw: [() => this._afterDraw()]

@@ -111,7 +111,7 @@ export class TrialsGrid extends Panel {
     this._filter = document.createElement('input');
     this._filter.type = 'search';
     this._filter.className = 'jp-AxoPyPreview-filter jp-mod-styled';
-    this._filter.placeholder = trans.__('Filter: text, or gain > 0.5 and ok == True');
+    this._filter.placeholder = trans.__('Filter: text, or column > 0.5');
     this._filter.title = trans.__('Filter trials by %1', FILTER_SYNTAX_HINT);
     this._filter.setAttribute('aria-label', trans.__('Filter trials'));
     this._filter.addEventListener('input', () => this._refilter());
