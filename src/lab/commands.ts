@@ -3,7 +3,7 @@
  * side, and where each appears (context menus, palette).
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
-import { Clipboard, showErrorMessage, type ICommandPalette } from '@jupyterlab/apputils';
+import { Clipboard, InputDialog, showErrorMessage, type ICommandPalette } from '@jupyterlab/apputils';
 import type { FileBrowser } from '@jupyterlab/filebrowser';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { closeIcon, copyIcon, refreshIcon, spreadsheetIcon } from '@jupyterlab/ui-components';
@@ -57,21 +57,38 @@ function trialsPathOf(node: IStorageNode | undefined): string | undefined {
   return node?.kind === 'task' ? trialsCsvPath(node.path) : undefined;
 }
 
-/** The folder to open as storage: an argument, else the selected folder, else the browser's. */
+/**
+ * The folder to open as storage: an argument; else the folder under the file browser's context
+ * menu, or the folder selected in a file browser on screen. A selection the user cannot see (the
+ * file browser hidden behind another sidebar panel) is not acted on: undefined, and the command
+ * asks for the folder.
+ */
 function folderToOpen(context: ICommandContext, args: ReadonlyPartialJSONObject): string | undefined {
   if (typeof args.path === 'string') {
     return args.path;
   }
   const browser = context.fileBrowser;
-  if (browser === null) {
+  if (browser === null || !browser.isVisible) {
     return undefined;
   }
+  // A right click selects the item under it: the context menu's folder is the selection.
   for (const item of browser.selectedItems()) {
     if (item.type === 'directory') {
       return item.path;
     }
   }
   return browser.model.path;
+}
+
+/** Asks which folder to open as storage (the file browser's folder offered); undefined: cancelled. */
+async function askFolder(context: ICommandContext): Promise<string | undefined> {
+  const { trans } = context;
+  const result = await InputDialog.getText({
+    title: trans.__('Open as AxoPy storage'),
+    label: trans.__('Folder to open (path from the Jupyter root):'),
+    text: context.fileBrowser?.model.path ?? ''
+  });
+  return result.button.accept && result.value !== null ? result.value.trim().replace(/^\/+|\/+$/g, '') : undefined;
 }
 
 /** Registers the commands and puts them in the menus and palette. */
@@ -83,13 +100,9 @@ export function addCommands(context: ICommandContext): void {
     label: trans.__('Open as AxoPy storage'),
     caption: trans.__('Show this folder as an AxoPy storage root in the AxoPy storage sidebar'),
     icon: axopyStorageIcon,
-    execute: args => {
-      const path = folderToOpen(context, args);
+    execute: async args => {
+      const path = folderToOpen(context, args) ?? (await askFolder(context));
       if (path === undefined) {
-        void showErrorMessage(
-          trans.__('Cannot open AxoPy storage'),
-          trans.__('Select a folder in the file browser first.')
-        );
         return;
       }
       model.openRoot(path);

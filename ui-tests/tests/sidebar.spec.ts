@@ -65,7 +65,7 @@ test('shows subjects, tasks and row counts of storage written by Python', async 
   expect(problems).toEqual([]);
 });
 
-test('keyboard: arrows move and expand, Enter opens trials.csv', async ({ page, problems }) => {
+test('keyboard: arrows move and expand, Enter opens the task preview (trials.csv: its table)', async ({ page, problems }) => {
   await openSidebar(page);
   await expect.poll(() => childLabels(page, 'data')).toContain('p01');
   await item(page, 'data').focus();
@@ -78,7 +78,11 @@ test('keyboard: arrows move and expand, Enter opens trials.csv', async ({ page, 
   await expect.poll(() => childLabels(page, 'data/p01')).toEqual(['calibration', 'game']);
   await page.keyboard.press('ArrowRight');
   expect(await focusedPath(page)).toBe('data/p01/calibration');
+  // Enter on a task opens its preview; ArrowRight expands it.
   await page.keyboard.press('Enter');
+  await expect(page.locator('.jp-AxoPyPreview[data-task-path="data/p01/calibration"]')).toBeVisible();
+  await item(page, 'data/p01/calibration').focus();
+  await page.keyboard.press('ArrowRight');
   await expect(item(page, 'data/p01/calibration')).toHaveAttribute('aria-expanded', 'true');
   await expect(row(page, 'data/p01/calibration/trials.csv')).toBeVisible();
   await page.keyboard.press('ArrowDown');
@@ -95,8 +99,9 @@ test('keyboard: arrows move and expand, Enter opens trials.csv', async ({ page, 
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('Enter');
-  await expect(page.locator('.jp-CSVViewer')).toBeVisible();
-  expect(await page.activity.isTabActive('trials.csv')).toBe(true);
+  // trials.csv opens the preview's table, with the keyboard in it (the CSV viewer is in the menu).
+  await expect.poll(() => page.evaluate(() => document.activeElement?.closest('.jp-AxoPyPreview-grid') !== null)).toBe(true);
+  await expect(page.locator('.jp-CSVViewer')).toHaveCount(0);
   expect(problems).toEqual([]);
 });
 

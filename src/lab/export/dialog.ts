@@ -22,6 +22,11 @@ class DestinationBody extends Widget implements Dialog.IBodyWidget<ExportDestina
       download: this._addChoice('download', trans.__('Download %1 to this computer', target.archiveName), initial),
       server: this._addChoice('server', trans.__('Save %1 on the server, beside the folder', target.archivePath), initial)
     };
+    // The preselected choice is the last one made (for every folder): said, not silently reused.
+    const note = document.createElement('p');
+    note.className = 'jp-AxoPyExport-lastChoice';
+    note.textContent = trans.__('Preselected: your last choice.');
+    this.node.appendChild(note);
   }
 
   getValue(): ExportDestination {

@@ -13,7 +13,12 @@ interface ICountCache {
   readonly stamp: string;
   /** Undefined when the file could not be counted (too big, unreadable). */
   readonly count: number | undefined;
+  /** Why there is no count. */
+  readonly problem?: DatasetCountProblem;
 }
+
+/** Why an array file has no dataset count: too large to read for it, or not readable. */
+export type DatasetCountProblem = 'too-large' | 'unreadable';
 
 /** Whether a file changed since it was counted (always, when the provider gives no stamp). */
 function changedSinceCount(cache: Map<string, ICountCache>, entry: IFolderEntry): boolean {
@@ -52,6 +57,13 @@ export class TaskFileCounts {
   /** Known dataset counts by array file path. */
   datasetCounts(): Map<string, number> {
     return knownCounts(this._datasets);
+  }
+
+  /** Why the array files without a count have none, by path (files being counted: absent). */
+  datasetCountProblems(): Map<string, DatasetCountProblem> {
+    const problems = new Map<string, DatasetCountProblem>();
+    this._datasets.forEach(({ problem }, path) => problem !== undefined && problems.set(path, problem));
+    return problems;
   }
 
   /**
@@ -104,11 +116,13 @@ export class TaskFileCounts {
     await Promise.all(
       changed.map(async entry => {
         let count: number | undefined;
+        let problem: DatasetCountProblem | undefined = 'too-large';
         if ((entry.size ?? 0) <= this.datasetCountMaxBytes) {
           this._onProviderCall();
           count = await provider.countDatasets!(entry.path).catch(() => undefined);
+          problem = count === undefined ? 'unreadable' : undefined;
         }
-        this._datasets.set(entry.path, { stamp: stampOf(entry), count });
+        this._datasets.set(entry.path, { stamp: stampOf(entry), count, problem });
       })
     );
   }

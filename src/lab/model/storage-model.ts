@@ -420,6 +420,7 @@ export class StorageModel implements IStorageModel {
       folders: this._folders,
       rowCounts: this._counts.rowCounts(),
       datasetCounts: this._counts.datasetCounts(),
+      datasetCountProblems: this._counts.datasetCountProblems(),
       verdicts: this._verdicts,
       serverRootName: this._serverRootName,
       isExpanded: (root, path) => this._isExpanded(root, path)

@@ -47,6 +47,8 @@ export interface IStorageNode {
    * it, and the kernel replays it on the next open. Its bytes may be torn until then.
    */
   readonly recovering?: boolean;
+  /** Why an array file has no dataset count ('too-large', 'unreadable'); absent while counting. */
+  readonly datasetCountProblem?: 'too-large' | 'unreadable';
   /** Whether the node can hold children (roots, subjects, tasks). */
   readonly expandable: boolean;
   readonly expanded: boolean;
@@ -72,6 +74,8 @@ export interface ITreeSources {
   readonly rowCounts: ReadonlyMap<string, number>;
   /** Dataset counts by array file path (absent: unknown). */
   readonly datasetCounts?: ReadonlyMap<string, number>;
+  /** Why array files have no dataset count, by path. */
+  readonly datasetCountProblems?: ReadonlyMap<string, 'too-large' | 'unreadable'>;
   /** Verdict of the structure probe by root path (see {@link probeVerdict}). */
   readonly verdicts: ReadonlyMap<string, StorageProblem | undefined>;
   /** The label of the server root when it is a storage root (its folder name); default "/". */
@@ -256,7 +260,7 @@ function fileNode(
   root: string,
   kind: 'trials' | 'array' | 'pickle',
   entry: IFolderEntry,
-  counts: { rowCount?: number; datasetCount?: number; recovering?: boolean }
+  counts: { rowCount?: number; datasetCount?: number; datasetCountProblem?: 'too-large' | 'unreadable'; recovering?: boolean }
 ): IStorageNode {
   return {
     id: nodeId(root, entry.path),
@@ -285,9 +289,11 @@ function buildTask(sources: ITreeSources, root: string, path: string, task: stri
     files.arrays.forEach(entry => {
       if (recovering.has(entry.name)) {
         nodes.push(fileNode(root, 'array', entry, { recovering: true }));
-      } else {
-        nodes.push(fileNode(root, 'array', entry, { datasetCount: sources.datasetCounts?.get(entry.path) }));
+        return;
       }
+      const datasetCount = sources.datasetCounts?.get(entry.path);
+      const datasetCountProblem = sources.datasetCountProblems?.get(entry.path);
+      nodes.push(fileNode(root, 'array', entry, datasetCountProblem === undefined ? { datasetCount } : { datasetCount, datasetCountProblem }));
     });
     files.pickles.forEach(entry => nodes.push(fileNode(root, 'pickle', entry, {})));
     return nodes;

@@ -18,6 +18,7 @@ import {
   type IPlotLayout,
   type NumericData
 } from './decimate.js';
+import { countNonFinite, describeEmptyShape, describeNonFinite, sampleScale, sampleTicks, type INonFiniteCounts } from '../../core/plotText.js';
 import { formatNumber, formatTicks, valueTicks } from './number-format.js';
 import type { IArrayData } from './providers.js';
 import { cssVar } from './theme.js';
@@ -27,13 +28,23 @@ export interface IPlotSummary {
   readonly dtype: string;
   readonly shape: readonly number[];
   readonly slice: readonly number[];
-  /** Channels drawn (at most the limit), each with its statistics and points drawn. */
-  readonly channels: ReadonlyArray<IChannelStats & { readonly points: number }>;
+  /** Channels drawn (at most the limit), each with its statistics, points drawn, NaN/inf counts and name. */
+  readonly channels: ReadonlyArray<IChannelStats & { readonly points: number; readonly nonFinite: INonFiniteCounts; readonly name: string }>;
   /** Channels in the slice (may exceed those drawn). */
   readonly channelCount: number;
   readonly samples: number;
   /** The x range shown [from, to). */
   readonly xRange: readonly [number, number];
+  /** The x scale of the plots as uPlot drew it [min, max] (undefined: nothing drawn). */
+  readonly xScale: readonly [number, number] | undefined;
+  /** The x axis' name. */
+  readonly xLabel: string;
+  /** What is said above the plot: non-finite values, an empty array ('' when nothing). */
+  readonly note: string;
+  /** The x axis' ticks as last drawn. */
+  readonly xTicks: readonly number[];
+  /** Each channel's value-axis ticks as last drawn. */
+  readonly yTicks: ReadonlyArray<readonly number[]>;
 }
 
 /** Options of {@link ArrayPlot}. */
@@ -45,7 +56,24 @@ export interface IArrayPlotOptions {
   readonly onDraw?: (summary: IPlotSummary) => void;
 }
 
-const CHANNEL_HEIGHT = 90;
+/** Height of every channel's plotting area (the same for all, so their scales compare). */
+const CHANNEL_HEIGHT = 80;
+/** Padding around the plotting area [top, right, bottom, left], the same on every channel. */
+// 16 px between two channels' plotting areas: a value label centred on a tick at the edge
+// sticks out ~6 px, so the labels of neighbouring channels never meet.
+const PAD_TOP = 8;
+const PAD_BOTTOM = 8;
+const PADDING: uPlot.Padding = [PAD_TOP, 16, PAD_BOTTOM, 0];
+/** Width of the value axis (ticks and the channel's name), the same on every channel. */
+const Y_AXIS_SIZE = 72;
+/** Height of the one x axis (ticks, then its name under them), under the last channel. */
+const X_AXIS_SIZE = 28;
+const X_LABEL_SIZE = 16;
+/** Least pixels between two tick labels (x) or tick lines (y): labels never overlap. */
+const X_TICK_SPACING = 80;
+const Y_TICK_SPACING = 24;
+/** Most points of a line with gaps that are drawn as dots too. */
+const POINTS_MAX = 400;
 
 /** One array's plot, its slice picker and its statistics. */
 export class ArrayPlot extends Widget {
@@ -60,8 +88,11 @@ export class ArrayPlot extends Widget {
     this._stats.className = 'jp-AxoPyPreview-stats';
     this._lines = document.createElement('div');
     this._lines.className = 'jp-AxoPyPreview-lines';
+    this._note = document.createElement('div');
+    this._note.className = 'jp-AxoPyPreview-plotNote';
+    this._note.hidden = true;
     this._body.append(this._lines, this._stats);
-    this.node.append(this._picker, this._body);
+    this.node.append(this._picker, this._note, this._body);
     // Plots follow the width of their column (the split panel's handle, the window).
     this._resizeObserver = new ResizeObserver(() => this._fitWidth());
     this._resizeObserver.observe(this._lines);
@@ -126,7 +157,52 @@ export class ArrayPlot extends Widget {
   }
 
   private _channelCount(): number {
+    if (this._empty()) return 0;
     return Math.min(this._plotLayout!.channels, this._options.maxChannels);
+  }
+
+  /** Whether the array has no element (a (0,) or (8, 0) array): said, not drawn. */
+  private _empty(): boolean {
+    return describeEmptyShape(this._array?.shape ?? []) !== undefined;
+  }
+
+  /** The x axis' name: the samples' index (no sample rate is stored with AxoPy arrays). */
+  private _xLabel(): string {
+    return this._options.trans.__('sample');
+  }
+
+  private _channelName(channel: number): string {
+    return this._options.trans.__('ch %1', channel);
+  }
+
+  /** What to say above the plots: an empty array, NaN and inf values of the drawn channels. */
+  private _renderNote(counts: INonFiniteCounts[]): string {
+    const empty = describeEmptyShape(this._array?.shape ?? []);
+    let text = '';
+    if (empty !== undefined) {
+      text = empty;
+    } else {
+      const total = counts.reduce((sum, c) => ({ nan: sum.nan + c.nan, posInf: sum.posInf + c.posInf, negInf: sum.negInf + c.negInf }), {
+        nan: 0,
+        posInf: 0,
+        negInf: 0
+      });
+      const described = describeNonFinite(total);
+      text = described === '' ? '' : `${described} (${this._options.trans.__('not drawn; statistics are of the finite values')})`;
+    }
+    this._note.textContent = text;
+    this._note.hidden = text === '';
+    return text;
+  }
+
+  private _nonFiniteCounts(): INonFiniteCounts[] {
+    const layout = this._plotLayout!;
+    const base = sliceOffset(layout, this._slice);
+    return [...Array(this._channelCount()).keys()].map(c => countNonFinite(this._values!, base + c * layout.samples, layout.samples));
+  }
+
+  private _xScale(from: number, to: number): [number, number] {
+    return sampleScale(from, to);
   }
 
   private _buckets(): number {
@@ -150,7 +226,10 @@ export class ArrayPlot extends Widget {
     const out: uPlot.AlignedData[] = [];
     for (let c = 0; c < this._channelCount(); c++) {
       const line = decimateMinMax(this._values!, base + c * layout.samples, from, to, buckets);
-      out.push([line.x, line.y]);
+      // NaN and +-inf are gaps (null for uPlot): one inf would stretch the value axis to
+      // nothing and hide every finite sample.
+      const y = Array.from(line.y, value => (value > -Infinity && value < Infinity ? value : null));
+      out.push([line.x, y] as uPlot.AlignedData);
     }
     return out;
   }
@@ -172,14 +251,14 @@ export class ArrayPlot extends Widget {
     const stats = this._channelStats();
     this._renderStats(stats);
     const data = this._lineData();
-    const [from, to] = this._xRange;
+    const [min, max] = this._xScale(...this._xRange);
     this._syncing = true;
     try {
       // A batch draws at once and runs the setScale hook now, while _syncing holds.
       this._plots.forEach((plot, c) =>
         plot.batch(() => {
           plot.setData(data[c]);
-          plot.setScale('x', { min: from, max: to - 1 });
+          plot.setScale('x', { min, max });
         })
       );
     } finally {
@@ -200,35 +279,95 @@ export class ArrayPlot extends Widget {
     const axisColor = cssVar('--jp-ui-font-color2', '#616161');
     const gridColor = cssVar('--jp-border-color2', '#e0e0e0');
     const lineColor = cssVar('--jp-brand-color1', '#1976d2');
+    const last = data.length - 1;
+    const [xMin, xMax] = this._xScale(...this._xRange);
     data.forEach((lineData, channel) => {
+      // Every channel has the same padding, value axis width and plotting area; only the last
+      // is taller, by the x axis it alone draws: a sample is at the same pixel column in all.
       const options: uPlot.Options = {
         width,
-        height: CHANNEL_HEIGHT,
+        height: CHANNEL_HEIGHT + PAD_TOP + PAD_BOTTOM + (channel === last ? X_AXIS_SIZE + X_LABEL_SIZE : 0),
+        padding: PADDING,
         legend: { show: false },
         cursor: { sync: { key: syncKey }, drag: { x: true, y: false } },
-        scales: { x: { time: false } },
+        scales: {
+          x: {
+            time: false,
+            // One sample has no span: uPlot's fallback for that is 0..100.
+            range: (_plot: uPlot, min: number, max: number): uPlot.Range.MinMax =>
+              max > min ? [min, max] : [min - 1, min + 1]
+          }
+        },
         axes: [
-          { show: channel === data.length - 1, stroke: axisColor, grid: { stroke: gridColor } },
           {
-            size: 60,
-            // Plots are CHANNEL_HEIGHT tall: round ticks chosen here (valueTicks), two to four,
-            // where uPlot's spacing rule often left only 0.
-            splits: (_plot: uPlot, _axis: number, min: number, max: number) => valueTicks(min, max),
+            show: channel === last,
+            size: X_AXIS_SIZE,
+            label: this._xLabel(),
+            labelSize: X_LABEL_SIZE,
+            labelGap: 0,
+            stroke: axisColor,
+            grid: { stroke: gridColor },
+            // Sample indices are whole numbers: whole-number ticks, far enough apart to read.
+            splits: (plot: uPlot, _axis: number, min: number, max: number) =>
+              (this._xTicks = sampleTicks(min, max, Math.max(2, Math.floor(plot.bbox.width / devicePixelRatio / X_TICK_SPACING)))),
+            values: (_plot: uPlot, ticks: number[]) => ticks.map(tick => String(tick))
+          },
+          {
+            size: Y_AXIS_SIZE,
+            label: this._channelName(channel),
+            labelSize: 16,
+            labelGap: 0,
+            // Round ticks chosen here (valueTicks), as many as fit Y_TICK_SPACING apart (two to
+            // four): uPlot's spacing rule often left only 0 on a short plot.
+            splits: (_plot: uPlot, _axis: number, min: number, max: number) =>
+              (this._yTicks[channel] = valueTicks(min, max, Math.max(2, Math.min(4, Math.floor(CHANNEL_HEIGHT / Y_TICK_SPACING))))),
             stroke: axisColor,
             grid: { stroke: gridColor },
             values: (_plot: uPlot, ticks: number[], _axis: number, _space: number, increment: number) =>
               formatTicks(ticks, ticks.length > 1 ? ticks[1] - ticks[0] : increment)
           }
         ],
-        series: [{}, { label: `ch ${channel}`, stroke: lineColor, width: 1, points: { show: false } }],
-        hooks: { setScale: [(plot: uPlot, key: string) => key === 'x' && this._onZoom(plot)] }
+        series: [
+          {},
+          {
+            label: this._channelName(channel),
+            stroke: lineColor,
+            width: 1,
+            // A finite sample between two NaN/inf (gaps) has no line to be part of: dots show it
+            // (on short lines; long ones have few such, and dots everywhere would hide the line).
+            points: {
+              // Read at each draw: the plot is reused for the next trial's data.
+              show: (plot: uPlot, series: number) => {
+                const ys = plot.data[series];
+                return ys.length === 1 || (ys.length <= POINTS_MAX && ys.some(y => y === null));
+              },
+              size: 5
+            },
+            spanGaps: false
+          }
+        ],
+        hooks: {
+          setScale: [(plot: uPlot, key: string) => key === 'x' && this._onZoom(plot)],
+          draw: [() => this._afterDraw()]
+        }
       };
       const plot = new uPlot(options, lineData, this._lines);
       plot.root.dataset.channel = String(channel);
+      // The axis names are drawn on the canvas: said again for assistive technology.
+      plot.root.setAttribute('role', 'img');
+      plot.root.setAttribute('aria-label', this._options.trans.__('%1 against %2', this._channelName(channel), this._xLabel()));
       this._plots.push(plot);
       plot.over.addEventListener('wheel', event => this._onWheel(plot, event), { passive: false });
       plot.over.addEventListener('dblclick', () => this._setRange(0, this._plotLayout!.samples));
     });
+    if (this._plots.length > 0) {
+      this._syncing = true;
+      try {
+        this._plots.forEach(plot => plot.setScale('x', { min: xMin, max: xMax }));
+      } finally {
+        this._syncing = false;
+      }
+    }
     requestAnimationFrame(() => this._fitWidth());
     this._emit(stats, data);
   }
@@ -236,7 +375,7 @@ export class ArrayPlot extends Widget {
   /** Sizes the plots to their column (measured after layout: the width at build may be stale). */
   private _fitWidth(): void {
     const width = Math.max(200, this._lines.clientWidth);
-    this._plots.forEach(plot => plot.width !== width && plot.setSize({ width, height: CHANNEL_HEIGHT }));
+    this._plots.forEach(plot => plot.width !== width && plot.setSize({ width, height: plot.height }));
   }
 
   private _renderStats(stats: IChannelStats[]): void {
@@ -249,7 +388,7 @@ export class ArrayPlot extends Widget {
     }
     const rows = stats.map((s, c) => {
       const row = document.createElement('tr');
-      for (const text of [String(c), formatNumber(s.min), formatNumber(s.max), formatNumber(s.mean)]) {
+      for (const text of [this._channelName(c), formatNumber(s.min), formatNumber(s.max), formatNumber(s.mean)]) {
         const cell = document.createElement('td');
         cell.textContent = text;
         row.appendChild(cell);
@@ -282,9 +421,10 @@ export class ArrayPlot extends Widget {
     const data = this._lineData();
     this._syncing = true;
     try {
+      const [xMin, xMax] = this._xScale(from, to);
       this._plots.forEach((plot, c) => {
         plot.setData(data[c], false);
-        plot.setScale('x', { min: from, max: to - 1 });
+        plot.setScale('x', { min: xMin, max: xMax });
       });
     } finally {
       this._syncing = false;
@@ -307,24 +447,55 @@ export class ArrayPlot extends Widget {
   }
 
   private _emit(stats: IChannelStats[], data: uPlot.AlignedData[]): void {
+    this._shownStats = stats;
+    this._drawn = data;
+    this._counts = this._nonFiniteCounts();
+    this._noteText = this._renderNote(this._counts);
+    this._publishSummary();
+  }
+
+  /**
+   * After a draw (uPlot draws in a microtask after it is built or resized): the scale and the
+   * ticks are known only then. Once per frame, however many channels drew.
+   */
+  private _afterDraw(): void {
+    if (this._drawScheduled) return;
+    this._drawScheduled = true;
+    requestAnimationFrame(() => {
+      this._drawScheduled = false;
+      if (!this.isDisposed && this._plotLayout !== undefined && this._array !== undefined) this._publishSummary();
+    });
+  }
+
+  private _publishSummary(): void {
     const layout = this._plotLayout!;
+    const data = this._drawn;
+    const counts = this._counts;
+    const scale = this._plots[0]?.scales.x;
     this._summary = {
       dtype: this._array!.dtype,
       shape: [...this._array!.shape],
       slice: [...this._slice],
-      channels: stats.map((s, c) => ({ ...s, points: data[c]?.[0].length ?? 0 })),
-      channelCount: layout.channels,
+      channels: this._shownStats.map((s, c) => ({ ...s, points: data[c]?.[0].length ?? 0, nonFinite: counts[c], name: this._channelName(c) })),
+      channelCount: this._empty() ? 0 : layout.channels,
       samples: layout.samples,
-      xRange: [this._xRange[0], this._xRange[1]]
+      xRange: [this._xRange[0], this._xRange[1]],
+      xScale: scale?.min != null && scale.max != null ? [scale.min, scale.max] : undefined,
+      xLabel: this._xLabel(),
+      note: this._noteText,
+      xTicks: [...this._xTicks],
+      yTicks: this._plots.map((_, c) => [...(this._yTicks[c] ?? [])])
     };
     this._options.onDraw?.(this._summary);
   }
+
 
   private static _nextSync = 0;
   private readonly _resizeObserver: ResizeObserver;
   private readonly _picker: HTMLDivElement;
   private readonly _body: HTMLDivElement;
   private readonly _lines: HTMLDivElement;
+  private readonly _note: HTMLDivElement;
   private readonly _stats: HTMLTableElement;
   private _plots: uPlot[] = [];
   private _array: IArrayData | undefined;
@@ -334,4 +505,11 @@ export class ArrayPlot extends Widget {
   private _xRange: [number, number] = [0, 0];
   private _summary: IPlotSummary | undefined;
   private _syncing = false;
+  private _xTicks: number[] = [];
+  private _drawn: uPlot.AlignedData[] = [];
+  private _shownStats: IChannelStats[] = [];
+  private _counts: INonFiniteCounts[] = [];
+  private _noteText = '';
+  private _drawScheduled = false;
+  private _yTicks: number[][] = [];
 }

@@ -42,14 +42,17 @@ export function sliceOffset(layout: IPlotLayout, index: readonly number[]): numb
   return offset * layout.channels * layout.samples;
 }
 
-/** Minimum, maximum and mean of one channel (NaN-free values only; NaN when none). */
+/** Minimum, maximum and mean of one channel (finite values only; NaN when none). */
 export interface IChannelStats {
   readonly min: number;
   readonly max: number;
   readonly mean: number;
 }
 
-/** Statistics of `samples` values of `data` starting at `start`, skipping NaN. */
+/**
+ * Statistics of `samples` values of `data` starting at `start`, skipping NaN and +-inf (they
+ * are counted and said apart: a mean of -Infinity tells nothing about the finite samples).
+ */
 export function channelStats(data: NumericData, start: number, samples: number): IChannelStats {
   let min = Infinity;
   let max = -Infinity;
@@ -57,7 +60,7 @@ export function channelStats(data: NumericData, start: number, samples: number):
   let count = 0;
   for (let i = start; i < start + samples; i++) {
     const value = data[i];
-    if (value !== value) {
+    if (!(value > -Infinity && value < Infinity)) {
       continue;
     }
     if (value < min) min = value;
@@ -103,12 +106,22 @@ export function decimateMinMax(
   for (let b = 0; b < buckets; b++) {
     const lo = first + Math.floor((b * count) / buckets);
     const hi = first + Math.floor(((b + 1) * count) / buckets);
-    let minAt = lo;
-    let maxAt = lo;
+    // Extremes among finite values only: an inf would hide the bucket's finite peaks.
+    let minAt = -1;
+    let maxAt = -1;
     for (let i = lo; i < hi; i++) {
       const value = data[start + i];
-      if (value < data[start + minAt] || data[start + minAt] !== data[start + minAt]) minAt = i;
-      if (value > data[start + maxAt] || data[start + maxAt] !== data[start + maxAt]) maxAt = i;
+      if (!(value > -Infinity && value < Infinity)) continue;
+      if (minAt < 0 || value < data[start + minAt]) minAt = i;
+      if (maxAt < 0 || value > data[start + maxAt]) maxAt = i;
+    }
+    if (minAt < 0) {
+      // No finite value in the bucket: a gap in the line.
+      x[out] = lo;
+      y[out++] = NaN;
+      x[out] = lo;
+      y[out++] = NaN;
+      continue;
     }
     const [a, c] = minAt <= maxAt ? [minAt, maxAt] : [maxAt, minAt];
     x[out] = a;

@@ -8,6 +8,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { spreadsheetIcon } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import { distinctTitles } from '../../core/tabTitles.js';
 import { CommandIDs } from '../commands.js';
 import { IStorageModel } from '../tokens.js';
 import { TRANSLATION_DOMAIN } from '../widgets/messages.js';
@@ -105,6 +106,15 @@ function activate(
     });
   }
   const previews = new Map<string, MainAreaWidget<TaskPreview>>();
+  /** Gives every open preview a tab title unique among them (the root's name where needed). */
+  const retitle = (): void => {
+    const paths = [...previews.keys()];
+    distinctTitles(paths).forEach((title, i) => (previews.get(paths[i])!.title.label = title));
+  };
+  /** A trials.csv opens its task's preview with the table focused (keyboard goes to it). */
+  const focusTable = (widget: MainAreaWidget<TaskPreview>, kind: string): void => {
+    if (kind === 'trials') widget.content.focusTable();
+  };
   if (storage !== null) {
     void app.restored.then(() => warmWhenShown(arrays));
   }
@@ -128,7 +138,9 @@ function activate(
       if (taskPath === undefined) return;
       void arrays.warmUp();
       const open = previews.get(taskPath);
+      const kind = target(args)?.kind ?? 'task';
       if (open !== undefined && !open.isDisposed) {
+        focusTable(open, kind);
         app.shell.activateById(open.id);
         return open;
       }
@@ -147,7 +159,12 @@ function activate(
       widget.title.icon = spreadsheetIcon;
       widget.title.closable = true;
       previews.set(taskPath, widget);
-      widget.disposed.connect(() => previews.delete(taskPath));
+      retitle();
+      widget.disposed.connect(() => {
+        previews.delete(taskPath);
+        retitle();
+      });
+      focusTable(widget, kind);
       app.shell.add(widget, 'main');
       app.shell.activateById(widget.id);
       // The sidebar's refresh (a writer appending) is a reason to look again at once.

@@ -7,10 +7,12 @@
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Poll } from '@lumino/polling';
+import type { Message } from '@lumino/messaging';
 import { Panel, SplitPanel, Widget } from '@lumino/widgets';
 import { parseTrialsCsv } from '../../core/csv/index.js';
 import { arrayNameOfFile, datasetNameForRow, pickleNameOfFile, sortIds, TRIALS_CSV } from '../../core/layout.js';
 import { loadPickle } from '../../core/pickle/index.js';
+import { describeArrayReadError } from '../../core/plotText.js';
 import { stampOf, type IFolderEntry } from '../provider/types.js';
 import { ArrayPlot, type IPlotSummary } from './array-plot.js';
 import type { ITaskFilesSource } from './check.js';
@@ -24,6 +26,10 @@ import { TrialsGrid } from './trials-grid.js';
 export interface ITaskPreviewState {
   taskPath: string;
   columns: string[];
+  /** Column headers as the grid draws them (name, dtype, sort direction). */
+  headers: string[];
+  /** The trials summary line (counts, a filter that does not parse). */
+  trialsSummary: string;
   dtypes: Record<string, string>;
   rowCount: number;
   /** Trials in view order (first 50). */
@@ -60,9 +66,23 @@ class ArraySection extends Widget {
     this.heading.className = 'jp-AxoPyPreview-arrayHeading';
     this.message = document.createElement('div');
     this.message.className = 'jp-AxoPyPreview-message';
+    this.detail = document.createElement('pre');
+    this.detail.className = 'jp-AxoPyPreview-errorDetail';
+    this.detail.hidden = true;
     this.plot = new ArrayPlot({ trans, maxChannels, onDraw });
-    this.node.append(this.heading, this.message, this.plot.node);
+    this.node.append(this.heading, this.message, this.detail, this.plot.node);
   }
+
+  /** Shows a message line: an error (in the theme's error colours, raw detail below) or not. */
+  say(text: string, error?: { detail: string }): void {
+    this.message.textContent = text;
+    this.message.classList.toggle('jp-AxoPyPreview-error', error !== undefined);
+    this.message.setAttribute('role', error !== undefined ? 'alert' : 'status');
+    this.detail.textContent = error?.detail ?? '';
+    this.detail.hidden = error === undefined;
+  }
+
+  readonly detail: HTMLPreElement;
 
   readonly heading: HTMLHeadingElement;
   readonly message: HTMLDivElement;
@@ -103,7 +123,7 @@ export class TaskPreview extends SplitPanel {
     this.addWidget(this._details);
     this.setRelativeSizes([2, 3]);
     this._state = {
-      taskPath: _options.taskPath, columns: [], dtypes: {}, rowCount: 0, viewTrials: [], viewCells: [],
+      taskPath: _options.taskPath, columns: [], headers: [], trialsSummary: '', dtypes: {}, rowCount: 0, viewTrials: [], viewCells: [],
       selectedTrial: undefined, trialsError: undefined, arrays: {}, pickles: {}, version: 0
     };
     this._stopThemeWatch = watchTheme(() => {
@@ -134,6 +154,22 @@ export class TaskPreview extends SplitPanel {
 
   get grid(): TrialsGrid {
     return this._grid;
+  }
+
+  /** Makes the next activation (now, if active) put the keyboard in the trials table. */
+  focusTable(): void {
+    this._focusTableOnActivate = true;
+    if (this.isVisible && this.node.contains(document.activeElement)) this._focusGrid();
+  }
+
+  protected onActivateRequest(msg: Message): void {
+    super.onActivateRequest(msg);
+    if (this._focusTableOnActivate) this._focusGrid();
+  }
+
+  private _focusGrid(): void {
+    this._focusTableOnActivate = false;
+    this._grid.grid.activate();
   }
 
   /**
@@ -336,7 +372,7 @@ export class TaskPreview extends SplitPanel {
     this._tickets.set(name, ticket);
     const state = (this._state.arrays[name] = { status: 'idle' } as ITaskPreviewState['arrays'][string]);
     if (trial === undefined) {
-      section.message.textContent = trans.__('Select a trial to plot its %1 array.', name);
+      section.say(trans.__('Select a trial to plot its %1 array.', name));
       section.plot.hide();
       this._publish();
       return;
@@ -344,7 +380,7 @@ export class TaskPreview extends SplitPanel {
     const dataset = datasetNameForRow(trial);
     state.status = 'loading';
     state.dataset = dataset;
-    section.message.textContent = trans.__('Reading trial %1…', trial);
+    section.say(trans.__('Reading trial %1…', trial));
     this._publish();
     try {
       const array = await this._options.arrays.readDataset(file, dataset);
@@ -352,11 +388,11 @@ export class TaskPreview extends SplitPanel {
       state.bytesFetched = this._options.arrays.bytesFetched(file.path);
       if (array === undefined) {
         state.status = 'missing';
-        section.message.textContent = trans.__('Trial %1 has no %2 array (no dataset "%3" in %4).', trial, name, dataset, file.path);
+        section.say(trans.__('Trial %1 has no %2 array (no dataset "%3" in %4).', trial, name, dataset, file.path));
         section.plot.hide();
       } else {
         state.status = 'plotted';
-        section.message.textContent = trans.__('dataset "%1": %2, shape (%3)', dataset, array.dtype, array.shape.join(', '));
+        section.say(trans.__('dataset "%1": %2, shape (%3)', dataset, array.dtype, array.shape.join(', ')));
         section.plot.show();
         section.plot.setArray(array);
       }
@@ -367,15 +403,16 @@ export class TaskPreview extends SplitPanel {
         // new stamp and reads again (a trial not plotted is re-read when its file changes).
         if (this._tickets.get(name) !== ticket || this.isDisposed) return;
         state.status = 'loading';
-        section.message.textContent = trans.__('Reading trial %1 (the file is being written)…', trial);
+        section.say(trans.__('Reading trial %1 (the file is being written)…', trial));
         state.message = section.message.textContent;
         this._publish();
         return;
       }
       if (this._tickets.get(name) !== ticket) return;
       state.status = 'error';
-      state.message = (error as Error).message;
-      section.message.textContent = state.message;
+      const worded = describeArrayReadError(file.path.split('/').pop() ?? file.path, (error as Error).message);
+      state.message = `${worded.summary}\n${worded.detail}`;
+      section.say(worded.summary, { detail: worded.detail });
       section.plot.hide();
     }
     state.message ??= section.message.textContent ?? '';
@@ -400,6 +437,8 @@ export class TaskPreview extends SplitPanel {
     this._state.rowCount = view.parsed.rowCount;
     this._state.viewTrials = view.rows.slice(0, VIEW_ROWS_PUBLISHED);
     this._state.viewCells = this._grid.bodyTexts(VIEW_ROWS_PUBLISHED);
+    this._state.headers = this._grid.headerTexts();
+    this._state.trialsSummary = this._grid.summaryText;
     this._publish();
   }
 
@@ -428,6 +467,7 @@ export class TaskPreview extends SplitPanel {
   private _trialsStamp: string | undefined;
   private _picklesStamp: string | undefined;
   private _selectedOnce = false;
+  private _focusTableOnActivate = false;
   /** Whether trials.csv was read (or found missing or bad) once: the arrays follow the table. */
   private _trialsSettled = false;
   private _refreshing: Promise<void> | undefined;

@@ -14,6 +14,7 @@ import {
 import { Signal, type ISignal } from '@lumino/signaling';
 import { Panel, Widget } from '@lumino/widgets';
 import type { TranslationBundle } from '@jupyterlab/translation';
+import { FILTER_SYNTAX_HINT } from '../../core/filterExpression.js';
 import { batchCellCopies } from './grid-paint.js';
 import { cssVar } from './theme.js';
 import { TrialsView } from './trials-view.js';
@@ -92,6 +93,8 @@ function themeStyle(): { style: DataGrid.Style; text: TextRenderer } {
     headerSelectionFillColor: 'rgba(33, 150, 243, 0.2)'
   };
   const text = new TextRenderer({
+    // A cell narrower than its text ends in "…" (the full text: hover, or copy).
+    elideDirection: 'right',
     font: `${cssVar('--jp-code-font-size', '13px')} ${cssVar('--jp-code-font-family', 'monospace')}`,
     textColor: cssVar('--jp-ui-font-color1', 'black')
   });
@@ -108,7 +111,8 @@ export class TrialsGrid extends Panel {
     this._filter = document.createElement('input');
     this._filter.type = 'search';
     this._filter.className = 'jp-AxoPyPreview-filter jp-mod-styled';
-    this._filter.placeholder = trans.__('Filter trials');
+    this._filter.placeholder = trans.__('Filter: text, or column > 0.5');
+    this._filter.title = trans.__('Filter trials by %1', FILTER_SYNTAX_HINT);
     this._filter.setAttribute('aria-label', trans.__('Filter trials'));
     this._filter.addEventListener('input', () => this._refilter());
     this._summary = document.createElement('span');
@@ -128,7 +132,32 @@ export class TrialsGrid extends Panel {
     this._grid.selectionModel = this._selection;
     this._selection.changed.connect(this._onSelectionChanged, this);
     this.addWidget(this._grid);
+    // Hover shows the full text of a cell or header (cut with "…" when the column is narrow).
+    this._grid.node.addEventListener('mousemove', event => this._showTitle(event));
     this.applyTheme();
+  }
+
+  /** The text under the pointer (full, however narrow its column), as the grid's title. */
+  cellTitleAt(clientX: number, clientY: number): string {
+    const hit = this._grid.hitTest(clientX, clientY);
+    const model = this._grid.dataModel;
+    if (model === null || hit.row < 0 || hit.column < 0 || hit.region === 'void') return '';
+    if (hit.region === 'body' || hit.region === 'column-header' || hit.region === 'row-header') {
+      return String(model.data(hit.region, hit.row, hit.column));
+    }
+    return '';
+  }
+
+  private _showTitle(event: MouseEvent): void {
+    const title = this.cellTitleAt(event.clientX, event.clientY);
+    if (this._grid.node.title !== title) this._grid.node.title = title;
+  }
+
+  /** The column headers' texts (name, dtype, the sort's direction). */
+  headerTexts(): string[] {
+    const model = this._grid.dataModel;
+    if (model === null) return [];
+    return Array.from({ length: model.columnCount('body') }, (_, column) => String(model.data('column-header', 0, column)));
   }
 
   /** Emitted when the rows shown change (contents, sort, filter). */
@@ -158,6 +187,11 @@ export class TrialsGrid extends Panel {
     return Array.from({ length: count }, (_, row) => Array.from({ length: columns }, (_, column) => String(model.data('body', row, column))));
   }
 
+  /** The line under the filter: trial counts, and why a filter expression is not applied. */
+  get summaryText(): string {
+    return this._summary.textContent ?? '';
+  }
+
   /** The selected trial (row index in trials.csv). */
   get selectedTrial(): number | undefined {
     return this._selectedTrial;
@@ -170,7 +204,14 @@ export class TrialsGrid extends Panel {
 
   /** Shows new contents, keeping sort, filter and the selected trial. */
   setContents(view: TrialsView): void {
-    this._model.reset(view);
+    // A reset keeps the selection's view row (the selection model clamps it): the trial now at
+    // that row is not the selected one. The selection is put back by trial just after.
+    this._restoring = true;
+    try {
+      this._model.reset(view);
+    } finally {
+      this._restoring = false;
+    }
     this._updateSummary();
     this._restoreSelection();
     this._viewChanged.emit();
@@ -242,8 +283,13 @@ export class TrialsGrid extends Panel {
   private _updateSummary(): void {
     const total = this.view.parsed.rowCount;
     const shown = this.view.rows.length;
-    this._summary.textContent =
+    const query = this.view.filterQuery;
+    const counted =
       shown === total ? this._trans._n('%1 trial', '%1 trials', total) : this._trans.__('%1 of %2 trials', shown, total);
+    this._summary.textContent =
+      query.kind === 'invalid' ? this._trans.__('%1 (filter not applied: %2)', counted, query.message) : counted;
+    this._summary.classList.toggle('jp-mod-invalid', query.kind === 'invalid');
+    this._filter.classList.toggle('jp-mod-invalid', query.kind === 'invalid');
   }
 
   private readonly _trans: TranslationBundle;

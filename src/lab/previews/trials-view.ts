@@ -7,6 +7,7 @@
 import type { ParsedCell, ParsedTrialsCsv } from '../../core/csv/index.js';
 import { pythonFloatRepr } from '../../core/csv/index.js';
 import { compareCodePoints } from '../../core/layout.js';
+import { evaluateFilter, parseFilterQuery, type FilterQuery } from '../../core/filterExpression.js';
 
 /** A sort of the table: by a column, ascending or descending. */
 export interface ITrialsSort {
@@ -70,6 +71,11 @@ export class TrialsView {
     return this._filter;
   }
 
+  /** How the filter was read: 'text', 'expression', or why it is not a valid expression. */
+  get filterQuery(): FilterQuery {
+    return this._query;
+  }
+
   /** Text of the cell of trial `row` in `column`. */
   text(row: number, column: string): string {
     return cellText(this.parsed.values[column][row], this.parsed.dtypes[column]);
@@ -86,7 +92,11 @@ export class TrialsView {
     this._apply();
   }
 
-  /** Keeps the trials with a cell containing `text` (case-insensitive); '' keeps all. */
+  /**
+   * Keeps the trials matching `text`: a column expression ("target_force > 0.5 and ok ==
+   * True", see core/filterExpression) or else a text found in any cell (case-insensitive);
+   * '' keeps all. An expression that does not parse keeps all and says why ({@link filterProblem}).
+   */
   setFilter(text: string): void {
     this._filter = text;
     this._apply();
@@ -103,11 +113,14 @@ export class TrialsView {
 
   private _apply(): void {
     let rows = [...Array(this.parsed.rowCount).keys()];
-    const needle = this._filter.trim().toLowerCase();
-    if (needle !== '') {
+    const query = (this._query = parseFilterQuery(this._filter, this.parsed.columns));
+    if (query.kind === 'text') {
       rows = rows.filter(row =>
-        this.parsed.columns.some(column => this.text(row, column).toLowerCase().includes(needle))
+        this.parsed.columns.some(column => this.text(row, column).toLowerCase().includes(query.needle))
       );
+    } else if (query.kind === 'expression') {
+      const values = this.parsed.values;
+      rows = rows.filter(row => evaluateFilter(query.expression, column => values[column][row]));
     }
     const sort = this._sort;
     if (sort !== undefined) {
@@ -128,4 +141,5 @@ export class TrialsView {
   private _rows: number[];
   private _sort: ITrialsSort | undefined;
   private _filter = '';
+  private _query: FilterQuery = { kind: 'all' };
 }

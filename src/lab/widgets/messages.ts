@@ -48,9 +48,11 @@ export function describeCount(trans: TranslationBundle, node: IStorageNode): str
       return node.rowCount === undefined ? '…' : trans._n('%1 row', '%1 rows', node.rowCount);
     case 'array':
       if (node.recovering) return trans.__('recovering');
-      return node.datasetCount === undefined
-        ? '…'
-        : trans._n('%1 dataset', '%1 datasets', node.datasetCount);
+      // Three states without a count, told apart: being counted, too large, unreadable.
+      if (node.datasetCount !== undefined) return trans._n('%1 dataset', '%1 datasets', node.datasetCount);
+      if (node.datasetCountProblem === 'too-large') return trans.__('too large to count');
+      if (node.datasetCountProblem === 'unreadable') return trans.__('unreadable');
+      return '…';
     default:
       return '';
   }
@@ -66,7 +68,14 @@ export function describeNode(trans: TranslationBundle, node: IStorageNode): stri
     );
   }
   if (node.kind === 'array' && node.datasetCount === undefined) {
-    return trans.__('%1 (dataset count unknown: being counted, too big, or not readable)', path);
+    switch (node.datasetCountProblem) {
+      case 'too-large':
+        return trans.__('%1 (larger than the dataset-count limit: datasets not counted; a preview still reads one trial)', path);
+      case 'unreadable':
+        return trans.__('%1 (not readable as HDF5: datasets not counted; Preview Task shows why)', path);
+      default:
+        return trans.__('%1 (counting datasets…)', path);
+    }
   }
   return node.problem ? `${path}\n${describeProblem(trans, node.problem)}` : path;
 }

@@ -15,6 +15,7 @@ import {
   spreadsheetIcon,
   type LabIcon
 } from '@jupyterlab/ui-components';
+import { CommandIDs } from '../commands.js';
 import type { IStorageModel } from '../tokens.js';
 import { visibleNodes, type IStorageNode } from '../model/tree.js';
 import { describeCount, describeNode, describeProblem } from './messages.js';
@@ -24,9 +25,19 @@ export interface IStorageTreeViewOptions {
   readonly model: IStorageModel;
   readonly trans: TranslationBundle;
   readonly commands: CommandRegistry;
-  /** Command run with `{ path }` when a trials.csv is opened (Enter, double click). */
+  /** Command run with `{ path }` to open a trials.csv when there is no preview command. */
   readonly openTrialsCommand: string;
+  /**
+   * Command run with `{ path, kind }` when a task, its trials.csv, an array file or a pickle is
+   * opened (Enter, double click): the task's preview. Default: Preview Task.
+   */
+  readonly previewCommand?: string;
 }
+
+/** Kinds of node that open the task's preview on Enter or double click. */
+const PREVIEWED_KINDS: ReadonlySet<string> = new Set(['task', 'trials', 'array', 'pickle']);
+/** Most milliseconds between the two clicks of a double click. */
+const DOUBLE_CLICK_MS = 500;
 
 const ITEM_CLASS = 'jp-AxoPyStorage-item';
 const ROW_CLASS = 'jp-AxoPyStorage-row';
@@ -49,6 +60,7 @@ export class StorageTreeView extends Widget {
     this._trans = options.trans;
     this._commands = options.commands;
     this._openTrialsCommand = options.openTrialsCommand;
+    this._previewCommand = options.previewCommand ?? CommandIDs.previewTask;
     this.addClass('jp-AxoPyStorage-tree');
     this._list = document.createElement('ul');
     this._list.setAttribute('role', 'tree');
@@ -229,6 +241,16 @@ export class StorageTreeView extends Widget {
     if (node === undefined) {
       return;
     }
+    // A second click on the same node soon after the first is a double click. The browser's
+    // own dblclick does not come when the first click re-rendered the row (expanding a task
+    // replaces its element, and the click count starts again on the new one).
+    const last = this._lastClick;
+    this._lastClick = { id: node.id, time: event.timeStamp };
+    if (last?.id === node.id && event.timeStamp - last.time < DOUBLE_CLICK_MS && this._open(node)) {
+      this._lastClick = undefined;
+      this._openedAt = event.timeStamp;
+      return;
+    }
     this._focusItem(node.id);
     if (node.expandable) {
       this._toggle(node);
@@ -236,10 +258,26 @@ export class StorageTreeView extends Widget {
   }
 
   private _onDoubleClick(event: MouseEvent): void {
+    // Already opened by the click pair (see _onClick).
+    if (this._openedAt !== undefined && event.timeStamp - this._openedAt < DOUBLE_CLICK_MS) return;
     const node = this.nodeForElement(event.target as Element);
-    if (node?.kind === 'trials') {
+    if (node !== undefined) this._open(node);
+  }
+
+  /**
+   * Opens what a node shows: a task and its files open the task's preview (a trials.csv its
+   * table); the CSV viewer stays in the context menu. Returns whether the node opens at all.
+   */
+  private _open(node: IStorageNode): boolean {
+    if (!PREVIEWED_KINDS.has(node.kind)) return false;
+    if (this._commands.hasCommand(this._previewCommand)) {
+      void this._commands.execute(this._previewCommand, { path: node.path, kind: node.kind });
+    } else if (node.kind === 'trials') {
       void this._commands.execute(this._openTrialsCommand, { path: node.path });
+    } else {
+      return false;
     }
+    return true;
   }
 
   private _toggle(node: IStorageNode): void {
@@ -302,8 +340,8 @@ export class StorageTreeView extends Widget {
         }
         break;
       case 'Enter':
-        if (node.kind === 'trials') {
-          void this._commands.execute(this._openTrialsCommand, { path: node.path });
+        if (this._open(node)) {
+          // opened
         } else if (node.expandable) {
           this._toggle(node);
         }
@@ -317,6 +355,9 @@ export class StorageTreeView extends Widget {
     }
   }
 
+  private readonly _previewCommand: string;
+  private _lastClick: { id: string; time: number } | undefined;
+  private _openedAt: number | undefined;
   private readonly _model: IStorageModel;
   private readonly _trans: TranslationBundle;
   private readonly _commands: CommandRegistry;
