@@ -254,9 +254,12 @@ async function snapshotTrialsFiles(
       try {
         const path = listed.get(entry.relativePath)!.openPath;
         let content = await readSettled(file, path, warn);
-        // A rewrite by Python AxoPy caught between its truncate and its write: read again.
-        for (let attempt = 2; attempt <= LIVE_READ_ATTEMPTS && !isCompleteTrialsText(content); attempt++) {
-          await new Promise(resolve => setTimeout(resolve, liveRetryPauseMs(attempt)));
+        // A rewrite by Python AxoPy caught between its truncate and its write: read again, for
+        // as long as a recording task's newest dataset is waited for (a loaded machine can
+        // stretch that gap well past the live-reading retries).
+        const deadline = Date.now() + ROW_DATASET_WAIT_MS;
+        for (let attempt = 2; !isCompleteTrialsText(content) && (attempt <= LIVE_READ_ATTEMPTS || Date.now() < deadline); attempt++) {
+          await new Promise(resolve => setTimeout(resolve, Math.min(100, liveRetryPauseMs(attempt))));
           content = await readSettled(file, path, warn);
         }
         if (!isCompleteTrialsText(content) && content.length > 0) {
