@@ -23,4 +23,3 @@ def _load_jupyter_server_extension(serverapp):
     from .export_handlers import setup_handlers
 
     setup_handlers(serverapp)
-    serverapp.log.info("jupyterlab-axopy: server export endpoints at /jupyterlab-axopy/export")

@@ -17,6 +17,7 @@ import time
 from typing import Dict, Optional
 
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
+from jupyter_server.services.contents.fileio import FileManagerMixin
 from jupyter_server.utils import url_path_join
 from tornado import web
 from tornado.iostream import StreamClosedError
@@ -252,13 +253,19 @@ class ArchiveHandler(JupyterHandler):
 def setup_handlers(serverapp) -> None:
     web_app = serverapp.web_app
     contents = serverapp.contents_manager
+    if not isinstance(contents, FileManagerMixin):
+        # Files not on this disk (S3, a database...): the browser path reads them through the
+        # Contents API instead.
+        serverapp.log.info("jupyterlab-axopy: contents are not files on disk; export stays in the browser")
+        return
     web_app.settings["jupyterlab_axopy_export_jobs"] = ExportJobs(
-        serverapp.root_dir, bool(getattr(contents, "allow_hidden", False))
+        contents.root_dir, bool(getattr(contents, "allow_hidden", False))
     )
     # The page learns without a request (no 404 where the extension is off) that it can use it.
     web_app.settings.setdefault("page_config_data", {})["axopyServerExport"] = "1"
     base = url_path_join(web_app.settings["base_url"], "jupyterlab-axopy", "export")
     job_id = r"([A-Za-z0-9_-]+)"
+    serverapp.log.info("jupyterlab-axopy: export endpoints at %s", base)
     web_app.add_handlers(".*$", [
         (base, ProbeHandler),
         (url_path_join(base, "jobs"), JobsHandler),

@@ -113,11 +113,9 @@ async function request(settings: ServerConnection.ISettings, path: string, init:
 
 /** Starts the browser's download of a job's archive (its own download manager streams it to disk). */
 function startDownload(settings: ServerConnection.ISettings, jobId: string, fileName: string): void {
-  let url = URLExt.join(settings.baseUrl, 'jupyterlab-axopy/export/jobs', jobId, 'archive');
-  if (settings.token !== '') {
-    // A navigation carries cookies, not headers: a token-only session passes it in the URL.
-    url += `?token=${encodeURIComponent(settings.token)}`;
-  }
+  // A navigation carries the login cookie (as JupyterLab's own file downloads rely on), and
+  // no token in the URL, where the browser's download history would keep it.
+  const url = URLExt.join(settings.baseUrl, 'jupyterlab-axopy/export/jobs', jobId, 'archive');
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;
