@@ -17,6 +17,24 @@ import { PYTHON } from '../../tests/helpers/python';
 const WRITER = path.join(repoRoot, 'tests', 'python', 'write_sidebar_storage.py');
 const CHECKER = path.join(repoRoot, 'tests', 'python', 'export_zip_check.py');
 const BIG_MEGABYTES = 1040;
+/** The server's resident memory may grow by at most this much while streaming >= 1 GB. */
+const SERVER_MEMORY_GROWTH_LIMIT = 256 * 1024 * 1024;
+
+/** The pid of the Jupyter server listening on `port` (its command line names the port). */
+function serverPid(port: string): number {
+  for (const entry of fs.readdirSync('/proc').filter(name => /^\d+$/.test(name))) {
+    try {
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(`--port=${port}`)) return Number(entry);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  throw new Error(`no server process listens on port ${port}`);
+}
+
+function rssBytes(pid: number): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+}
 
 interface IZipReport {
   names: string[];
@@ -275,17 +293,31 @@ test.describe('a dataset over 1 GB', () => {
     expect(fs.existsSync(path.join(storageServer.rootDir, 'big.zip'))).toBe(false);
   });
 
-  test('downloads 1 GB through the server; Python reads every byte back', async ({ page, storageServer }) => {
+  test('downloads 1 GB through the server with bounded server memory; Python reads every byte back', async ({
+    page,
+    storageServer
+  }) => {
     test.setTimeout(180_000);
     await page.filebrowser.openHomeDirectory();
+    const pid = serverPid(new URL(storageServer.url).port);
+    const baseline = rssBytes(pid);
+    let peak = baseline;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(pid))), 50);
     const downloading = page.waitForEvent('download');
     await page.evaluate(() => {
       void window.jupyterapp.commands.execute('jupyterlab-axopy:export-zip', { path: 'big', destination: 'download' });
     });
     const download = await downloading;
     const saved = path.join(storageServer.base, 'server-big.zip');
-    await download.saveAs(saved);
-    await expect(toast(page, /Exported big to big\.zip \(1\.1 GB\), written by the server/)).toBeVisible({ timeout: 60_000 });
+    try {
+      await download.saveAs(saved);
+      await expect(toast(page, /Exported big to big\.zip \(1\.1 GB\), written by the server/)).toBeVisible({ timeout: 60_000 });
+    } finally {
+      clearInterval(sampler);
+    }
+    console.log(`server RSS while streaming ${BIG_MEGABYTES} MiB: baseline ${(baseline / 2 ** 20).toFixed(0)} MiB, peak growth ${((peak - baseline) / 2 ** 20).toFixed(0)} MiB`);
+    // Streamed in chunks: the server holds a few MiB, never the archive.
+    expect(peak - baseline).toBeLessThan(SERVER_MEMORY_GROWTH_LIMIT);
     try {
       expectArchiveOf(saved, storageServer.rootDir, 'big');
     } finally {
