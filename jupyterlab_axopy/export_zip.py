@@ -224,6 +224,66 @@ def _read_exactly(fd: int, size: int, path: str, cancelled: Callable[[], bool]) 
         yield chunk
 
 
+#: A trials.csv modified this recently belongs to a task being recorded.
+RECORDING_SECONDS = 10.0
+#: How long to wait for a recorded task's arrays to catch up with its rows.
+ARRAYS_WAIT_SECONDS = 2.0
+#: An array file unmodified this long is taken as done with its last write.
+QUIET_SECONDS = 0.05
+
+
+def _read_snapshot(fd, entry, path, cancelled, progress):
+    """Reads a trials.csv whole. A recorder rewriting it (AxoPy truncates it, then writes every
+    row again) can leave it empty, shorter than listed, or ending mid-line, for a moment: read again
+    until it is whole, for up to ARRAYS_WAIT_SECONDS; else keep the last read, with a warning."""
+    deadline = time.monotonic() + ARRAYS_WAIT_SECONDS
+    while True:
+        snapshot = os.fstat(fd)
+        if snapshot.st_size > READ_FIRST_MAX_BYTES:
+            raise ExportFileError(path, f"{path} grew beyond 4 MiB during the export")
+        data = os.pread(fd, snapshot.st_size, 0)
+        whole = data.endswith(b"\n") if data else time.time() - snapshot.st_mtime > RECORDING_SECONDS
+        if whole and len(data) >= entry.size:
+            return snapshot, data
+        if time.monotonic() > deadline:
+            progress.warnings.append(f"{path} was being written while archived; its copy may be inconsistent")
+            return snapshot, data
+        if cancelled():
+            raise ExportCancelled()
+        time.sleep(QUIET_SECONDS / 5)
+
+
+def _await_arrays_after_rows(root_fd, plan, trials, snapshot, progress, cancelled) -> None:
+    """For a task being recorded, waits until each array file of its folder was last written
+    after the trials.csv just read (and is quiet): AxoPy writes a trial's row, then its datasets,
+    so the array holds the dataset of the newest row read. Warns when it does not catch up."""
+    if time.time() - snapshot.st_mtime > RECORDING_SECONDS:
+        return
+    folder = trials.relative_path.rsplit("/", 1)[0]
+    arrays = [entry for entry in plan.entries
+              if entry.relative_path.rsplit("/", 1)[0] == folder and entry.relative_path.endswith(".hdf5")]
+    deadline = time.monotonic() + ARRAYS_WAIT_SECONDS
+    for entry in arrays:
+        path = plan.server_path(entry)
+        while True:
+            if cancelled():
+                raise ExportCancelled()
+            try:
+                fd = open_under_root(root_fd, path)
+            except RefusedFileError:
+                break  # left out, with its warning, when its turn comes
+            try:
+                info = os.fstat(fd)
+            finally:
+                os.close(fd)
+            if info.st_mtime_ns >= snapshot.st_mtime_ns and time.time() - info.st_mtime >= QUIET_SECONDS:
+                break
+            if time.monotonic() > deadline:
+                progress.warnings.append(f"{path}: its task was being recorded; the newest row of its trials.csv may lack its dataset")
+                break
+            time.sleep(QUIET_SECONDS / 2)
+
+
 def archive_chunks(
     root_fd: int,
     plan: ArchivePlan,
@@ -248,12 +308,10 @@ def archive_chunks(
                 ahead[index] = None
                 continue
             try:
-                size = os.fstat(fd).st_size
-                if size > READ_FIRST_MAX_BYTES:
-                    raise ExportFileError(path, f"{path} grew beyond 4 MiB during the export")
-                ahead[index] = b"".join(_read_exactly(fd, size, path, cancelled))
+                snapshot, ahead[index] = _read_snapshot(fd, entry, path, cancelled, progress)
             finally:
                 os.close(fd)
+            _await_arrays_after_rows(root_fd, plan, entry, snapshot, progress, cancelled)
 
     offset = 0
     written: List[_Written] = []
@@ -274,7 +332,8 @@ def archive_chunks(
             except RefusedFileError as error:
                 progress.warnings.append(str(error))
                 continue
-            size = os.fstat(fd).st_size
+            opened = os.fstat(fd)
+            size = opened.st_size
             if size < entry.size:
                 os.close(fd)
                 raise ExportFileError(path, f"{path} shrank during the export ({entry.size} bytes planned, {size} now)")
@@ -340,7 +399,11 @@ def archive_chunks(
                 size = 0  # its bytes were counted as they went
         finally:
             if fd is not None:
+                now = os.fstat(fd)
                 os.close(fd)
+                if (now.st_size, now.st_mtime_ns) != (opened.st_size, opened.st_mtime_ns):
+                    # Its first `size` bytes are archived; a writer may have changed them meanwhile.
+                    progress.warnings.append(f"{path} was being written while archived; its copy may be inconsistent")
         progress.files_done += 1
         progress.bytes_done += size
     yield from _central_directory(written, offset, plan.zip64, progress)

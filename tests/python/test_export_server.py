@@ -1,12 +1,16 @@
 """Unit tests of the server export (jupyterlab_axopy/export_zip.py): archives read back by
-Python's zipfile, plans refused, symlinks not followed, Cancel leaves no file.
+Python's zipfile, plans refused, symlinks not followed, Cancel leaves no file, and archives
+taken while the real AxoPy records a task consistent (or warned about).
 
     .venv/bin/python -m unittest tests/python/test_export_server.py
 """
 import io
+import json
 import os
+import subprocess
 import sys
 import tempfile
+import time
 import unittest
 import zipfile
 
@@ -137,6 +141,57 @@ class ExportServerTest(unittest.TestCase):
         with self.assertRaises(ExportFileError):
             write_archive_file(self.root_fd, "data.zip", plan, Progress(), False, lambda: False, "x4")
         self.assertEqual(os.listdir(self.root), ["data"])
+
+
+REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+AXOPY_PYTHON = os.path.join(REPO, ".venv-axopy", "bin", "python")
+
+
+@unittest.skipUnless(os.path.exists(AXOPY_PYTHON), "needs .venv-axopy (the real AxoPy)")
+class ExportWhileRecordingTest(unittest.TestCase):
+    """Archives taken while the real AxoPy records a task: each archived row has its dataset
+    (trials.csv is read first, as the plan says), or the export warned that a file was being
+    written. Judged by pandas and h5py (tests/python/zip_task_consistency.py)."""
+
+    def test_archives_during_recording_are_consistent_or_warned(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            root = os.path.join(tmp, "root")
+            os.makedirs(root)
+            writer = subprocess.Popen([AXOPY_PYTHON, os.path.join(REPO, "tests", "python", "record_task_live.py"), root, "50", "5"],
+                                      stdout=subprocess.DEVNULL, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+            archives, warned = [], 0
+            root_fd = open_root(tmp)
+            try:
+                while writer.poll() is None:
+                    task = os.path.join(root, "s1", "live")
+                    if not os.path.exists(os.path.join(task, "trials.csv")):
+                        time.sleep(0.03)
+                        continue
+                    entries = []
+                    for name in sorted(os.listdir(task)):
+                        info = os.stat(os.path.join(task, name))
+                        # The plan as the browser sends it: trials.csv read first, .hdf5 stored.
+                        entries.append({"archivePath": f"root/s1/live/{name}", "relativePath": f"s1/live/{name}",
+                                        "size": info.st_size, "mtime": info.st_mtime * 1000,
+                                        "method": "store" if name.endswith(".hdf5") else "deflate",
+                                        "readFirst": name == "trials.csv"})
+                    progress = Progress()
+                    archive = os.path.join(tmp, f"snapshot-{len(archives)}.zip")
+                    with open(archive, "wb") as out:
+                        for chunk in archive_chunks(root_fd, parse_plan({"base": "root", "zip64": False, "entries": entries}), progress):
+                            out.write(chunk)
+                    archives.append(archive)
+                    warned += any("being" in message for message in progress.warnings)
+                    time.sleep(0.03)
+            finally:
+                os.close(root_fd)
+                writer.wait()
+            report = json.loads(subprocess.check_output(
+                [sys.executable, os.path.join(REPO, "tests", "python", "zip_task_consistency.py"), "root/s1/live", *archives]))
+            inconsistent = [name for name, result in report.items()
+                            if "error" in result or result["unreadable"] or any(result["missing"].values())]
+            self.assertGreaterEqual(len(archives), 5)
+            self.assertLessEqual(len(inconsistent), warned, f"{len(inconsistent)} of {len(archives)} inconsistent, {warned} warned: {[report[name] for name in inconsistent[:3]]}")
 
 
 if __name__ == "__main__":

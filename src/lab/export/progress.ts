@@ -71,15 +71,18 @@ export class ExportNotification {
     });
   }
 
-  /** Reports the archive written; `skipped` lists files left out (symlinks, special files). */
-  succeeded(where: string, archiveBytes: number, skipped: readonly string[] = []): void {
+  /**
+   * Reports the archive written; `warnings` name files left out (symlinks, special files) or
+   * written to while archived.
+   */
+  succeeded(where: string, archiveBytes: number, warnings: readonly string[] = []): void {
     let message = this._trans.__('Exported %1 to %2 (%3), %4', this._what, where, formatBytes(archiveBytes), this._via);
-    if (skipped.length > 0) {
-      message += `; ${this._trans._n('%1 file left out: %2', '%1 files left out: %2', skipped.length, skipped.join('; '))}`;
+    if (warnings.length > 0) {
+      message += `; ${this._trans._n('%1 warning: %2', '%1 warnings: %2', warnings.length, warnings.join('; '))}`;
     }
     Notification.update({
       id: this._id,
-      type: skipped.length > 0 ? 'warning' : 'success',
+      type: warnings.length > 0 ? 'warning' : 'success',
       message,
       progress: undefined,
       actions: [],

@@ -45,7 +45,7 @@ interface IServerJob {
 /** What an export on the server gave. */
 export interface IServerExportResult {
   archiveBytes: number;
-  /** Files the server refused (symlinks, non-regular files) and left out, one message each. */
+  /** Files the server left out (symlinks, non-regular files) or saw written while archiving, one message each. */
   warnings: string[];
 }
 
