@@ -63,6 +63,8 @@ export interface IServerExportOptions {
 
 /** How often the page asks the server for progress. */
 const POLL_INTERVAL_MS = 250;
+/** A download the browser has not asked for within this time was blocked: give up on it. */
+const DOWNLOAD_START_TIMEOUT_MS = 30_000;
 
 /**
  * Whether the jupyterlab_axopy server extension runs: it says so in the page config when it
@@ -160,7 +162,12 @@ export async function exportOnServer(options: IServerExportOptions): Promise<ISe
     if (options.destination === 'download') {
       startDownload(settings, job.id, target.archiveName);
     }
+    const startedAt = Date.now();
     while (job.state === 'pending' || job.state === 'running') {
+      if (job.state === 'pending' && Date.now() - startedAt > DOWNLOAD_START_TIMEOUT_MS) {
+        await request(settings, jobPath, { method: 'DELETE' }).catch(() => undefined);
+        throw new ExportError('the browser did not start the download (blocked by a download setting?)');
+      }
       await sleep(POLL_INTERVAL_MS);
       job = (await (await request(settings, jobPath, { method: 'GET' })).json()) as IServerJob;
       options.onProgress?.({
