@@ -1,7 +1,9 @@
 """jupyterlab-axopy: the JupyterLab extension for AxoPy experiment data.
 
 The package carries the prebuilt labextension (installed into
-``share/jupyter/labextensions/jupyterlab-axopy``); JupyterLab loads it from there.
+``share/jupyter/labextensions/jupyterlab-axopy``), which JupyterLab loads from there, and a
+Jupyter server extension (enabled by ``etc/jupyter/jupyter_server_config.d/jupyterlab_axopy.json``)
+that writes "Export as ZIP" archives on the server, at disk speed.
 """
 try:
     from ._version import __version__
@@ -11,3 +13,13 @@ except ImportError:  # a source checkout that was never built
 
 def _jupyter_labextension_paths():
     return [{"src": "labextension", "dest": "jupyterlab-axopy"}]
+
+
+def _jupyter_server_extension_points():
+    return [{"module": "jupyterlab_axopy"}]
+
+
+def _load_jupyter_server_extension(serverapp):
+    from .export_handlers import setup_handlers
+
+    setup_handlers(serverapp)

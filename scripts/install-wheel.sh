@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 venv="${1:-.venv}"
 source scripts/lib/stamps.sh
-inputs="$(inputs_hash src/core src/lab style schema package.json package-lock.json pyproject.toml install.json jupyterlab_axopy/__init__.py)"
+inputs="$(inputs_hash src/core src/lab style schema package.json package-lock.json pyproject.toml install.json jupyterlab_axopy/*.py jupyter-config)"
 stamp="$venv/.axopy-wheel-inputs"
 if [ "$(cat "$stamp" 2>/dev/null)" = "$inputs" ] &&
   [ -f "$venv/share/jupyter/labextensions/jupyterlab-axopy/package.json" ] &&

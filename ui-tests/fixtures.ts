@@ -6,7 +6,7 @@
 import { expect, test as galataTest, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 import * as fs from 'node:fs';
-import { axopyExtensionInstalled, makeServerFolders, startLabServer } from './lab-server';
+import { axopyExtensionInstalled, makeServerFolders, startLabServer, type ILabServerOptions } from './lab-server';
 
 export const PANEL_ID = 'jupyterlab-axopy-storage';
 
@@ -23,7 +23,11 @@ export interface IStorageServer {
  * built jupyterlab-axopy extension, and a `problems` list of every console error, page error
  * and HTTP error of the page.
  */
-export function storageServerTest(prefix: string, fill: (rootDir: string) => void) {
+export function storageServerTest(
+  prefix: string,
+  fill: (rootDir: string) => void,
+  serverOptions: Pick<ILabServerOptions, 'withoutServerExtension'> = {}
+) {
   return galataTest.extend<{ problems: string[] }, { storageServer: IStorageServer }>({
     storageServer: [
       async ({}, use) => {
@@ -35,7 +39,8 @@ export function storageServerTest(prefix: string, fill: (rootDir: string) => voi
         const server = await startLabServer({
           rootDir: folders.rootDir,
           token: '',
-          stateDir: folders.stateDir
+          stateDir: folders.stateDir,
+          ...serverOptions
         });
         await use({ url: server.url, rootDir: folders.rootDir, base: folders.base });
         await server.stop();

@@ -38,6 +38,11 @@ export interface ILabServerOptions {
    * jupyter-archive, beside jupyterlab-axopy; made by `bash scripts/setup-python.sh --peers`).
    */
   venv?: '.venv' | '.venv-peers';
+  /**
+   * Turns the jupyterlab_axopy server extension off (as in a JupyterLab where only the
+   * labextension is installed): the export then takes its browser path.
+   */
+  withoutServerExtension?: boolean;
 }
 
 export interface ILabServer {
@@ -108,6 +113,11 @@ export async function startLabServer(options: ILabServerOptions): Promise<ILabSe
   ];
   // galata posts to the server without an XSRF cookie; a server with a token keeps the check.
   args.push(`--ServerApp.disable_check_xsrf=${options.token === '' ? 'True' : 'False'}`);
+  if (options.withoutServerExtension) {
+    // traitlets reads a Dict from the command line as key=value (a JSON object is refused); the
+    // other extensions enabled by jupyter_server_config.d stay on.
+    args.push('--ServerApp.jpserver_extensions=jupyterlab_axopy=False');
+  }
   if (process.getuid?.() === 0) {
     args.push('--allow-root');
   }

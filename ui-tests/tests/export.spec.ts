@@ -52,14 +52,20 @@ function expectArchiveOf(zipPath: string, rootDir: string, folder: string): IZip
   return report;
 }
 
-const test = storageServerTest('axopy-e2e-export-', rootDir => {
-  execFileSync(PYTHON, [
-    WRITER,
-    'write',
-    path.join(rootDir, 'data'),
-    JSON.stringify({ p01: { calibration: 3, game: 5 }, p02: { calibration: 2 } })
-  ]);
-});
+// The browser path: the server extension is off, as in a JupyterLab without it
+// (export-server.spec.ts tests the server path).
+const test = storageServerTest(
+  'axopy-e2e-export-',
+  rootDir => {
+    execFileSync(PYTHON, [
+      WRITER,
+      'write',
+      path.join(rootDir, 'data'),
+      JSON.stringify({ p01: { calibration: 3, game: 5 }, p02: { calibration: 2 } })
+    ]);
+  },
+  { withoutServerExtension: true }
+);
 
 function toast(page: Page, text: string | RegExp): Locator {
   return page.locator('.Toastify__toast').filter({ hasText: text });
@@ -132,7 +138,7 @@ test('downloads a task from the tree context menu; Python reads every byte back'
     expect(`${name}: ${record.made_by} ${record.unix_mode}`).toBe(`${name}: unix 0o100644`);
   }
   fs.rmSync(notes);
-  await expect(toast(page, /Exported data\/p01\/game to game\.zip/)).toBeVisible();
+  await expect(toast(page, /Exported data\/p01\/game to game\.zip \(.*\), built in the browser/)).toBeVisible();
   expect(problems).toEqual([]);
 });
 

@@ -13,8 +13,9 @@ import type { Widget } from '@lumino/widgets';
 import { CommandIDs } from '../commands.js';
 import type { IStorageModel } from '../tokens.js';
 import { askDestination, confirmReplace, type ExportDestination } from './dialog.js';
-import { exportToZip } from './exporter.js';
+import { exportToZip, type IExportProgress } from './exporter.js';
 import { ExportNotification } from './progress.js';
+import { exportOnServer, serverExportAvailable } from './serverExport.js';
 import type { ExportStatus } from './status.js';
 import { blobDownloadSink, canPickSaveFile, pickFileSink, serverFileSink, type IArchiveSink } from './sinks.js';
 import { exportTarget, levelOfFolder, type ExportLevel, type IExportTarget } from './target.js';
@@ -152,10 +153,22 @@ async function runExport(context: IExportCommandContext, args: ReadonlyPartialJS
   if (destination === undefined) {
     return;
   }
+  // The server extension writes at disk speed; without it (or with `via: 'browser'`) the page
+  // builds the archive itself. `via: 'server'` insists on the server (an error where it is absent).
+  const onServer = args.via === 'server' || (args.via !== 'browser' && serverExportAvailable());
+  const contents = context.app.serviceManager.contents;
   let sink: IArchiveSink | undefined;
+  let replace = false;
   try {
-    // Right after the dialog: the save picker needs the click that closed it.
-    sink = await openSink(context, target, destination);
+    if (!onServer) {
+      // Right after the dialog: the save picker needs the click that closed it.
+      sink = await openSink(context, target, destination);
+    } else if (destination === 'server') {
+      replace = await archiveExists(contents, target.archivePath);
+      if (replace && !(await confirmReplace(context.trans, target.archivePath))) {
+        return;
+      }
+    }
   } catch (error) {
     await showErrorMessage(trans.__('Cannot export %1 as ZIP', target.folderPath), error as Error);
     return;
@@ -163,26 +176,34 @@ async function runExport(context: IExportCommandContext, args: ReadonlyPartialJS
   if (destination !== settings.destination) {
     context.rememberDestination(destination);
   }
-  if (sink === undefined) {
+  if (!onServer && sink === undefined) {
     return;
   }
   const controller = new AbortController();
-  const notification = new ExportNotification(trans, target.folderPath, () => controller.abort());
+  const via = onServer ? trans.__('written by the server') : trans.__('built in the browser');
+  const notification = new ExportNotification(trans, target.folderPath, () => controller.abort(), via);
   const status = context.status;
-  status?.start(target.folderPath);
+  status?.start(target.folderPath, via);
+  const onProgress = (progress: IExportProgress) => {
+    notification.update(progress);
+    status?.showProgress(progress);
+  };
   try {
-    const archiveBytes = await exportToZip({
-      contents: context.app.serviceManager.contents,
-      target,
-      sink,
-      maxInFlightBytes: settings.maxInFlightBytes,
-      signal: controller.signal,
-      onProgress: progress => {
-        notification.update(progress);
-        status?.showProgress(progress);
-      }
-    });
-    notification.succeeded(sink.description, archiveBytes);
+    if (onServer) {
+      const result = await exportOnServer({ contents, target, destination, replace, signal: controller.signal, onProgress });
+      const where = destination === 'download' ? target.archiveName : target.archivePath;
+      notification.succeeded(where, result.archiveBytes, result.warnings);
+    } else {
+      const archiveBytes = await exportToZip({
+        contents,
+        target,
+        sink: sink!,
+        maxInFlightBytes: settings.maxInFlightBytes,
+        signal: controller.signal,
+        onProgress
+      });
+      notification.succeeded(sink!.description, archiveBytes);
+    }
   } catch (error) {
     if (controller.signal.aborted) {
       notification.cancelled();

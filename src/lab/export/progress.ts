@@ -26,7 +26,9 @@ export class ExportNotification {
   constructor(
     private readonly _trans: TranslationBundle,
     private readonly _what: string,
-    onCancel: () => void
+    onCancel: () => void,
+    /** Which path builds the archive ("written by the server", "built in the browser"). */
+    private readonly _via: string
   ) {
     this._actions = [
       {
@@ -39,7 +41,7 @@ export class ExportNotification {
         }
       }
     ];
-    this._id = Notification.emit(_trans.__('Exporting %1 as ZIP: listing files…', _what), 'in-progress', {
+    this._id = Notification.emit(_trans.__('Exporting %1 as ZIP: listing files… (%2)', _what, _via), 'in-progress', {
       autoClose: false,
       progress: 0,
       actions: this._actions
@@ -56,23 +58,32 @@ export class ExportNotification {
     Notification.update({
       id: this._id,
       message: this._trans.__(
-        'Exporting %1 as ZIP: %2 of %3 files, %4 of %5',
+        'Exporting %1 as ZIP: %2 of %3 files, %4 of %5 (%6)',
         this._what,
         progress.filesDone,
         progress.filesTotal,
         formatBytes(progress.bytesDone),
-        formatBytes(progress.bytesTotal)
+        formatBytes(progress.bytesTotal),
+        this._via
       ),
       progress: progress.bytesTotal > 0 ? progress.bytesDone / progress.bytesTotal : progress.filesDone / Math.max(1, progress.filesTotal),
       actions: this._actions
     });
   }
 
-  succeeded(where: string, archiveBytes: number): void {
+  /**
+   * Reports the archive written; `warnings` name files left out (symlinks, special files) or
+   * written to while archived.
+   */
+  succeeded(where: string, archiveBytes: number, warnings: readonly string[] = []): void {
+    let message = this._trans.__('Exported %1 to %2 (%3), %4', this._what, where, formatBytes(archiveBytes), this._via);
+    if (warnings.length > 0) {
+      message += `; ${this._trans._n('%1 warning: %2', '%1 warnings: %2', warnings.length, warnings.join('; '))}`;
+    }
     Notification.update({
       id: this._id,
-      type: 'success',
-      message: this._trans.__('Exported %1 to %2 (%3)', this._what, where, formatBytes(archiveBytes)),
+      type: warnings.length > 0 ? 'warning' : 'success',
+      message,
       progress: undefined,
       actions: [],
       autoClose: 8000

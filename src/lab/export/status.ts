@@ -26,24 +26,27 @@ export class ExportStatus extends Widget {
     return this._running;
   }
 
-  start(what: string): void {
+  /** Shows an export of `what` starting; `via` says which path builds the archive. */
+  start(what: string, via: string): void {
     this._running = true;
     this.runningChanged.emit();
     this._what = what;
+    this._via = via;
     this._bar.value = 0;
-    this._text.textContent = this._trans.__('ZIP %1: listing files…', what);
+    this._text.textContent = this._trans.__('ZIP %1: listing files… (%2)', what, via);
     this.node.title = this._text.textContent;
   }
 
   showProgress(progress: IExportProgress): void {
     this._bar.value = progress.bytesTotal > 0 ? progress.bytesDone / progress.bytesTotal : 0;
     this._text.textContent = this._trans.__(
-      'ZIP %1: %2/%3 files, %4/%5',
+      'ZIP %1: %2/%3 files, %4/%5 (%6)',
       this._what,
       progress.filesDone,
       progress.filesTotal,
       formatBytes(progress.bytesDone),
-      formatBytes(progress.bytesTotal)
+      formatBytes(progress.bytesTotal),
+      this._via
     );
     this.node.title = this._text.textContent;
   }
@@ -57,4 +60,5 @@ export class ExportStatus extends Widget {
   private readonly _bar = document.createElement('progress');
   private _running = false;
   private _what = '';
+  private _via = '';
 }
