@@ -17,6 +17,9 @@ node --test --test-concurrency=2 "${test_files[@]}" | tee "$logs/node.tap"
 bash scripts/install-kernel.sh
 (cd tests/notebooks && ../../.venv/bin/python -m unittest discover --start-directory . --pattern 'test_*.py') 2>&1 | tee "$logs/notebooks.txt"
 
+# The server extension's archive writer (Python, shipped in the wheel), against zipfile.
+.venv/bin/python -m unittest tests/python/test_export_server.py 2>&1 | tee "$logs/python.txt"
+
 # End-to-end: `jupyter lab` from PyPI (.venv) with the jupyterlab-axopy wheel installed into it,
 # driven by galata in Debian's Chromium.
 bash scripts/install-wheel.sh
@@ -25,6 +28,7 @@ npx playwright test -c ui-tests/playwright.config.ts | tee "$logs/e2e.txt"
 # One closing line for all suites (each suite above stops the script on its own failure).
 node_passed="$(awk '/^# pass /{print $3}' "$logs/node.tap")"
 notebook_passed="$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}.*/\1/p' "$logs/notebooks.txt")"
+python_passed="$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}.*/\1/p' "$logs/python.txt")"
 e2e_passed="$(sed -n 's/^ *\([0-9]*\) passed.*/\1/p' "$logs/e2e.txt" | tail -1)"
-echo "unit+interop ${node_passed:-0}, notebooks ${notebook_passed:-0}, e2e ${e2e_passed:-0}"
-echo "all: $((${node_passed:-0} + ${notebook_passed:-0} + ${e2e_passed:-0})) passed, 0 failed"
+echo "unit+interop ${node_passed:-0}, notebooks ${notebook_passed:-0}, server extension ${python_passed:-0}, e2e ${e2e_passed:-0}"
+echo "all: $((${node_passed:-0} + ${notebook_passed:-0} + ${python_passed:-0} + ${e2e_passed:-0})) passed, 0 failed"
