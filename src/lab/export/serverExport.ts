@@ -10,6 +10,7 @@ import { ServerConnection, type Contents } from '@jupyterlab/services';
 import { planStorageZip, readFirst, type StorageZipPlan } from '../../core/zipPlan.js';
 import { ExportError, type IExportProgress } from './exporter.js';
 import { listFilesUnder } from './listing.js';
+import { startBrowserDownload } from './sinks.js';
 import type { IExportTarget } from './target.js';
 
 /** Where the server puts the archive. */
@@ -117,14 +118,7 @@ async function request(settings: ServerConnection.ISettings, path: string, init:
 function startDownload(settings: ServerConnection.ISettings, jobId: string, fileName: string): void {
   // A navigation carries the login cookie (as JupyterLab's own file downloads rely on), and
   // no token in the URL, where the browser's download history would keep it.
-  const url = URLExt.join(settings.baseUrl, 'jupyterlab-axopy/export/jobs', jobId, 'archive');
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.style.display = 'none';
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
+  startBrowserDownload(URLExt.join(settings.baseUrl, 'jupyterlab-axopy/export/jobs', jobId, 'archive'), fileName);
 }
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));

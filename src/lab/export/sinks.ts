@@ -71,6 +71,17 @@ export async function pickFileSink(suggestedName: string): Promise<IArchiveSink 
   };
 }
 
+/** Hands `url` to the browser's download manager, saved as `fileName`. */
+export function startBrowserDownload(url: string, fileName: string): void {
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.style.display = 'none';
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+}
+
 /** Collects the archive as Blob parts and hands it to the browser's downloads when complete. */
 export function blobDownloadSink(fileName: string): IArchiveSink {
   let parts: Blob[] = [];
@@ -84,13 +95,7 @@ export function blobDownloadSink(fileName: string): IArchiveSink {
     close: async () => {
       const url = URL.createObjectURL(new Blob(parts, { type: 'application/zip' }));
       parts = [];
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = fileName;
-      link.style.display = 'none';
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
+      startBrowserDownload(url, fileName);
       // The download reads the Blob after this returns; release it once that had time to start.
       window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
     },
