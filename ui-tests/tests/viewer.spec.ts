@@ -141,8 +141,13 @@ test('channels line up: equal plotting areas, one x axis of whole samples, named
 
 test('NaN and inf are said, finite samples drawn; empty arrays said; one sample is not 0..100', async ({ page, problems }, testInfo) => {
   await openPreview(page, TASK);
-  const s = await waitFor(page, TASK, x =>
-    ['odd', 'empty', 'nosamples', 'one'].every(name => x.arrays[name]?.status === 'plotted' && x.arrays[name].summary !== undefined)
+  // uPlot sets its x scale when it first draws, a frame after the state says 'plotted'.
+  const s = await waitFor(
+    page,
+    TASK,
+    x =>
+      ['odd', 'empty', 'nosamples', 'one'].every(name => x.arrays[name]?.status === 'plotted' && x.arrays[name].summary !== undefined) &&
+      x.arrays.one.summary!.xScale !== undefined
   );
   const odd = s.arrays.odd.summary!;
   expect(odd.channels[0].nonFinite).toEqual({ nan: 1, posInf: 0, negInf: 1 });
