@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Download, type Page } from 'playwright';
 import { HeapMeter } from '../ui-tests/heap-meter';
-import { makeServerFolders, startLabServer } from '../ui-tests/lab-server';
+import { labServerPid, makeServerFolders, residentBytes, startLabServer } from '../ui-tests/lab-server';
 import { PYTHON } from '../tests/helpers/python';
 
 /** The repository (this file runs as build/benchmarks/export-server.js). */
@@ -29,25 +29,6 @@ interface IFigures {
   bytes: number;
   heapGrowth: number;
   rssGrowth: number;
-}
-
-/** The pid of the `jupyter lab` listening on `port` (its command line names the port). */
-function serverPid(port: string): number {
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.includes(`--port=${port}`) && cmdline.includes('lab')) return Number(entry);
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  throw new Error(`no server process found for port ${port}`);
-}
-
-function rssBytes(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
 }
 
 async function runCommand(page: Page, args: object): Promise<void> {
@@ -83,7 +64,7 @@ async function measure(
   await cdp.send('HeapProfiler.collectGarbage');
   const meter = await HeapMeter.start(page.context().browser()!, page);
   const heapBaseline = await meter.used();
-  const rssBaseline = rssBytes(pid);
+  const rssBaseline = residentBytes(pid);
   let heapPeak = heapBaseline;
   let rssPeak = rssBaseline;
   let download: Download | undefined;
@@ -102,7 +83,7 @@ async function measure(
     const failure = page.locator('.Toastify__toast--error');
     if (await failure.count()) throw new Error(`export failed: ${await failure.first().innerText()}`);
     heapPeak = Math.max(heapPeak, await meter.used());
-    rssPeak = Math.max(rssPeak, rssBytes(pid));
+    rssPeak = Math.max(rssPeak, residentBytes(pid));
     await new Promise(resolve => setTimeout(resolve, 50));
   }
   const seconds = (Date.now() - began) / 1000;
@@ -129,7 +110,7 @@ async function main(): Promise<void> {
   const folders = makeServerFolders('axopy-bench-export-server-');
   execFileSync(PYTHON, [CHECKER, 'big', path.join(folders.rootDir, 'big'), String(megabytes)]);
   const server = await startLabServer({ rootDir: folders.rootDir, token: '', stateDir: folders.stateDir, venv: '.venv-peers' });
-  const pid = serverPid(new URL(server.url).port);
+  const pid = labServerPid(new URL(server.url).port);
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox'] });
   try {
     const page = await browser.newPage({ acceptDownloads: true });
@@ -155,13 +136,13 @@ async function main(): Promise<void> {
         'zip -0 -r',
         async () => {
           const out = path.join(folders.base, 'zip0.zip');
-          const rssBaseline = rssBytes(pid);
+          const rssBaseline = residentBytes(pid);
           const began = Date.now();
           execFileSync('zip', ['-0', '-r', '-q', out, 'big'], { cwd: folders.rootDir });
           const seconds = (Date.now() - began) / 1000;
           const bytes = fs.statSync(out).size;
           fs.rmSync(out);
-          return { seconds, bytes, heapGrowth: 0, rssGrowth: rssBytes(pid) - rssBaseline };
+          return { seconds, bytes, heapGrowth: 0, rssGrowth: residentBytes(pid) - rssBaseline };
         }
       ],
       [

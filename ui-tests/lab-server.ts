@@ -58,6 +58,23 @@ export function axopyExtensionInstalled(): boolean {
   return fs.existsSync(path.join(repoRoot, '.venv', 'share', 'jupyter', 'labextensions', 'jupyterlab-axopy', 'package.json'));
 }
 
+/** The pid of the Jupyter server listening on `port` (its command line names the port). */
+export function labServerPid(port: string): number {
+  for (const entry of fs.readdirSync('/proc').filter(name => /^\d+$/.test(name))) {
+    try {
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(`--port=${port}`)) return Number(entry);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  throw new Error(`no server process listens on port ${port}`);
+}
+
+/** A process's resident memory (VmRSS), in bytes. */
+export function residentBytes(pid: number): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+}
+
 /** Asks the OS for a free TCP port on 127.0.0.1. */
 export function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -5,100 +5,33 @@
  * server root and unsafe plans are refused. export.spec.ts tests the browser path.
  */
 import { expect } from '@jupyterlab/galata';
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { repoRoot } from '../lab-server';
+import { labServerPid, residentBytes } from '../lab-server';
 import { row, storageServerTest } from '../fixtures';
+import {
+  BIG_MEGABYTES,
+  CHECKER,
+  chooseDestination,
+  expectArchiveOf,
+  openSidebar,
+  partialFiles,
+  toast,
+  verifyZip,
+  writeExportStorage
+} from '../export-checks';
 import { PYTHON } from '../../tests/helpers/python';
 
-const WRITER = path.join(repoRoot, 'tests', 'python', 'write_sidebar_storage.py');
-const CHECKER = path.join(repoRoot, 'tests', 'python', 'export_zip_check.py');
-const BIG_MEGABYTES = 1040;
 /** The server's resident memory may grow by at most this much while streaming >= 1 GB. */
 const SERVER_MEMORY_GROWTH_LIMIT = 256 * 1024 * 1024;
 
-/** The pid of the Jupyter server listening on `port` (its command line names the port). */
-function serverPid(port: string): number {
-  for (const entry of fs.readdirSync('/proc').filter(name => /^\d+$/.test(name))) {
-    try {
-      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(`--port=${port}`)) return Number(entry);
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  throw new Error(`no server process listens on port ${port}`);
-}
+const test = storageServerTest('axopy-e2e-export-server-', writeExportStorage);
 
-function rssBytes(pid: number): number {
-  return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
-}
-
-interface IZipReport {
-  names: string[];
-  expected: string[];
-  bad_crc: string | null;
-  different: string[];
-  methods: Record<string, string>;
-  time_off: string[];
-  records: Record<string, { data_descriptor: boolean; made_by: string; unix_mode: string }>;
-}
-
-function verifyZip(zipPath: string, rootDir: string, folder: string): IZipReport {
-  const output = execFileSync(PYTHON, [CHECKER, 'verify', zipPath, rootDir, folder], { maxBuffer: 64 * 1024 * 1024 });
-  return JSON.parse(output.toString()) as IZipReport;
-}
-
-/**
- * Python's zipfile (every CRC) and `unzip -t` accept the archive; it holds the folder's files
- * (less `leftOut`, paths relative to the root), byte for byte, with their times.
- */
-function expectArchiveOf(zipPath: string, rootDir: string, folder: string, leftOut: string[] = []): IZipReport {
-  const report = verifyZip(zipPath, rootDir, folder);
-  expect(report.bad_crc).toBeNull();
-  expect(report.names).toEqual(report.expected.filter(name => !leftOut.includes(name)));
-  expect(report.names.length).toBeGreaterThan(0);
-  expect(report.different).toEqual([]);
-  expect(report.time_off).toEqual([]);
-  for (const [name, method] of Object.entries(report.methods)) {
-    expect(`${name}: ${method}`).toBe(`${name}: ${name.endsWith('.hdf5') ? 'store' : 'deflate'}`);
-  }
-  for (const [name, record] of Object.entries(report.records)) {
-    expect(`${name}: ${record.made_by} ${record.unix_mode}`).toBe(`${name}: unix 0o100644`);
-  }
-  expect(execFileSync('unzip', ['-tq', zipPath]).toString()).toContain('No errors detected');
-  return report;
-}
-
-const test = storageServerTest('axopy-e2e-export-server-', rootDir => {
-  execFileSync(PYTHON, [
-    WRITER,
-    'write',
-    path.join(rootDir, 'data'),
-    JSON.stringify({ p01: { calibration: 3, game: 5 }, p02: { calibration: 2 } })
-  ]);
-});
-
-function toast(page: Page, text: string | RegExp): Locator {
-  return page.locator('.Toastify__toast').filter({ hasText: text });
-}
-
-async function openSidebar(page: Page & { sidebar: { openTab(id: string): Promise<void> } }): Promise<void> {
-  await page.sidebar.openTab('jupyterlab-axopy-storage');
-  await expect(row(page, 'data')).toBeVisible();
-}
-
-async function chooseDestination(page: Page, choice: RegExp): Promise<void> {
-  const dialog = page.locator('.jp-Dialog');
-  await dialog.getByLabel(choice).check();
-  await dialog.getByRole('button', { name: 'Export' }).click();
-}
-
-function partialFiles(folder: string): string[] {
-  return fs.readdirSync(folder).filter(name => name.includes('.partial-'));
-}
+/** The server writes every entry as a Unix regular file, mode 0644. */
+const SERVER_ENTRIES = { unixMode: '0o100644' };
 
 /** Posts a plan to the server extension from the page; returns the status and the JSON answer. */
 async function postJob(page: Page, body: object): Promise<{ status: number; json: any }> {
@@ -138,7 +71,7 @@ test('downloads a task through the server; Python reads every byte back', async 
   expect(download.url()).toMatch(/\/jupyterlab-axopy\/export\/jobs\/[\w-]+\/archive$/);
   // The server read the files: the page fetched none through /files/.
   expect(requests.filter(url => url.includes('/files/data/'))).toEqual([]);
-  const report = expectArchiveOf(saved, storageServer.rootDir, 'data/p01/game');
+  const report = expectArchiveOf(saved, storageServer.rootDir, 'data/p01/game', SERVER_ENTRIES);
   expect(report.names).toEqual([
     'data/p01/game/calibration.pkl',
     'data/p01/game/emg.hdf5',
@@ -160,7 +93,7 @@ test('saves a whole root on the server beside it, and replaces it when confirmed
   await page.getByRole('menuitem', { name: 'Export as ZIP…' }).click();
   await chooseDestination(page, /Save data\.zip on the server/);
   await expect(toast(page, /Exported data to data\.zip \(.*\), written by the server/)).toBeVisible({ timeout: 30_000 });
-  expectArchiveOf(archive, storageServer.rootDir, 'data');
+  expectArchiveOf(archive, storageServer.rootDir, 'data', SERVER_ENTRIES);
   expect(partialFiles(storageServer.rootDir)).toEqual([]);
 
   fs.appendFileSync(path.join(storageServer.rootDir, 'data', 'p02', 'calibration', 'notes.txt'), 'added later\n');
@@ -173,7 +106,7 @@ test('saves a whole root on the server beside it, and replaces it when confirmed
   await expect.poll(() => verifyZip(archive, storageServer.rootDir, 'data').names, { timeout: 30_000 }).toContain(
     'data/p02/calibration/notes.txt'
   );
-  expectArchiveOf(archive, storageServer.rootDir, 'data');
+  expectArchiveOf(archive, storageServer.rootDir, 'data', SERVER_ENTRIES);
   expect(partialFiles(storageServer.rootDir)).toEqual([]);
   fs.rmSync(bulk);
   fs.rmSync(archive);
@@ -299,10 +232,10 @@ test.describe('a dataset over 1 GB', () => {
   }) => {
     test.setTimeout(180_000);
     await page.filebrowser.openHomeDirectory();
-    const pid = serverPid(new URL(storageServer.url).port);
-    const baseline = rssBytes(pid);
+    const pid = labServerPid(new URL(storageServer.url).port);
+    const baseline = residentBytes(pid);
     let peak = baseline;
-    const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(pid))), 50);
+    const sampler = setInterval(() => (peak = Math.max(peak, residentBytes(pid))), 50);
     const downloading = page.waitForEvent('download');
     await page.evaluate(() => {
       void window.jupyterapp.commands.execute('jupyterlab-axopy:export-zip', { path: 'big', destination: 'download' });
@@ -319,7 +252,7 @@ test.describe('a dataset over 1 GB', () => {
     // Streamed in chunks: the server holds a few MiB, never the archive.
     expect(peak - baseline).toBeLessThan(SERVER_MEMORY_GROWTH_LIMIT);
     try {
-      expectArchiveOf(saved, storageServer.rootDir, 'big');
+      expectArchiveOf(saved, storageServer.rootDir, 'big', SERVER_ENTRIES);
     } finally {
       fs.rmSync(saved, { force: true });
     }

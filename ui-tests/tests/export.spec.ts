@@ -4,72 +4,36 @@
  * checked by Python's zipfile and `unzip -t` against the files on disk, byte for byte.
  */
 import { expect, galata } from '@jupyterlab/galata';
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HeapMeter } from '../heap-meter';
-import { repoRoot } from '../lab-server';
-import { PANEL_ID, panel, row, storageServerTest } from '../fixtures';
+import { panel, row, storageServerTest } from '../fixtures';
+import {
+  BIG_MEGABYTES,
+  CHECKER,
+  chooseDestination,
+  expectArchiveOf,
+  openSidebar,
+  partialFiles,
+  toast,
+  verifyZip,
+  writeExportStorage
+} from '../export-checks';
 import { PYTHON } from '../../tests/helpers/python';
 
-const WRITER = path.join(repoRoot, 'tests', 'python', 'write_sidebar_storage.py');
-const CHECKER = path.join(repoRoot, 'tests', 'python', 'export_zip_check.py');
 /** The page's and its workers' JS heaps (with ArrayBuffers) may grow by at most this much while exporting >= 1 GB. */
 const HEAP_GROWTH_LIMIT = 256 * 1024 * 1024;
-const BIG_MEGABYTES = 1040;
-
-interface IZipReport {
-  names: string[];
-  expected: string[];
-  bad_crc: string | null;
-  different: string[];
-  methods: Record<string, string>;
-  time_off: string[];
-  records: Record<string, { data_descriptor: boolean; made_by: string; unix_mode: string }>;
-}
-
-function verifyZip(zipPath: string, rootDir: string, folder: string): IZipReport {
-  const output = execFileSync(PYTHON, [CHECKER, 'verify', zipPath, rootDir, folder], {
-    maxBuffer: 64 * 1024 * 1024
-  });
-  return JSON.parse(output.toString()) as IZipReport;
-}
-
-/** Python zipfile and `unzip -t` accept the archive, and it holds exactly the folder's files. */
-function expectArchiveOf(zipPath: string, rootDir: string, folder: string): IZipReport {
-  const report = verifyZip(zipPath, rootDir, folder);
-  expect(report.bad_crc).toBeNull();
-  expect(report.names).toEqual(report.expected);
-  expect(report.names.length).toBeGreaterThan(0);
-  expect(report.different).toEqual([]);
-  expect(report.time_off).toEqual([]);
-  for (const [name, method] of Object.entries(report.methods)) {
-    expect(`${name}: ${method}`).toBe(`${name}: ${name.endsWith('.hdf5') ? 'store' : 'deflate'}`);
-  }
-  expect(execFileSync('unzip', ['-tq', zipPath]).toString()).toContain('No errors detected');
-  return report;
-}
 
 // The browser path: the server extension is off, as in a JupyterLab without it
 // (export-server.spec.ts tests the server path).
 const test = storageServerTest(
   'axopy-e2e-export-',
-  rootDir => {
-    execFileSync(PYTHON, [
-      WRITER,
-      'write',
-      path.join(rootDir, 'data'),
-      JSON.stringify({ p01: { calibration: 3, game: 5 }, p02: { calibration: 2 } })
-    ]);
-  },
+  writeExportStorage,
   { withoutServerExtension: true }
 );
-
-function toast(page: Page, text: string | RegExp): Locator {
-  return page.locator('.Toastify__toast').filter({ hasText: text });
-}
 
 /** Streams to a picked file need a native dialog automation cannot answer: use Blob downloads. */
 async function useBlobDownloads(page: Page): Promise<void> {
@@ -79,22 +43,6 @@ async function useBlobDownloads(page: Page): Promise<void> {
     };
     await registry.set('jupyterlab-axopy:export', 'useSaveFilePicker', false);
   });
-}
-
-async function openSidebar(page: Page & { sidebar: { openTab(id: string): Promise<void> } }): Promise<void> {
-  await page.sidebar.openTab(PANEL_ID);
-  await expect(row(page, 'data')).toBeVisible();
-}
-
-/** Answers the destination dialog. */
-async function chooseDestination(page: Page, choice: RegExp): Promise<void> {
-  const dialog = page.locator('.jp-Dialog');
-  await dialog.getByLabel(choice).check();
-  await dialog.getByRole('button', { name: 'Export' }).click();
-}
-
-function partialFiles(folder: string): string[] {
-  return fs.readdirSync(folder).filter(name => name.includes('.partial-'));
 }
 
 test('downloads a task from the tree context menu; Python reads every byte back', async ({
