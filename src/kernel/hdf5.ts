@@ -252,6 +252,7 @@ export class Hdf5File {
     } finally {
       this.inspector?.close();
       this.direct?.close();
+      this.direct = null;
       this.journal?.release();
       if (this.scratch.bytes > 0) {
         this.module._free(this.scratch.pointer);
@@ -342,6 +343,7 @@ export class Hdf5File {
    */
   private directPlan(name: string): DirectReadPlan | undefined {
     if (this.mode !== 'r' || !isPlainName(name)) return undefined;
+    void this.id; // FormatError once closed, as every read
     if (this.direct === undefined) this.direct = DirectReader.open(this.absolutePath) ?? null;
     if (this.direct === null) return undefined;
     // Links not parsed (dense storage, soft or external links): HDF5 finds the object, after
