@@ -10,6 +10,8 @@ import { DatasetRefusedError } from '../core/errors.js';
 import { journalPathFor } from './hdf5-journal.js';
 
 const READ_WINDOW_BYTES = 4096;
+/** Tries at a consistent snapshot of the root links before leaving a busy file to HDF5. */
+const SNAPSHOT_ATTEMPTS = 3;
 
 /**
  * Reads at `fd` through a window of a few KiB: a header is read in small pieces close together,
@@ -51,12 +53,13 @@ export class DirectReader {
   ) {}
 
   /**
-   * A reader for `absolutePath`, or undefined when its bytes may be mid-update: a flush
-   * journal beside it means a writer has (or had) it open, and its in-place updates are not
-   * read here; HDF5's path keeps its own rule for those (retries).
+   * A reader for `absolutePath`, or undefined when its bytes may be mid-update. A writer of
+   * this package updates the root group in place only inside a commit, with a journal beside
+   * the file (hdf5-journal.ts), and any writer's in-place write changes the file's mtime: the
+   * links are taken only when no journal is there and neither size nor mtime moved while they
+   * were read (a few tries), else HDF5's path reads the file with its own rule (retries).
    */
   static open(absolutePath: string): DirectReader | undefined {
-    if (fs.existsSync(journalPathFor(absolutePath))) return undefined;
     let fd: number;
     try {
       fd = fs.openSync(absolutePath, 'r');
@@ -64,15 +67,29 @@ export class DirectReader {
       return undefined;
     }
     try {
-      const fileBytes = fs.fstatSync(fd).size;
-      const readAt = windowedReadAt(fd, fileBytes);
-      const superblock = readSuperblock(readAt);
-      return new DirectReader(fd, fileBytes, readAt, superblock, readRootLinks(readAt, superblock));
+      for (let attempt = 0; attempt < SNAPSHOT_ATTEMPTS; attempt++) {
+        if (fs.existsSync(journalPathFor(absolutePath))) break;
+        const before = fs.fstatSync(fd);
+        const readAt = windowedReadAt(fd, before.size);
+        let snapshot: { superblock: Superblock; links: Map<string, number> | undefined } | undefined;
+        try {
+          const superblock = readSuperblock(readAt);
+          snapshot = { superblock, links: readRootLinks(readAt, superblock) };
+        } catch (error) {
+          if (!(error instanceof ObjectHeaderError)) throw error;
+        }
+        const after = fs.fstatSync(fd);
+        const still = after.size === before.size && after.mtimeMs === before.mtimeMs && !fs.existsSync(journalPathFor(absolutePath));
+        if (!still) continue;
+        if (snapshot === undefined) break; // not parsed here: HDF5 says what is wrong
+        return new DirectReader(fd, before.size, readAt, snapshot.superblock, snapshot.links);
+      }
     } catch (error) {
       fs.closeSync(fd);
-      if (error instanceof ObjectHeaderError) return undefined; // HDF5 says what is wrong
       throw error;
     }
+    fs.closeSync(fd);
+    return undefined;
   }
 
   /**

@@ -12,6 +12,9 @@ import * as path from 'node:path';
 import { DatasetRefusedError, type NDArray, ndarrayBytes } from '../../src/core/index.js';
 import { Hdf5File, hdf5ReadCounts } from '../../src/kernel/hdf5.js';
 import { Storage } from '../../src/kernel/index.js';
+import { journalPathFor } from '../../src/kernel/hdf5-journal.js';
+import { planDirectRead, readRootLinks } from '../../src/core/hdf5DirectRead.js';
+import { readSuperblock } from '../../src/core/hdf5ObjectHeader.js';
 import { CURRENT_PYTHON, PYTHON, makeTempDir, runPython, runPythonJson } from '../helpers/python';
 
 const tmp = makeTempDir('axopy-direct-read-');
@@ -166,4 +169,51 @@ print(hashlib.sha256(a.astype('<f8').tobytes()).hexdigest(), a.shape[0], a.shape
   assert.deepEqual(epochs.data.shape, [trials, 8, 2000]);
   assert.equal(createHash('sha256').update(ndarrayBytes(epochs.data)).digest('hex'), digest[0]);
   assert.deepEqual({ direct: hdf5ReadCounts.direct - before.direct, viaHdf5: hdf5ReadCounts.viaHdf5 - before.viaHdf5 }, { direct: 2 * trials, viaHdf5: 0 });
+});
+
+test('the direct plan applies the containment rule: external raw storage is left to the checked path, a contiguous bomb is refused by the plan itself', async () => {
+  const dir = path.join(tmp.dir, 'escapes');
+  const writer = path.resolve(__dirname, '../../../tests/python/write_hdf5_escapes.py');
+  runPython(`import runpy, sys; script = sys.argv[1]; sys.argv = sys.argv[1:]; runpy.run_path(script, run_name='__main__')`, [writer, dir], CURRENT_PYTHON);
+  const task = path.join(dir, 'root', 'p', 't');
+  const planOf = (name: string, limits = {}): ReturnType<typeof planDirectRead> => {
+    const bytes = fs.readFileSync(path.join(task, `${name}.hdf5`));
+    const readAt = (offset: number, length: number): Uint8Array => bytes.subarray(offset, offset + length);
+    const superblock = readSuperblock(readAt);
+    const links = readRootLinks(readAt, superblock);
+    assert.ok(links?.has('0'), `${name}: root links parsed`);
+    return planDirectRead(readAt, superblock, links!.get('0')!, bytes.length, limits);
+  };
+  for (const name of ['external_raw', 'external_raw_v2']) {
+    assert.deepEqual(planOf(name), {}, `${name}: no direct plan`);
+    const h5 = await Hdf5File.open(path.join(task, `${name}.hdf5`), 'r');
+    try {
+      assert.throws(() => h5.read('0'), (error: Error) => error instanceof DatasetRefusedError && /external file/.test(error.message));
+      assert.deepEqual([...(h5.read('1').data as Float64Array)], [0, 1, 2], 'its plain neighbour still reads');
+    } finally {
+      h5.close();
+    }
+  }
+  assert.match(planOf('bomb_contiguous').refusal ?? '', /declares 2\.0 GiB .*more than the 1\.0 GiB/);
+  assert.match(planOf('bomb_contiguous', { maxDatasetBytes: 2 ** 40 }).refusal ?? '', /but its file holds only/);
+});
+
+test('a flush journal beside the file (a commit under way) sends reads through h5wasm, with the same values', async () => {
+  const file = path.join(tmp.dir, 'busy.hdf5');
+  const h5 = await Hdf5File.open(file, 'w');
+  h5.create('0', { dtype: 'float64', shape: [2], data: Float64Array.from([1.5, -2]) });
+  h5.close();
+  fs.writeFileSync(journalPathFor(file), '');
+  try {
+    const reader = await Hdf5File.open(file, 'r');
+    const before = { ...hdf5ReadCounts };
+    try {
+      assert.deepEqual([...(reader.read('0').data as Float64Array)], [1.5, -2]);
+    } finally {
+      reader.close();
+    }
+    assert.deepEqual({ direct: hdf5ReadCounts.direct - before.direct, viaHdf5: hdf5ReadCounts.viaHdf5 - before.viaHdf5 }, { direct: 0, viaHdf5: 1 });
+  } finally {
+    fs.rmSync(journalPathFor(file));
+  }
 });
