@@ -14,7 +14,7 @@ import { Hdf5File, hdf5ReadCounts } from '../../src/kernel/hdf5.js';
 import { Storage } from '../../src/kernel/index.js';
 import { journalPathFor } from '../../src/kernel/hdf5-journal.js';
 import { planDirectRead, readRootLinks } from '../../src/core/hdf5DirectRead.js';
-import { readSuperblock } from '../../src/core/hdf5ObjectHeader.js';
+import { ObjectHeaderError, readSuperblock } from '../../src/core/hdf5ObjectHeader.js';
 import { CURRENT_PYTHON, PYTHON, makeTempDir, runPython, runPythonJson } from '../helpers/python';
 
 const tmp = makeTempDir('axopy-direct-read-');
@@ -216,4 +216,39 @@ test('a flush journal beside the file (a commit under way) sends reads through h
   } finally {
     fs.rmSync(journalPathFor(file));
   }
+});
+
+test('damaged metadata: the parser throws only ObjectHeaderError and never plans a read outside the file', () => {
+  const file = path.join(tmp.dir, 'fuzz.hdf5');
+  runPython(`import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], 'w') as f:
+    for i in range(40):
+        f.create_dataset(str(i), data=np.arange(6, dtype='>i4').reshape(2, 3) + i)
+    f.create_dataset('chunked', data=np.arange(8.0), chunks=(4,))`, [file], CURRENT_PYTHON);
+  const original = fs.readFileSync(file);
+  let seed = 12345;
+  const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  let plans = 0;
+  for (let round = 0; round < 400; round++) {
+    const bytes = Buffer.from(original);
+    for (let flips = 1 + (next() % 4); flips > 0; flips--) bytes[next() % bytes.length] ^= 1 << (next() % 8);
+    const readAt = (offset: number, length: number): Uint8Array => bytes.subarray(offset, offset + length);
+    try {
+      const superblock = readSuperblock(readAt);
+      for (const address of readRootLinks(readAt, superblock)?.values() ?? []) {
+        try {
+          const { plan } = planDirectRead(readAt, superblock, address, bytes.length);
+          if (plan === undefined) continue;
+          plans += 1;
+          assert.ok(plan.position >= 0 && plan.position + plan.byteCount <= bytes.length, `round ${round}: plan inside the file`);
+          assert.equal(plan.byteCount, plan.shape.reduce((a, b) => a * b, 1) * plan.elementBytes);
+        } catch (error) {
+          if (!(error instanceof ObjectHeaderError)) throw error;
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof ObjectHeaderError)) throw error;
+    }
+  }
+  assert.ok(plans > 1000, `most damaged files still plan their intact datasets (${plans})`);
 });
