@@ -68,6 +68,13 @@ export function readDatasetStorageFacts(readAt: ReadBytesAt, objectAddress: numb
   return { layout, externalFiles };
 }
 
+/** The object header address an HDF5 object reference holds (8 bytes, little-endian). */
+export function addressOfReference(reference: ArrayLike<number>): number {
+  let address = 0;
+  for (let i = 7; i >= 0; i--) address = address * 256 + (reference[i] ?? 0);
+  return address;
+}
+
 /** The file's superblock (ObjectHeaderError when there is none). */
 export function readSuperblock(readAt: ReadBytesAt): Superblock {
   // The superblock is at 0 or, after a user block, at 512, 1024, 2048, ...

@@ -16,6 +16,7 @@ import type { H5FactsModule, Hdf5ReadLimits } from '../core/hdf5Containment.js';
 import { DatasetInspector } from './hdf5-containment.js';
 import { DirectReader, hdf5ReadCounts } from './hdf5-direct.js';
 import type { DirectReadPlan } from '../core/hdf5DirectRead.js';
+import { addressOfReference } from '../core/hdf5ObjectHeader.js';
 
 export { hdf5ReadCounts } from './hdf5-direct.js';
 
@@ -346,17 +347,16 @@ export class Hdf5File {
     void this.id; // FormatError once closed, as every read
     if (this.direct === undefined) this.direct = DirectReader.open(this.absolutePath) ?? null;
     if (this.direct === null) return undefined;
-    // Links not parsed (dense storage, soft or external links): HDF5 finds the object, after
-    // making sure the name is not an external link, which it would follow into another file.
+    // Until the root links are listed here (and for dense storage, soft or external links):
+    // HDF5 finds the object, once the name is known not to be an external link, which it
+    // would follow into another file.
     const addressOf = (): number | undefined => {
       const id = this.id;
+      const module = this.module as unknown as H5FactsModule;
       try {
-        if ((this.module as unknown as H5FactsModule).get_external_link(id, `/${name}`).filename !== undefined) return undefined;
+        if (module.get_external_link(id, `/${name}`).filename !== undefined) return undefined;
         if (this.module.get_type(id, `/${name}`) !== this.module.H5G_DATASET) return undefined;
-        const reference = (this.module as unknown as H5FactsModule).create_object_reference(id, `/${name}`);
-        let address = 0;
-        for (let i = 7; i >= 0; i--) address = address * 256 + (reference[i] ?? 0);
-        return address;
+        return addressOfReference(module.create_object_reference(id, `/${name}`));
       } catch {
         return undefined;
       }
