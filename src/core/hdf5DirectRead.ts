@@ -3,12 +3,12 @@
  * are parsed here from the file's bytes, so that a contiguous, unfiltered numeric dataset (what
  * AxoPy, h5py by default and our writer store) is read by the shell with one positioned read
  * straight into the output, without HDF5. Whatever is not understood here (chunked or compact
- * layouts, filters, compound or string types, shared datatypes, links other than hard ones,
- * dense link storage, unallocated data) yields no plan: the shell then reads through HDF5.
+ * layouts, filters, compound or string types, shared datatypes, unallocated data) yields no
+ * plan, and groups of the newer format no links: the shell then asks HDF5.
  *
- * Format reference: "HDF5 File Format Specification Version 3.0", sections III.A.1 (v1
- * B-trees), III.B (symbol table nodes), III.D (local heaps), IV.A.2.b/d/g/i/q/s (dataspace,
- * datatype, external files, layout, link info, link messages).
+ * Format reference: "HDF5 File Format Specification Version 3.0": version 1 B-trees, symbol
+ * table nodes, local heaps, and the dataspace, datatype, external files, data layout, filter
+ * pipeline, link info, link and symbol table header messages.
  */
 import { type DType } from './ndarray.js';
 import { Hdf5TypeClass, dtypeForHdf5Type } from './dtype.js';
@@ -33,55 +33,27 @@ const MAX_HEAP_BYTES = 64 * 1024 * 1024;
 
 /**
  * The root group's hard links, name to object header address (relative to the base address),
- * or undefined when the group is stored in a way this reader does not parse (dense storage) or
- * holds a link that is not a hard one (a soft or external link is left to HDF5, which checks
- * it). ObjectHeaderError for bytes that are not what they claim (a damaged or torn file).
+ * when it is a symbol-table group (superblock 0 and 1: what h5py writes by default, AxoPy and
+ * this writer); undefined for a group of the newer format (link messages, compact or dense),
+ * whose datasets the caller finds through HDF5. Soft links are left out (HDF5 resolves them).
+ * ObjectHeaderError for bytes that are not what they claim (a damaged or torn file).
  */
 export function readRootLinks(readAt: ReadBytesAt, superblock: Superblock): Map<string, number> | undefined {
   const root = superblock.rootObjectAddress;
   if (root === undefined || !Number.isFinite(root)) return undefined;
   const reader = new FieldReader(readAt, superblock);
-  const links = new Map<string, number>();
   let symbolTable: { btree: number; heap: number } | undefined;
-  let denseStorage = false;
-  let otherLink = false;
   for (const message of headerMessages(reader, superblock.baseAddress + root)) {
+    if (message.type === LINK_INFO_MESSAGE || message.type === LINK_MESSAGE) return undefined;
     if (message.type === SYMBOL_TABLE_MESSAGE) {
       symbolTable = { btree: reader.offset(message.dataAt), heap: reader.offset(message.dataAt + superblock.offsetBytes) };
-    } else if (message.type === LINK_INFO_MESSAGE) {
-      const head = reader.bytes(message.dataAt, 2);
-      const heapAt = message.dataAt + 2 + (head[1] & 0x01 ? 8 : 0);
-      denseStorage = Number.isFinite(reader.offset(heapAt));
-    } else if (message.type === LINK_MESSAGE) {
-      const link = hardLink(reader, message.dataAt);
-      if (link === undefined) otherLink = true;
-      else links.set(link.name, link.address);
     }
   }
-  if (denseStorage || otherLink) return undefined;
-  if (symbolTable !== undefined) {
-    const names = heapDataSegment(reader, symbolTable.heap);
-    collectSymbolTableLinks(reader, symbolTable.btree, names, links, 0, new Set());
-  }
+  if (symbolTable === undefined) return undefined;
+  const links = new Map<string, number>();
+  const names = heapDataSegment(reader, symbolTable.heap);
+  collectSymbolTableLinks(reader, symbolTable.btree, names, links, 0, new Set());
   return links;
-}
-
-/** A link message's name and address when it is a hard link; undefined for soft or external. */
-function hardLink(reader: FieldReader, dataAt: number): { name: string; address: number } | undefined {
-  const head = reader.bytes(dataAt, 2);
-  if (head[0] !== 1) throw new ObjectHeaderError(`link message version ${head[0]} at byte ${dataAt}`);
-  const flags = head[1];
-  let at = dataAt + 2;
-  let linkType = 0;
-  if (flags & 0x08) linkType = reader.bytes(at++, 1)[0];
-  if (flags & 0x04) at += 8;
-  if (flags & 0x10) at += 1;
-  const lengthBytes = 1 << (flags & 0x03);
-  const nameLength = unsigned(reader.bytes(at, lengthBytes), 0, lengthBytes);
-  at += lengthBytes;
-  if (linkType !== 0) return undefined;
-  const name = new TextDecoder().decode(reader.bytes(at, nameLength));
-  return { name, address: reader.offset(at + nameLength) };
 }
 
 /** The data segment of the local heap at `heapAddress` (relative), holding the link names. */
