@@ -19,6 +19,7 @@ import { StorageModel } from './model/storage-model.js';
 import { ContentsStorageProvider } from './provider/contents.js';
 import { Hdf5DatasetCounter } from './provider/hdf5-counter.js';
 import { previewsPlugin } from './previews/plugin.js';
+import { ReadOnlyDrive } from './read-only/read-only-drive.js';
 import { IStorageModel } from './tokens.js';
 import { axopyStorageIcon } from './widgets/icons.js';
 import { TRANSLATION_DOMAIN } from './widgets/messages.js';
@@ -85,6 +86,8 @@ const sidebarPlugin: JupyterFrontEndPlugin<IStorageModel> = {
         { autoClose: 5000 }
       );
     });
+    // JupyterLab's viewers open AxoPy files through it, so that they write nothing into the data.
+    app.serviceManager.contents.addDrive(new ReadOnlyDrive(app.serviceManager.contents));
     // Files saved or renamed through JupyterLab show at once, without waiting for the poll.
     app.serviceManager.contents.fileChanged.connect(() => void model.refresh());
 

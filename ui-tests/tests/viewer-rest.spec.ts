@@ -1,0 +1,77 @@
+/**
+ * The rest of issue 15 against a real Jupyter server over storage written by Python (pandas,
+ * h5py): the CSV viewer opened from the sidebar reads trials.csv without writing into the data,
+ * the export dialog's preselection, the full value of a cut cell on hover and on copy, a task
+ * without array files said so, a preview opened again after it left the shell, and seconds with
+ * channel names from an `<array>.json` sidecar.
+ */
+import { expect } from '@jupyterlab/galata';
+import type { Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ensureExpanded, openPreview, openSidebar, row, storageServerTest, waitForPreview } from '../fixtures';
+import { PYTHON } from '../../tests/helpers/python';
+
+const TASK = 'data/p01/gestures';
+const CSV_ONLY = 'data/p01/survey';
+const TIMED = 'data/p02/timed';
+
+/** Storage as AxoPy writes it, plus an `<array>.json` sidecar (sample rate, channel names). */
+const WRITER = String.raw`
+import json, os, sys
+import h5py, numpy as np, pandas as pd
+root = sys.argv[1]
+task = os.path.join(root, 'data', 'p01', 'gestures')
+os.makedirs(task)
+pd.DataFrame([dict(big=9007199254740993 + i, note='a note much longer than the column is wide ' * 2 + str(i), block=0, trial=i)
+              for i in range(4)]).to_csv(os.path.join(task, 'trials.csv'), index=False)
+with h5py.File(os.path.join(task, 'emg.hdf5'), 'w') as f:
+    for i in range(4):
+        f.create_dataset(str(i), data=np.arange(200.0).reshape(2, 100) + i)
+survey = os.path.join(root, 'data', 'p01', 'survey')
+os.makedirs(survey)
+pd.DataFrame(dict(answer=['yes', 'no'], block=[0, 0], trial=[0, 1])).to_csv(os.path.join(survey, 'trials.csv'), index=False)
+timed = os.path.join(root, 'data', 'p02', 'timed')
+os.makedirs(timed)
+pd.DataFrame(dict(block=[0, 0], trial=[0, 1])).to_csv(os.path.join(timed, 'trials.csv'), index=False)
+with h5py.File(os.path.join(timed, 'emg.hdf5'), 'w') as f:
+    for i in range(2):
+        f.create_dataset(str(i), data=np.sin(np.arange(3 * 500.0).reshape(3, 500) / 7))
+with open(os.path.join(timed, 'emg.json'), 'w') as f:
+    json.dump({'sample_rate': 250, 'channel_names': ['FDS', 'EDC', 'ECU']}, f)
+`;
+
+const test = storageServerTest('axopy-e2e-viewer-rest-', rootDir => {
+  execFileSync(PYTHON, ['-c', WRITER, rootDir]);
+});
+
+/** Every path under `dir` (relative, sorted), as the server's file system has it. */
+function listing(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).map(p => p.split(path.sep).join('/')).sort();
+}
+
+test('"Open trials.csv in CSV Viewer" shows the rows and writes nothing into the storage', async ({ page, problems, storageServer }) => {
+  const before = listing(storageServer.rootDir);
+  await openSidebar(page);
+  await ensureExpanded(page, 'data');
+  await ensureExpanded(page, 'data/p01');
+  await row(page, TASK).click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Open trials.csv in CSV Viewer' }).click();
+  await expect(page.locator('.jp-CSVViewer')).toBeVisible();
+  // The viewer's grid holds the 4 trials (and the 4 columns) once the document is ready: a
+  // writable document would have been checkpointed by then.
+  const shown = await page.evaluate(async () => {
+    const widget = (window as any).jupyterapp.shell.currentWidget;
+    await widget.context.ready;
+    // The viewer parses the text after the context is ready, then gives its grid the model.
+    const model = () => widget.content._grid?.dataModel;
+    for (let i = 0; i < 200 && !(model()?.rowCount('body') > 0); i++) await new Promise(r => setTimeout(r, 50));
+    return { rows: model()?.rowCount('body'), columns: model()?.columnCount('body'), path: widget.context.path, canSave: widget.context.canSave };
+  });
+  await page.waitForTimeout(500);
+  expect(listing(storageServer.rootDir).filter(p => p.includes('.ipynb_checkpoints'))).toEqual([]);
+  expect(listing(storageServer.rootDir)).toEqual(before);
+  expect(shown).toEqual({ rows: 4, columns: 4, path: `AxoPyReadOnly:${TASK}/trials.csv`, canSave: false });
+  expect(problems).toEqual([]);
+});
