@@ -12,8 +12,10 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { PageConfig } from '@jupyterlab/coreutils';
+import type { PartialJSONObject, ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { CommandIDs, addCommands } from './commands.js';
 import { addExportCommand, type IExportSettings } from './export/commands.js';
+import { DestinationMemory } from './export/destination-choice.js';
 import { ExportStatus } from './export/status.js';
 import { StorageModel } from './model/storage-model.js';
 import { ContentsStorageProvider } from './provider/contents.js';
@@ -155,6 +157,7 @@ const exportPlugin: JupyterFrontEndPlugin<void> = {
     const settings = settingRegistry ? await settingRegistry.load(EXPORT_PLUGIN_ID) : null;
     const defaults: IExportSettings = {
       destination: 'download',
+      destinationByRoot: {},
       askDestination: true,
       useSaveFilePicker: true,
       uploadChunkBytes: 8 * 1024 * 1024,
@@ -180,7 +183,12 @@ const exportPlugin: JupyterFrontEndPlugin<void> = {
       fileBrowser,
       palette,
       settings: () => (settings ? (settings.composite as unknown as IExportSettings) : defaults),
-      rememberDestination: destination => void settings?.set('destination', destination)
+      destinations: new DestinationMemory(
+        settings && {
+          read: () => settings.composite.destinationByRoot as ReadonlyPartialJSONObject | undefined,
+          write: choices => settings.set('destinationByRoot', { ...choices } as PartialJSONObject)
+        }
+      )
     });
   }
 };

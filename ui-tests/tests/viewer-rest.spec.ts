@@ -40,6 +40,10 @@ with h5py.File(os.path.join(timed, 'emg.hdf5'), 'w') as f:
         f.create_dataset(str(i), data=np.sin(np.arange(3 * 500.0).reshape(3, 500) / 7))
 with open(os.path.join(timed, 'emg.json'), 'w') as f:
     json.dump({'sample_rate': 250, 'channel_names': ['FDS', 'EDC', 'ECU']}, f)
+# Another storage root with the same subject/task names.
+other = os.path.join(root, 'other', 'p01', 'gestures')
+os.makedirs(other)
+pd.DataFrame(dict(block=[0], trial=[0])).to_csv(os.path.join(other, 'trials.csv'), index=False)
 `;
 
 const test = storageServerTest('axopy-e2e-viewer-rest-', rootDir => {
@@ -73,5 +77,59 @@ test('"Open trials.csv in CSV Viewer" shows the rows and writes nothing into the
   expect(listing(storageServer.rootDir).filter(p => p.includes('.ipynb_checkpoints'))).toEqual([]);
   expect(listing(storageServer.rootDir)).toEqual(before);
   expect(shown).toEqual({ rows: 4, columns: 4, path: `AxoPyReadOnly:${TASK}/trials.csv`, canSave: false });
+  expect(problems).toEqual([]);
+});
+
+/** Opens the export dialog of `folder` (as `level`); returns it. */
+async function exportDialog(page: Page, folder: string, level: string) {
+  void page.evaluate(([p, l]) => (window as any).jupyterapp.commands.execute('jupyterlab-axopy:export-zip', { path: p, level: l }), [folder, level]);
+  const dialog = page.locator('.jp-Dialog');
+  await expect(dialog.locator('input[type="radio"]')).toHaveCount(2);
+  return dialog;
+}
+
+test('export dialog: each radio looks different checked and unchecked (light, dark); the last choice is preselected per storage root, and said', async ({
+  page,
+  problems,
+  storageServer
+}) => {
+  for (const theme of ['light', 'dark'] as const) {
+    if (theme === 'dark') await page.theme.setDarkTheme();
+    else await page.theme.setLightTheme();
+    const dialog = await exportDialog(page, TASK, 'task');
+    const radios = dialog.locator('input[type="radio"]');
+    // Nothing chosen yet for the root "data": the settings' default (download), said so.
+    await expect(radios.nth(0)).toBeChecked();
+    await expect(dialog.locator('.jp-AxoPyExport-lastChoice')).toHaveAttribute('data-reason', 'default');
+    const checked0 = await radios.nth(0).screenshot();
+    const unchecked1 = await radios.nth(1).screenshot();
+    await radios.nth(1).check();
+    await expect(radios.nth(0)).not.toBeChecked();
+    const unchecked0 = await radios.nth(0).screenshot();
+    const checked1 = await radios.nth(1).screenshot();
+    expect(checked0.equals(unchecked0), `${theme}: the first radio checked and unchecked`).toBe(false);
+    expect(checked1.equals(unchecked1), `${theme}: the second radio checked and unchecked`).toBe(false);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toHaveCount(0);
+  }
+  await page.theme.setLightTheme();
+  // A cancelled dialog remembers nothing; an export saved on the server does, for its root.
+  let dialog = await exportDialog(page, TASK, 'task');
+  await expect(dialog.locator('.jp-AxoPyExport-lastChoice')).toHaveAttribute('data-reason', 'default');
+  await dialog.getByLabel(/on the server/).check();
+  await dialog.getByRole('button', { name: 'Export' }).click();
+  const archive = path.join(storageServer.rootDir, 'data', 'p01', 'gestures.zip');
+  await expect.poll(() => fs.existsSync(archive), { timeout: 30_000 }).toBe(true);
+  // The root's subject: the server, as last chosen for "data", and the dialog says so.
+  dialog = await exportDialog(page, 'data/p01', 'subject');
+  await expect(dialog.getByLabel(/on the server/)).toBeChecked();
+  await expect(dialog.locator('.jp-AxoPyExport-lastChoice')).toHaveText('Preselected: your last choice for the storage root data.');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  // Another root, same subject/task names: still the default.
+  dialog = await exportDialog(page, 'other/p01/gestures', 'task');
+  await expect(dialog.getByLabel(/Download/)).toBeChecked();
+  await expect(dialog.locator('.jp-AxoPyExport-lastChoice')).toHaveAttribute('data-reason', 'default');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  fs.rmSync(archive);
   expect(problems).toEqual([]);
 });

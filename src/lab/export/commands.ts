@@ -13,6 +13,7 @@ import type { Widget } from '@lumino/widgets';
 import { CommandIDs } from '../commands.js';
 import type { IStorageModel } from '../tokens.js';
 import { askDestination, confirmReplace, type ExportDestination } from './dialog.js';
+import type { DestinationMemory } from './destination-choice.js';
 import { exportToZip, type IExportProgress } from './exporter.js';
 import { ExportNotification } from './progress.js';
 import { exportOnServer, serverExportAvailable } from './serverExport.js';
@@ -23,6 +24,8 @@ import { exportTarget, levelOfFolder, type ExportLevel, type IExportTarget } fro
 /** The export settings (schema/export.json). */
 export interface IExportSettings {
   destination: ExportDestination;
+  /** The last choice per storage root (see destination-choice.ts). */
+  destinationByRoot: Record<string, ExportDestination>;
   askDestination: boolean;
   useSaveFilePicker: boolean;
   uploadChunkBytes: number;
@@ -40,8 +43,8 @@ export interface IExportCommandContext {
   readonly settings: () => IExportSettings;
   /** The status bar item showing the running export, when there is a status bar. */
   readonly status?: ExportStatus;
-  /** Remembers the destination last chosen. */
-  readonly rememberDestination: (destination: ExportDestination) => void;
+  /** The destination last chosen per storage root. */
+  readonly destinations: DestinationMemory;
 }
 
 /** The sidebar panel's id (src/lab/index.ts), whose toolbar gets the export button. */
@@ -147,7 +150,7 @@ async function runExport(context: IExportCommandContext, args: ReadonlyPartialJS
     args.destination === 'download' || args.destination === 'server' ? args.destination : undefined;
   if (destination === undefined) {
     destination = settings.askDestination
-      ? await askDestination(trans, target, settings.destination)
+      ? await askDestination(trans, target, context.destinations.preselect(target, settings.destination))
       : settings.destination;
   }
   if (destination === undefined) {
@@ -173,9 +176,7 @@ async function runExport(context: IExportCommandContext, args: ReadonlyPartialJS
     await showErrorMessage(trans.__('Cannot export %1 as ZIP', target.folderPath), error as Error);
     return;
   }
-  if (destination !== settings.destination) {
-    context.rememberDestination(destination);
-  }
+  void context.destinations.remember(target, destination);
   if (!onServer && sink === undefined) {
     return;
   }
