@@ -133,3 +133,30 @@ test('export dialog: each radio looks different checked and unchecked (light, da
   fs.rmSync(archive);
   expect(problems).toEqual([]);
 });
+
+test.describe('copy', () => {
+  test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
+
+  test('a cut cell gives its full value on hover and on Ctrl+C with the cell selected', async ({ page, problems }) => {
+    await openPreview(page, TASK);
+    await waitForPreview(page, TASK, x => x.rowCount === 4);
+    const grid = page.locator(`.jp-AxoPyPreview[data-task-path="${TASK}"] .jp-AxoPyPreview-grid`);
+    const box = (await grid.boundingBox())!;
+    // The cells of trial 1 in columns "big" (0) and "note" (1): 110 px wide, their text cut.
+    const cell = (column: number) => ({ x: box.x + 56 + 110 * column + 55, y: box.y + 24 + 22 + 11 });
+    const note = `${'a note much longer than the column is wide '.repeat(2)}1`;
+    for (const [column, full] of [[0, '9007199254740994'], [1, note]] as const) {
+      await page.mouse.move(cell(column).x, cell(column).y);
+      await expect(grid).toHaveAttribute('title', full);
+      await page.mouse.click(cell(column).x, cell(column).y);
+      await waitForPreview(page, TASK, x => x.selectedTrial === 1);
+      await page.evaluate(() => navigator.clipboard.writeText('stale'));
+      await page.keyboard.press('ControlOrMeta+c');
+      await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(full);
+    }
+    // Shift copies the whole row, tab-separated, every value whole.
+    await page.keyboard.press('ControlOrMeta+Shift+c');
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(`9007199254740994\t${note}\t0\t1`);
+    expect(problems).toEqual([]);
+  });
+});
