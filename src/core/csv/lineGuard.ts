@@ -8,12 +8,6 @@ import { FormatError } from '../errors.js';
 /** Default longest line, in bytes (option `maxLineBytes`). */
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
-/**
- * The longest text read as one string: V8's limit on a string's length (2^29 - 24 UTF-16
- * units), beyond which decoding fails with a misleading error.
- */
-export const MAX_DECODED_TEXT_BYTES = 2 ** 29 - 24;
-
 const LF = 10;
 
 /**
@@ -22,12 +16,17 @@ const LF = 10;
  */
 export class LineLengthGuard {
   private lineBytes = 0;
-  private line = 1;
+  private currentLine = 1;
 
   constructor(
     private readonly path: string,
     readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES
   ) {}
+
+  /** The line the next byte is on (1-based). */
+  get line(): number {
+    return this.currentLine;
+  }
 
   /** Checks the next chunk of the file. */
   feed(chunk: Uint8Array): void {
@@ -37,11 +36,11 @@ export class LineLengthGuard {
       const end = newline < 0 ? chunk.length : newline;
       this.lineBytes += end - from;
       if (this.lineBytes > this.maxLineBytes) {
-        throw new FormatError(this.path, `line ${this.line} is longer than ${this.maxLineBytes} bytes (maxLineBytes); not a trials table`);
+        throw new FormatError(this.path, `line ${this.currentLine} is longer than ${this.maxLineBytes} bytes (maxLineBytes); not a trials table`);
       }
       if (newline < 0) return;
       this.lineBytes = 0;
-      this.line++;
+      this.currentLine++;
       from = newline + 1;
     }
   }
