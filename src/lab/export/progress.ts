@@ -86,7 +86,8 @@ export class ExportNotification {
       message,
       progress: undefined,
       actions: [],
-      autoClose: 8000
+      // A warning stays until dismissed: it tells what the archive may lack.
+      autoClose: warnings.length > 0 ? false : 8000
     });
   }
 
