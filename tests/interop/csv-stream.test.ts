@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { FormatError } from '../../src/core/errors.js';
 import { TrialsCsvParser, parseTrialsCsv } from '../../src/core/csv/index.js';
 import { readTrialsCsvFile } from '../../src/kernel/trialsCsvFile.js';
+import { BROWSER_TRIALS_MAX_BYTES, requireBrowserReadable } from '../../src/core/csv/lineGuard.js';
 import { asPandasRead, type PandasRead } from './csv-pandas.js';
 import { PYTHON, makeTempDir } from '../helpers/python.js';
 import { errorNaming } from '../helpers/errors.js';
@@ -115,4 +116,9 @@ test('a sparse 1 GiB trials.csv of NUL bytes fails on its line length, naming th
   ftruncateSync(fd, 2 ** 30);
   closeSync(fd);
   assert.throws(() => readTrialsCsvFile(csv), errorNaming(FormatError, csv, /line 1 is longer than 16777216 bytes/));
+});
+
+test('the browser refuses a trials.csv over its text limit before reading it, naming the file', () => {
+  assert.throws(() => requireBrowserReadable('d/t/trials.csv', 2 ** 30), errorNaming(FormatError, 'd/t/trials.csv', /is 1024 MiB: larger than the 256 MiB the browser reads/));
+  assert.doesNotThrow(() => requireBrowserReadable('d/t/trials.csv', BROWSER_TRIALS_MAX_BYTES));
 });

@@ -62,3 +62,18 @@ export function requireLinesWithin(text: string, path: string, maxLineBytes = DE
     from = newline + 1;
   }
 }
+
+/**
+ * Largest trials.csv the browser reads: it gets the file as one text through the Contents API
+ * (a 1 GiB file would pass V8's string limit after minutes of transfer, holding up the page);
+ * the kernel streams any size.
+ */
+export const BROWSER_TRIALS_MAX_BYTES = 256 * 1024 * 1024;
+
+/** Throws a FormatError naming the file when it is too large for the browser to read. */
+export function requireBrowserReadable(path: string, size: number | undefined, maxBytes = BROWSER_TRIALS_MAX_BYTES): void {
+  if (size !== undefined && size > maxBytes) {
+    const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+    throw new FormatError(path, `is ${mib(size)}: larger than the ${mib(maxBytes)} the browser reads; read it in a notebook with the kernel's TaskReader`);
+  }
+}

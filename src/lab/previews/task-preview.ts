@@ -10,6 +10,7 @@ import { Poll } from '@lumino/polling';
 import type { Message } from '@lumino/messaging';
 import { Panel, SplitPanel, Widget } from '@lumino/widgets';
 import { parseTrialsCsv } from '../../core/csv/index.js';
+import { requireBrowserReadable } from '../../core/csv/lineGuard.js';
 import { arrayNameOfFile, datasetNameForRow, pickleNameOfFile, sortIds, TRIALS_CSV } from '../../core/layout.js';
 import { describeArrayReadError } from '../../core/plotText.js';
 import { stampOf, type IFolderEntry } from '../provider/types.js';
@@ -233,6 +234,7 @@ export class TaskPreview extends SplitPanel {
     const stamp = stampOf(entry);
     if (stamp === this._trialsStamp) return;
     try {
+      requireBrowserReadable(path, entry.size);
       const text = await this._options.source.readText(entry.path);
       if (this.isDisposed) return;
       const parsed = parseTrialsCsv(text, path, { ignoreIncompleteLastLine: true });
