@@ -28,30 +28,43 @@ function openAll(item: IPickleItem): IPickleItem[] {
   return all;
 }
 
+interface SharedFacts {
+  bytes: number;
+  distinct: number;
+  nonEmpty: number;
+  edges: number;
+  paths: number;
+}
+
+/** Writes l[levels] of l[k+1] = [l[k], l[k]] with Python's pickle; Python's counts of it. */
+function writeSharedPickle(path: string, levels: number): SharedFacts {
+  return runPythonJson<SharedFacts>(
+    [
+      'import json, pickle, sys',
+      'n = int(sys.argv[2])',
+      'l = [[]]',
+      'for k in range(n): l.append([l[k], l[k]])',
+      'open(sys.argv[1], "wb").write(pickle.dumps(l[-1], protocol=4))',
+      'seen = {}',
+      'def walk(x):',
+      '    if id(x) in seen: return',
+      '    seen[id(x)] = x',
+      '    for y in x: walk(y)',
+      'walk(l[-1])',
+      'edges = sum(len(x) for x in seen.values())',
+      'nonempty = sum(1 for x in seen.values() if x)',
+      'print(json.dumps({"bytes": len(pickle.dumps(l[-1], protocol=4)), "distinct": len(seen), "nonEmpty": nonempty, "edges": edges, "paths": 2 ** (n + 1) - 1}))'
+    ].join('\n'),
+    [path, String(levels)],
+    undefined,
+    PYTHON
+  );
+}
+
 for (const levels of [22, 40]) {
   test(`${levels} levels of l[k+1] = [l[k], l[k]]: each shared list shown once, the tree stays small`, () => {
     const path = join(dir, `shared-${levels}.pkl`);
-    const python = runPythonJson<{ bytes: number; distinct: number; nonEmpty: number; edges: number; paths: number }>(
-      [
-        'import json, pickle, sys',
-        'n = int(sys.argv[2])',
-        'l = [[]]',
-        'for k in range(n): l.append([l[k], l[k]])',
-        'open(sys.argv[1], "wb").write(pickle.dumps(l[-1], protocol=4))',
-        'seen = {}',
-        'def walk(x):',
-        '    if id(x) in seen: return',
-        '    seen[id(x)] = x',
-        '    for y in x: walk(y)',
-        'walk(l[-1])',
-        'edges = sum(len(x) for x in seen.values())',
-        'nonempty = sum(1 for x in seen.values() if x)',
-        'print(json.dumps({"bytes": len(pickle.dumps(l[-1], protocol=4)), "distinct": len(seen), "nonEmpty": nonempty, "edges": edges, "paths": 2 ** (n + 1) - 1}))'
-      ].join('\n'),
-      [path, String(levels)],
-      undefined,
-      PYTHON
-    );
+    const python = writeSharedPickle(path, levels);
     assert.ok(python.bytes < 400);
     const value = loadPickle(readFileSync(path), path);
     const items = openAll(pickleItem('shared', value));
@@ -100,24 +113,7 @@ test('a 10 MB int is summarised by digit count and leading digits, as Python pri
 
 test('the pickle worker\'s service: the 22-level pickle opened node by node over messages, errors by name', () => {
   const path = join(dir, 'shared-service.pkl');
-  const python = runPythonJson<{ nonEmpty: number }>(
-    [
-      'import json, pickle, sys',
-      'l = [[]]',
-      'for k in range(22): l.append([l[k], l[k]])',
-      'open(sys.argv[1], "wb").write(pickle.dumps(l[-1], protocol=4))',
-      'seen = {}',
-      'def walk(x):',
-      '    if id(x) in seen: return',
-      '    seen[id(x)] = x',
-      '    for y in x: walk(y)',
-      'walk(l[-1])',
-      'print(json.dumps({"nonEmpty": sum(1 for x in seen.values() if x)}))'
-    ].join('\n'),
-    [path],
-    undefined,
-    PYTHON
-  );
+  const python = writeSharedPickle(path, 22);
   const service = new PickleTreeService();
   // Structured clone, as postMessage does: only plain data crosses.
   const send = (request: PickleTreeRequest) => structuredClone(service.handle(structuredClone(request)));

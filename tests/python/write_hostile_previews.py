@@ -5,7 +5,8 @@ to store, and a subject folder whose name an extractor could take for a path.
 
 ROOT/pickles/s1/t    trials.csv (2 rows), shared.pkl (22 levels of l[k+1] = [l[k], l[k]]),
                      bigint.pkl (an int of 2**(8 * 24 MiB) bits: ~24 MiB of pickle)
-ROOT/names/..\\..\\evil/t   trials.csv, a subject folder named with backslashes and dots
+ROOT/names/s\\..\\..\\evil/t   trials.csv, a subject folder named with backslashes and dots
+                     (not starting with a dot: Jupyter hides those)
 Prints {"nonEmpty": distinct non-empty lists of shared.pkl}.
 """
 import json
@@ -27,7 +28,7 @@ def main(root):
         pickle.dump(l[-1], f, protocol=4)
     with open(os.path.join(task, "bigint.pkl"), "wb") as f:
         pickle.dump(1 << (8 * 24 * 1024 * 1024), f, protocol=4)
-    evil = os.path.join(root, "names", "..\\..\\evil", "t")
+    evil = os.path.join(root, "names", "s\\..\\..\\evil", "t")
     os.makedirs(evil)
     pd.DataFrame({"block": [0], "trial": [0]}).to_csv(os.path.join(evil, "trials.csv"), index=False)
     seen = {}
