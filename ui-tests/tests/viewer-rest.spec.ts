@@ -160,3 +160,33 @@ test.describe('copy', () => {
     expect(problems).toEqual([]);
   });
 });
+
+test('a task with only trials.csv says it has no array files', async ({ page, problems }) => {
+  await openPreview(page, CSV_ONLY);
+  const s = await waitForPreview(page, CSV_ONLY, x => x.rowCount === 2 && (x as any).detailsNote !== '');
+  const text = `${CSV_ONLY} has no array files (.hdf5) and no pickles (.pkl): only trials.csv.`;
+  expect((s as any).detailsNote).toBe(text);
+  await expect(page.locator(`.jp-AxoPyPreview[data-task-path="${CSV_ONLY}"] .jp-AxoPyPreview-detailsNote`)).toHaveText(text);
+  // A task with arrays has no such note.
+  await openPreview(page, TASK);
+  const withArrays = await waitForPreview(page, TASK, x => x.arrays.emg?.status === 'plotted');
+  expect((withArrays as any).detailsNote).toBe('');
+  await expect(page.locator(`.jp-AxoPyPreview[data-task-path="${TASK}"] .jp-AxoPyPreview-detailsNote`)).toBeHidden();
+  expect(problems).toEqual([]);
+});
+
+test('a preview taken out of the main area by a layout restore comes back on Preview Task', async ({ page, problems }) => {
+  // What JupyterLab's layout restore does to a tab opened before it finishes: the main dock
+  // panel gets the saved layout, which does not have the tab; the widget leaves the shell
+  // without being closed.
+  await page.evaluate(() => ((window as any).__savedDock = (window as any).jupyterapp.shell._dockPanel.saveLayout()));
+  await openPreview(page, TASK);
+  await page.evaluate(() => {
+    const shell = (window as any).jupyterapp.shell;
+    shell._dockPanel.restoreLayout((window as any).__savedDock);
+  });
+  await expect(page.locator(`.jp-AxoPyPreview[data-task-path="${TASK}"]`)).toHaveCount(0);
+  await openPreview(page, TASK);
+  await expect(page.locator(`.jp-AxoPyPreview[data-task-path="${TASK}"]`)).toHaveCount(1);
+  expect(problems).toEqual([]);
+});

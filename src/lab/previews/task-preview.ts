@@ -40,6 +40,8 @@ export interface ITaskPreviewState {
   trialsError: string | undefined;
   arrays: Record<string, { status: 'loading' | 'plotted' | 'missing' | 'error' | 'idle'; dataset?: string; message?: string; summary?: IPlotSummary; bytesFetched?: number }>;
   pickles: Record<string, { status: 'shown' | 'error'; message?: string }>;
+  /** What the task lacks under the trial heading ("no array files"), or ''. */
+  detailsNote: string;
   /** Increments on every change of this state. */
   version: number;
 }
@@ -116,6 +118,11 @@ export class TaskPreview extends SplitPanel {
     this._trialHeading = document.createElement('h2');
     this._trialHeading.className = 'jp-AxoPyPreview-trialHeading';
     this._details.addWidget(new Widget({ node: this._trialHeading }));
+    this._detailsNote = document.createElement('p');
+    this._detailsNote.className = 'jp-AxoPyPreview-detailsNote';
+    this._detailsNote.setAttribute('role', 'status');
+    this._detailsNote.hidden = true;
+    this._details.addWidget(new Widget({ node: this._detailsNote }));
     this._pickles = document.createElement('div');
     this._pickles.className = 'jp-AxoPyPreview-pickles';
     this._pickleWidget = new Widget({ node: this._pickles });
@@ -124,7 +131,7 @@ export class TaskPreview extends SplitPanel {
     this.setRelativeSizes([2, 3]);
     this._state = {
       taskPath: _options.taskPath, columns: [], headers: [], trialsSummary: '', dtypes: {}, rowCount: 0, viewTrials: [], viewCells: [],
-      selectedTrial: undefined, trialsError: undefined, arrays: {}, pickles: {}, version: 0
+      selectedTrial: undefined, trialsError: undefined, arrays: {}, pickles: {}, detailsNote: '', version: 0
     };
     this._stopThemeWatch = watchTheme(() => {
       this._grid.applyTheme();
@@ -207,6 +214,7 @@ export class TaskPreview extends SplitPanel {
     const byName = new Map(entries.map(entry => [entry.name, entry]));
     const arrayEntries = sortIds(entries.map(e => e.name).filter(n => arrayNameOfFile(n) !== undefined)).map(n => byName.get(n)!);
     const trials = this._refreshTrials(byName.get(TRIALS_CSV));
+    this._sayWhatIsMissing(arrayEntries.length, entries.some(entry => pickleNameOfFile(entry.name) !== undefined));
     // Before trials.csv is first read, the arrays show trial 0 (see _shownTrial): their reads
     // start now, in parallel with reading and drawing the table.
     this._refreshArrays(arrayEntries);
@@ -222,6 +230,22 @@ export class TaskPreview extends SplitPanel {
     const previews = publishedPreviews();
     if (previews[this._options.taskPath] === this._state) delete previews[this._options.taskPath];
     super.dispose();
+  }
+
+  /** A task without array files says so: the trial heading alone looked like a blank plot. */
+  private _sayWhatIsMissing(arrays: number, hasPickles: boolean): void {
+    const { trans, taskPath } = this._options;
+    const note =
+      arrays > 0
+        ? ''
+        : hasPickles
+          ? trans.__('%1 has no array files (.hdf5): nothing to plot per trial.', taskPath)
+          : trans.__('%1 has no array files (.hdf5) and no pickles (.pkl): only trials.csv.', taskPath);
+    if (note === this._state.detailsNote) return;
+    this._detailsNote.textContent = note;
+    this._detailsNote.hidden = note === '';
+    this._state.detailsNote = note;
+    this._publish();
   }
 
   private async _refreshTrials(entry: IFolderEntry | undefined): Promise<void> {
@@ -455,6 +479,7 @@ export class TaskPreview extends SplitPanel {
   private readonly _grid: TrialsGrid;
   private readonly _details: Panel;
   private readonly _trialHeading: HTMLHeadingElement;
+  private readonly _detailsNote: HTMLParagraphElement;
   private readonly _trialsError: HTMLDivElement;
   private readonly _pickles: HTMLDivElement;
   private readonly _pickleWidget: Widget;
