@@ -190,3 +190,29 @@ test('a preview taken out of the main area by a layout restore comes back on Pre
   await expect(page.locator(`.jp-AxoPyPreview[data-task-path="${TASK}"]`)).toHaveCount(1);
   expect(problems).toEqual([]);
 });
+
+test('with a sidecar (sample_rate 250, channel_names) the x axis is in seconds and the channels are named', async ({ page, problems }, testInfo) => {
+  await openPreview(page, TIMED);
+  const s = await waitForPreview(page, TIMED, x => (x.arrays.emg?.summary as any)?.xLabel === 'time (s)' && (x.arrays.emg.summary as any).xTickLabels.length > 1);
+  const emg = s.arrays.emg.summary as any;
+  expect(emg.sampleRate).toBe(250);
+  expect(emg.channels.map((c: { name: string }) => c.name)).toEqual(['FDS', 'EDC', 'ECU']);
+  // Each tick's label is its position in seconds: sample / 250; the 500 samples span 0..1.996 s.
+  const seconds = (emg.xTickLabels as string[]).map(Number);
+  (emg.xTicks as number[]).forEach((position, i) => expect(seconds[i]).toBeCloseTo(position / 250, 9));
+  expect(Math.min(...seconds)).toBeGreaterThanOrEqual(0);
+  expect(Math.max(...seconds)).toBeLessThanOrEqual(499 / 250);
+  // One second is sample 250 (not sample 1, as an axis of sample indices would have it).
+  expect(emg.xTicks[seconds.indexOf(1)]).toBeCloseTo(250, 9);
+  const section = page.locator(`.jp-AxoPyPreview[data-task-path="${TIMED}"] [data-array="emg"]`);
+  const names = await section.locator('.uplot').evaluateAll(nodes => nodes.map(node => node.getAttribute('aria-label')));
+  expect(names).toEqual(['FDS against time (s)', 'EDC against time (s)', 'ECU against time (s)']);
+  await expect(section.locator('.jp-AxoPyPreview-stats')).toContainText('FDS');
+  await section.screenshot({ path: testInfo.outputPath('viewer-seconds.png') });
+  // Without a sidecar: samples, numbered channels.
+  await openPreview(page, TASK);
+  const plain = await waitForPreview(page, TASK, x => x.arrays.emg?.status === 'plotted' && (x.arrays.emg.summary as any)?.xTickLabels.length > 1);
+  expect((plain.arrays.emg.summary as any).xLabel).toBe('sample');
+  expect(plain.arrays.emg.summary!.channels.map(c => (c as any).name)).toEqual(['ch 0', 'ch 1']);
+  expect(problems).toEqual([]);
+});

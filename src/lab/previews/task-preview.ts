@@ -14,6 +14,7 @@ import { requireBrowserReadable } from '../../core/csv/lineGuard.js';
 import { arrayNameOfFile, datasetNameForRow, pickleNameOfFile, sortIds, TRIALS_CSV } from '../../core/layout.js';
 import { describeArrayReadError } from '../../core/plotText.js';
 import { stampOf, type IFolderEntry } from '../provider/types.js';
+import { SidecarReader } from './array-metadata.js';
 import { ArrayPlot, type IPlotSummary } from './array-plot.js';
 import type { ITaskFilesSource } from './check.js';
 import { pickleItemInWorker } from './pickle-in-worker.js';
@@ -104,6 +105,7 @@ export class TaskPreview extends SplitPanel {
     this.node.dataset.taskPath = _options.taskPath;
     const { trans } = _options;
     this._grid = new TrialsGrid(trans);
+    this._sidecars = new SidecarReader(_options.source);
     this._grid.trialSelected.connect((_, trial) => this._onTrialSelected(trial));
     this._grid.viewChanged.connect(() => this._publishTable());
     this._trialsError = document.createElement('div');
@@ -218,6 +220,7 @@ export class TaskPreview extends SplitPanel {
     // Before trials.csv is first read, the arrays show trial 0 (see _shownTrial): their reads
     // start now, in parallel with reading and drawing the table.
     this._refreshArrays(arrayEntries);
+    void this._refreshSidecars(arrayEntries, byName);
     await trials;
     if (this.isDisposed) return;
     await this._refreshPickles(entries.filter(entry => pickleNameOfFile(entry.name) !== undefined));
@@ -230,6 +233,17 @@ export class TaskPreview extends SplitPanel {
     const previews = publishedPreviews();
     if (previews[this._options.taskPath] === this._state) delete previews[this._options.taskPath];
     super.dispose();
+  }
+
+  /** Gives each array's plot what its `<array>.json` says (sample rate, channel names). */
+  private async _refreshSidecars(arrayEntries: IFolderEntry[], byName: Map<string, IFolderEntry>): Promise<void> {
+    await Promise.all(
+      arrayEntries.map(async entry => {
+        const name = arrayNameOfFile(entry.name)!;
+        const reading = await this._sidecars.read(name, byName.get(`${name}.json`));
+        if (reading !== undefined && !this.isDisposed) this._sections.get(name)?.plot.setMetadata(reading.metadata, reading.problem);
+      })
+    );
   }
 
   /** A task without array files says so: the trial heading alone looked like a blank plot. */
@@ -480,6 +494,7 @@ export class TaskPreview extends SplitPanel {
   private readonly _details: Panel;
   private readonly _trialHeading: HTMLHeadingElement;
   private readonly _detailsNote: HTMLParagraphElement;
+  private readonly _sidecars: SidecarReader;
   private readonly _trialsError: HTMLDivElement;
   private readonly _pickles: HTMLDivElement;
   private readonly _pickleWidget: Widget;
