@@ -82,7 +82,8 @@ test('"Open trials.csv in CSV Viewer" shows the rows and writes nothing into the
 
 /** Opens the export dialog of `folder` (as `level`); returns it. */
 async function exportDialog(page: Page, folder: string, level: string) {
-  void page.evaluate(([p, l]) => (window as any).jupyterapp.commands.execute('jupyterlab-axopy:export-zip', { path: p, level: l }), [folder, level]);
+  // Not awaited in the page: the command runs until the export it starts is done.
+  await page.evaluate(([p, l]) => void (window as any).jupyterapp.commands.execute('jupyterlab-axopy:export-zip', { path: p, level: l }), [folder, level]);
   const dialog = page.locator('.jp-Dialog');
   await expect(dialog.locator('input[type="radio"]')).toHaveCount(2);
   return dialog;
