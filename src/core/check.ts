@@ -3,7 +3,7 @@
  * shell describes what it found (rows, datasets with dtype and shape, files it could not read)
  * and these pure functions say what is wrong with it.
  */
-import { rowForDatasetName } from './layout.js';
+import { compareCodePoints, rowForDatasetName } from './layout.js';
 
 /** One dataset of an array file, as found. */
 export interface DatasetDescription {
@@ -146,6 +146,6 @@ export function buildCheckReport(root: string, subjects: number, tasks: readonly
   const issues = [...listingIssues, ...tasks.flatMap(checkTask)];
   const trials = tasks.reduce((sum, t) => sum + ('rowCount' in t.trials ? t.trials.rowCount : 0), 0);
   const order = { error: 0, warning: 1 } as const;
-  issues.sort((a, b) => order[a.severity] - order[b.severity] || a.path.localeCompare(b.path));
+  issues.sort((a, b) => order[a.severity] - order[b.severity] || compareCodePoints(a.path, b.path));
   return { root, subjects, tasks: tasks.length, trials, issues };
 }

@@ -242,6 +242,52 @@ function cutAtNul(field: string): string {
 }
 
 /**
+ * The header and rows of trials.csv as pandas reads them (undefined: a live text with no
+ * header yet). The one place that decides which lines are rows, for parsing and counting.
+ */
+function trialsRecords(
+  text: string | Uint8Array,
+  path: string,
+  options: ParseTrialsCsvOptions,
+): { header: CsvRecord; rows: CsvRecord[] } | undefined {
+  const live = options.ignoreIncompleteLastLine ?? false;
+  if (!options.lineLengthChecked) {
+    if (typeof text === 'string') requireLinesWithin(text, path, options.maxLineBytes);
+    else new LineLengthGuard(path, options.maxLineBytes).feed(text);
+  }
+  // The decoder keeps a BOM (ignoreBOM) so that text and bytes drop exactly one, below.
+  let source = typeof text === 'string' ? text : decodeUtf8(text, path, live);
+  if (source.charCodeAt(0) === 0xfeff) source = source.slice(1); // one BOM, as pandas
+  const records = tokenizeTrials(source, path, live);
+  if (records.length === 0) {
+    if (live) return undefined;
+    throw new FormatError(path, 'line 1: no header line (empty file)');
+  }
+  const [header, ...rows] = records;
+  const width = header.fields.length;
+  for (const row of rows) {
+    if (row.fields.length > width) {
+      throw new FormatError(path, `line ${row.line}: expected ${width} fields, saw ${row.fields.length}`);
+    }
+  }
+  return { header, rows };
+}
+
+/**
+ * Rows of trials.csv as pandas.read_csv counts them (blank lines skipped; `\n`, `\r\n` or `\r`
+ * ending a line; newlines inside quotes kept in the cell), without typing the columns: the
+ * one row count of the sidebar, the previews, Check Dataset and the kernel. Throws as
+ * {@link parseTrialsCsv} does.
+ */
+export function countTrialsCsvRows(
+  text: string | Uint8Array,
+  path: string,
+  options: ParseTrialsCsvOptions = {},
+): number {
+  return trialsRecords(text, path, options)?.rows.length ?? 0;
+}
+
+/**
  * Parses trials.csv text (or UTF-8 bytes; a BOM is dropped) with pandas.read_csv's typing.
  * Throws FormatError(path, "line N: ...") for an unterminated quoted field, a row with more
  * fields than the header (pandas would take extra leading fields as an index or fail), or
@@ -253,26 +299,12 @@ export function parseTrialsCsv(
   path: string,
   options: ParseTrialsCsvOptions = {},
 ): ParsedTrialsCsv {
-  const live = options.ignoreIncompleteLastLine ?? false;
-  if (!options.lineLengthChecked) {
-    if (typeof text === 'string') requireLinesWithin(text, path, options.maxLineBytes);
-    else new LineLengthGuard(path, options.maxLineBytes).feed(text);
-  }
-  // The decoder keeps a BOM (ignoreBOM) so that text and bytes drop exactly one, below.
-  let source = typeof text === 'string' ? text : decodeUtf8(text, path, live);
-  if (source.charCodeAt(0) === 0xfeff) source = source.slice(1); // one BOM, as pandas
-  const records = tokenizeTrials(source, path, live);
-  if (records.length === 0) {
-    if (live) return { columns: [], dtypes: {}, values: {}, rowCount: 0 };
-    throw new FormatError(path, 'line 1: no header line (empty file)');
-  }
-  const [header, ...rows] = records;
+  const records = trialsRecords(text, path, options);
+  if (records === undefined) return { columns: [], dtypes: {}, values: {}, rowCount: 0 };
+  const { header, rows } = records;
   const width = header.fields.length;
   const words: string[][] = header.fields.map(() => new Array<string>(rows.length));
   rows.forEach((row, r) => {
-    if (row.fields.length > width) {
-      throw new FormatError(path, `line ${row.line}: expected ${width} fields, saw ${row.fields.length}`);
-    }
     for (let c = 0; c < width; c++) words[c][r] = c < row.fields.length ? row.fields[c] : '';
   });
   const columns = pandasColumnNames(header.fields);

@@ -4,7 +4,7 @@
  */
 import { filesBeingRecovered } from '../../core/hdf5Journal.js';
 import { stampOf, type IFolderEntry, type IStorageProvider } from '../provider/types.js';
-import { countCompleteRows } from './rows.js';
+import { countTrialsCsvRows } from '../../core/csv/reader.js';
 import { type LiveAttempt, settleLiveReading } from '../../core/liveReading.js';
 import { taskFiles } from './tree.js';
 
@@ -49,6 +49,9 @@ export class TaskFileCounts {
   /** trials.csv files larger than this are not read to count their rows (default 256 MiB). */
   rowCountMaxBytes = 256 * 1024 * 1024;
 
+  /** Longest trials.csv line accepted, in bytes (undefined: the core's default). */
+  maxLineBytes: number | undefined = undefined;
+
   /** Known row counts by trials.csv path. */
   rowCounts(): Map<string, number> {
     return knownCounts(this._rows);
@@ -88,7 +91,7 @@ export class TaskFileCounts {
       const text = await this._provider.readText(trials.path);
       // An empty file (pandas' truncate-then-write caught in the middle) counts 0 rows: fewer
       // than before, so suspect, as a half-written file is.
-      attempt = { value: 0, rowCount: countCompleteRows(text) };
+      attempt = { value: 0, rowCount: countTrialsCsvRows(text, trials.path, { ignoreIncompleteLastLine: true, maxLineBytes: this.maxLineBytes }) };
     } catch (error) {
       attempt = { error };
     }

@@ -10,7 +10,6 @@ import { Widget } from '@lumino/widgets';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import {
   channelStats,
-  decimateMinMax,
   plotLayout,
   sliceOffset,
   toNumbers,
@@ -18,6 +17,7 @@ import {
   type IPlotLayout,
   type NumericData
 } from './decimate.js';
+import { decimateMinMax } from '../../core/decimation.js';
 import { countNonFinite, describeEmptyShape, describeNonFinite, sampleScale, sampleTicks, type INonFiniteCounts } from '../../core/plotText.js';
 import { formatNumber, formatTicks, valueTicks } from './number-format.js';
 import type { IArrayData } from './providers.js';

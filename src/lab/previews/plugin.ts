@@ -7,6 +7,7 @@ import { ICommandPalette, MainAreaWidget, showErrorMessage } from '@jupyterlab/a
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { spreadsheetIcon } from '@jupyterlab/ui-components';
+import { PageConfig } from '@jupyterlab/coreutils';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { distinctTitles } from '../../core/tabTitles.js';
 import { CommandIDs } from '../commands.js';
@@ -16,7 +17,8 @@ import { checkStorageRoot, checkTaskFolder } from './check.js';
 import { ContentsTaskSource } from './contents-source.js';
 import { WorkerArrayProvider } from './worker-array-provider.js';
 import { checkReportWidget } from './report-views.js';
-import { TaskPreview } from './task-preview.js';
+import { TaskPreview, testHookPreviews } from './task-preview.js';
+import { TaskPreviewModel } from './task-preview-model.js';
 
 const PREVIEWS_PLUGIN_ID = 'jupyterlab-axopy:previews';
 const ITEM_SELECTOR = '.jp-AxoPyStorage-item';
@@ -106,6 +108,7 @@ function activate(
     });
   }
   const previews = new Map<string, MainAreaWidget<TaskPreview>>();
+  const published = testHookPreviews(PageConfig.getOption('axopyTestHooks'));
   /** Gives every open preview a tab title unique among them (the root's name where needed). */
   const retitle = (): void => {
     const paths = [...previews.keys()];
@@ -144,14 +147,9 @@ function activate(
         app.shell.activateById(open.id);
         return open;
       }
-      const content = new TaskPreview({
-        taskPath,
-        source,
-        arrays,
-        trans,
-        maxChannels: settings.maxChannels,
-        refreshInterval: settings.refreshInterval
-      });
+      const model = new TaskPreviewModel({ taskPath, source, arrays, refreshInterval: settings.refreshInterval });
+      const content = new TaskPreview({ model, trans, maxChannels: settings.maxChannels, published });
+      model.start();
       const widget = new MainAreaWidget({ content });
       widget.id = `jupyterlab-axopy-preview-${previews.size}-${Date.now().toString(36)}`;
       widget.title.label = taskPath.split('/').slice(-2).join('/');
