@@ -10,6 +10,8 @@ export interface DatasetDescription {
   name: string;
   dtype: string;
   shape: readonly number[];
+  /** Why a reader refuses its data (core/hdf5Containment.ts: data outside the file, a size bomb). */
+  refused?: string;
 }
 
 /** One `<array>.hdf5` file: its datasets, or why it could not be read. */
@@ -78,6 +80,11 @@ function checkArrayFile(file: ArrayFileDescription, rowCount: number | undefined
     return [{ severity: 'error', path: file.path, message: `cannot be read: ${file.error ?? 'unknown error'}` }];
   }
   const issues: CheckIssue[] = [];
+  for (const dataset of file.datasets) {
+    if (dataset.refused !== undefined) {
+      issues.push({ severity: 'error', path: file.path, message: `dataset ${JSON.stringify(dataset.name)} ${dataset.refused}; readers refuse it` });
+    }
+  }
   const byRow = new Map<number, DatasetDescription>();
   const strangeNames: string[] = [];
   for (const dataset of file.datasets) {

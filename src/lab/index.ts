@@ -17,9 +17,9 @@ import { addExportCommand, type IExportSettings } from './export/commands.js';
 import { ExportStatus } from './export/status.js';
 import { StorageModel } from './model/storage-model.js';
 import { ContentsStorageProvider } from './provider/contents.js';
-import { Hdf5DatasetCounter } from './provider/hdf5-counter.js';
+import { hdf5Plugin } from './hdf5/plugin.js';
 import { previewsPlugin } from './previews/plugin.js';
-import { IStorageModel } from './tokens.js';
+import { IHdf5Service, IStorageModel } from './tokens.js';
 import { axopyStorageIcon } from './widgets/icons.js';
 import { TRANSLATION_DOMAIN } from './widgets/messages.js';
 import { StoragePanel } from './widgets/storage-panel.js';
@@ -32,7 +32,8 @@ interface ISidebarSettings {
   roots: string[];
   discoverRoots: boolean;
   refreshInterval: number;
-  datasetCountMaxBytes: number;
+  rowCountMaxBytes: number;
+  maxLineBytes: number;
   openOnStart: boolean;
 }
 
@@ -46,9 +47,11 @@ const sidebarPlugin: JupyterFrontEndPlugin<IStorageModel> = {
   description: 'A left-sidebar tree of AxoPy storage: subjects, tasks, trials and arrays.',
   autoStart: true,
   provides: IStorageModel,
+  requires: [IHdf5Service],
   optional: [ISettingRegistry, ITranslator, ILayoutRestorer, IDefaultFileBrowser, ICommandPalette],
   activate: async (
     app: JupyterFrontEnd,
+    hdf5: IHdf5Service,
     settingRegistry: ISettingRegistry | null,
     translator: ITranslator | null,
     restorer: ILayoutRestorer | null,
@@ -64,18 +67,20 @@ const sidebarPlugin: JupyterFrontEndPlugin<IStorageModel> = {
     const model = new StorageModel({
       provider: new ContentsStorageProvider({
         contents: app.serviceManager.contents,
-        datasetCounter: new Hdf5DatasetCounter(app.serviceManager.serverSettings)
+        datasetCounter: hdf5
       }),
       roots: initial.roots,
       discoverRoots: initial.discoverRoots,
       serverRootName: PageConfig.getOption('serverRoot').split(/[\\/]/).filter(Boolean).pop(),
       refreshInterval: initial.refreshInterval,
-      datasetCountMaxBytes: initial.datasetCountMaxBytes
+      rowCountMaxBytes: initial.rowCountMaxBytes,
+      maxLineBytes: initial.maxLineBytes
     });
     settings?.changed.connect(() => {
       const current = readSettings(settings);
       model.refreshInterval = current.refreshInterval;
-      model.datasetCountMaxBytes = current.datasetCountMaxBytes;
+      model.rowCountMaxBytes = current.rowCountMaxBytes;
+      model.maxLineBytes = current.maxLineBytes;
       model.setConfiguredRoots(current.roots);
       model.discoverRoots = current.discoverRoots;
     });
@@ -182,4 +187,4 @@ const exportPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [sidebarPlugin, notebookPlugin, exportPlugin, previewsPlugin];
+export default [hdf5Plugin, sidebarPlugin, notebookPlugin, exportPlugin, previewsPlugin];

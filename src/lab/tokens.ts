@@ -1,13 +1,16 @@
 /**
- * Contracts other extensions can rely on: the storage model token and its interface.
+ * Contracts other extensions can rely on: the storage model, the storage browser (the sidebar
+ * panel and its targeted node) and the HDF5 provider.
  */
 import { Token } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 import type { ISignal } from '@lumino/signaling';
+import type { IHdf5Provider } from './hdf5/provider.js';
 import type { IStorageNode, StorageProblem } from './model/tree.js';
 
 export type { IStorageNode, StorageNodeKind, StorageProblem } from './model/tree.js';
 export type { IFolderEntry, IStorageProvider } from './provider/types.js';
+export type { IArrayData, IArrayProvider, IDatasetCount, IDatasetInfo, IFileVersion, IHdf5Provider } from './hdf5/provider.js';
 
 /** A refresh of one path that failed for a reason other than the path being missing. */
 export interface IRefreshFailure {
@@ -52,4 +55,16 @@ export interface IStorageModel extends IDisposable {
 export const IStorageModel = new Token<IStorageModel>(
   'jupyterlab-axopy:IStorageModel',
   'The AxoPy storage roots shown in the sidebar, as a lazily loaded, polled tree.'
+);
+
+/** The page's one HDF5 reader: what the sidebar counts, the previews show and Check Dataset checks. */
+export interface IHdf5Service extends IHdf5Provider {
+  /** Starts the worker and compiles h5wasm ahead of the first read. */
+  warmUp(): Promise<void>;
+}
+
+/** The HDF5 service of the page (one worker, one h5wasm instance, reads by HTTP Range). */
+export const IHdf5Service = new Token<IHdf5Service>(
+  'jupyterlab-axopy:IHdf5Service',
+  'Reads HDF5 files served by Jupyter by HTTP Range requests: describe, count datasets, read one dataset.'
 );

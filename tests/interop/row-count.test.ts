@@ -12,7 +12,7 @@ import { describeTaskFolder, TaskReader } from '../../src/kernel/index.js';
 import { TaskFileCounts } from '../../src/lab/model/file-counts.js';
 import { checkTaskFolder, type ITaskFilesSource } from '../../src/lab/previews/check.js';
 import { TaskPreviewModel } from '../../src/lab/previews/task-preview-model.js';
-import type { IArrayProvider } from '../../src/lab/previews/providers.js';
+import type { IArrayProvider } from '../../src/lab/hdf5/provider.js';
 import type { IFolderEntry, IStorageProvider } from '../../src/lab/provider/types.js';
 import { CURRENT_PYTHON, PYTHON, makeTempDir, runPython, runPythonJson } from '../helpers/python.js';
 

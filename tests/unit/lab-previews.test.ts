@@ -6,7 +6,7 @@ import { channelStats, plotLayout, sliceOffset, toNumbers } from '../../src/lab/
 import { decimateMinMax } from '../../src/core/decimation.js';
 import { pickleItem } from '../../src/lab/previews/pickle-tree.js';
 import { TrialsView, cellText } from '../../src/lab/previews/trials-view.js';
-import { LruBlockCache } from '../../src/lab/worker/lru-blocks.js';
+import { LruBlockCache } from '../../src/lab/hdf5/lru-blocks.js';
 
 test('plot layout: 1-D one line, 2-D channels x samples, N-D slices of the last two axes', () => {
   assert.deepEqual(plotLayout([500]), { channels: 1, samples: 500, sliceAxes: [] });

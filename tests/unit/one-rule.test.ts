@@ -36,3 +36,12 @@ test('one task description for the checks (core/checkStorage.ts), one row counte
   assert.deepEqual(filesMatching(/function describeTask\b/), ['src/core/checkStorage.ts']);
   assert.deepEqual(filesMatching(/function countCompleteRows\b|function countTrialsCsvRows\b/), ['src/core/csv/reader.ts']);
 });
+
+test('one HDF5 worker in the lab (src/lab/hdf5/hdf5.worker.ts), and no whole-file download of an array file', () => {
+  const workers = SRC.filter(file => file.path.startsWith('src/lab/')).flatMap(file =>
+    [...file.text.matchAll(/new Worker\(new URL\('([^']+)'/g)].map(match => match[1])
+  );
+  assert.deepEqual(workers.filter(url => /hdf5|h5/i.test(url)), ['./hdf5.worker.js']);
+  const h5wasmImports = filesMatching(/import\('h5wasm'\)\.then/);
+  assert.deepEqual(h5wasmImports, ['src/lab/hdf5/h5wasm-loader.ts']);
+});

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TaskPreviewModel } from '../../src/lab/previews/task-preview-model.js';
-import type { IArrayData, IArrayProvider, IFileVersion } from '../../src/lab/previews/providers.js';
+import type { IArrayData, IArrayProvider, IFileVersion } from '../../src/lab/hdf5/provider.js';
 import type { IFolderEntry } from '../../src/lab/provider/types.js';
 
 /** An in-memory task folder whose files can change between refreshes. */

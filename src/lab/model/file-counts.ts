@@ -15,10 +15,15 @@ interface ICountCache {
   readonly count: number | undefined;
   /** Why there is no count. */
   readonly problem?: DatasetCountProblem;
+  /** The reader's words for a refused file (which dataset, why). */
+  readonly reason?: string;
 }
 
-/** Why an array file has no dataset count: too large to read for it, or not readable. */
-export type DatasetCountProblem = 'too-large' | 'unreadable';
+/**
+ * Why an array file has no dataset count: too large to read for it, not readable, or refused
+ * by rule (a dataset whose data lies outside the file: core/hdf5Containment.ts).
+ */
+export type DatasetCountProblem = 'too-large' | 'unreadable' | 'refused';
 
 /** Whether a file changed since it was counted (always, when the provider gives no stamp). */
 function changedSinceCount(cache: Map<string, ICountCache>, entry: IFolderEntry): boolean {
@@ -43,7 +48,7 @@ export class TaskFileCounts {
     private readonly _onProviderCall: () => void
   ) {}
 
-  /** Array files larger than this are not read to count their datasets. */
+  /** Array files larger than this are not read to count their datasets (counts read metadata by range). */
   datasetCountMaxBytes = Infinity;
 
   /** trials.csv files larger than this are not read to count their rows (default 256 MiB). */
@@ -60,6 +65,13 @@ export class TaskFileCounts {
   /** Known dataset counts by array file path. */
   datasetCounts(): Map<string, number> {
     return knownCounts(this._datasets);
+  }
+
+  /** The reader's reason for each refused array file, by path. */
+  datasetCountReasons(): Map<string, string> {
+    const reasons = new Map<string, string>();
+    this._datasets.forEach(({ reason }, path) => reason !== undefined && reasons.set(path, reason));
+    return reasons;
   }
 
   /** Why the array files without a count have none, by path (files being counted: absent). */
@@ -120,12 +132,19 @@ export class TaskFileCounts {
       changed.map(async entry => {
         let count: number | undefined;
         let problem: DatasetCountProblem | undefined = 'too-large';
+        let reason: string | undefined;
         if ((entry.size ?? 0) <= this.datasetCountMaxBytes) {
           this._onProviderCall();
-          count = await provider.countDatasets!(entry.path).catch(() => undefined);
-          problem = count === undefined ? 'unreadable' : undefined;
+          const counted = await provider.countDatasets!({ path: entry.path, stamp: stampOf(entry) }).catch(() => undefined);
+          if (counted !== undefined && 'refused' in counted) {
+            problem = 'refused';
+            reason = `dataset "${counted.refused.dataset}" ${counted.refused.reason}`;
+          } else {
+            count = counted?.count;
+            problem = count === undefined ? 'unreadable' : undefined;
+          }
         }
-        this._datasets.set(entry.path, { stamp: stampOf(entry), count, problem });
+        this._datasets.set(entry.path, { stamp: stampOf(entry), count, problem, reason });
       })
     );
   }

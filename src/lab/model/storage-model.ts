@@ -32,8 +32,12 @@ export interface IStorageModelOptions {
   readonly roots?: readonly string[];
   /** Start polling at once (default true); else the first `refresh` starts it. */
   readonly autoPoll?: boolean;
-  /** Array files larger than this are not read to count their datasets (default 16 MiB). */
+  /** Array files larger than this are not read to count their datasets (default: no limit; counts read metadata by range). */
   readonly datasetCountMaxBytes?: number;
+  /** trials.csv files larger than this are not read for their row count (default 256 MiB). */
+  readonly rowCountMaxBytes?: number;
+  /** Longest trials.csv line accepted, in bytes (default: the core's). */
+  readonly maxLineBytes?: number;
   /**
    * Show the server root, or its top-level folders, that look like AxoPy storage without
    * configuration (core/discover.ts says what "look like" means). Off by default here; the
@@ -48,7 +52,6 @@ export interface IStorageModelOptions {
 const REDISCOVER_EVERY_REFRESHES = 15;
 
 const DEFAULT_REFRESH_INTERVAL = 2000;
-const DEFAULT_DATASET_COUNT_MAX_BYTES = 16 * 1024 * 1024;
 /** Backoff stops growing at this many refresh intervals after repeated failures. */
 const MAX_BACKOFF_INTERVALS = 15;
 
@@ -65,8 +68,9 @@ export class StorageModel implements IStorageModel {
     this._discoverRoots = options.discoverRoots ?? false;
     this._serverRootName = options.serverRootName;
     this._counts = new TaskFileCounts(this._provider, () => this._providerCalls++);
-    this._counts.datasetCountMaxBytes =
-      options.datasetCountMaxBytes ?? DEFAULT_DATASET_COUNT_MAX_BYTES;
+    this._counts.datasetCountMaxBytes = options.datasetCountMaxBytes ?? Infinity;
+    if (options.rowCountMaxBytes !== undefined) this._counts.rowCountMaxBytes = options.rowCountMaxBytes;
+    this._counts.maxLineBytes = options.maxLineBytes;
     const interval = options.refreshInterval ?? DEFAULT_REFRESH_INTERVAL;
     this._poll = new StoragePoll({
       name: 'jupyterlab-axopy:storage',
@@ -89,6 +93,24 @@ export class StorageModel implements IStorageModel {
 
   set datasetCountMaxBytes(bytes: number) {
     this._counts.datasetCountMaxBytes = bytes;
+  }
+
+  /** trials.csv files larger than this are not read for their row count. */
+  get rowCountMaxBytes(): number {
+    return this._counts.rowCountMaxBytes;
+  }
+
+  set rowCountMaxBytes(bytes: number) {
+    this._counts.rowCountMaxBytes = bytes;
+  }
+
+  /** Longest trials.csv line accepted, in bytes (undefined: the core's default). */
+  get maxLineBytes(): number | undefined {
+    return this._counts.maxLineBytes;
+  }
+
+  set maxLineBytes(bytes: number | undefined) {
+    this._counts.maxLineBytes = bytes;
   }
 
   /** Configured roots, then discovered ones, then those opened from the file browser. */
@@ -421,6 +443,7 @@ export class StorageModel implements IStorageModel {
       rowCounts: this._counts.rowCounts(),
       datasetCounts: this._counts.datasetCounts(),
       datasetCountProblems: this._counts.datasetCountProblems(),
+      datasetCountReasons: this._counts.datasetCountReasons(),
       verdicts: this._verdicts,
       serverRootName: this._serverRootName,
       isExpanded: (root, path) => this._isExpanded(root, path)

@@ -20,7 +20,7 @@ import {
 import { decimateMinMax } from '../../core/decimation.js';
 import { countNonFinite, describeEmptyShape, describeNonFinite, sampleScale, sampleTicks, type INonFiniteCounts } from '../../core/plotText.js';
 import { formatNumber, formatTicks, valueTicks } from './number-format.js';
-import type { IArrayData } from './providers.js';
+import type { IArrayData } from '../hdf5/provider.js';
 import { cssVar } from './theme.js';
 
 /** What the plot shows, for the test hook: data, not pixels. */

@@ -7,7 +7,7 @@ import type { CheckReport } from '../../core/check.js';
 import { checkStorageTree, checkTaskTree, type CheckSource } from '../../core/checkStorage.js';
 import { countTrialsCsvRows } from '../../core/csv/index.js';
 import { stampOf, type IFolderEntry } from '../provider/types.js';
-import type { IArrayProvider } from './providers.js';
+import type { IArrayProvider } from '../hdf5/provider.js';
 
 /** Folder listings and file contents of the server, as the previews read them. */
 export interface ITaskFilesSource {

@@ -11,11 +11,10 @@ import { PageConfig } from '@jupyterlab/coreutils';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { distinctTitles } from '../../core/tabTitles.js';
 import { CommandIDs } from '../commands.js';
-import { IStorageModel } from '../tokens.js';
+import { IHdf5Service, IStorageModel } from '../tokens.js';
 import { TRANSLATION_DOMAIN } from '../widgets/messages.js';
 import { checkStorageRoot, checkTaskFolder } from './check.js';
 import { ContentsTaskSource } from './contents-source.js';
-import { WorkerArrayProvider } from './worker-array-provider.js';
 import { checkReportWidget } from './report-views.js';
 import { TaskPreview, testHookPreviews } from './task-preview.js';
 import { TaskPreviewModel } from './task-preview-model.js';
@@ -28,17 +27,16 @@ const STORAGE_PANEL_ID = 'jupyterlab-axopy-storage';
 /** The settings of the previews plugin (schema/previews.json). */
 interface IPreviewSettings {
   maxChannels: number;
-  rangeBlockBytes: number;
-  rangeCacheBlocks: number;
   refreshInterval: number;
 }
 
 const DEFAULT_SETTINGS: IPreviewSettings = {
   maxChannels: 16,
-  rangeBlockBytes: 64 * 1024,
-  rangeCacheBlocks: 256,
   refreshInterval: 2000
 };
+
+/** The sidebar's plugin id: its settings hold the trials.csv line limit all readers use. */
+const SIDEBAR_PLUGIN_ID = 'jupyterlab-axopy:sidebar';
 
 /** A storage-tree node as its element tells it (kind and path), under the context menu. */
 interface ITarget {
@@ -69,7 +67,7 @@ function taskPathOf(target: ITarget | undefined): string | undefined {
  * sidebar is on screen: a user who sees it may ask for a plot soon, and should not wait for
  * that then. A page that never shows the sidebar never starts the worker this way.
  */
-function warmWhenShown(arrays: WorkerArrayProvider): void {
+function warmWhenShown(arrays: IHdf5Service): void {
   const sidebar = document.getElementById(STORAGE_PANEL_ID);
   if (sidebar === null || typeof IntersectionObserver === 'undefined') return;
   const observer = new IntersectionObserver(records => {
@@ -83,6 +81,7 @@ function warmWhenShown(arrays: WorkerArrayProvider): void {
 
 function activate(
   app: JupyterFrontEnd,
+  arrays: IHdf5Service,
   storage: IStorageModel | null,
   settingRegistry: ISettingRegistry | null,
   translator: ITranslator | null,
@@ -92,16 +91,18 @@ function activate(
   let settings = { ...DEFAULT_SETTINGS };
   const contents = app.serviceManager.contents;
   const source = new ContentsTaskSource(contents);
-  const arrays = new WorkerArrayProvider({
-    serverSettings: contents.serverSettings,
-    blockSize: settings.rangeBlockBytes,
-    maxBlocks: settings.rangeCacheBlocks
-  });
+  let maxLineBytes: number | undefined;
   if (settingRegistry !== null) {
     void settingRegistry.load(PREVIEWS_PLUGIN_ID).then(loaded => {
       const apply = (): void => {
         settings = { ...DEFAULT_SETTINGS, ...(loaded.composite as unknown as Partial<IPreviewSettings>) };
-        arrays.configure(settings.rangeBlockBytes, settings.rangeCacheBlocks);
+      };
+      apply();
+      loaded.changed.connect(apply);
+    });
+    void settingRegistry.load(SIDEBAR_PLUGIN_ID).then(loaded => {
+      const apply = (): void => {
+        maxLineBytes = (loaded.composite as { maxLineBytes?: number }).maxLineBytes;
       };
       apply();
       loaded.changed.connect(apply);
@@ -147,7 +148,7 @@ function activate(
         app.shell.activateById(open.id);
         return open;
       }
-      const model = new TaskPreviewModel({ taskPath, source, arrays, refreshInterval: settings.refreshInterval });
+      const model = new TaskPreviewModel({ taskPath, source, arrays, refreshInterval: settings.refreshInterval, maxLineBytes });
       const content = new TaskPreview({ model, trans, maxChannels: settings.maxChannels, published });
       model.start();
       const widget = new MainAreaWidget({ content });
@@ -187,8 +188,8 @@ function activate(
       try {
         const report =
           node.kind === 'root' || taskPath === undefined
-            ? await checkStorageRoot(source, arrays, node.path)
-            : await checkTaskFolder(source, arrays, taskPath);
+            ? await checkStorageRoot(source, arrays, node.path, { maxLineBytes })
+            : await checkTaskFolder(source, arrays, taskPath, { maxLineBytes });
         const widget = checkReportWidget(report, trans);
         app.shell.add(widget, 'main');
         app.shell.activateById(widget.id);
@@ -210,6 +211,7 @@ export const previewsPlugin: JupyterFrontEndPlugin<void> = {
   id: PREVIEWS_PLUGIN_ID,
   description: 'Trial previews (table, array plots, pickles) and the dataset check for AxoPy storage.',
   autoStart: true,
+  requires: [IHdf5Service],
   optional: [IStorageModel, ISettingRegistry, ITranslator, ICommandPalette],
   activate
 };

@@ -12,7 +12,7 @@ import { loadPickle, type PickleValue } from '../../core/pickle/index.js';
 import { describeArrayReadError } from '../../core/plotText.js';
 import { stampOf, type IFolderEntry } from '../provider/types.js';
 import type { ITaskFilesSource } from './check.js';
-import type { IArrayData, IArrayProvider, IFileVersion } from './providers.js';
+import type { IArrayData, IArrayProvider, IFileVersion } from '../hdf5/provider.js';
 
 /** Options of {@link TaskPreviewModel}. */
 export interface ITaskPreviewModelOptions {
