@@ -5,6 +5,7 @@
 import { Token } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 import type { ISignal } from '@lumino/signaling';
+import type { Widget } from '@lumino/widgets';
 import type { IHdf5Provider } from './hdf5/provider.js';
 import type { IStorageNode, StorageProblem } from './model/tree.js';
 
@@ -67,4 +68,30 @@ export interface IHdf5Service extends IHdf5Provider {
 export const IHdf5Service = new Token<IHdf5Service>(
   'jupyterlab-axopy:IHdf5Service',
   'Reads HDF5 files served by Jupyter by HTTP Range requests: describe, count datasets, read one dataset.'
+);
+
+/** The id of the storage sidebar's panel (its one definition). */
+export const STORAGE_PANEL_ID = 'jupyterlab-axopy-storage';
+
+/**
+ * The storage sidebar as other plugins use it: its panel, its model, and the node a command
+ * acts on (as JupyterLab's file browser offers `selectedItems()`), so that no plugin queries
+ * the sidebar's DOM.
+ */
+export interface IStorageBrowser {
+  /** The sidebar panel (id {@link STORAGE_PANEL_ID}; its toolbar comes from schema/sidebar.json). */
+  readonly panel: Widget;
+  readonly model: IStorageModel;
+  /** The node selected in the tree (the keyboard's), if any. */
+  readonly selectedNode: IStorageNode | undefined;
+  /** The node an element of the tree stands for (an event target), if any. */
+  nodeForTarget(target: EventTarget | null): IStorageNode | undefined;
+  /** The node under the tree's open context menu, else the selected node. */
+  targetNode(): IStorageNode | undefined;
+}
+
+/** The AxoPy storage sidebar. */
+export const IStorageBrowser = new Token<IStorageBrowser>(
+  'jupyterlab-axopy:IStorageBrowser',
+  'The AxoPy storage sidebar: its panel, model and the node a command targets.'
 );

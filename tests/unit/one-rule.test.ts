@@ -45,3 +45,14 @@ test('one HDF5 worker in the lab (src/lab/hdf5/hdf5.worker.ts), and no whole-fil
   const h5wasmImports = filesMatching(/import\('h5wasm'\)\.then/);
   assert.deepEqual(h5wasmImports, ['src/lab/hdf5/h5wasm-loader.ts']);
 });
+
+test('plugins reach the sidebar through IStorageBrowser: its panel id is written once, no plugin queries its DOM', () => {
+  const idUses = SRC.flatMap(file => [...file.text.matchAll(/'jupyterlab-axopy-storage'/g)].map(() => file.path));
+  assert.deepEqual(idUses, ['src/lab/tokens.ts']);
+  assert.deepEqual(filesMatching(/querySelector(All)?\(\s*[`'"]#jupyterlab-axopy-storage|getElementById\(STORAGE_PANEL_ID/), []);
+  assert.deepEqual(filesMatching(/aria-selected="true"\]/), []);
+});
+
+test("Lumino Poll is used through its public API (no private '_timeout')", () => {
+  assert.deepEqual(filesMatching(/_timeout/), []);
+});

@@ -55,6 +55,15 @@ const DEFAULT_REFRESH_INTERVAL = 2000;
 /** Backoff stops growing at this many refresh intervals after repeated failures. */
 const MAX_BACKOFF_INTERVALS = 15;
 
+/**
+ * The roots that hold any of `paths` (paths from the server root; the server root "" holds
+ * every path). A sibling that only shares a prefix ("data2" for root "data") does not.
+ */
+export function rootsContaining(roots: readonly string[], paths: readonly string[]): string[] {
+  const holds = (root: string, path: string): boolean => root === '' || path === root || path.startsWith(`${root}/`);
+  return roots.filter(root => paths.some(path => holds(root, normaliseRoot(path))));
+}
+
 /** Normalises a root as typed in settings or given by the file browser ("" is the server root). */
 function normaliseRoot(path: string): string {
   return joinPath(...path.split('/'));
@@ -269,19 +278,34 @@ export class StorageModel implements IStorageModel {
    * Rejects when something failed, so that the poll backs off.
    */
   private async _refreshAll(): Promise<void> {
-    const expanded: IStorageNode[] = [];
-    this._tree.forEach(node => this._collectExpanded(node, expanded));
     const discovered = await this._discover();
-    const results = await Promise.all(this.roots.map(root => this._loadRoot(root)));
-    results.push(discovered);
+    const loaded = await this._loadRoots(this.roots);
+    if (!discovered || !loaded) {
+      throw new Error('Some AxoPy storage folders could not be loaded');
+    }
+  }
+
+  /**
+   * Reloads only the roots that hold one of `paths` (a file saved or renamed in JupyterLab):
+   * a notebook saved elsewhere reads nothing. Failures reach `refreshFailed`.
+   */
+  async refreshRootsContaining(paths: readonly string[]): Promise<void> {
+    const roots = rootsContaining(this.roots, paths);
+    if (roots.length > 0 && !this.isDisposed) await this._loadRoots(roots);
+  }
+
+  /** Loads `roots`, then their expanded subjects, then their expanded tasks; false if any failed. */
+  private async _loadRoots(roots: readonly string[]): Promise<boolean> {
+    const wanted = new Set(roots);
+    const expanded: IStorageNode[] = [];
+    this._tree.filter(node => wanted.has(node.root)).forEach(node => this._collectExpanded(node, expanded));
+    const results = await Promise.all(roots.map(root => this._loadRoot(root)));
     for (const kind of ['subject', 'task'] as const) {
       const level = expanded.filter(node => node.kind === kind);
       results.push(...(await Promise.all(level.map(node => this._loadListedFolder(kind, node.path)))));
     }
     this._rebuild();
-    if (results.includes(false)) {
-      throw new Error('Some AxoPy storage folders could not be loaded');
-    }
+    return !results.includes(false);
   }
 
   private _collectExpanded(node: IStorageNode, into: IStorageNode[]): void {

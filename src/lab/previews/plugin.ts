@@ -11,7 +11,7 @@ import { PageConfig } from '@jupyterlab/coreutils';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { distinctTitles } from '../../core/tabTitles.js';
 import { CommandIDs } from '../commands.js';
-import { IHdf5Service, IStorageModel } from '../tokens.js';
+import { IHdf5Service, IStorageBrowser } from '../tokens.js';
 import { TRANSLATION_DOMAIN } from '../widgets/messages.js';
 import { checkStorageRoot, checkTaskFolder } from './check.js';
 import { ContentsTaskSource } from './contents-source.js';
@@ -21,8 +21,6 @@ import { TaskPreviewModel } from './task-preview-model.js';
 
 const PREVIEWS_PLUGIN_ID = 'jupyterlab-axopy:previews';
 const ITEM_SELECTOR = '.jp-AxoPyStorage-item';
-/** The storage sidebar's widget id (src/lab/index.ts). */
-const STORAGE_PANEL_ID = 'jupyterlab-axopy-storage';
 
 /** The settings of the previews plugin (schema/previews.json). */
 interface IPreviewSettings {
@@ -67,9 +65,9 @@ function taskPathOf(target: ITarget | undefined): string | undefined {
  * sidebar is on screen: a user who sees it may ask for a plot soon, and should not wait for
  * that then. A page that never shows the sidebar never starts the worker this way.
  */
-function warmWhenShown(arrays: IHdf5Service): void {
-  const sidebar = document.getElementById(STORAGE_PANEL_ID);
-  if (sidebar === null || typeof IntersectionObserver === 'undefined') return;
+function warmWhenShown(arrays: IHdf5Service, browser: IStorageBrowser): void {
+  const sidebar = browser.panel.node;
+  if (typeof IntersectionObserver === 'undefined') return;
   const observer = new IntersectionObserver(records => {
     if (records.some(record => record.isIntersecting)) {
       observer.disconnect();
@@ -82,7 +80,7 @@ function warmWhenShown(arrays: IHdf5Service): void {
 function activate(
   app: JupyterFrontEnd,
   arrays: IHdf5Service,
-  storage: IStorageModel | null,
+  browser: IStorageBrowser | null,
   settingRegistry: ISettingRegistry | null,
   translator: ITranslator | null,
   palette: ICommandPalette | null
@@ -119,17 +117,19 @@ function activate(
   const focusTable = (widget: MainAreaWidget<TaskPreview>, kind: string): void => {
     if (kind === 'trials') widget.content.focusTable();
   };
-  if (storage !== null) {
-    void app.restored.then(() => warmWhenShown(arrays));
+  const storage = browser?.model ?? null;
+  if (browser !== null) {
+    void app.restored.then(() => warmWhenShown(arrays, browser));
   }
 
   const target = (args: ReadonlyPartialJSONObject): ITarget | undefined => {
     if (typeof args.path === 'string') {
       return { kind: typeof args.kind === 'string' ? args.kind : 'task', path: args.path };
     }
-    const hit = app.contextMenuHitTest(element => element.classList.contains('jp-AxoPyStorage-item'));
-    const element = (hit ?? document.activeElement?.closest(ITEM_SELECTOR)) as HTMLElement | null | undefined;
-    return element?.dataset.path !== undefined ? { kind: element.dataset.kind ?? '', path: element.dataset.path } : undefined;
+    // From the palette, the selected node counts only while the keyboard is in the sidebar.
+    const node = browser?.targetNode();
+    const fromMenuOrSidebar = browser?.nodeForTarget(document.activeElement) !== undefined || app.contextMenuHitTest(() => true) !== undefined;
+    return node !== undefined && fromMenuOrSidebar ? { kind: node.kind, path: node.path } : undefined;
   };
 
   app.commands.addCommand(CommandIDs.previewTask, {
@@ -212,6 +212,6 @@ export const previewsPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Trial previews (table, array plots, pickles) and the dataset check for AxoPy storage.',
   autoStart: true,
   requires: [IHdf5Service],
-  optional: [IStorageModel, ISettingRegistry, ITranslator, ICommandPalette],
+  optional: [IStorageBrowser, ISettingRegistry, ITranslator, ICommandPalette],
   activate
 };
