@@ -216,6 +216,15 @@ test('a preview closed while it loads leaves no error behind', async ({ page, pr
   expect(problems).toEqual([]);
 });
 
+test('an open preview is back after a reload (WidgetTracker + layout restorer)', async ({ page, problems }) => {
+  await openPreview(page, SESSION);
+  await waitFor(page, SESSION, x => x.arrays.emg?.status === 'plotted');
+  await page.reload();
+  await expect(page.locator(`.jp-AxoPyPreview[data-task-path="${SESSION}"]`)).toBeVisible({ timeout: 30_000 });
+  await waitFor(page, SESSION, x => x.arrays.emg?.status === 'plotted' && x.rowCount > 0);
+  expect(problems).toEqual([]);
+});
+
 test('light and dark themes, with screenshots', async ({ page, problems }, testInfo) => {
   await openPreview(page, SESSION);
   await waitFor(page, SESSION, x => x.arrays.emg?.status === 'plotted');

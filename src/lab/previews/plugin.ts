@@ -2,8 +2,8 @@
  * The trial previews plugin: "Preview task" (trials table, array plots, pickles) and "Check
  * dataset" from the storage sidebar's context menu, the palette, or by command with `{ path }`.
  */
-import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette, MainAreaWidget, showErrorMessage } from '@jupyterlab/apputils';
+import { ILayoutRestorer, type JupyterFrontEnd, type JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ICommandPalette, MainAreaWidget, showErrorMessage, WidgetTracker } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { spreadsheetIcon } from '@jupyterlab/ui-components';
@@ -16,7 +16,8 @@ import { TRANSLATION_DOMAIN } from '../widgets/messages.js';
 import { checkStorageRoot, checkTaskFolder } from './check.js';
 import { ContentsTaskSource } from './contents-source.js';
 import { checkReportWidget } from './report-views.js';
-import { TaskPreview, testHookPreviews } from './task-preview.js';
+import { TaskPreview, type ITaskPreviewState } from './task-preview.js';
+import { TEST_HOOKS_OPTION, testHookPreviews } from './test-hook.js';
 import { TaskPreviewModel } from './task-preview-model.js';
 
 const PREVIEWS_PLUGIN_ID = 'jupyterlab-axopy:previews';
@@ -83,7 +84,8 @@ function activate(
   browser: IStorageBrowser | null,
   settingRegistry: ISettingRegistry | null,
   translator: ITranslator | null,
-  palette: ICommandPalette | null
+  palette: ICommandPalette | null,
+  restorer: ILayoutRestorer | null
 ): void {
   const trans: TranslationBundle = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
   let settings = { ...DEFAULT_SETTINGS };
@@ -107,7 +109,14 @@ function activate(
     });
   }
   const previews = new Map<string, MainAreaWidget<TaskPreview>>();
-  const published = testHookPreviews(PageConfig.getOption('axopyTestHooks'));
+  // Open previews are saved with the layout and opened again after a reload.
+  const tracker = new WidgetTracker<MainAreaWidget<TaskPreview>>({ namespace: 'jupyterlab-axopy-preview' });
+  void restorer?.restore(tracker, {
+    command: CommandIDs.previewTask,
+    args: widget => ({ path: widget.content.model.taskPath, kind: 'task' }),
+    name: widget => widget.content.model.taskPath
+  });
+  const published = testHookPreviews<ITaskPreviewState>(PageConfig.getOption(TEST_HOOKS_OPTION));
   /** Gives every open preview a tab title unique among them (the root's name where needed). */
   const retitle = (): void => {
     const paths = [...previews.keys()];
@@ -164,6 +173,7 @@ function activate(
         retitle();
       });
       focusTable(widget, kind);
+      void tracker.add(widget);
       app.shell.add(widget, 'main');
       app.shell.activateById(widget.id);
       // The sidebar's refresh (a writer appending) is a reason to look again at once.
@@ -212,6 +222,6 @@ export const previewsPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Trial previews (table, array plots, pickles) and the dataset check for AxoPy storage.',
   autoStart: true,
   requires: [IHdf5Service],
-  optional: [IStorageBrowser, ISettingRegistry, ITranslator, ICommandPalette],
+  optional: [IStorageBrowser, ISettingRegistry, ITranslator, ICommandPalette, ILayoutRestorer],
   activate
 };

@@ -324,15 +324,3 @@ export class TaskPreview extends SplitPanel {
   private readonly _stopThemeWatch: () => void;
   private _focusTableOnActivate = false;
 }
-
-/**
- * The test hook `window.__axopyPreviews` (every open preview's state by task path), made only
- * when the page config's `axopyTestHooks` is "true" (the e2e server sets it): undefined in
- * production.
- */
-export function testHookPreviews(pageConfigValue: string): Record<string, ITaskPreviewState> | undefined {
-  if (pageConfigValue !== 'true') return undefined;
-  const scope = window as unknown as { __axopyPreviews?: Record<string, ITaskPreviewState> };
-  scope.__axopyPreviews ??= {};
-  return scope.__axopyPreviews;
-}
