@@ -13,7 +13,7 @@ import {
   type TaskDescription
 } from './check.js';
 import { FileNotFoundError } from './errors.js';
-import { arrayNameOfFile, joinPath, pickleNameOfFile, sortIds, TRIALS_CSV, validateId } from './layout.js';
+import { arrayNameOfFile, isUsableId, joinPath, pickleNameOfFile, sortIds, TRIALS_CSV } from './layout.js';
 import { loadPickle } from './pickle/index.js';
 
 /** One entry of a folder listing. */
@@ -76,15 +76,6 @@ export async function describeTask(source: CheckSource, path: string, subjectId 
     }
   }
   return { subjectId, taskId, path, trials, arrays, pickles };
-}
-
-function isUsableId(name: string): boolean {
-  try {
-    validateId(name, 'subject');
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Sub-folders that are ids, sorted by code point (hidden folders skipped, as AxoPy's ids). */

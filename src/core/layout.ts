@@ -95,6 +95,16 @@ export function validateId(id: string, kind: 'subject' | 'task' | 'array' | 'pic
   return id;
 }
 
+/** Whether a folder name can be an id (see {@link validateId}): listings skip the others. */
+export function isUsableId(name: string): boolean {
+  try {
+    validateId(name, 'subject');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Compares strings by Unicode code point, as Python's `sorted` does (not UTF-16 units). */
 export function compareCodePoints(a: string, b: string): number {
   const left = a[Symbol.iterator]();
