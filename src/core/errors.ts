@@ -115,7 +115,7 @@ export class TaskLockedError extends AxoPyError {
   }
 }
 
-const ERROR_NAMES = new Map<Function, string>([
+const ERROR_NAMES = new Map<abstract new (...args: never[]) => Error, string>([
   [AxoPyError, 'AxoPyError'],
   [TaskExistsError, 'TaskExistsError'],
   [TaskNotFoundError, 'TaskNotFoundError'],

@@ -85,7 +85,6 @@ export function validateId(id: string, kind: 'subject' | 'task' | 'array' | 'pic
   if (/[/\\]/.test(id)) {
     throw new InvalidIdError(id, kind, 'must not contain "/" or "\\"');
   }
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(id)) {
     throw new InvalidIdError(id, kind, 'must not contain NUL or control characters');
   }

@@ -313,7 +313,7 @@ function rowsOfRecordingTasks(entries: ZipEntryPlan[], snapshots: Map<string, Bu
   for (const entry of entries) {
     const snapshot = snapshots.get(entry.relativePath);
     if (snapshot === undefined || now - entry.mtime.getTime() > RECORDING_RECENT_MS) continue;
-    let count = 0;
+    let count: number;
     try {
       count = countTrialsCsvRows(snapshot, entry.relativePath, { ignoreIncompleteLastLine: true });
     } catch {

@@ -178,7 +178,7 @@ export class ArrayPlot extends Widget {
   /** What to say above the plots: an empty array, NaN and inf values of the drawn channels. */
   private _renderNote(counts: INonFiniteCounts[]): string {
     const empty = describeEmptyShape(this._array?.shape ?? []);
-    let text = '';
+    let text: string;
     if (empty !== undefined) {
       text = empty;
     } else {
