@@ -218,8 +218,11 @@ test('a preview closed while it loads leaves no error behind', async ({ page, pr
 test('an open preview is back after a reload (WidgetTracker + layout restorer)', async ({ page, problems }) => {
   await openPreview(page, SESSION);
   await waitFor(page, SESSION, x => x.arrays.emg?.status === 'plotted');
-  await page.reload();
-  await expect(page.locator(`.jp-AxoPyPreview[data-task-path="${SESSION}"]`)).toBeVisible({ timeout: 30_000 });
+  // The workspace (layout and the tracker's state) is saved a moment after a change.
+  await page.waitForTimeout(3000);
+  // A plain reload: galata's waits for the Launcher, which a restored layout does not open.
+  await page.evaluate(() => window.location.reload());
+  await expect(page.locator(`.jp-AxoPyPreview[data-task-path="${SESSION}"]`)).toBeVisible({ timeout: 60_000 });
   await waitFor(page, SESSION, x => x.arrays.emg?.status === 'plotted' && x.rowCount > 0);
   expect(problems).toEqual([]);
 });
