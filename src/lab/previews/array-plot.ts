@@ -345,18 +345,20 @@ export class ArrayPlot extends Widget {
         },
         axes: [
           {
-            show: channel === last,
-            size: X_AXIS_SIZE,
-            label: this._xLabel(),
-            labelSize: X_LABEL_SIZE,
+            // Only the last channel draws the x axis' ticks and name; every channel draws its
+            // vertical grid lines (at the same samples), so the channels read against each other.
+            size: channel === last ? X_AXIS_SIZE : 0,
+            label: channel === last ? this._xLabel() : undefined,
+            labelSize: channel === last ? X_LABEL_SIZE : 0,
             labelGap: 0,
             stroke: axisColor,
+            ticks: { show: channel === last },
             grid: { stroke: gridColor },
             // Sample indices are whole numbers: whole-number ticks (or round seconds), far
             // enough apart to read.
             splits: (plot: uPlot, _axis: number, min: number, max: number) =>
               this._xTicksFor(min, max, Math.max(2, Math.floor(plot.bbox.width / devicePixelRatio / X_TICK_SPACING))),
-            values: () => this._xTickLabels
+            values: () => (channel === last ? this._xTickLabels : this._xTickLabels.map(() => ''))
           },
           {
             size: Y_AXIS_SIZE,
