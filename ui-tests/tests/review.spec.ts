@@ -7,12 +7,12 @@
  * first): runs only with AXOPY_E2E_REVIEW=1.
  */
 import { expect } from '@jupyterlab/galata';
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../lab-server';
-import { openPreview, storageServerTest, waitForPreview } from '../fixtures';
+import { linePixels, openPreview, storageServerTest, waitForPreview } from '../fixtures';
 import { CURRENT_PYTHON } from '../../tests/helpers/python';
 
 const REVIEW = process.env.AXOPY_E2E_REVIEW === '1';
@@ -33,23 +33,6 @@ function tasks(rootDir: string): string[] {
       for (const task of fs.readdirSync(path.join(rootDir, root, subject)).sort())
         if (fs.existsSync(path.join(rootDir, root, subject, task, 'trials.csv'))) found.push(`${root}/${subject}/${task}`);
   return found;
-}
-
-/** Pixels of a canvas in the theme's line colour. */
-function linePixels(canvas: Locator): Promise<number> {
-  return canvas.evaluate((node: HTMLCanvasElement) => {
-    const probe = document.createElement('span');
-    probe.style.color = 'var(--jp-brand-color1)';
-    document.body.appendChild(probe);
-    const [r, g, b] = getComputedStyle(probe).color.match(/\d+/g)!.map(Number);
-    probe.remove();
-    const data = node.getContext('2d')!.getImageData(0, 0, node.width, node.height).data;
-    let count = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i] - r) < 40 && Math.abs(data[i + 1] - g) < 40 && Math.abs(data[i + 2] - b) < 40 && data[i + 3] > 100) count++;
-    }
-    return count;
-  });
 }
 
 async function review(page: Page, taskPath: string, name: string): Promise<string[]> {
