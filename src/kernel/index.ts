@@ -45,9 +45,14 @@ export {
   rectify,
   movingAverage,
   movingRms,
-  trialStats
+  trialStats,
+  GroupAccumulator,
+  welch,
+  epochsImageOrder
 } from '../core/analysis/index.js';
 export type {
+  WelchOptions,
+  WelchResult,
   ArrayInput,
   AxisOptions,
   Float64NDArray,
