@@ -2,6 +2,7 @@
  * Messages between the preview's HDF5 reader (main thread) and its Web Worker, and how both
  * spell a file's URL. Separate from the worker so the main thread does not load its code.
  */
+import type { IReduceTrialsReply, IReduceTrialsRequest } from '../analysis/worker-handlers.js';
 
 /** Where the worker reads a file from, and which version of it. */
 export interface IRemoteFile {
@@ -42,7 +43,8 @@ export type PreviewRequest =
   | { readonly id: number; readonly op: 'readAheadFolder'; readonly folder: IRemoteFolder; readonly dataset: string }
   | { readonly id: number; readonly op: 'describe'; readonly file: IRemoteFile }
   | { readonly id: number; readonly op: 'read'; readonly file: IRemoteFile; readonly dataset: string }
-  | { readonly id: number; readonly op: 'configure'; readonly blockSize: number; readonly maxBlocks: number };
+  | { readonly id: number; readonly op: 'configure'; readonly blockSize: number; readonly maxBlocks: number }
+  | IReduceTrialsRequest;
 
 /** A dataset's description, as the core's checks take it (dtype: numpy name or HDF5 type). */
 export interface IDatasetInfo {
@@ -66,4 +68,5 @@ export type PreviewReply =
   | { readonly id: number; readonly configured: true }
   | { readonly id: number; readonly warmed: true }
   | { readonly id: number; readonly readAhead: number }
-  | { readonly id: number; readonly error: string };
+  | { readonly id: number; readonly error: string }
+  | IReduceTrialsReply;

@@ -11,6 +11,7 @@ import { arrayNameOfFile } from '../../core/layout.js';
 import { folderEntryOfContentsItem, stampOf, type IContentsItem, type IFolderEntry } from '../provider/types.js';
 import { type H5wasm, loadH5wasm } from './h5wasm-loader.js';
 import { LruBlockCache } from './lru-blocks.js';
+import { answerAnalysisRequest } from '../analysis/worker-handlers.js';
 import { datasetRefusalInWorker } from './hdf5-dataset-guard.js';
 import { valueAsTypedArray } from '../../core/hdf5Containment.js';
 import {
@@ -297,6 +298,10 @@ async function handle(request: PreviewRequest): Promise<void> {
       return;
     case 'read':
       return read(request.file, request.dataset, request.id);
+    case 'reduceTrials': {
+      const [h5wasm, open] = [await loadH5wasm(), await openFile(request.file)];
+      return answerAnalysisRequest(request, name => readValue(h5wasm, open, name), () => open.traffic.bytesReceived, scope.postMessage);
+    }
   }
 }
 
