@@ -153,6 +153,7 @@ export class AnalysisModel {
     return this._kept;
   }
   setKept(rows: readonly number[]): void {
+    if (rows.length === this._kept.length && rows.every((row, i) => row === this._kept[i])) return;
     this._set(() => {
       this._kept = [...rows];
       this._dropStaleAtoms();

@@ -21,6 +21,8 @@ import type { IArrayProvider } from './providers.js';
 import { renderPickleItem } from './report-views.js';
 import { watchTheme } from './theme.js';
 import { TrialsGrid } from './trials-grid.js';
+import type { IAnalysisState } from '../analysis/analysis-section.js';
+import { PreviewAnalysis } from '../analysis/preview-analysis.js';
 
 /** What a preview shows, published for tests and diagnostics (data, not pixels). */
 export interface ITaskPreviewState {
@@ -40,6 +42,8 @@ export interface ITaskPreviewState {
   trialsError: string | undefined;
   arrays: Record<string, { status: 'loading' | 'plotted' | 'missing' | 'error' | 'idle'; dataset?: string; message?: string; summary?: IPlotSummary; bytesFetched?: number }>;
   pickles: Record<string, { status: 'shown' | 'error'; message?: string }>;
+  /** The analysis view of each array (mode, groups and their statistics from the model). */
+  analysis: Record<string, IAnalysisState>;
   /** Increments on every change of this state. */
   version: number;
 }
@@ -124,8 +128,11 @@ export class TaskPreview extends SplitPanel {
     this.setRelativeSizes([2, 3]);
     this._state = {
       taskPath: _options.taskPath, columns: [], headers: [], trialsSummary: '', dtypes: {}, rowCount: 0, viewTrials: [], viewCells: [],
-      selectedTrial: undefined, trialsError: undefined, arrays: {}, pickles: {}, version: 0
+      selectedTrial: undefined, trialsError: undefined, arrays: {}, pickles: {}, analysis: {}, version: 0
     };
+    this._analysis = new PreviewAnalysis({ ..._options, grid: this._grid, publish: () => this._publish() });
+    // Computed when read (the statistics of every group are large): a getter on the state.
+    Object.defineProperty(this._state, 'analysis', { get: () => this._analysis.state(), enumerable: true });
     this._stopThemeWatch = watchTheme(() => {
       this._grid.applyTheme();
       this._sections.forEach(section => section.plot.redraw());
@@ -219,6 +226,7 @@ export class TaskPreview extends SplitPanel {
     if (this.isDisposed) return;
     this._poll.dispose();
     this._stopThemeWatch();
+    this._analysis.dispose();
     const previews = publishedPreviews();
     if (previews[this._options.taskPath] === this._state) delete previews[this._options.taskPath];
     super.dispose();
@@ -240,6 +248,7 @@ export class TaskPreview extends SplitPanel {
       this._trialsStamp = stamp;
       this._showTrialsError(undefined);
       this._grid.setContents(this._grid.view.withContents(parsed));
+      this._analysis.trialsChanged(parsed);
       if (this._grid.selectedTrial === undefined && parsed.rowCount > 0 && !this._selectedOnce) {
         this._selectedOnce = true;
         this._grid.selectTrial(0);
@@ -284,6 +293,7 @@ export class TaskPreview extends SplitPanel {
         section.dispose();
         this._sections.delete(name);
         this._arrayFiles.delete(name);
+        this._analysis.detach(name);
         delete this._state.arrays[name];
       }
     }
@@ -292,6 +302,7 @@ export class TaskPreview extends SplitPanel {
       const previous = this._arrayFiles.get(name);
       const version = { path: entry.path, stamp: stampOf(entry) };
       this._arrayFiles.set(name, version);
+      this._analysis.setFile(name, version);
       if (!this._sections.has(name)) {
         const section = new ArraySection(name, this._options.trans, this._options.maxChannels, summary => {
           const state = this._state.arrays[name];
@@ -302,6 +313,7 @@ export class TaskPreview extends SplitPanel {
         this._sections.set(name, section);
         this._details.insertWidget(this._details.widgets.indexOf(this._pickleWidget) >= 0 ? this._details.widgets.indexOf(this._pickleWidget) : this._details.widgets.length, section);
         this._state.arrays[name] = { status: 'idle' };
+        this._analysis.attach(name, section.node, section.message, [section.message, section.plot.node], version);
         void this._plot(name);
       } else if (previous?.stamp !== version.stamp && this._state.arrays[name]?.status !== 'plotted') {
         // A trial without data yet may have it now; a plotted trial's data does not change.
@@ -451,6 +463,7 @@ export class TaskPreview extends SplitPanel {
   }
 
   private readonly _grid: TrialsGrid;
+  private readonly _analysis: PreviewAnalysis;
   private readonly _details: Panel;
   private readonly _trialHeading: HTMLHeadingElement;
   private readonly _trialsError: HTMLDivElement;

@@ -6,6 +6,7 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import { remoteFileUrl, type IRemoteFile, type IRemoteFolder, type PreviewReply, type PreviewRequest } from '../worker/hdf5-preview-protocol.js';
 import type { IArrayData, IArrayProvider, IDatasetInfo, IFileVersion } from './providers.js';
+import type { IReduceChunkRequest, IReducedChunk } from '../analysis/trial-reduction.js';
 
 /** Options of {@link WorkerArrayProvider}. */
 export interface IWorkerArrayProviderOptions {
@@ -73,6 +74,14 @@ export class WorkerArrayProvider implements IArrayProvider {
       return undefined;
     }
     return { dtype: reply.dtype, shape: reply.shape, data: reply.data as unknown as ArrayLike<number | bigint> };
+  }
+
+  /** Reduces a chunk of trials in the worker (the analysis view; see analysis/trial-reduction). */
+  async reduceTrials(file: IFileVersion, chunk: IReduceChunkRequest): Promise<{ reduced: IReducedChunk; bytesFetched: number }> {
+    const reply = await this._call({ id: 0, op: 'reduceTrials', file: this._remote(file), chunk });
+    if (!('reduced' in reply)) throw new Error(`${file.path}: unexpected reply from the HDF5 worker`);
+    this._bytes.set(file.path, reply.bytesFetched);
+    return reply;
   }
 
   bytesFetched(path: string): number | undefined {
