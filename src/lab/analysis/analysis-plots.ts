@@ -155,6 +155,8 @@ export function drawSpectrum(host: HTMLElement, context: IPlotContext): uPlot[] 
     const options = basePlot(context.width, c === shape[0] - 1, series, `frequency (${unit})`, `${model.channelNames[c]} PSD`, {
       scales: { x: { time: false }, y: { distr: 3 } }
     });
+    // Powers of ten span decades: written as 1e-5, not rounded to 0.
+    options.axes![1].values = (_plot: uPlot, ticks: number[]) => ticks.map(tick => tick.toExponential(0));
     return new uPlot(options, data, host);
   });
 }
@@ -187,6 +189,13 @@ export function drawImage(host: HTMLElement, model: AnalysisModel, width: number
   context.drawImage(source, 0, 0, canvas.width, canvas.height);
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', `${model.channelNames[model.channel]}: ${rows.length} trials by time, colour is amplitude (±${scale.toPrecision(3)})${model.sortBy ? `, sorted by ${model.sortBy}` : ''}`);
-  host.appendChild(canvas);
+  const caption = document.createElement('div');
+  caption.className = 'jp-AxoPyAnalysis-imageCaption';
+  const rate = model.metadata.sampleRate;
+  const samples = model.trialShape![1];
+  caption.textContent = `${model.channelNames[model.channel]}: ${rows.length} trials (rows, ${model.sortBy ? `sorted by ${model.sortBy}, lowest on top` : 'in table order'}) × ${
+    rate === undefined ? `samples 0-${samples}` : `time 0-${samples / rate} s`
+  }; colour from -${scale.toPrecision(3)} to +${scale.toPrecision(3)}`;
+  host.append(canvas, caption);
   return canvas;
 }
