@@ -294,25 +294,40 @@ export class AnalysisModel {
     Signal.clearData(this);
   }
 
-  /** Chunk after chunk until nothing is missing; settings changed meanwhile apply to the next chunk. */
+  /**
+   * Chunk after chunk until nothing is missing, the next chunk asked for before the current
+   * one is applied and drawn (the worker reads while the page draws); settings changed
+   * meanwhile apply to the next chunk planned.
+   */
   private async _readMissing(): Promise<void> {
+    const ask = (): { chunk: { key: string; request: IReduceChunkRequest }; reply: Promise<{ reduced: IReducedChunk; bytesFetched: number }> } | undefined => {
+      const chunk = this._disposed ? undefined : this._nextChunk();
+      if (chunk === undefined) return undefined;
+      chunk.request.trials.forEach(({ row }) => this._inFlight.add(row));
+      return { chunk, reply: this._reducer.reduceTrials(chunk.request) };
+    };
     try {
-      for (;;) {
-        // Nothing awaits between the last look and `finally`: an update() cannot be lost.
-        const chunk = this._disposed ? undefined : this._nextChunk();
-        if (chunk === undefined) return;
+      let current = ask();
+      while (current !== undefined) {
+        const next = ask();
         let reply: { reduced: IReducedChunk; bytesFetched: number };
         try {
-          reply = await this._reducer.reduceTrials(chunk.request);
+          reply = await current.reply;
         } catch (error) {
           this._failed.emit(error instanceof Error ? error.message : String(error));
+          await next?.reply.catch(() => undefined);
           return;
+        } finally {
+          current.chunk.request.trials.forEach(({ row }) => this._inFlight.delete(row));
         }
-        this._bytesFetched = reply.bytesFetched;
-        this._apply(chunk.key, chunk.request, reply.reduced);
+        this._bytesFetched = Math.max(this._bytesFetched, reply.bytesFetched);
+        this._apply(current.chunk.key, current.chunk.request, reply.reduced);
         this._changed.emit();
+        // Nothing awaits between the last look and `finally`: an update() cannot be lost.
+        current = next ?? ask();
       }
     } finally {
+      this._inFlight.clear();
       this._running = false;
       if (!this._disposed) this._changed.emit();
     }
@@ -334,7 +349,7 @@ export class AnalysisModel {
     const overlayRows = new Set(this._overlayRows());
     for (const row of this._kept) {
       if (wanted.length >= this._chunkSize) break;
-      if (this._missing.has(row) || this._misshapen.has(row)) continue;
+      if (this._missing.has(row) || this._misshapen.has(row) || this._inFlight.has(row)) continue;
       const atom = this._atomOfRow[row];
       const inMoments = cache.atoms.get(atom)?.rows.has(row) ?? false;
       const needsOverlay = this._mode === 'overlay' && overlayRows.has(row) && !cache.overlay.has(row);
@@ -451,6 +466,8 @@ export class AnalysisModel {
   private readonly _features = new Map<number, Float64Array>();
   private readonly _missing = new Set<number>();
   private readonly _misshapen = new Set<number>();
+  /** Rows of the chunks asked for and not yet applied. */
+  private readonly _inFlight = new Set<number>();
   private _kept: number[];
   private _mode: AnalysisMode = 'trial';
   private _grouping: string | undefined;

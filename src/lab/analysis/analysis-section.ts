@@ -57,6 +57,8 @@ export interface IAnalysisState {
 }
 
 const GROUP_NONE = '';
+/** Least ms between two draws while trials stream in (each draw rebuilds the plots). */
+const DRAW_INTERVAL_MS = 250;
 
 export class AnalysisSection extends Widget {
   constructor(readonly arrayName: string, private readonly _host: IAnalysisHost) {
@@ -350,16 +352,23 @@ export class AnalysisSection extends Widget {
     this._scheduleDraw();
   }
 
+  /** Draws at the next frame; while trials stream in, at most every DRAW_INTERVAL_MS. */
   private _scheduleDraw(): void {
     if (this._drawPending || this._mode === 'trial') return;
     this._drawPending = true;
-    requestAnimationFrame(() => {
-      this._drawPending = false;
-      if (!this.isDisposed) this._draw();
-    });
+    const wait = this._model?.busy ? Math.max(0, this._lastDraw + DRAW_INTERVAL_MS - performance.now()) : 0;
+    setTimeout(
+      () =>
+        requestAnimationFrame(() => {
+          this._drawPending = false;
+          if (!this.isDisposed) this._draw();
+        }),
+      wait
+    );
   }
 
   private _draw(): void {
+    this._lastDraw = performance.now();
     const model = this._model;
     this._destroyPlots();
     this._draws++;
@@ -460,6 +469,7 @@ export class AnalysisSection extends Widget {
   private _uplots: uPlot[] = [];
   private _hovered: number | undefined;
   private _drawPending = false;
+  private _lastDraw = -Infinity;
   private _drawnWidth = -1;
   private _draws = 0;
 }

@@ -6,6 +6,9 @@
 import type { IRemoteFile } from '../worker/hdf5-preview-protocol.js';
 import { type IReduceChunkRequest, type IReducedChunk, type ITrialArray, reduceTrialChunk, transferablesOf } from './trial-reduction.js';
 
+/** Bytes read ahead while reducing trials. */
+const SCAN_READ_AHEAD_BYTES = 4 * 1024 * 1024;
+
 /** Reduce a chunk of trials of one array file. */
 export interface IReduceTrialsRequest {
   readonly id: number;
@@ -29,11 +32,21 @@ export function answerAnalysisRequest(
   request: IReduceTrialsRequest,
   read: (dataset: string) => WorkerRead,
   bytesFetched: () => number,
-  post: (reply: IReduceTrialsReply, transfer: Transferable[]) => void
+  post: (reply: IReduceTrialsReply, transfer: Transferable[]) => void,
+  cache?: { readAhead: number }
 ): void {
-  const reduced = reduceTrialChunk((dataset): ITrialArray | undefined => {
-    const value = read(dataset);
-    return value.found ? { shape: value.shape, data: value.data as unknown as ArrayLike<number> } : undefined;
-  }, request.chunk);
+  // Trials are read in row order, which is h5py's order in the file: a miss fetches the next
+  // ones' bytes with it (a quarter of the cache), so a scan is few large requests.
+  const before = cache?.readAhead ?? 0;
+  if (cache) cache.readAhead = SCAN_READ_AHEAD_BYTES;
+  let reduced: IReducedChunk;
+  try {
+    reduced = reduceTrialChunk((dataset): ITrialArray | undefined => {
+      const value = read(dataset);
+      return value.found ? { shape: value.shape, data: value.data as unknown as ArrayLike<number> } : undefined;
+    }, request.chunk);
+  } finally {
+    if (cache) cache.readAhead = before;
+  }
   post({ id: request.id, reduced, bytesFetched: bytesFetched() }, transferablesOf(reduced));
 }
