@@ -12,8 +12,8 @@ import type { ArrayMetadata } from '../core/arraySidecar.js';
 import { type Float64NDArray, float64Array, toFloat64 } from '../core/analysis/axis.js';
 import { groupedTrialStats, takeTrials, type TrialStats } from '../core/analysis/trialStats.js';
 import {
+  NAMED_FEATURES,
   integratedEmg,
-  logvar,
   meanAbsoluteValue,
   rootMeanSquare,
   slopeSignChanges,
@@ -221,15 +221,7 @@ export type FeatureSpec = keyof typeof FEATURES | FeatureFunction | readonly [st
 
 /** Features by name: AxoPy's function names in camelCase and their usual abbreviations. */
 export const FEATURES = {
-  mav: (x: Float64NDArray) => meanAbsoluteValue(x),
-  mav1: (x: Float64NDArray) => meanAbsoluteValue(x, { weights: 'mav1' }),
-  mav2: (x: Float64NDArray) => meanAbsoluteValue(x, { weights: 'mav2' }),
-  wl: (x: Float64NDArray) => waveformLength(x),
-  zc: (x: Float64NDArray) => zeroCrossings(x),
-  ssc: (x: Float64NDArray) => slopeSignChanges(x),
-  rms: (x: Float64NDArray) => rootMeanSquare(x),
-  iemg: (x: Float64NDArray) => integratedEmg(x),
-  logvar: (x: Float64NDArray) => logvar(x),
+  ...NAMED_FEATURES,
   meanAbsoluteValue: (x: Float64NDArray) => meanAbsoluteValue(x),
   waveformLength: (x: Float64NDArray) => waveformLength(x),
   zeroCrossings: (x: Float64NDArray) => zeroCrossings(x),

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Storage, SidecarFormatError } from '../../src/kernel/index.js';
+import { Storage, SidecarFormatError, TaskReader } from '../../src/kernel/index.js';
 import { PYTHON, makeTempDir, runPython, runPythonJson } from '../helpers/python.js';
 
 const WRITE_TASK_WITH_SIDECAR = `
@@ -25,14 +25,22 @@ for i in range(4):
 json.dump({'sample_rate': 2000, 'channel_names': ['FDS', 'EDC', 'FCU']}, open(sys.argv[1] + '/p01/gestures/emg.json', 'w'))
 `;
 
-test('a sidecar json.dump wrote gives TaskReader and Epochs the sample rate and channel names', async () => {
+/** Runs `check` on the reader of a task AxoPy wrote (with the sidecar unless `withoutSidecar`). */
+async function withGesturesTask(check: (reader: TaskReader, root: string) => Promise<void>, withoutSidecar = false): Promise<void> {
   const { dir, cleanup } = makeTempDir();
   try {
     const root = join(dir, 'data');
-    runPython(WRITE_TASK_WITH_SIDECAR, [root], PYTHON);
+    runPython(withoutSidecar ? WRITE_TASK_WITH_SIDECAR.replace(/^json\.dump.*$/m, '') : WRITE_TASK_WITH_SIDECAR, [root], PYTHON);
     const storage = new Storage(root, { readOnly: true });
     storage.subjectId = 'p01';
-    const reader = storage.requireTask('gestures');
+    await check(storage.requireTask('gestures'), root);
+  } finally {
+    cleanup();
+  }
+}
+
+test('a sidecar json.dump wrote gives TaskReader and Epochs the sample rate and channel names', () =>
+  withGesturesTask(async reader => {
     assert.deepEqual(reader.arrayMetadata('emg'), { sampleRate: 2000, channelNames: ['FDS', 'EDC', 'FCU'] });
     assert.deepEqual(reader.arrayNames(), ['emg'], 'the sidecar is not an array');
     const epochs = await reader.epochs('emg');
@@ -40,27 +48,15 @@ test('a sidecar json.dump wrote gives TaskReader and Epochs the sample rate and 
     assert.deepEqual(epochs.channelNames, ['FDS', 'EDC', 'FCU']);
     assert.deepEqual(epochs.channel([2, 0]).channelNames, ['FCU', 'FDS'], 'channel() keeps the names of the channels it picks');
     assert.equal(epochs.where(t => t.gesture === 'fist').sampleRate, 2000);
-  } finally {
-    cleanup();
-  }
-});
+  }));
 
-test('without a sidecar the metadata is empty and channels are named by number', async () => {
-  const { dir, cleanup } = makeTempDir();
-  try {
-    const root = join(dir, 'data');
-    runPython(WRITE_TASK_WITH_SIDECAR.replace(/^json\.dump.*$/m, ''), [root], PYTHON);
-    const storage = new Storage(root, { readOnly: true });
-    storage.subjectId = 'p01';
-    const reader = storage.requireTask('gestures');
+test('without a sidecar the metadata is empty and channels are named by number', () =>
+  withGesturesTask(async reader => {
     assert.deepEqual(reader.arrayMetadata('emg'), {});
     const epochs = await reader.epochs('emg');
     assert.equal(epochs.sampleRate, undefined);
     assert.deepEqual(epochs.channelNames, ['channel 0', 'channel 1', 'channel 2']);
-  } finally {
-    cleanup();
-  }
-});
+  }, true));
 
 test('TaskWriter.describeArray writes what json.load reads, and the real AxoPy reads the task as if it were not there', async () => {
   const { dir, cleanup } = makeTempDir();
@@ -108,14 +104,8 @@ const MALFORMED: [string, string, RegExp][] = [
   ['two names for three channels', '{"channel_names": ["FDS", "EDC"]}', /emg\.json: channel_names has 2 names but the array has 3 channels/]
 ];
 
-test('a malformed sidecar is a SidecarFormatError naming the file and what is wrong', async () => {
-  const { dir, cleanup } = makeTempDir();
-  try {
-    const root = join(dir, 'data');
-    runPython(WRITE_TASK_WITH_SIDECAR, [root], PYTHON);
-    const storage = new Storage(root, { readOnly: true });
-    storage.subjectId = 'p01';
-    const reader = storage.requireTask('gestures');
+test('a malformed sidecar is a SidecarFormatError naming the file and what is wrong', () =>
+  withGesturesTask(async (reader, root) => {
     for (const [what, text, message] of MALFORMED) {
       writeFileSync(join(root, 'p01', 'gestures', 'emg.json'), text);
       await assert.rejects(
@@ -127,7 +117,4 @@ test('a malformed sidecar is a SidecarFormatError naming the file and what is wr
         what
       );
     }
-  } finally {
-    cleanup();
-  }
-});
+  }));

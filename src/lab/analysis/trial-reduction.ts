@@ -6,16 +6,8 @@
  * reductions leave the worker, never the trials, so memory stays that of one trial.
  */
 import { RunningMoments } from '../../core/analysis/groupAccumulator.js';
-import { float64Array, type Float64NDArray } from '../../core/analysis/axis.js';
-import {
-  integratedEmg,
-  logvar,
-  meanAbsoluteValue,
-  rootMeanSquare,
-  slopeSignChanges,
-  waveformLength,
-  zeroCrossings
-} from '../../core/analysis/features.js';
+import { float64Array } from '../../core/analysis/axis.js';
+import { NAMED_FEATURES } from '../../core/analysis/features.js';
 import { datasetNameForRow } from '../../core/layout.js';
 import { decimateMinMax, toNumbers } from '../previews/decimate.js';
 import { applyDisplayFilter, designDisplayFilter, type IDisplayFilter } from './display-filter.js';
@@ -24,15 +16,7 @@ import { applyDisplayFilter, designDisplayFilter, type IDisplayFilter } from './
 export const FEATURE_NAMES = ['mav', 'rms', 'wl', 'zc', 'ssc', 'iemg', 'logvar'] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
-const FEATURE_FUNCTIONS: Record<FeatureName, (x: Float64NDArray) => { data: ArrayLike<number | bigint> }> = {
-  mav: x => meanAbsoluteValue(x),
-  rms: x => rootMeanSquare(x),
-  wl: x => waveformLength(x),
-  zc: x => zeroCrossings(x),
-  ssc: x => slopeSignChanges(x),
-  iemg: x => integratedEmg(x),
-  logvar: x => logvar(x)
-};
+
 
 /** One array's trial as read: dtype, shape and elements (what the worker's read gives). */
 export interface ITrialArray {
@@ -128,7 +112,7 @@ export function reduceTrialChunk(read: (dataset: string) => ITrialArray | undefi
     const [channels, samples] = layout;
     const raw = float64Array(layout, Float64Array.from(toNumbers(value.data)));
     for (const name of FEATURE_NAMES) {
-      const computed = FEATURE_FUNCTIONS[name](raw).data;
+      const computed = NAMED_FEATURES[name](raw).data;
       for (let c = 0; c < channels; c++) features[(rows.length * channels + c) * FEATURE_NAMES.length + FEATURE_NAMES.indexOf(name)] = Number(computed[c]);
     }
     const shown = applyDisplayFilter(designed, raw);
