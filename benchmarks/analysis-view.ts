@@ -8,6 +8,7 @@
  *  - bytes the worker moved for the file against the trials' bytes;
  *  - redraw after a grouping change (from the cache, nothing read): ms to the frame;
  *  - Overlay: ms to the first frame with its traces (the trials are read again for them).
+ *  - Image: ms to the epochs image (its rows are read again: they are kept only for it).
  * Asserts nothing. Run: bash scripts/install-wheel.sh && npm run build:tests && node build/benchmarks/analysis-view.js
  */
 import { execFileSync } from 'node:child_process';
@@ -116,13 +117,18 @@ async function main(): Promise<void> {
       timeFrames(page, { selector: 'button[data-mode="average"]' }, ["section.querySelectorAll('.jp-AxoPyAnalysis-legend li').length > 0", complete])
     );
     const [first, all] = average.result;
+    const session = await page.context().newCDPSession(page);
+    await session.send('HeapProfiler.collectGarbage');
+    const afterGc = await meter.used();
     const state = await page.evaluate(task => {
       const s = (globalThis as any).__axopyPreviews[task].analysis.emg;
       return { bytes: s.bytesFetched as number, done: s.progress.done as number };
     }, TASK);
     const moved = state.bytes - bytesBefore;
     console.log(`average of ${state.done} trials: first groups drawn ${first.toFixed(0)} ms, complete ${all.toFixed(0)} ms (${((trialBytes / 2 ** 20) / (all / 1000)).toFixed(0)} MB/s of trials)`);
-    console.log(`  page + worker memory: +${MB(average.peak - average.base)} at peak, +${MB(average.end - average.base)} after (${meter.workersSeen} workers measured)`);
+    console.log(
+      `  page + worker memory: +${MB(average.peak - average.base)} at peak, +${MB(average.end - average.base)} right after, +${MB(afterGc - average.base)} after the page's GC (${meter.workersSeen} workers measured)`
+    );
     console.log(`  bytes moved: ${MB(moved)} = ${(moved / trialBytes).toFixed(3)}x the trials' bytes, in ${requests.count} range requests`);
 
     const [regroup] = await timeFrames(page, { selector: '[data-control="grouping"] select', option: 'gesture' }, [
@@ -140,6 +146,10 @@ async function main(): Promise<void> {
         "/200 traces drawn/.test(section.querySelector('.jp-AxoPyAnalysis-caption').textContent)"
       ])
     );
+    const image = await peakGrowth(meter, () =>
+      timeFrames(page, { selector: 'button[data-mode="image"]' }, [`section.querySelector('.jp-AxoPyAnalysis-image') !== null && /: ${TRIALS} trials/.test(section.querySelector('.jp-AxoPyAnalysis-imageCaption').textContent)`])
+    );
+    console.log(`image (2000 trials x 256 columns, read again): ${image.result[0].toFixed(0)} ms; memory +${MB(image.peak - image.base)} at peak, +${MB(image.end - image.base)} after`);
     console.log(`overlay (200 traces of 2 x 512 points per channel, read again): first traces ${overlay.result[0].toFixed(0)} ms, all 200 ${overlay.result[1].toFixed(0)} ms; memory +${MB(overlay.peak - overlay.base)} at peak`);
   } finally {
     await browser.close();

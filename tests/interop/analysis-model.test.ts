@@ -196,8 +196,9 @@ test('AnalysisModel: groups stream in, equal numpy, and regroup or refilter from
       const columns = model.featureColumns();
       assert.deepEqual(columns.slice(0, 3).map(c => c.name), ['mav_FDS', 'mav_EDC', 'mav_FCU']);
 
-      // The epochs image: rows ordered by RMS on the chosen channel.
+      // The epochs image: rows ordered by RMS on the chosen channel (its rows are read for it).
       model.filter = {};
+      model.mode = 'image';
       model.channel = 1;
       model.sortBy = 'rms';
       await model.update();

@@ -353,9 +353,10 @@ export class AnalysisModel {
       const atom = this._atomOfRow[row];
       const inMoments = cache.atoms.get(atom)?.rows.has(row) ?? false;
       const needsOverlay = this._mode === 'overlay' && overlayRows.has(row) && !cache.overlay.has(row);
+      const needsImage = this._mode === 'image' && !cache.image.has(row);
       if (!inMoments) wanted.push({ row, atom });
-      // Read again only for its overlay trace: not added to the moments a second time.
-      else if (needsOverlay) wanted.push({ row, atom: -1 });
+      // Read again only for its overlay trace or image row: not added to the moments twice.
+      else if (needsOverlay || needsImage) wanted.push({ row, atom: -1 });
     }
     if (wanted.length === 0) return undefined;
     return {
@@ -366,7 +367,8 @@ export class AnalysisModel {
         sampleRate: this._metadata.sampleRate,
         overlayBuckets: this._overlayBuckets,
         overlayRows: wanted.map(w => w.row).filter(row => overlayRows.has(row)),
-        imageColumns: this._imageColumns
+        // Image rows only for the image (16 MB for 2000 trials x 8 channels at 256 columns).
+        imageColumns: this._mode === 'image' ? this._imageColumns : 0
       }
     };
   }
@@ -401,10 +403,10 @@ export class AnalysisModel {
       else entry.moments = chunk;
     }
     const perTrial = shape[0] * FEATURE_NAMES.length;
-    const columns = Math.min(this._imageColumns, shape[1]);
+    const columns = Math.min(request.imageColumns, shape[1]);
     reduced.rows.forEach((row, i) => {
       this._features.set(row, reduced.features.slice(i * perTrial, (i + 1) * perTrial));
-      cache.image.set(row, reduced.image.slice(i * shape[0] * columns, (i + 1) * shape[0] * columns));
+      if (request.imageColumns > 0) cache.image.set(row, reduced.image.slice(i * shape[0] * columns, (i + 1) * shape[0] * columns));
     });
     for (const { row, y } of reduced.overlay) cache.overlay.set(row, y);
   }

@@ -34,7 +34,7 @@ export interface IReduceChunkRequest {
   readonly overlayBuckets: number;
   /** Rows whose overlay traces to return (the first kept trials, up to the view's cap). */
   readonly overlayRows: readonly number[];
-  /** Columns of a row of the epochs image (bucket means along time). */
+  /** Columns of a row of the epochs image (bucket means along time); 0: no image rows. */
   readonly imageColumns: number;
 }
 
@@ -57,7 +57,7 @@ export interface IReducedChunk {
   readonly features: Float64Array;
   /** Overlay traces: per requested row read, channels x (2 * buckets) y values (x shared, see overlayX). */
   readonly overlay: { readonly row: number; readonly y: Float32Array }[];
-  /** Per row read: channels x imageColumns bucket means of the filtered data. */
+  /** Per row read: channels x imageColumns bucket means of the filtered data (empty for 0 columns). */
   readonly image: Float32Array;
   /** Rows of the request without this array (a trial that has no dataset). */
   readonly missing: number[];
@@ -110,7 +110,8 @@ export function reduceTrialChunk(read: (dataset: string) => ITrialArray | undefi
     }
     trialShape ??= layout;
     const [channels, samples] = layout;
-    const raw = float64Array(layout, Float64Array.from(toNumbers(value.data)));
+    // float64 data as read (not copied: nothing below writes into it); other dtypes converted.
+    const raw = float64Array(layout, value.data instanceof Float64Array ? value.data : Float64Array.from(toNumbers(value.data)));
     for (const name of FEATURE_NAMES) {
       const computed = NAMED_FEATURES[name](raw).data;
       for (let c = 0; c < channels; c++) features[(rows.length * channels + c) * FEATURE_NAMES.length + FEATURE_NAMES.indexOf(name)] = Number(computed[c]);
@@ -123,7 +124,7 @@ export function reduceTrialChunk(read: (dataset: string) => ITrialArray | undefi
     }
     moments.add(shown.data);
     if (overlayRows.has(row)) overlay.push({ row, y: overlayTrace(shown.data, channels, samples, request.overlayBuckets) });
-    imageRows.push(bucketMeans(shown.data, channels, samples, request.imageColumns));
+    if (request.imageColumns > 0) imageRows.push(bucketMeans(shown.data, channels, samples, request.imageColumns));
     rows.push(row);
   }
   const columns = trialShape ? Math.min(request.imageColumns, trialShape[1]) : 0;
