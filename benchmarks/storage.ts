@@ -3,6 +3,8 @@
  * same machine. No assertions: targets are read off the output.
  *   node build/benchmarks/storage.js [trials=2000] [--runs N=3]
  *   node build/benchmarks/storage.js --durability [trials=300] (only the durability table)
+ *   node build/benchmarks/storage.js --reads [trials=600] [--runs N=3] (only the read tables,
+ *     of a root written by this package and of one written by the real AxoPy through h5py)
  *
  * Each run is a fresh Node process (so the first trials pay for loading h5wasm, as a user's
  * first trials do) and a fresh Python process, doing the same in the same order: write TRIALS
@@ -27,6 +29,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Storage, Design, storageToZip } from '../src/kernel/index.js';
+import { hdf5ReadCounts } from '../src/kernel/hdf5.js';
 import { CURRENT_PYTHON, PYTHON } from '../tests/helpers/python';
 
 const REAL_AXOPY = join(__dirname, '..', '..', 'tests', 'python', 'real_axopy.py');
@@ -110,6 +113,9 @@ interface ReadFigures {
   array_s: number;
   iter_s: number;
   epochs_rss_over_output_mb?: number;
+  /** Node: trial reads that went straight from the file, and through h5wasm. */
+  direct_reads?: number;
+  hdf5_reads?: number;
 }
 
 /** epochs, array and iterArray in this (fresh) process, h5wasm loaded first. */
@@ -118,6 +124,7 @@ async function nodeReads(root: string): Promise<ReadFigures> {
   storage.subjectId = 's1';
   const reader = storage.requireTask('bench');
   await reader.trialArray('emg', 0);
+  const countsBefore = { ...hdf5ReadCounts };
   const rssBefore = process.memoryUsage().rss;
   let peakRss = rssBefore;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 5);
@@ -136,7 +143,8 @@ async function nodeReads(root: string): Promise<ReadFigures> {
   let checksum = 0;
   for await (const a of reader.iterArray('emg')) checksum += (a.data as Float64Array)[0];
   const iterTime = seconds(t0);
-  return { epochs_s: epochsTime, array_s: arrayTime, iter_s: iterTime, epochs_rss_over_output_mb: (peakRss - rssBefore) / 1e6 - outputMb, checksum } as ReadFigures;
+  return { epochs_s: epochsTime, array_s: arrayTime, iter_s: iterTime, epochs_rss_over_output_mb: (peakRss - rssBefore) / 1e6 - outputMb,
+    direct_reads: hdf5ReadCounts.direct - countsBefore.direct, hdf5_reads: hdf5ReadCounts.viaHdf5 - countsBefore.viaHdf5, checksum } as ReadFigures;
 }
 
 const AXOPY_READS = `import json, sys, time
@@ -287,6 +295,10 @@ async function main(): Promise<void> {
     durabilityTable(Number(args[1] ?? 300), 3);
     return;
   }
+  if (args[0] === '--reads') {
+    readsOnly(args);
+    return;
+  }
   if (args[0] === '--node-zip') {
     process.stdout.write(JSON.stringify(await nodeZip(args[1], args[2])));
     return;
@@ -334,6 +346,36 @@ async function main(): Promise<void> {
   durabilityTable(300, runs);
 }
 
+/**
+ * Only the reads, on `trials` trials: per run, one root written by this package and one by the
+ * real AxoPy (h5py), each read by the three readers in fresh processes.
+ */
+function readsOnly(args: string[]): void {
+  const runsAt = args.indexOf('--runs');
+  const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 3;
+  const trials = Number(args.find((arg, i) => i > 0 && !arg.startsWith('--') && i !== runsAt + 1) ?? 600);
+  const dir = mkdtempSync(join(tmpdir(), 'axopy-bench-reads-'));
+  const byWriter: Record<'jupyterlab-axopy' | 'AxoPy (h5py)', ReturnType<typeof readRun>[]> = { 'jupyterlab-axopy': [], 'AxoPy (h5py)': [] };
+  try {
+    const ours = join(dir, 'ts');
+    const theirs = join(dir, 'py');
+    run(process.execPath, [__filename, '--node-run', ours, String(trials)]);
+    run(PYTHON, [REAL_AXOPY, 'bench', theirs, String(trials)]);
+    execFileSync('sync');
+    for (let i = 0; i < runs; i++) {
+      console.error(`reads, run ${i + 1} of ${runs}: ${trials} trials`);
+      byWriter['jupyterlab-axopy'].push(readRun(ours, trials, i % 2 === 0));
+      byWriter['AxoPy (h5py)'].push(readRun(theirs, trials, i % 2 === 1));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  for (const [writer, reads] of Object.entries(byWriter)) {
+    console.log(`\nfile written by ${writer}, ${runs} runs:`);
+    printReads(reads, trials);
+  }
+}
+
 /** The read table: Node against real AxoPy and h5py read_direct, medians of per-run ratios. */
 function printReads(reads: ReturnType<typeof readRun>[], trials: number): void {
   const med = (f: (r: ReturnType<typeof readRun>) => number): number => median(reads.map(f));
@@ -357,6 +399,8 @@ function printReads(reads: ReturnType<typeof readRun>[], trials: number): void {
     ].join(' | '));
   }
   console.log(`epochs() peak RSS growth beyond its output: ${med(r => r.node.epochs_rss_over_output_mb ?? NaN).toFixed(0)} MB (goal <= 64)`);
+  const last = reads[reads.length - 1].node;
+  console.log(`  trial reads of the last run: ${last.direct_reads ?? '?'} straight from the file, ${last.hdf5_reads ?? '?'} through h5wasm`);
   console.log(`  every run, epochs | array | iter (s): ${reads.map(r => [r.node.epochs_s, r.node.array_s, r.node.iter_s].map(v => fmt(v ?? NaN)).join('/')).join(', ')}`);
   console.log(`  AxoPy array | iter: ${reads.map(r => `${fmt(r.axopy.array_s)}/${fmt(r.axopy.iter_s)}`).join(', ')}; h5py: ${reads.map(r => `${fmt(r.h5py.array_s)}/${fmt(r.h5py.iter_s)}`).join(', ')}`);
 }

@@ -6,7 +6,7 @@
  * and when its filters are ones h5wasm has. Refusals are reasons, turned into errors naming the
  * file by the shell.
  */
-import { type DatasetStorageFacts, type ReadBytesAt, type Superblock, ObjectHeaderError, readDatasetStorageFacts, readSuperblock } from './hdf5ObjectHeader.js';
+import { type DatasetStorageFacts, type ReadBytesAt, type Superblock, ObjectHeaderError, addressOfReference, readDatasetStorageFacts, readSuperblock } from './hdf5ObjectHeader.js';
 
 /** Tunable limits of what a reader accepts. */
 export interface Hdf5ReadLimits {
@@ -162,9 +162,7 @@ export function gatherDatasetReadFacts(
   if (readAt === undefined) {
     return { ...base, virtualSourceFiles, filters };
   }
-  const reference = module.create_object_reference(fileId, path);
-  let address = 0;
-  for (let i = 7; i >= 0; i--) address = address * 256 + (reference[i] ?? 0);
+  const address = addressOfReference(module.create_object_reference(fileId, path));
   let storage: DatasetStorageFacts;
   try {
     // The superblock is read once per file when the caller keeps it.

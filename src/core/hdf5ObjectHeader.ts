@@ -42,6 +42,8 @@ export interface Superblock {
   readonly offsetBytes: number;
   readonly lengthBytes: number;
   readonly baseAddress: number;
+  /** The root group's object header, relative to the base address (Infinity if undefined). */
+  readonly rootObjectAddress?: number;
 }
 
 /** A damaged or unexpected header: the caller reports it as it reports HDF5's own errors. */
@@ -66,6 +68,13 @@ export function readDatasetStorageFacts(readAt: ReadBytesAt, objectAddress: numb
   return { layout, externalFiles };
 }
 
+/** The object header address an HDF5 object reference holds (8 bytes, little-endian). */
+export function addressOfReference(reference: ArrayLike<number>): number {
+  let address = 0;
+  for (let i = 7; i >= 0; i--) address = address * 256 + (reference[i] ?? 0);
+  return address;
+}
+
 /** The file's superblock (ObjectHeaderError when there is none). */
 export function readSuperblock(readAt: ReadBytesAt): Superblock {
   // The superblock is at 0 or, after a user block, at 512, 1024, 2048, ...
@@ -77,22 +86,39 @@ export function readSuperblock(readAt: ReadBytesAt): Superblock {
     if (version === 0 || version === 1) {
       const offsetBytes = head[13];
       const baseAt = version === 0 ? 24 : 28;
-      const base = readAt(at + baseAt, offsetBytes);
-      return { offsetBytes, lengthBytes: head[14], baseAddress: unsigned(base, 0, offsetBytes) };
+      // Base, free-space, end-of-file and driver addresses, then the root group's symbol table
+      // entry: its link name offset, then its object header address.
+      const fields = readAt(at + baseAt, 6 * offsetBytes);
+      return {
+        offsetBytes,
+        lengthBytes: head[14],
+        baseAddress: unsigned(fields, 0, offsetBytes),
+        rootObjectAddress: fields.length >= 6 * offsetBytes ? unsigned(fields, 5 * offsetBytes, offsetBytes) : undefined
+      };
     }
-    const base = readAt(at + 12, head[9]);
-    return { offsetBytes: head[9], lengthBytes: head[10], baseAddress: unsigned(base, 0, head[9]) };
+    // Versions 2 and 3: base, superblock extension, end-of-file and root object header addresses.
+    const offsetBytes = head[9];
+    const fields = readAt(at + 12, 4 * offsetBytes);
+    return {
+      offsetBytes,
+      lengthBytes: head[10],
+      baseAddress: unsigned(fields, 0, offsetBytes),
+      rootObjectAddress: fields.length >= 4 * offsetBytes ? unsigned(fields, 3 * offsetBytes, offsetBytes) : undefined
+    };
   }
   throw new ObjectHeaderError('no HDF5 superblock found');
 }
 
-interface HeaderMessage {
+/** One message of an object header: where its data starts, its size and flags (bit 1: shared). */
+export interface HeaderMessage {
   readonly type: number;
   readonly dataAt: number;
+  readonly size: number;
+  readonly flags: number;
 }
 
 /** Every message of the object header at absolute `address`, continuation blocks included. */
-function headerMessages(reader: FieldReader, address: number): HeaderMessage[] {
+export function headerMessages(reader: FieldReader, address: number): HeaderMessage[] {
   const messages: HeaderMessage[] = [];
   const first = reader.bytes(address, 16);
   const isVersion2 = first[0] === 0x4f && first[1] === 0x48 && first[2] === 0x44 && first[3] === 0x52; // "OHDR"
@@ -122,8 +148,9 @@ function headerMessages(reader: FieldReader, address: number): HeaderMessage[] {
     for (let at = 0; at + messageHeaderBytes <= block.length && messages.length < expected; ) {
       const type = isVersion2 ? block[at] : block[at] | (block[at + 1] << 8);
       const size = isVersion2 ? block[at + 1] | (block[at + 2] << 8) : block[at + 2] | (block[at + 3] << 8);
+      const messageFlags = isVersion2 ? block[at + 3] : block[at + 4];
       const dataAt = start + at + messageHeaderBytes;
-      messages.push({ type, dataAt });
+      messages.push({ type, dataAt, size, flags: messageFlags });
       if (type === CONTINUATION_MESSAGE) {
         const offset = reader.offset(dataAt);
         const length = reader.length(dataAt + reader.superblock.offsetBytes);
@@ -162,7 +189,7 @@ function externalFileNames(reader: FieldReader, dataAt: number): string[] {
 }
 
 /** Reads the superblock's sized fields; numbers beyond 2^53 (undefined addresses) are Infinity. */
-class FieldReader {
+export class FieldReader {
   constructor(private readonly readAt: ReadBytesAt, readonly superblock: Superblock) {}
 
   bytes(at: number, length: number): Uint8Array {
@@ -188,7 +215,7 @@ class FieldReader {
 }
 
 /** A little-endian unsigned integer of `size` bytes; Infinity beyond 2^53 or past the bytes. */
-function unsigned(bytes: Uint8Array, at: number, size: number): number {
+export function unsigned(bytes: Uint8Array, at: number, size: number): number {
   if (at + size > bytes.length) throw new ObjectHeaderError('object header field runs past the end of the file');
   let value = 0;
   for (let i = size - 1; i >= 0; i--) value = value * 256 + bytes[at + i];

@@ -13,8 +13,7 @@ import {
 import type { Superblock } from '../core/hdf5ObjectHeader.js';
 import { DatasetRefusedError } from '../core/errors.js';
 import type { H5Module } from './hdf5-module.js';
-
-const READ_WINDOW_BYTES = 4096;
+import { windowedReadAt } from './hdf5-direct.js';
 
 /**
  * Inspects the datasets of one open HDF5 file before they are read. Keeps the file open (a
@@ -40,20 +39,7 @@ export class DatasetInspector {
     const fd = this.fd;
     // Size now: a file written by a running experiment grows between datasets.
     const fileBytes = fs.fstatSync(fd).size;
-    // A dataset's header is read in a few small pieces close together: one read of a window
-    // serves them all.
-    let window = { start: 0, bytes: Buffer.alloc(0) };
-    const readAt = (offset: number, length: number): Uint8Array => {
-      const end = Math.min(offset + length, fileBytes);
-      if (offset >= window.start && end <= window.start + window.bytes.length) {
-        return window.bytes.subarray(offset - window.start, end - window.start);
-      }
-      const count = Math.max(0, Math.max(end, Math.min(offset + READ_WINDOW_BYTES, fileBytes)) - offset);
-      const bytes = Buffer.allocUnsafe(count);
-      const read = count > 0 ? fs.readSync(fd, bytes, 0, count, offset) : 0;
-      window = { start: offset, bytes: bytes.subarray(0, read) };
-      return window.bytes.subarray(0, Math.max(0, Math.min(read, end - offset)));
-    };
+    const readAt = windowedReadAt(fd, fileBytes);
     // h5wasm's Module has these functions in every build; H5Module lists those the writer uses.
     const facts = gatherDatasetReadFacts(module as unknown as H5FactsModule, fileId, name, this.onDisk ? readAt : undefined, {
       metadata,

@@ -12,8 +12,13 @@ import { FlushJournal, readDirect, recoverJournal } from './hdf5-journal.js';
 import { typedFsError } from './files.js';
 import { type H5Metadata, type H5Module, type H5WriteMetadata, loadH5Module } from './hdf5-module.js';
 import { hdf5ErrorReason, hdf5TypeOfMetadata } from '../core/hdf5Metadata.js';
-import type { Hdf5ReadLimits } from '../core/hdf5Containment.js';
+import type { H5FactsModule, Hdf5ReadLimits } from '../core/hdf5Containment.js';
 import { DatasetInspector } from './hdf5-containment.js';
+import { DirectReader, hdf5ReadCounts } from './hdf5-direct.js';
+import type { DirectReadPlan } from '../core/hdf5DirectRead.js';
+import { addressOfReference } from '../core/hdf5ObjectHeader.js';
+
+export { hdf5ReadCounts } from './hdf5-direct.js';
 
 /** How `Hdf5File.open` opens a file: read only; read/write, created if missing; truncated. */
 export type Hdf5Mode = 'r' | 'a' | 'w';
@@ -65,6 +70,8 @@ export class Hdf5File {
   readLimits: Hdf5ReadLimits = {};
   /** Checks datasets against `readLimits` before they are read (hdf5-containment.ts). */
   private inspector: DatasetInspector | undefined;
+  /** Reads plain datasets without HDF5 (files open read-only; null once found unusable). */
+  private direct: DirectReader | null | undefined;
 
   private constructor(
     private readonly module: H5Module,
@@ -131,12 +138,22 @@ export class Hdf5File {
 
   /** The dtype and shape of a dataset, without reading its data. */
   describe(name: string): { dtype: DType; shape: number[] } {
+    const plan = this.directPlan(name);
+    if (plan !== undefined) return { dtype: plan.dtype, shape: [...plan.shape] };
     const { dtype, shape } = this.datasetInfo(name);
     return { dtype, shape };
   }
 
   /** Reads a whole dataset (DatasetError if missing or not a dataset, FormatError if not numeric). */
   read(name: string): NDArray {
+    const plan = this.directPlan(name);
+    if (plan !== undefined) {
+      // Its own buffer, every byte overwritten by the read: not zero-filled first.
+      const bytes = Buffer.allocUnsafeSlow(plan.byteCount);
+      this.readDirectly(name, plan, bytes);
+      const data = new TYPED_ARRAY_FOR_DTYPE[plan.dtype](bytes.buffer, bytes.byteOffset, plan.byteCount / plan.elementBytes);
+      return { dtype: plan.dtype, shape: [...plan.shape], data } as NDArray;
+    }
     const { dtype, shape, metadata } = this.datasetInfo(name);
     const byteCount = elementCount(shape) * metadata.size;
     if (byteCount === 0) {
@@ -156,16 +173,19 @@ export class Hdf5File {
    * Same errors as `read`; DatasetError when `target` does not fit the dataset.
    */
   readInto(name: string, target: AnyTypedArray): void {
-    const { dtype, shape, metadata } = this.datasetInfo(name);
+    const plan = this.directPlan(name);
+    const { dtype, shape, metadata } = plan !== undefined ? { ...plan, metadata: undefined } : this.datasetInfo(name);
     const count = elementCount(shape);
     if (!(target instanceof TYPED_ARRAY_FOR_DTYPE[dtype]) || target.length !== count) {
       throw new DatasetError(this.path, name, `is ${dtype} [${shape.join(', ')}]; cannot be read into a ${target.constructor.name} of ${target.length} elements`);
     }
-    const byteCount = count * metadata.size;
+    const byteCount = count * target.BYTES_PER_ELEMENT;
     if (byteCount === 0) {
       return;
     }
-    this.readBytes(name, metadata, new Uint8Array(target.buffer, target.byteOffset, byteCount));
+    const bytes = new Uint8Array(target.buffer, target.byteOffset, byteCount);
+    if (metadata === undefined) this.readDirectly(name, plan!, bytes);
+    else this.readBytes(name, metadata, bytes);
   }
 
   /**
@@ -232,6 +252,8 @@ export class Hdf5File {
       this.journal?.commit();
     } finally {
       this.inspector?.close();
+      this.direct?.close();
+      this.direct = null;
       this.journal?.release();
       if (this.scratch.bytes > 0) {
         this.module._free(this.scratch.pointer);
@@ -316,6 +338,44 @@ export class Hdf5File {
   }
 
   /**
+   * How to read `name` without HDF5 (core/hdf5DirectRead.ts), or undefined when HDF5 reads it:
+   * files open for writing, datasets not plain and contiguous. DatasetRefusedError as
+   * `datasetInfo` gives it, for a dataset the containment rule refuses.
+   */
+  private directPlan(name: string): DirectReadPlan | undefined {
+    if (this.mode !== 'r' || !isPlainName(name)) return undefined;
+    void this.id; // FormatError once closed, as every read
+    if (this.direct === undefined) this.direct = DirectReader.open(this.absolutePath) ?? null;
+    if (this.direct === null) return undefined;
+    // Until the root links are listed here (and for dense storage, soft or external links):
+    // HDF5 finds the object, once the name is known not to be an external link, which it
+    // would follow into another file.
+    const addressOf = (): number | undefined => {
+      const id = this.id;
+      const module = this.module as unknown as H5FactsModule;
+      try {
+        if (module.get_external_link(id, `/${name}`).filename !== undefined) return undefined;
+        if (this.module.get_type(id, `/${name}`) !== this.module.H5G_DATASET) return undefined;
+        return addressOfReference(module.create_object_reference(id, `/${name}`));
+      } catch {
+        return undefined;
+      }
+    };
+    return this.direct.plan(name, this.path, this.readLimits, addressOf);
+  }
+
+  /** Reads a planned dataset into `target`; a file cut short since it was opened is a FormatError. */
+  private readDirectly(name: string, plan: DirectReadPlan, target: Uint8Array): void {
+    try {
+      this.direct!.read(plan, target);
+    } catch (error) {
+      const typed = typedFsError(error, this.absolutePath);
+      if (typed !== error) throw typed;
+      throw new FormatError(this.path, `reading dataset "${name}": ${(error as Error).message}`);
+    }
+  }
+
+  /**
    * Reads dataset `name` into `target` (its exact byte size). HDF5 reads into WebAssembly
    * memory: into a buffer kept for the next read up to SCRATCH_MAX_BYTES (a malloc and free per
    * trial showed in profiles), or one of its own for larger datasets. Little-endian numbers,
@@ -332,6 +392,7 @@ export class Hdf5File {
       this.scratch = { pointer: this.module._malloc(byteCount), bytes: byteCount };
     }
     const pointer = own ? this.module._malloc(byteCount) : this.scratch.pointer;
+    hdf5ReadCounts.viaHdf5 += 1;
     try {
       const readIntoHeap = (): void => {
         this.call(`reading dataset "${name}"`, () =>

@@ -13,7 +13,7 @@ export type { ColumnTable } from './taskReader.js';
 export { TrialWriter } from './trialWriter.js';
 export type { TrialWriterOptions } from './trialWriter.js';
 export { makedirs } from './files.js';
-export { readHdf5, writeHdf5, Hdf5File } from './hdf5.js';
+export { readHdf5, writeHdf5, Hdf5File, hdf5ReadCounts } from './hdf5.js';
 export { storageToZip } from './zip.js';
 export type { StorageToZipOptions, ZipProgress } from './zip.js';
 export { checkStorage, describeTaskFolder } from './check.js';
