@@ -75,6 +75,7 @@ interface IAnalysisState {
   groups: IGroupState[];
   overlayRows: number[];
   hoveredTrial: number | undefined;
+  trialSpectrum: { row: number; frequencies: number[]; psd: number[][] } | undefined;
   draws: number;
 }
 type Expected = Record<string, Record<string, { n: number; mean: number[][]; sem: number[][] }>>;
@@ -121,7 +122,11 @@ async function averageGroupedByGesture(page: Page): Promise<IAnalysisState> {
   await section(page).locator('button[data-mode="average"]').click();
   await waitForAnalysis(page, s => s.groups.length > 0);
   await section(page).locator('[data-control="grouping"] select').selectOption('gesture');
-  return waitForAnalysis(page, s => s.grouping === 'gesture' && s.progress.done === TRIALS && !s.busy && s.groups.length === 3);
+  await waitForAnalysis(page, s => s.grouping === 'gesture' && s.progress.done === TRIALS && !s.busy && s.groups.length === 3);
+  // Drawn with every trial in: the legend (made with the plots) says so.
+  await expect(section(page).locator('.jp-AxoPyAnalysis-caption')).toContainText(`${TRIALS} of ${TRIALS} kept trials`);
+  await expect(section(page).locator('.jp-AxoPyAnalysis-legend')).toContainText('gesture = open (n = 8)');
+  return (await analysis(page))!;
 }
 
 test('Average by gesture equals numpy; one coloured band per group on the canvas; legend sizes', async ({ page, problems, storageServer }) => {
@@ -212,5 +217,28 @@ test('Changing the display filter redraws with the filtered averages and states 
   expect(after.filterText).toContain('rectified, envelope low-pass 6 Hz (order 2)');
   assertGroups(after, expected.envelope, 1e-9);
   await expect(section(page).locator('.jp-AxoPyAnalysis-caption')).toContainText('envelope low-pass 6 Hz');
+  expect(problems).toEqual([]);
+});
+
+const SCIPY_WELCH = `
+import sys, json, numpy as np, h5py, scipy.signal as sg
+with h5py.File(sys.argv[1] + '/emg.hdf5', 'r') as h:
+    out = {}
+    for row in (0, 4):
+        f, p = sg.welch(h[str(row)][()], fs=1000)
+        out[row] = {'f': f.tolist(), 'p': p.tolist()}
+print(json.dumps(out))
+`;
+
+test('Spectrum: the selected trial\'s Welch PSD equals scipy.signal.welch, and follows the selection', async ({ page, problems, storageServer }) => {
+  const expected = JSON.parse(execFileSync(CURRENT_PYTHON, ['-c', SCIPY_WELCH, path.join(storageServer.rootDir, TASK)], { encoding: 'utf8' })) as Record<string, { f: number[]; p: number[][] }>;
+  await averageGroupedByGesture(page);
+  await section(page).locator('button[data-mode="spectrum"]').click();
+  let state = await waitForAnalysis(page, s => s.mode === 'spectrum' && s.trialSpectrum?.row === 0);
+  assertClose([state.trialSpectrum!.frequencies], [expected[0].f], 1e-12, 'frequencies');
+  assertClose(state.trialSpectrum!.psd, expected[0].p, 1e-9, 'PSD of trial 0');
+  await page.locator(`.jp-AxoPyPreview[data-task-path="${TASK}"] .jp-AxoPyPreview-grid`).click({ position: { x: 120, y: 24 + 22 * 4 + 11 } });
+  state = await waitForAnalysis(page, s => s.trialSpectrum?.row === 4);
+  assertClose(state.trialSpectrum!.psd, expected[4].p, 1e-9, 'PSD of trial 4');
   expect(problems).toEqual([]);
 });

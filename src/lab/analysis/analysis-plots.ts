@@ -23,6 +23,8 @@ export interface IPlotContext {
   /** The trial hovered in an overlay (undefined: none). */
   readonly onHover: (row: number | undefined) => void;
   readonly onPick: (row: number) => void;
+  /** Spectrum mode: the selected trial's PSD (channels x bins), drawn over the groups'. */
+  readonly trialSpectrum?: { readonly row: number; readonly frequencies: Float64Array; readonly psd: Float64Array };
 }
 
 function axes(xLabel: string, yLabel: string, last: boolean): uPlot.Axis[] {
@@ -144,19 +146,22 @@ export function drawSpectrum(host: HTMLElement, context: IPlotContext): uPlot[] 
   const spectra = model.spectra();
   if (spectra.length === 0) return [];
   const bins = spectra[0].bins;
+  const trial = context.trialSpectrum?.frequencies.length === bins ? context.trialSpectrum : undefined;
   const unit = model.metadata.sampleRate === undefined ? 'cycles/sample' : 'Hz';
   return Array.from({ length: shape[0] }, (_, c) => {
     const data: uPlot.AlignedData = [
       spectra[0].frequencies,
       // A log axis cannot show 0: the DC bin of a mean-removed segment is ~0.
-      ...spectra.map(s => Array.from(s.psd.subarray(c * bins, (c + 1) * bins), v => (v > 0 ? v : null)))
+      ...spectra.map(s => Array.from(s.psd.subarray(c * bins, (c + 1) * bins), v => (v > 0 ? v : null))),
+      ...(trial ? [Array.from(trial.psd.subarray(c * bins, (c + 1) * bins), v => (v > 0 ? v : null))] : [])
     ];
     const series: uPlot.Series[] = spectra.map(s => ({ label: s.label, stroke: rgbText(context.colors.get(s.label) ?? [0, 0, 0]), width: 1.5, points: { show: false } }));
+    if (trial) series.push({ label: `trial ${trial.row}`, stroke: cssVar('--jp-ui-font-color1', '#212121'), width: 1, dash: [4, 3], points: { show: false } });
     const options = basePlot(context.width, c === shape[0] - 1, series, `frequency (${unit})`, `${model.channelNames[c]} PSD`, {
       scales: { x: { time: false }, y: { distr: 3 } }
     });
     // Powers of ten span decades: written as 1e-5, not rounded to 0.
-    options.axes![1].values = (_plot: uPlot, ticks: number[]) => ticks.map(tick => tick.toExponential(0));
+    options.axes![1].values = (_plot: uPlot, ticks: (number | null)[]) => ticks.map(tick => (tick === null ? '' : tick.toExponential(0)));
     return new uPlot(options, data, host);
   });
 }

@@ -11,7 +11,12 @@ import { Widget } from '@lumino/widgets';
 import type uPlot from 'uplot';
 import type { ArrayMetadata } from '../../core/arraySidecar.js';
 import type { ParsedTrialsCsv } from '../../core/csv/index.js';
-import type { IFileVersion } from '../previews/providers.js';
+import type { IArrayData, IFileVersion } from '../previews/providers.js';
+import { toNumbers } from '../previews/decimate.js';
+import { float64Array } from '../../core/analysis/axis.js';
+import { welch } from '../../core/analysis/welch.js';
+import { applyDisplayFilter, designDisplayFilter } from './display-filter.js';
+import { trialLayout } from './trial-reduction.js';
 import { ANALYSIS_MODES, AnalysisModel, type AnalysisMode, type ITrialReducer } from './analysis-model.js';
 import { drawAverage, drawImage, drawOverlay, drawSpectrum, type IPlotContext } from './analysis-plots.js';
 import type { IDisplayFilter } from './display-filter.js';
@@ -30,6 +35,10 @@ export interface IAnalysisHost {
   /** Trials kept by the table's filter, in its order. */
   keptTrials(): readonly number[];
   selectTrial(row: number): void;
+  /** The trial selected in the table. */
+  selectedTrial(): number | undefined;
+  /** One trial's array (the provider's read, as the trial plot reads it). */
+  readTrial(file: IFileVersion, row: number): Promise<IArrayData | undefined>;
   /** The feature columns changed (the table shows them). */
   featuresChanged(): void;
   /** Something shown changed (for the test hook). */
@@ -52,6 +61,8 @@ export interface IAnalysisState {
   readonly overlayRows: readonly number[];
   readonly hoveredTrial: number | undefined;
   readonly imageRows: readonly number[];
+  /** Spectrum mode: Welch PSD of the selected trial (display filter applied), channels x bins. */
+  readonly trialSpectrum: { readonly row: number; readonly frequencies: number[]; readonly psd: number[][] } | undefined;
   /** Increments on every redraw. */
   readonly draws: number;
 }
@@ -128,6 +139,7 @@ export class AnalysisSection extends Widget {
     this._mode = mode;
     if (mode !== 'trial') void this._ensureModel();
     if (this._model) this._model.mode = mode;
+    void this._updateTrialSpectrum();
     this._showMode();
     this._modeChanged.emit(mode);
   }
@@ -149,6 +161,46 @@ export class AnalysisSection extends Widget {
   /** The table's filter or order changed. */
   keptChanged(): void {
     this._model?.setKept(this._host.keptTrials());
+  }
+
+  /** The table's selection changed: in spectrum mode, the selected trial's PSD follows. */
+  selectionChanged(): void {
+    void this._updateTrialSpectrum();
+  }
+
+  /** Reads the selected trial and computes its PSD through the display filter (spectrum mode only). */
+  private async _updateTrialSpectrum(): Promise<void> {
+    const row = this._host.selectedTrial();
+    const model = this._model;
+    const file = this._file;
+    const ticket = ++this._spectrumTicket;
+    if (this._mode !== 'spectrum' || row === undefined || !model || !file) {
+      if (this._trialSpectrum !== undefined) {
+        this._trialSpectrum = undefined;
+        this._scheduleDraw();
+      }
+      return;
+    }
+    const key = `${row}\n${file.stamp}\n${model.filterText}`;
+    if (this._trialSpectrum?.key === key) return;
+    try {
+      const array = await this._host.readTrial(file, row);
+      const layout = array && trialLayout(array.shape);
+      if (ticket !== this._spectrumTicket || this.isDisposed) return;
+      if (!array || !layout) {
+        this._trialSpectrum = undefined;
+      } else {
+        const trial = float64Array(layout, Float64Array.from(toNumbers(array.data)));
+        const shown = applyDisplayFilter(designDisplayFilter(model.filter, model.metadata.sampleRate), trial);
+        const { frequencies, psd } = welch(shown, { fs: model.metadata.sampleRate ?? 1 });
+        this._trialSpectrum = { key, row, channels: layout[0], frequencies, psd: psd.data };
+      }
+    } catch (error) {
+      if (ticket !== this._spectrumTicket) return;
+      this._trialSpectrum = undefined;
+      this._caption.textContent = (error as Error).message;
+    }
+    this._scheduleDraw();
   }
 
   /** Feature columns for the trials table (empty before an analysis mode was used). */
@@ -182,6 +234,13 @@ export class AnalysisSection extends Widget {
       overlayRows: model?.overlay().map(t => t.row) ?? [],
       hoveredTrial: this._hovered,
       imageRows: this._mode === 'image' ? model?.image().rows ?? [] : [],
+      trialSpectrum: this._trialSpectrum && {
+        row: this._trialSpectrum.row,
+        frequencies: Array.from(this._trialSpectrum.frequencies),
+        psd: Array.from({ length: this._trialSpectrum.channels }, (_, c) =>
+          Array.from(this._trialSpectrum!.psd.subarray(c * this._trialSpectrum!.frequencies.length, (c + 1) * this._trialSpectrum!.frequencies.length))
+        )
+      },
       draws: this._draws
     };
   }
@@ -216,6 +275,7 @@ export class AnalysisSection extends Widget {
     model.filter = this._filterValue();
     model.grouping = model.groupableColumns.includes(this._grouping.value) ? this._grouping.value : undefined;
     this._fillControls(model);
+    void this._updateTrialSpectrum();
     let lastFeatures = 0;
     model.changed.connect(() => {
       this._scheduleDraw();
@@ -326,7 +386,10 @@ export class AnalysisSection extends Widget {
       if (name === 'grouping') model.grouping = this._grouping.value === GROUP_NONE ? undefined : this._grouping.value;
       if (name === 'channel') model.channel = Number(this._channel.value);
       if (name === 'sortBy') model.sortBy = this._sortBy.value === '' ? undefined : (this._sortBy.value as FeatureName);
-      if (name === 'filter') model.filter = this._filterValue();
+      if (name === 'filter') {
+        model.filter = this._filterValue();
+        void this._updateTrialSpectrum();
+      }
       this._caption.classList.remove('jp-AxoPyPreview-error');
     } catch (error) {
       // A filter the core cannot design (a cutoff past Nyquist): said, the previous one kept.
@@ -404,7 +467,8 @@ export class AnalysisSection extends Widget {
         this._hover.textContent = row === undefined ? '' : this._host.trans.__('trial %1 (%2) — click to select it', row, groupOfRow(row));
         this._host.changed();
       },
-      onPick: row => this._host.selectTrial(row)
+      onPick: row => this._host.selectTrial(row),
+      trialSpectrum: this._trialSpectrum
     };
     this._hover.className = 'jp-AxoPyAnalysis-hover';
     this._plots.appendChild(this._hover);
@@ -469,6 +533,8 @@ export class AnalysisSection extends Widget {
   private _uplots: uPlot[] = [];
   private _hovered: number | undefined;
   private _drawPending = false;
+  private _trialSpectrum: { key: string; row: number; channels: number; frequencies: Float64Array; psd: Float64Array } | undefined;
+  private _spectrumTicket = 0;
   private _lastDraw = -Infinity;
   private _drawnWidth = -1;
   private _draws = 0;

@@ -6,6 +6,7 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { parseArraySidecar, type ArrayMetadata } from '../../core/arraySidecar.js';
 import type { ParsedTrialsCsv } from '../../core/csv/index.js';
+import { datasetNameForRow } from '../../core/layout.js';
 import type { ITaskFilesSource } from '../previews/check.js';
 import type { IArrayProvider, IFileVersion } from '../previews/providers.js';
 import type { TrialsGrid } from '../previews/trials-grid.js';
@@ -43,6 +44,7 @@ export function withFeatureColumns(parsed: ParsedTrialsCsv, columns: readonly { 
 export class PreviewAnalysis {
   constructor(private readonly _options: IPreviewAnalysisOptions) {
     _options.grid.viewChanged.connect(() => this._sections.forEach(section => section.keptChanged()));
+    _options.grid.trialSelected.connect(() => this._sections.forEach(section => section.selectionChanged()));
   }
 
   /** Adds the analysis controls to an array's section, before `before`; `trialPlot` shows in "Trial" mode only. */
@@ -59,6 +61,8 @@ export class PreviewAnalysis {
       trials: () => this._trials,
       keptTrials: () => this._options.grid.view.rows,
       selectTrial: row => this._options.grid.selectTrial(row),
+      selectedTrial: () => this._options.grid.selectedTrial,
+      readTrial: (version, row) => this._options.arrays.readDataset(version, datasetNameForRow(row)),
       featuresChanged: () => this._showFeatures(),
       changed: () => this._options.publish()
     };
