@@ -8,6 +8,7 @@ import uPlot from 'uplot';
 import type { AnalysisModel } from './analysis-model.js';
 import { type Rgb, imageScale, rgbText } from './group-colors.js';
 import { cssVar } from '../previews/theme.js';
+import { bandPoints } from './band-points.js';
 
 const CHANNEL_HEIGHT = 110;
 const Y_AXIS_SIZE = 72;
@@ -55,33 +56,34 @@ function basePlot(width: number, last: boolean, series: uPlot.Series[], xLabel: 
   };
 }
 
-/** Mean +/- spread per group, per channel. */
+/** Mean +/- spread per group, per channel, decimated per pixel. */
 export function drawAverage(host: HTMLElement, context: IPlotContext): uPlot[] {
   const { model } = context;
   const shape = model.trialShape;
   if (!shape) return [];
   const [channels, samples] = shape;
   const groups = model.groups();
-  const { x, label } = timeAxis(model, Float64Array.from({ length: samples }, (_, i) => i));
+  const buckets = Math.max(1, Math.floor(context.width - Y_AXIS_SIZE));
   return Array.from({ length: channels }, (_, c) => {
-    const data: uPlot.AlignedData = [x];
     const series: uPlot.Series[] = [];
     const bands: uPlot.Band[] = [];
+    const columns: ArrayLike<number>[] = [];
+    let samplesDrawn: Float64Array = new Float64Array(0);
     for (const group of groups) {
       const color = context.colors.get(group.label) ?? [0, 0, 0];
-      const mean = group.mean.data.subarray(c * samples, (c + 1) * samples);
-      const spread = group[context.spread].data.subarray(c * samples, (c + 1) * samples);
-      const lo = Float64Array.from(mean, (m, i) => m - (Number.isNaN(spread[i]) ? 0 : spread[i]));
-      const hi = Float64Array.from(mean, (m, i) => m + (Number.isNaN(spread[i]) ? 0 : spread[i]));
-      const first = data.length;
-      data.push(hi, mean, lo);
+      const points = bandPoints(group.mean.data.subarray(c * samples, (c + 1) * samples), group[context.spread].data.subarray(c * samples, (c + 1) * samples), buckets);
+      // Every group's points share x: the buckets are the same; within one, min and max
+      // positions differ by less than a pixel, so the first group's stand for all.
+      if (samplesDrawn.length === 0) samplesDrawn = points.samples;
+      bands.push({ series: [columns.length + 1, columns.length + 3], fill: rgbText(color, 0.25) });
+      columns.push(points.hi, points.mean, points.lo);
       series.push({ label: `${group.label} +`, stroke: 'transparent', width: 0, points: { show: false } });
       series.push({ label: group.label, stroke: rgbText(color), width: 1.5, points: { show: false } });
       series.push({ label: `${group.label} -`, stroke: 'transparent', width: 0, points: { show: false } });
-      bands.push({ series: [first, first + 2], fill: rgbText(color, 0.25) });
     }
+    const { x, label } = timeAxis(model, samplesDrawn);
     const options = basePlot(context.width, c === channels - 1, series, label, model.channelNames[c], { bands });
-    return new uPlot(options, data, host);
+    return new uPlot(options, [x, ...columns] as uPlot.AlignedData, host);
   });
 }
 
