@@ -213,6 +213,23 @@ test('AnalysisModel: groups stream in, equal numpy, and regroup or refilter from
       assertCloseRelative(fist.frequencies, welchFist.f, 1e-12, 'frequencies');
       assertCloseToScale(fist.psd, welchFist.p, 1e-9, 'fist PSD');
 
+      // A recording: a model made on the first 20 rows, then trials.csv with 30 (extended, not
+      // remade) reads only the 10 new trials, and its groups equal numpy's on all 30.
+      const first20 = { ...trials, rowCount: 20, values: Object.fromEntries(Object.entries(trials.values).map(([c, v]) => [c, v.slice(0, 20)])) };
+      const growing = new FileReducer(file);
+      const recording = new AnalysisModel({ reducer: growing, trials: first20, metadata, chunkSize: 8 });
+      recording.grouping = 'gesture';
+      await recording.update();
+      assert.equal(growing.trialsRead, 20);
+      assert.equal(recording.extendTrials(trials), true);
+      recording.setKept([...Array(TRIALS).keys()]);
+      await recording.update();
+      assert.equal(growing.trialsRead, TRIALS, 'only the 10 new trials were read');
+      assertGroups(recording, expected.byGesture, 'after the recording grew');
+      const renamed = { ...trials, columns: trials.columns.map(c => (c === 'force' ? 'grip' : c)) };
+      assert.equal(recording.extendTrials(renamed), false, 'other columns: the model is made anew');
+      recording.dispose();
+
       // Overlay: traces of the first kept trials, min/max per bucket (read again for this filter).
       model.mode = 'overlay';
       await model.update();

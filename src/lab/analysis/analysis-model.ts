@@ -78,8 +78,9 @@ export class AnalysisModel {
     this._maxOverlay = options.maxOverlayTrials ?? 200;
     this._overlayBuckets = options.overlayBuckets ?? 512;
     this._imageColumns = options.imageColumns ?? 256;
-    this._groupable = this._trials.columns.filter(column => new Set(this._trials.values[column]).size <= (options.maxGroups ?? 16));
-    this._atomOfRow = this._atoms();
+    this._maxGroups = options.maxGroups ?? 16;
+    this._groupable = this._groupableColumns(this._trials);
+    this._atoms(0);
     this._kept = [...Array(this._trials.rowCount).keys()];
   }
 
@@ -280,6 +281,37 @@ export class AnalysisModel {
     return columns;
   }
 
+  /**
+   * trials.csv read again during a recording: when it only gained rows (same columns, the rows
+   * before unchanged, the same groupable columns) the cache stays and only new trials will be
+   * read; false when the model must be made anew.
+   */
+  extendTrials(trials: ParsedTrialsCsv): boolean {
+    const old = this._trials;
+    if (trials.rowCount < old.rowCount || trials.columns.join('\n') !== old.columns.join('\n')) return false;
+    for (const column of old.columns) {
+      const before = old.values[column], after = trials.values[column];
+      for (let row = 0; row < old.rowCount; row++) if (!Object.is(before[row], after[row])) return false;
+    }
+    if (this._groupableColumns(trials).join('\n') !== this._groupable.join('\n')) return false;
+    this._trials = trials;
+    this._atoms(old.rowCount);
+    this._changed.emit();
+    void this.update();
+    return true;
+  }
+
+  /**
+   * The array file's new version (a recording appends datasets; those read stay as they were),
+   * read through `reducer` from now on.
+   */
+  setReducer(reducer: ITrialReducer): void {
+    this._reducer = reducer;
+    // Trials that had no dataset yet may have one now.
+    this._missing.clear();
+    void this.update();
+  }
+
   /** Reads what the current settings need and is not cached; resolves when all is in. */
   update(): Promise<void> {
     if (!this._running) {
@@ -349,7 +381,8 @@ export class AnalysisModel {
     const overlayRows = new Set(this._overlayRows());
     for (const row of this._kept) {
       if (wanted.length >= this._chunkSize) break;
-      if (this._missing.has(row) || this._misshapen.has(row) || this._inFlight.has(row)) continue;
+      // A row the table shows before the model's trials.csv has it (extendTrials) waits for it.
+      if (row >= this._trials.rowCount || this._missing.has(row) || this._misshapen.has(row) || this._inFlight.has(row)) continue;
       const atom = this._atomOfRow[row];
       const inMoments = cache.atoms.get(atom)?.rows.has(row) ?? false;
       const needsOverlay = this._mode === 'overlay' && overlayRows.has(row) && !cache.overlay.has(row);
@@ -415,22 +448,23 @@ export class AnalysisModel {
     return this._kept.filter(row => !this._missing.has(row) && !this._misshapen.has(row)).slice(0, this._maxOverlay);
   }
 
-  /** The atom of each row: the index of its tuple of groupable columns' values. */
-  private _atoms(): number[] {
-    const index = new Map<string, number>();
-    const atoms: number[] = [];
-    for (let row = 0; row < this._trials.rowCount; row++) {
+  private _groupableColumns(trials: ParsedTrialsCsv): string[] {
+    return trials.columns.filter(column => new Set(trials.values[column]).size <= this._maxGroups);
+  }
+
+  /** The atom of each row from `from` on: the index of its tuple of groupable columns' values. */
+  private _atoms(from: number): void {
+    for (let row = from; row < this._trials.rowCount; row++) {
       const tuple = this._groupable.map(column => this._trials.values[column][row]);
       const text = JSON.stringify(tuple.map(v => (typeof v === 'number' && Number.isNaN(v) ? 'NaN' : typeof v === 'bigint' ? `${v}n` : v)));
-      let atom = index.get(text);
+      let atom = this._atomIndex.get(text);
       if (atom === undefined) {
         atom = this._atomKeys.length;
-        index.set(text, atom);
+        this._atomIndex.set(text, atom);
         this._atomKeys.push(tuple);
       }
-      atoms.push(atom);
+      this._atomOfRow[row] = atom;
     }
-    return atoms;
   }
 
   private _cache(): IFilterCache {
@@ -454,8 +488,10 @@ export class AnalysisModel {
     if (needsReading) void this.update();
   }
 
-  private readonly _reducer: ITrialReducer;
-  private readonly _trials: ParsedTrialsCsv;
+  private _reducer: ITrialReducer;
+  private _trials: ParsedTrialsCsv;
+  private readonly _maxGroups: number;
+  private readonly _atomIndex = new Map<string, number>();
   private readonly _metadata: ArrayMetadata;
   private readonly _chunkSize: number;
   private readonly _maxOverlay: number;
@@ -463,7 +499,7 @@ export class AnalysisModel {
   private readonly _imageColumns: number;
   private readonly _groupable: string[];
   private readonly _atomKeys: (ParsedCell | undefined)[][] = [];
-  private readonly _atomOfRow: number[];
+  private readonly _atomOfRow: number[] = [];
   private readonly _caches = new Map<string, IFilterCache>();
   private readonly _features = new Map<number, Float64Array>();
   private readonly _missing = new Set<number>();

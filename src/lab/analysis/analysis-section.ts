@@ -147,14 +147,22 @@ export class AnalysisSection extends Widget {
   /** The array file (a new version makes a new model when one is in use). */
   setFile(file: IFileVersion): void {
     if (this._file?.path === file.path && this._file.stamp === file.stamp) return;
+    const samePath = this._file?.path === file.path;
     this._file = file;
-    this._resetModel();
+    // A recording appends trials: what was read stays; a file elsewhere starts again.
+    if (this._model && samePath) this._model.setReducer(this._host.reducerFor(file));
+    else this._resetModel();
   }
 
-  /** trials.csv was read again. */
+  /** trials.csv was read again (a recording's new rows extend the model; anything else remakes it). */
   trialsChanged(): void {
     const trials = this._host.trials();
     if (trials === this._trialsUsed) return;
+    if (trials && this._model?.extendTrials(trials)) {
+      this._trialsUsed = trials;
+      this._fillControls(this._model);
+      return;
+    }
     this._resetModel();
   }
 
