@@ -31,6 +31,8 @@ export function hdf5ErrorReason(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   const frames = text.split('\n').filter(line => /^\s*#\d+:/.test(line));
   const innermost = frames.length > 0 ? frames[frames.length - 1] : text.split('\n')[0];
-  const reason = /\):\s*(.*)$/.exec(innermost);
+  // "H5Dread(): reason": after a function's empty parentheses only, so a reason that itself
+  // holds "(...): " (a refusal naming a virtual dataset's sources) is kept whole.
+  const reason = /\w\(\):\s*(.*)$/.exec(innermost);
   return (reason ? reason[1] : innermost).trim();
 }

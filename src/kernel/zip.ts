@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { FileNotFoundError } from '../core/errors.js';
+import { RECORDING_RECENT_MS } from '../core/zipSnapshot.js';
 import { defaultZipPath, planStorageZip, readFirst, type StorageFileInfo, type ZipEntryPlan } from '../core/zipPlan.js';
 import { ZipArchiveWriter, ZipLimitError } from '../core/zip/index.js';
 import { fileZipOutput, nodeZipCodecs } from './zipWriter.js';
@@ -43,8 +44,6 @@ const SMALL_FILE_BYTES = 4 * 1024 * 1024;
 /** Reads of a small file that changed while read, before it is archived with a warning. */
 const SETTLE_ATTEMPTS = 3;
 const SETTLE_PAUSE_MS = 20;
-/** A task whose files changed this recently is taken as being recorded (see awaitRowDataset). */
-const RECORDING_RECENT_MS = 10_000;
 /** How long an array file is waited for to receive the dataset of the newest archived row. */
 const ROW_DATASET_WAIT_MS = 2_000;
 

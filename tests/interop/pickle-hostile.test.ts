@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPickle } from '../../src/core/pickle/index.js';
 import { PickleDisplayTree, bigIntSummary } from '../../src/core/pickle/displayTree.js';
-import { type IPickleItem, pickleItem } from '../../src/lab/previews/pickle-tree.js';
+import { type ILocalPickleItem as IPickleItem, pickleItem } from '../../src/lab/previews/pickle-tree.js';
+import { PickleTreeService, type PickleTreeRequest } from '../../src/lab/worker/pickle-tree-service.js';
 import { PYTHON, makeTempDir, runPythonJson } from '../helpers/python.js';
 
 const { dir, cleanup } = makeTempDir('axopy-pickle-hostile-');
@@ -27,30 +28,43 @@ function openAll(item: IPickleItem): IPickleItem[] {
   return all;
 }
 
+interface SharedFacts {
+  bytes: number;
+  distinct: number;
+  nonEmpty: number;
+  edges: number;
+  paths: number;
+}
+
+/** Writes l[levels] of l[k+1] = [l[k], l[k]] with Python's pickle; Python's counts of it. */
+function writeSharedPickle(path: string, levels: number): SharedFacts {
+  return runPythonJson<SharedFacts>(
+    [
+      'import json, pickle, sys',
+      'n = int(sys.argv[2])',
+      'l = [[]]',
+      'for k in range(n): l.append([l[k], l[k]])',
+      'open(sys.argv[1], "wb").write(pickle.dumps(l[-1], protocol=4))',
+      'seen = {}',
+      'def walk(x):',
+      '    if id(x) in seen: return',
+      '    seen[id(x)] = x',
+      '    for y in x: walk(y)',
+      'walk(l[-1])',
+      'edges = sum(len(x) for x in seen.values())',
+      'nonempty = sum(1 for x in seen.values() if x)',
+      'print(json.dumps({"bytes": len(pickle.dumps(l[-1], protocol=4)), "distinct": len(seen), "nonEmpty": nonempty, "edges": edges, "paths": 2 ** (n + 1) - 1}))'
+    ].join('\n'),
+    [path, String(levels)],
+    undefined,
+    PYTHON
+  );
+}
+
 for (const levels of [22, 40]) {
   test(`${levels} levels of l[k+1] = [l[k], l[k]]: each shared list shown once, the tree stays small`, () => {
     const path = join(dir, `shared-${levels}.pkl`);
-    const python = runPythonJson<{ bytes: number; distinct: number; nonEmpty: number; edges: number; paths: number }>(
-      [
-        'import json, pickle, sys',
-        'n = int(sys.argv[2])',
-        'l = [[]]',
-        'for k in range(n): l.append([l[k], l[k]])',
-        'open(sys.argv[1], "wb").write(pickle.dumps(l[-1], protocol=4))',
-        'seen = {}',
-        'def walk(x):',
-        '    if id(x) in seen: return',
-        '    seen[id(x)] = x',
-        '    for y in x: walk(y)',
-        'walk(l[-1])',
-        'edges = sum(len(x) for x in seen.values())',
-        'nonempty = sum(1 for x in seen.values() if x)',
-        'print(json.dumps({"bytes": len(pickle.dumps(l[-1], protocol=4)), "distinct": len(seen), "nonEmpty": nonempty, "edges": edges, "paths": 2 ** (n + 1) - 1}))'
-      ].join('\n'),
-      [path, String(levels)],
-      undefined,
-      PYTHON
-    );
+    const python = writeSharedPickle(path, levels);
     assert.ok(python.bytes < 400);
     const value = loadPickle(readFileSync(path), path);
     const items = openAll(pickleItem('shared', value));
@@ -95,4 +109,30 @@ test('a 10 MB int is summarised by digit count and leading digits, as Python pri
   assert.match(huge, /^-int of about \d{8} digits: \d{8}…$/);
   // Below Python's 4300-digit limit, the whole number.
   assert.equal(bigIntSummary(2n ** 100n), '1267650600228229401496703205376');
+});
+
+test('the pickle worker\'s service: the 22-level pickle opened node by node over messages, errors by name', () => {
+  const path = join(dir, 'shared-service.pkl');
+  const python = writeSharedPickle(path, 22);
+  const service = new PickleTreeService();
+  // Structured clone, as postMessage does: only plain data crosses.
+  const send = (request: PickleTreeRequest) => structuredClone(service.handle(structuredClone(request)));
+  const opened = send({ id: 1, type: 'open', bytes: readFileSync(path), path, key: 'shared' });
+  assert.ok(opened.ok);
+  let expandable = 0;
+  const stack = [...opened.nodes];
+  for (let id = 2; stack.length > 0; id++) {
+    const node = stack.pop()!;
+    if (!node.expandable) continue;
+    expandable++;
+    const reply = send({ id, type: 'children', tree: opened.tree, node: node.node });
+    assert.ok(reply.ok && reply.id === id);
+    stack.push(...reply.nodes);
+  }
+  assert.equal(expandable, python.nonEmpty);
+  const unsafe = send({ id: 99, type: 'open', bytes: Buffer.from('cos\nsystem\n(S"echo hi"\ntR.'), path: 'evil.pkl', key: 'evil' });
+  assert.ok(!unsafe.ok && unsafe.name === 'UnsafePickleError' && /evil\.pkl/.test(unsafe.message), JSON.stringify(unsafe));
+  send({ id: 100, type: 'close', tree: opened.tree });
+  const closed = send({ id: 101, type: 'children', tree: opened.tree, node: 0 });
+  assert.ok(!closed.ok && /no node 0 in tree/.test(closed.message));
 });

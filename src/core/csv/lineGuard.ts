@@ -8,12 +8,6 @@ import { FormatError } from '../errors.js';
 /** Default longest line, in bytes (option `maxLineBytes`). */
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
-/**
- * The longest text read as one string: V8's limit on a string's length (2^29 - 24 UTF-16
- * units), beyond which decoding fails with a misleading error.
- */
-export const MAX_DECODED_TEXT_BYTES = 2 ** 29 - 24;
-
 const LF = 10;
 
 /**
@@ -22,12 +16,17 @@ const LF = 10;
  */
 export class LineLengthGuard {
   private lineBytes = 0;
-  private line = 1;
+  private currentLine = 1;
 
   constructor(
     private readonly path: string,
     readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES
   ) {}
+
+  /** The line the next byte is on (1-based). */
+  get line(): number {
+    return this.currentLine;
+  }
 
   /** Checks the next chunk of the file. */
   feed(chunk: Uint8Array): void {
@@ -37,11 +36,11 @@ export class LineLengthGuard {
       const end = newline < 0 ? chunk.length : newline;
       this.lineBytes += end - from;
       if (this.lineBytes > this.maxLineBytes) {
-        throw new FormatError(this.path, `line ${this.line} is longer than ${this.maxLineBytes} bytes (maxLineBytes); not a trials table`);
+        throw new FormatError(this.path, `line ${this.currentLine} is longer than ${this.maxLineBytes} bytes (maxLineBytes); not a trials table`);
       }
       if (newline < 0) return;
       this.lineBytes = 0;
-      this.line++;
+      this.currentLine++;
       from = newline + 1;
     }
   }
@@ -61,5 +60,20 @@ export function requireLinesWithin(text: string, path: string, maxLineBytes = DE
     }
     if (newline < 0) return;
     from = newline + 1;
+  }
+}
+
+/**
+ * Largest trials.csv the browser reads: it gets the file as one text through the Contents API
+ * (a 1 GiB file would pass V8's string limit after minutes of transfer, holding up the page);
+ * the kernel streams any size.
+ */
+export const BROWSER_TRIALS_MAX_BYTES = 256 * 1024 * 1024;
+
+/** Throws a FormatError naming the file when it is too large for the browser to read. */
+export function requireBrowserReadable(path: string, size: number | undefined, maxBytes = BROWSER_TRIALS_MAX_BYTES): void {
+  if (size !== undefined && size > maxBytes) {
+    const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+    throw new FormatError(path, `is ${mib(size)}: larger than the ${mib(maxBytes)} the browser reads; read it in a notebook with the kernel's TaskReader`);
   }
 }

@@ -10,8 +10,8 @@ import {
   scanInt64,
   scanUint64,
 } from './pandasScalars.js';
-import { type CsvRecord, tokenizeCsv } from './tokenizer.js';
-import { LineLengthGuard, MAX_DECODED_TEXT_BYTES, requireLinesWithin } from './lineGuard.js';
+import { type CsvRecord, CsvTokenizer } from './tokenizer.js';
+import { LineLengthGuard, requireLinesWithin } from './lineGuard.js';
 
 /** A cell as read: int64/uint64 as number (bigint for a column beyond 2**53), float64 as
  *  number (NaN when missing), bool as boolean, object as string (null when missing). */
@@ -35,11 +35,6 @@ export interface ParseTrialsCsvOptions {
   ignoreIncompleteLastLine?: boolean;
   /** Longest line accepted, in bytes (default 16 MiB): a longer one is a FormatError. */
   maxLineBytes?: number;
-  /**
-   * The bytes were already checked line by line (the kernel checks them as it reads the
-   * file): not scanned again.
-   */
-  lineLengthChecked?: boolean;
 }
 
 interface TypedColumn {
@@ -195,23 +190,33 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return low;
 }
 
-function decodeUtf8(bytes: Uint8Array, path: string, allowCutCharacter: boolean): string {
-  if (bytes.length > MAX_DECODED_TEXT_BYTES) {
-    throw new FormatError(path, `is ${bytes.length} bytes: longer than the ${MAX_DECODED_TEXT_BYTES} bytes read as one text`);
+/** The bytes at the end that start a character not finished yet (empty if none). */
+function unfinishedUtf8Tail(bytes: Uint8Array): Uint8Array {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const byte = bytes[bytes.length - back];
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return length > back ? bytes.subarray(bytes.length - back) : new Uint8Array(0);
   }
-  try {
-    // stream: a character cut at the end by a live writer is left out instead of failing.
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes, { stream: allowCutCharacter });
-  } catch {
-    const at = firstInvalidUtf8(bytes);
-    const line = bytes.subarray(0, at).reduce((count, byte) => count + (byte === 10 ? 1 : 0), 1);
-    throw new FormatError(path, `line ${line}: invalid UTF-8 at byte ${at}`);
-  }
+  return new Uint8Array(0);
 }
 
+function countNewlines(bytes: Uint8Array): number {
+  let count = 0;
+  for (let at = bytes.indexOf(LF); at >= 0; at = bytes.indexOf(LF, at + 1)) count++;
+  return count;
+}
+
+const LF = 10;
+
 /**
- * The records of trials.csv text as pandas 1.5 reads them. Differences of the live reading
- * (a writer may be in the middle of a line) from a plain tokenizing:
+ * trials.csv parsed as it is fed, chunk by chunk, with pandas.read_csv's typing: the bytes are
+ * checked for over-long lines and decoded as they come, records go straight into the columns'
+ * words, so neither the bytes nor the whole text are held (a file beyond V8's string limit of
+ * 2^29 characters reads). `feedBytes` or `feedText` (not both), then `finish`.
+ *
+ * Differences of the live reading (a writer may be in the middle of a line) from a plain
+ * tokenizing:
  * - a last line without its newline is left out, except the header: pandas reads a header
  *   without a newline as the columns of an empty table;
  * - a quoted field open at the end of a text that ends with a newline is an error, as in
@@ -220,21 +225,122 @@ function decodeUtf8(bytes: Uint8Array, path: string, allowCutCharacter: boolean)
  * A NUL character ends its cell, as in pandas 1.5 (whose C tokenizer keeps C strings);
  * pandas 3 keeps it in the cell.
  */
-function tokenizeTrials(source: string, path: string, live: boolean): CsvRecord[] {
-  const endsWithNewline = /[\r\n]$/.test(source);
-  let records = tokenizeCsv(source, path, { ignoreIncompleteLastLine: live && !endsWithNewline });
-  if (live && records.length === 0 && source.trim() !== '') {
+export class TrialsCsvParser {
+  private readonly live: boolean;
+  private readonly tokenizer: CsvTokenizer;
+  private readonly guard: LineLengthGuard;
+  // The decoder keeps a BOM (ignoreBOM) so that text and bytes drop exactly one, below.
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  private header: string[] | undefined;
+  private words: string[][] = [];
+  private rowCount = 0;
+  private textStarted = false;
+  private lastChar = -1;
+  private sawNul = false;
+  private bytesRead = 0;
+  /** The last bytes fed, up to 3 (to place a decoding error in a character split by chunks). */
+  private recentBytes = new Uint8Array(0);
+
+  constructor(
+    private readonly path: string,
+    options: ParseTrialsCsvOptions = {}
+  ) {
+    this.live = options.ignoreIncompleteLastLine ?? false;
+    this.guard = new LineLengthGuard(path, options.maxLineBytes);
+    this.tokenizer = new CsvTokenizer(path, (record) => this.addRecord(record));
+  }
+
+  /** The next chunk of the file's UTF-8 bytes: line lengths checked, decoded, tokenized. */
+  feedBytes(chunk: Uint8Array): void {
+    const linesBefore = this.guard.line;
+    this.guard.feed(chunk);
+    let text: string;
     try {
-      records = tokenizeCsv(source, path).slice(0, 1);
+      text = this.decoder.decode(chunk, { stream: true });
     } catch {
-      records = []; // a header cut inside a quoted name: still being written
+      const tail = unfinishedUtf8Tail(this.recentBytes);
+      const joined = new Uint8Array(tail.length + chunk.length);
+      joined.set(tail);
+      joined.set(chunk, tail.length);
+      const at = firstInvalidUtf8(joined);
+      const line = linesBefore + countNewlines(joined.subarray(0, at));
+      throw new FormatError(this.path, `line ${line}: invalid UTF-8 at byte ${this.bytesRead - tail.length + at}`);
     }
+    this.bytesRead += chunk.length;
+    const recent = new Uint8Array(Math.min(3, this.recentBytes.length + chunk.length));
+    const fromChunk = Math.min(recent.length, chunk.length);
+    recent.set(this.recentBytes.subarray(this.recentBytes.length - (recent.length - fromChunk)));
+    recent.set(chunk.subarray(chunk.length - fromChunk), recent.length - fromChunk);
+    this.recentBytes = recent;
+    this.feedText(text);
   }
-  if (source.includes('\0')) {
-    for (const record of records) record.fields = record.fields.map(cutAtNul);
+
+  /** The next piece of decoded text (its line lengths are the caller's to check). */
+  feedText(text: string): void {
+    if (text.length === 0) return;
+    if (!this.textStarted) {
+      this.textStarted = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // one BOM, as pandas
+      if (text.length === 0) return;
+    }
+    if (!this.sawNul && text.includes('\0')) this.sawNul = true;
+    this.lastChar = text.charCodeAt(text.length - 1);
+    this.tokenizer.feed(text);
   }
-  return records;
+
+  /** The table read. Throws FormatError for what is malformed (see {@link parseTrialsCsv}). */
+  finish(): ParsedTrialsCsv {
+    if (this.bytesRead > 0 && !this.live) {
+      try {
+        this.decoder.decode();
+      } catch {
+        throw new FormatError(this.path, `line ${this.guard.line}: invalid UTF-8 at byte ${this.bytesRead}`);
+      }
+    }
+    const endsWithNewline = this.lastChar === LF || this.lastChar === CR;
+    if (this.live && !endsWithNewline) {
+      // A line still being written; a header alone is read as pandas reads it.
+      if (this.header === undefined && !this.tokenizer.insideQuotes) {
+        const last = this.tokenizer.finish();
+        if (last) this.addRecord(last);
+      }
+    } else {
+      const last = this.tokenizer.finish();
+      if (last) this.addRecord(last);
+    }
+    const header = this.header;
+    if (header === undefined) {
+      if (this.live) return { columns: [], dtypes: {}, values: {}, rowCount: 0 };
+      throw new FormatError(this.path, 'line 1: no header line (empty file)');
+    }
+    const columns = pandasColumnNames(header);
+    const parsed: ParsedTrialsCsv = { columns, dtypes: {}, values: {}, rowCount: this.rowCount };
+    columns.forEach((name, c) => {
+      const typed = typeColumn(this.words[c]);
+      this.words[c] = []; // the words can go as soon as their column is typed
+      setOwn(parsed.dtypes, name, typed.dtype);
+      setOwn(parsed.values, name, typed.values);
+    });
+    return parsed;
+  }
+
+  private addRecord(record: CsvRecord): void {
+    const fields = this.sawNul ? record.fields.map(cutAtNul) : record.fields;
+    if (this.header === undefined) {
+      this.header = fields;
+      this.words = fields.map(() => []);
+      return;
+    }
+    const width = this.header.length;
+    if (fields.length > width) {
+      throw new FormatError(this.path, `line ${record.line}: expected ${width} fields, saw ${fields.length}`);
+    }
+    for (let c = 0; c < width; c++) this.words[c].push(c < fields.length ? fields[c] : '');
+    this.rowCount++;
+  }
 }
+
+const CR = 13;
 
 function cutAtNul(field: string): string {
   const nul = field.indexOf('\0');
@@ -253,34 +359,12 @@ export function parseTrialsCsv(
   path: string,
   options: ParseTrialsCsvOptions = {},
 ): ParsedTrialsCsv {
-  const live = options.ignoreIncompleteLastLine ?? false;
-  if (!options.lineLengthChecked) {
-    if (typeof text === 'string') requireLinesWithin(text, path, options.maxLineBytes);
-    else new LineLengthGuard(path, options.maxLineBytes).feed(text);
+  const parser = new TrialsCsvParser(path, options);
+  if (typeof text === 'string') {
+    requireLinesWithin(text, path, options.maxLineBytes);
+    parser.feedText(text);
+  } else {
+    parser.feedBytes(text);
   }
-  // The decoder keeps a BOM (ignoreBOM) so that text and bytes drop exactly one, below.
-  let source = typeof text === 'string' ? text : decodeUtf8(text, path, live);
-  if (source.charCodeAt(0) === 0xfeff) source = source.slice(1); // one BOM, as pandas
-  const records = tokenizeTrials(source, path, live);
-  if (records.length === 0) {
-    if (live) return { columns: [], dtypes: {}, values: {}, rowCount: 0 };
-    throw new FormatError(path, 'line 1: no header line (empty file)');
-  }
-  const [header, ...rows] = records;
-  const width = header.fields.length;
-  const words: string[][] = header.fields.map(() => new Array<string>(rows.length));
-  rows.forEach((row, r) => {
-    if (row.fields.length > width) {
-      throw new FormatError(path, `line ${row.line}: expected ${width} fields, saw ${row.fields.length}`);
-    }
-    for (let c = 0; c < width; c++) words[c][r] = c < row.fields.length ? row.fields[c] : '';
-  });
-  const columns = pandasColumnNames(header.fields);
-  const parsed: ParsedTrialsCsv = { columns, dtypes: {}, values: {}, rowCount: rows.length };
-  columns.forEach((name, c) => {
-    const typed = typeColumn(words[c]);
-    setOwn(parsed.dtypes, name, typed.dtype);
-    setOwn(parsed.values, name, typed.values);
-  });
-  return parsed;
+  return parser.finish();
 }

@@ -194,7 +194,7 @@ async function runExport(context: IExportCommandContext, args: ReadonlyPartialJS
       const where = destination === 'download' ? target.archiveName : target.archivePath;
       notification.succeeded(where, result.archiveBytes, result.warnings);
     } else {
-      const archiveBytes = await exportToZip({
+      const result = await exportToZip({
         contents,
         target,
         sink: sink!,
@@ -202,7 +202,7 @@ async function runExport(context: IExportCommandContext, args: ReadonlyPartialJS
         signal: controller.signal,
         onProgress
       });
-      notification.succeeded(sink!.description, archiveBytes);
+      notification.succeeded(sink!.description, result.archiveBytes, result.warnings);
     }
   } catch (error) {
     if (controller.signal.aborted) {

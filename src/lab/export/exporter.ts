@@ -35,6 +35,13 @@ export interface IExportOptions {
   onProgress?(progress: IExportProgress): void;
 }
 
+/** A written archive: its size and what the user should know about its content. */
+export interface IExportResult {
+  readonly archiveBytes: number;
+  /** Names escaped or left out by the plan, files being written while archived. */
+  readonly warnings: readonly string[];
+}
+
 /** A failed export; `file` names the dataset file or archive involved when one is. */
 export class ExportError extends Error {
   constructor(
@@ -61,11 +68,11 @@ function abortError(): DOMException {
 
 /**
  * Writes the archive of `target` into `sink`.
- * @returns the archive's size in bytes.
+ * @returns the archive's size in bytes and the plan's and the worker's warnings.
  * @throws ExportError naming the file when a file cannot be read or the sink fails;
  *   `AbortError` (DOMException) when `signal` aborts. The sink is aborted in both cases.
  */
-export async function exportToZip(options: IExportOptions): Promise<number> {
+export async function exportToZip(options: IExportOptions): Promise<IExportResult> {
   const { contents, target, sink, signal } = options;
   let worker: Worker | undefined;
   try {
@@ -74,12 +81,14 @@ export async function exportToZip(options: IExportOptions): Promise<number> {
     options.onPlanned?.(plan);
     const serverPathOf = new Map(files.map(file => [file.relativePath, file.serverPath]));
     const filesBase = URLExt.join(contents.serverSettings.baseUrl, 'files');
+    const modelsBase = URLExt.join(contents.serverSettings.baseUrl, 'api/contents');
     const entries: IZipWorkerEntry[] = plan.entries.map(entry => {
       const serverPath = serverPathOf.get(entry.relativePath)!;
       return {
         archivePath: entry.archivePath,
         serverPath,
         url: new URL(URLExt.join(filesBase, URLExt.encodeParts(serverPath)), location.href).href,
+        modelUrl: new URL(`${URLExt.join(modelsBase, URLExt.encodeParts(serverPath))}?content=0`, location.href).href,
         size: entry.size,
         mtime: entry.mtime.getTime(),
         method: entry.method
@@ -88,9 +97,10 @@ export async function exportToZip(options: IExportOptions): Promise<number> {
     signal?.throwIfAborted();
     // webpack bundles the worker (with the core ZIP writer) as a chunk of its own from this form.
     worker = new Worker(new URL('../worker/zip.worker.js', import.meta.url));
-    const archiveBytes = await runWorker(worker, options, plan, entries);
+    const warnings = [...plan.warnings];
+    const archiveBytes = await runWorker(worker, options, plan, entries, warning => warnings.push(warning));
     await sink.close();
-    return archiveBytes;
+    return { archiveBytes, warnings };
   } catch (error) {
     worker?.terminate();
     await sink.abort();
@@ -110,7 +120,8 @@ function runWorker(
   worker: Worker,
   options: IExportOptions,
   plan: StorageZipPlan,
-  entries: IZipWorkerEntry[]
+  entries: IZipWorkerEntry[],
+  onWarning: (message: string) => void
 ): Promise<number> {
   const { sink, signal } = options;
   const post = (request: ZipWorkerRequest) => worker.postMessage(request);
@@ -171,6 +182,9 @@ function runWorker(
               resolve(message.archiveBytes);
             }
           });
+          break;
+        case 'warning':
+          onWarning(message.message);
           break;
         case 'error':
           settle();

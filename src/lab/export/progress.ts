@@ -2,7 +2,8 @@
  * The progress of an export as a JupyterLab Notification with a progress bar (files and
  * bytes) and a Cancel action; it then turns into the outcome.
  */
-import { Notification } from '@jupyterlab/apputils';
+import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
+import { Widget } from '@lumino/widgets';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IExportProgress } from './exporter.js';
 
@@ -80,13 +81,35 @@ export class ExportNotification {
     if (warnings.length > 0) {
       message += `; ${this._trans._n('%1 warning: %2', '%1 warnings: %2', warnings.length, warnings.join('; '))}`;
     }
+    // A toast cuts long text: the warnings are listed whole in a dialog.
+    const details: Notification.IAction = {
+      label: this._trans.__('Show warnings'),
+      caption: this._trans.__('List what the archive may lack or holds under another name'),
+      callback: () => void this._showWarnings(warnings)
+    };
     Notification.update({
       id: this._id,
       type: warnings.length > 0 ? 'warning' : 'success',
       message,
       progress: undefined,
-      actions: [],
-      autoClose: 8000
+      actions: warnings.length > 0 ? [details] : [],
+      // A warning stays until dismissed: it tells what the archive may lack.
+      autoClose: warnings.length > 0 ? false : 8000
+    });
+  }
+
+  private async _showWarnings(warnings: readonly string[]): Promise<void> {
+    const list = document.createElement('ul');
+    list.className = 'jp-AxoPyExport-warnings';
+    for (const warning of warnings) {
+      const line = document.createElement('li');
+      line.textContent = warning;
+      list.appendChild(line);
+    }
+    await showDialog({
+      title: this._trans.__('Export of %1: %2 warnings', this._what, warnings.length),
+      body: new Widget({ node: list }),
+      buttons: [Dialog.okButton({ label: this._trans.__('Close') })]
     });
   }
 

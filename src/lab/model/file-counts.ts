@@ -2,6 +2,7 @@
  * Row counts of trials.csv files and dataset counts of array files, each recounted only when
  * its file's (modification time, size) stamp changed.
  */
+import { BROWSER_TRIALS_MAX_BYTES } from '../../core/csv/lineGuard.js';
 import { filesBeingRecovered } from '../../core/hdf5Journal.js';
 import { stampOf, type IFolderEntry, type IStorageProvider } from '../provider/types.js';
 import { countCompleteRows } from './rows.js';
@@ -47,7 +48,7 @@ export class TaskFileCounts {
   datasetCountMaxBytes = Infinity;
 
   /** trials.csv files larger than this are not read to count their rows (default 256 MiB). */
-  rowCountMaxBytes = 256 * 1024 * 1024;
+  rowCountMaxBytes = BROWSER_TRIALS_MAX_BYTES;
 
   /** Known row counts by trials.csv path. */
   rowCounts(): Map<string, number> {

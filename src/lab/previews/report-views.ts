@@ -39,7 +39,7 @@ export function renderPickleItem(item: IPickleItem, depth = 0): HTMLElement {
   const draw = (): void => {
     if (drawn || !details.open) return;
     drawn = true;
-    item.children.forEach(child => details.appendChild(renderPickleItem(child, depth + 1)));
+    void item.loadChildren().then(children => children.forEach(child => details.appendChild(renderPickleItem(child, depth + 1))));
   };
   details.addEventListener('toggle', draw);
   draw();

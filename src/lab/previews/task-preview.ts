@@ -10,13 +10,13 @@ import { Poll } from '@lumino/polling';
 import type { Message } from '@lumino/messaging';
 import { Panel, SplitPanel, Widget } from '@lumino/widgets';
 import { parseTrialsCsv } from '../../core/csv/index.js';
+import { requireBrowserReadable } from '../../core/csv/lineGuard.js';
 import { arrayNameOfFile, datasetNameForRow, pickleNameOfFile, sortIds, TRIALS_CSV } from '../../core/layout.js';
-import { loadPickle } from '../../core/pickle/index.js';
 import { describeArrayReadError } from '../../core/plotText.js';
 import { stampOf, type IFolderEntry } from '../provider/types.js';
 import { ArrayPlot, type IPlotSummary } from './array-plot.js';
 import type { ITaskFilesSource } from './check.js';
-import { pickleItem } from './pickle-tree.js';
+import { pickleItemInWorker } from './pickle-in-worker.js';
 import type { IArrayProvider } from './providers.js';
 import { renderPickleItem } from './report-views.js';
 import { watchTheme } from './theme.js';
@@ -242,6 +242,7 @@ export class TaskPreview extends SplitPanel {
     const stamp = stampOf(entry);
     if (stamp === this._trialsStamp) return;
     try {
+      requireBrowserReadable(path, entry.size);
       const text = await this._options.source.readText(entry.path);
       if (this.isDisposed) return;
       const parsed = parseTrialsCsv(text, path, { ignoreIncompleteLastLine: true });
@@ -341,8 +342,9 @@ export class TaskPreview extends SplitPanel {
       try {
         const bytes = await this._options.source.readBytes(entry.path);
         if (this.isDisposed) return;
-        const value = loadPickle(bytes, entry.path);
-        section.appendChild(renderPickleItem(pickleItem(pickleNameOfFile(entry.name)!, value)));
+        const item = await pickleItemInWorker(bytes, entry.path, pickleNameOfFile(entry.name)!);
+        if (this.isDisposed) return;
+        section.appendChild(renderPickleItem(item));
         this._state.pickles[entry.name] = { status: 'shown' };
       } catch (error) {
         const message = document.createElement('div');

@@ -9,6 +9,15 @@
  * Messages in: {@link ZipWorkerRequest}; messages out: {@link ZipWorkerMessage}.
  */
 import { readFirst } from '../../core/zipPlan.js';
+import { isCompleteTrialsText } from '../../core/liveReading.js';
+import {
+  arraysMayLagRows,
+  type FileVersion,
+  RECORDING_RECENT_MS,
+  sameFileVersion,
+  servedVersionMismatch,
+  type ServedVersion
+} from '../../core/zipSnapshot.js';
 import { webZipCodecs, ZipArchiveWriter, type ZipOutput } from '../../core/zip/index.js';
 
 /** One file to archive, as planned by `planStorageZip` plus where to fetch it. */
@@ -18,6 +27,8 @@ export interface IZipWorkerEntry {
   readonly serverPath: string;
   /** Absolute URL of the file under the server's /files/ route. */
   readonly url: string;
+  /** Absolute URL of the file's Contents API model without content (to list it again). */
+  readonly modelUrl: string;
   readonly size: number;
   /** Modification time, milliseconds since the epoch. */
   readonly mtime: number;
@@ -54,6 +65,8 @@ export type ZipWorkerMessage =
       readonly currentFile: string;
     }
   | { readonly type: 'done'; readonly archiveBytes: number }
+  /** A file archived as it was while being written (the task was recording), and why. */
+  | { readonly type: 'warning'; readonly message: string }
   /** `file` names the dataset file involved, when one is. */
   | { readonly type: 'error'; readonly message: string; readonly file?: string; readonly aborted: boolean };
 
@@ -72,6 +85,13 @@ const GATHER_BYTES = 64 * 1024;
 /** Files up to this size are fetched whole: CRC-32 and sizes then go in the local header. */
 const SMALL_FILE_BYTES = 1024 * 1024;
 const PROGRESS_INTERVAL_MS = 100;
+/** Opens of a file that is not the version listed before the export fails naming it. */
+const IDENTITY_ATTEMPTS = 3;
+/** Reads of a recently written small file that changed meanwhile, before it is archived with a warning. */
+const SETTLE_ATTEMPTS = 3;
+const SETTLE_PAUSE_MS = 50;
+/** How long a task's trials.csv is read again while cut by a rewrite, and its arrays awaited. */
+const RECORDING_WAIT_MS = 2_000;
 /** Bytes of each buffer a large file is read into (and that goes to the page and comes back). */
 const READ_BUFFER_BYTES = 1024 * 1024;
 
@@ -275,6 +295,143 @@ async function* bodyChunks(
   }
 }
 
+function pause(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+/** The server's clock (the listing's times are the server's), else ours. */
+let serverNowOffsetMs = 0;
+function serverNow(): number {
+  return Date.now() + serverNowOffsetMs;
+}
+
+/** What the response's headers say about the file served. */
+function servedVersionOf(response: Response): ServedVersion {
+  const length = response.headers.get('Content-Length');
+  const modified = response.headers.get('Last-Modified');
+  const date = response.headers.get('Date');
+  if (date !== null && !Number.isNaN(Date.parse(date))) serverNowOffsetMs = Date.parse(date) - Date.now();
+  return {
+    // An encoded body's length is not the file's.
+    size: length !== null && response.headers.get('Content-Encoding') === null ? Number(length) : undefined,
+    lastModifiedMs: modified !== null && !Number.isNaN(Date.parse(modified)) ? Date.parse(modified) : undefined
+  };
+}
+
+/** The file's version as the Contents API lists it now. */
+async function listAgain(entry: IZipWorkerEntry, headers: Record<string, string>): Promise<FileVersion> {
+  let response: Response;
+  try {
+    response = await fetch(entry.modelUrl, { headers, cache: 'no-store', signal: abortController.signal });
+  } catch (error) {
+    abortController.signal.throwIfAborted();
+    throw new FileReadError(entry.serverPath, `cannot list ${entry.serverPath}: ${String(error)}`);
+  }
+  if (response.status === 404) {
+    throw new FileReadError(entry.serverPath, `${entry.serverPath} disappeared during the export`);
+  }
+  if (!response.ok) {
+    throw new FileReadError(entry.serverPath, `cannot list ${entry.serverPath}: HTTP ${response.status}`);
+  }
+  const model = (await response.json()) as { type?: string; size?: number | null; last_modified?: string };
+  if (model.type === 'directory' || typeof model.size !== 'number' || typeof model.last_modified !== 'string') {
+    throw new FileReadError(entry.serverPath, `${entry.serverPath} is no longer a file`);
+  }
+  return { size: model.size, mtimeMs: Date.parse(model.last_modified) };
+}
+
+/**
+ * Opens the entry's file checked to be the version listed (size and time from the response's
+ * headers); when it is not, lists it again and reopens it. A file that stays different (a
+ * link: listed as itself, served as its target) fails the export, naming the file.
+ */
+async function openListedVersion(
+  entry: IZipWorkerEntry,
+  headers: Record<string, string>,
+  opening: Promise<Response>,
+  listed: FileVersion
+): Promise<{ response: Response; version: FileVersion }> {
+  let version = listed;
+  let response = await opening;
+  for (let attempt = 1; ; attempt++) {
+    const mismatch = servedVersionMismatch(version, servedVersionOf(response));
+    if (mismatch === undefined) return { response, version };
+    await response.body?.cancel().catch(() => undefined);
+    if (attempt >= IDENTITY_ATTEMPTS) {
+      throw new FileReadError(
+        entry.serverPath,
+        `${entry.serverPath} is not the file listed (${mismatch}): a link, or a file replaced during the export; not archived`
+      );
+    }
+    await pause(SETTLE_PAUSE_MS * attempt);
+    version = await listAgain(entry, headers);
+    response = await openFile(entry, headers);
+  }
+}
+
+/**
+ * A small file's bytes, of a version that did not change while read when it was written
+ * recently (a writer may be recording); a trials.csv is also read again while a rewrite has it
+ * empty or cut inside a line. Warns when it does not settle.
+ */
+async function readSmallFile(
+  entry: IZipWorkerEntry,
+  headers: Record<string, string>,
+  opening: Promise<Response>,
+  listed: FileVersion,
+  warn: (message: string) => void
+): Promise<{ content: Uint8Array; version: FileVersion }> {
+  const trials = entry.archivePath.endsWith('/trials.csv');
+  const deadline = Date.now() + RECORDING_WAIT_MS;
+  let opened = await openListedVersion(entry, headers, opening, listed);
+  for (let attempt = 1; ; attempt++) {
+    const content = new Uint8Array(await opened.response.arrayBuffer());
+    const version = opened.version;
+    if (serverNow() - version.mtimeMs > RECORDING_RECENT_MS) return { content, version };
+    const now = await listAgain(entry, headers);
+    const complete = !trials || isCompleteTrialsText(content);
+    if (sameFileVersion(now, version) && complete) return { content, version };
+    if (attempt >= SETTLE_ATTEMPTS && (complete || Date.now() >= deadline)) {
+      warn(
+        complete
+          ? `${entry.serverPath} was being written while archived; its copy may be inconsistent`
+          : `${entry.serverPath} was being rewritten while archived; its last row may be cut`
+      );
+      return { content, version };
+    }
+    await pause(SETTLE_PAUSE_MS);
+    opened = await openListedVersion(entry, headers, openFile(entry, headers), now);
+  }
+}
+
+/**
+ * For an array file of a task being recorded: waits until it was written after the task's
+ * trials.csv as archived (Python AxoPy writes a trial's row, then its arrays); warns when it
+ * is not. Returns the version to read.
+ */
+async function awaitArraysOfRows(
+  entry: IZipWorkerEntry,
+  headers: Record<string, string>,
+  listed: FileVersion,
+  trials: FileVersion,
+  warn: (message: string) => void
+): Promise<FileVersion> {
+  let version = listed;
+  const deadline = Date.now() + RECORDING_WAIT_MS;
+  while (arraysMayLagRows(version, trials, serverNow())) {
+    if (Date.now() >= deadline) {
+      warn(
+        `${entry.serverPath} was last written before its task's trials.csv: the task was being recorded, ` +
+          'the newest rows may lack their datasets'
+      );
+      break;
+    }
+    await pause(SETTLE_PAUSE_MS);
+    version = await listAgain(entry, headers);
+  }
+  return version;
+}
+
 /**
  * Starts the request of every entry one file ahead of the writer: the next file's headers and
  * first bytes arrive while the current one is checksummed, hiding one round trip per file.
@@ -282,7 +439,7 @@ async function* bodyChunks(
 function prefetchingResponses(
   entries: readonly IZipWorkerEntry[],
   headers: Record<string, string>,
-  alreadyRead: ReadonlyMap<number, Uint8Array>
+  alreadyRead: ReadonlyMap<number, unknown>
 ): (index: number) => Promise<Response> {
   const started = new Map<number, Promise<Response>>();
   const start = (index: number) => {
@@ -315,40 +472,59 @@ async function writeArchive(request: IZipWorkerStart, output: OutputChannel): Pr
       scope.postMessage({ type: 'progress', filesDone, bytesDone, currentFile });
     }
   };
+  const warn = (message: string) => scope.postMessage({ type: 'warning', message });
+  const folderOf = (archivePath: string) => archivePath.slice(0, archivePath.lastIndexOf('/'));
   // Each task's trials.csv is read before any array (core readFirst): rows archived during a
   // recording then have their datasets in the archived arrays.
-  const readFirstContents = new Map<number, Uint8Array>();
+  const readFirstContents = new Map<number, { content: Uint8Array; version: FileVersion }>();
+  const trialsVersions = new Map<string, FileVersion>();
   for (const [index, entry] of request.entries.entries()) {
     if (!readFirst({ relativePath: entry.archivePath, size: entry.size })) continue;
     signal.throwIfAborted();
-    const response = await openFile(entry, request.headers);
-    readFirstContents.set(index, new Uint8Array(await response.arrayBuffer()));
+    const listed = { size: entry.size, mtimeMs: entry.mtime };
+    const read = await readSmallFile(entry, request.headers, openFile(entry, request.headers), listed, warn);
+    readFirstContents.set(index, read);
+    trialsVersions.set(folderOf(entry.archivePath), read.version);
   }
   const responseOf = prefetchingResponses(request.entries, request.headers, readFirstContents);
   for (const [index, entry] of request.entries.entries()) {
     signal.throwIfAborted();
     report(entry.serverPath, true);
-    const mtime = new Date(entry.mtime);
     const readAhead = readFirstContents.get(index);
     if (readAhead !== undefined) {
-      await writer.addBytes(entry.archivePath, readAhead, entry.method, mtime);
-      bytesDone += readAhead.length;
+      await writer.addBytes(entry.archivePath, readAhead.content, entry.method, new Date(readAhead.version.mtimeMs));
+      bytesDone += readAhead.content.length;
       filesDone += 1;
       continue;
     }
-    const response = await responseOf(index);
+    let listed: FileVersion = { size: entry.size, mtimeMs: entry.mtime };
+    let opening = responseOf(index);
+    const trials = trialsVersions.get(folderOf(entry.archivePath));
+    if (trials !== undefined && entry.archivePath.endsWith('.hdf5')) {
+      const awaited = await awaitArraysOfRows(entry, request.headers, listed, trials, warn);
+      if (!sameFileVersion(awaited, listed)) {
+        void opening.then(response => response.body?.cancel()).catch(() => undefined);
+        listed = awaited;
+        opening = openFile(entry, request.headers);
+      }
+    }
     // A file that grows or shrinks meanwhile (a writer appending trials) is archived as read:
     // the writer takes sizes and CRC-32 from the bytes themselves.
     if (entry.size <= SMALL_FILE_BYTES) {
-      const content = new Uint8Array(await response.arrayBuffer());
-      await writer.addBytes(entry.archivePath, content, entry.method, mtime);
+      const { content, version } = await readSmallFile(entry, request.headers, opening, listed, warn);
+      await writer.addBytes(entry.archivePath, content, entry.method, new Date(version.mtimeMs));
       bytesDone += content.length;
     } else {
+      const { response, version } = await openListedVersion(entry, request.headers, opening, listed);
       const chunks = bodyChunks(entry, response.body!, bytes => {
         bytesDone += bytes;
         report(entry.serverPath, false);
       });
-      await writer.addStream(entry.archivePath, chunks, entry.method, mtime);
+      await writer.addStream(entry.archivePath, chunks, entry.method, new Date(version.mtimeMs));
+      // Streamed, it cannot be read again: said, at least.
+      if (serverNow() - version.mtimeMs <= RECORDING_RECENT_MS && !sameFileVersion(await listAgain(entry, request.headers), version)) {
+        warn(`${entry.serverPath} was being written while archived; its copy may be inconsistent`);
+      }
     }
     filesDone += 1;
   }
