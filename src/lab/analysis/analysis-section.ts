@@ -274,7 +274,9 @@ export class AnalysisSection extends Widget {
       this._caption.textContent = (error as Error).message;
     }
     this._creating = false;
-    if (this.isDisposed || this._file !== file || this._model) return;
+    if (this.isDisposed || this._model) return;
+    // The file or trials.csv changed while the sidecar was read: start from them.
+    if (this._file !== file || this._host.trials() !== trials) return this._ensureModel();
     const model = new AnalysisModel({ reducer: this._host.reducerFor(file), trials, metadata });
     this._model = model;
     this._trialsUsed = trials;

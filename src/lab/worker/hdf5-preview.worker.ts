@@ -300,7 +300,7 @@ async function handle(request: PreviewRequest): Promise<void> {
       return read(request.file, request.dataset, request.id);
     case 'reduceTrials': {
       const [h5wasm, open] = [await loadH5wasm(), await openFile(request.file)];
-      return answerAnalysisRequest(request, name => readValue(h5wasm, open, name), () => open.traffic.bytesReceived, scope.postMessage, open.cache);
+      return answerAnalysisRequest(request, name => readValue(h5wasm, open, name), () => open.traffic.bytesReceived, (reply, transfer) => scope.postMessage(reply, transfer), open.cache);
     }
   }
 }
