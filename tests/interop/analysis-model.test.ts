@@ -176,6 +176,8 @@ test('AnalysisModel: groups stream in, equal numpy, and regroup or refilter from
       await model.update();
       assertGroups(model, expected.bandpassByGesture, 'band-pass 20-200 Hz', 1e-9);
       assert.match(model.filterText, /band-pass 20-200 Hz \(Butterworth order 4, zero-phase\)/);
+      assert.throws(() => (model.filter = { bandpass: { low: 20, high: 600, order: 4 } }), /Nyquist|fs|cutoff|critical/i);
+      assert.match(model.filterText, /band-pass 20-200 Hz/, 'a filter past Nyquist is not taken');
       model.filter = { envelope: { cutoff: 6, order: 2 } };
       model.grouping = undefined;
       await model.update();

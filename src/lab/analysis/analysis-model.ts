@@ -15,7 +15,7 @@ import { epochsImageOrder } from '../../core/analysis/epochsImage.js';
 import { welch } from '../../core/analysis/welch.js';
 import type { ArrayMetadata } from '../../core/arraySidecar.js';
 import type { ParsedCell, ParsedTrialsCsv } from '../../core/csv/index.js';
-import { type IDisplayFilter, NO_FILTER, describeDisplayFilter, filterKey } from './display-filter.js';
+import { type IDisplayFilter, NO_FILTER, describeDisplayFilter, designDisplayFilter, filterKey } from './display-filter.js';
 import { FEATURE_NAMES, type FeatureName, type IReduceChunkRequest, type IReducedChunk, overlayX } from './trial-reduction.js';
 
 /** The views of the analysis section. */
@@ -124,7 +124,9 @@ export class AnalysisModel {
   get filter(): IDisplayFilter {
     return this._filter;
   }
+  /** A filter the core cannot design (a cutoff past Nyquist) throws here, and is not taken. */
   set filter(filter: IDisplayFilter) {
+    designDisplayFilter(filter, this._metadata.sampleRate);
     this._set(() => (this._filter = filter), true);
   }
 

@@ -19,9 +19,8 @@ import { applyDisplayFilter, designDisplayFilter } from './display-filter.js';
 import { trialLayout } from './trial-reduction.js';
 import { ANALYSIS_MODES, AnalysisModel, type AnalysisMode, type ITrialReducer } from './analysis-model.js';
 import { drawAverage, drawImage, drawOverlay, drawSpectrum, type IPlotContext } from './analysis-plots.js';
-import type { IDisplayFilter } from './display-filter.js';
+import { AnalysisControls, type ControlName } from './analysis-controls.js';
 import { type Rgb, groupColors } from './group-colors.js';
-import { FEATURE_NAMES, type FeatureName } from './trial-reduction.js';
 
 /** What the section asks of the preview holding it. */
 export interface IAnalysisHost {
@@ -67,7 +66,6 @@ export interface IAnalysisState {
   readonly draws: number;
 }
 
-const GROUP_NONE = '';
 /** Least ms between two draws while trials stream in (each draw rebuilds the plots). */
 const DRAW_INTERVAL_MS = 250;
 
@@ -95,13 +93,7 @@ export class AnalysisSection extends Widget {
       button.addEventListener('click', () => this.setMode(mode));
       this._modes.appendChild(button);
     }
-    this._controls = document.createElement('div');
-    this._controls.className = 'jp-AxoPyAnalysis-controls';
-    this._grouping = this._select(trans.__('Group by'), 'grouping');
-    this._spread = this._select(trans.__('Band'), 'spread', [['sem', trans.__('mean ± SEM')], ['std', trans.__('mean ± SD')]]);
-    this._channel = this._select(trans.__('Channel'), 'channel');
-    this._sortBy = this._select(trans.__('Sort by'), 'sortBy', [['', trans.__('trial order')], ...FEATURE_NAMES.map(f => [f, f] as [string, string])]);
-    this._filterInputs = this._filterControls();
+    this._controls = new AnalysisControls(trans, name => this._onControl(name));
     this._caption = document.createElement('div');
     this._caption.className = 'jp-AxoPyAnalysis-caption';
     this._caption.setAttribute('role', 'status');
@@ -110,7 +102,7 @@ export class AnalysisSection extends Widget {
     this._plots = document.createElement('div');
     this._plots.className = 'jp-AxoPyAnalysis-plots';
     this._body = document.createElement('div');
-    this._body.append(this._controls, this._caption, this._legend, this._plots);
+    this._body.append(this._controls.node, this._caption, this._legend, this._plots);
     this.node.append(this._modes, this._body);
     // Redrawn when the column's width changes (a redraw changes the height only).
     this._resizeObserver = new ResizeObserver(() => {
@@ -160,7 +152,7 @@ export class AnalysisSection extends Widget {
     if (trials === this._trialsUsed) return;
     if (trials && this._model?.extendTrials(trials)) {
       this._trialsUsed = trials;
-      this._fillControls(this._model);
+      this._controls.fill(this._model);
       return;
     }
     this._resetModel();
@@ -224,7 +216,7 @@ export class AnalysisSection extends Widget {
     return {
       mode: this._mode,
       grouping: model?.grouping,
-      spread: this._spreadValue,
+      spread: this._controls.spread,
       filterText: model?.filterText ?? '',
       progress: model?.progress ?? { done: 0, total: 0 },
       busy: model?.busy ?? false,
@@ -282,9 +274,10 @@ export class AnalysisSection extends Widget {
     this._trialsUsed = trials;
     model.mode = this._mode;
     model.setKept(this._host.keptTrials());
-    model.filter = this._filterValue();
-    model.grouping = model.groupableColumns.includes(this._grouping.value) ? this._grouping.value : undefined;
-    this._fillControls(model);
+    model.filter = this._controls.filter;
+    const grouping = this._controls.grouping;
+    model.grouping = grouping !== undefined && model.groupableColumns.includes(grouping) ? grouping : undefined;
+    this._controls.fill(model);
     void this._updateTrialSpectrum();
     let lastFeatures = 0;
     model.changed.connect(() => {
@@ -314,90 +307,15 @@ export class AnalysisSection extends Widget {
     if (this._mode !== 'trial') void this._ensureModel();
   }
 
-  private _select(label: string, name: string, options: [string, string][] = []): HTMLSelectElement {
-    const wrapper = document.createElement('label');
-    wrapper.className = 'jp-AxoPyAnalysis-control';
-    wrapper.dataset.control = name;
-    wrapper.append(`${label} `);
-    const select = document.createElement('select');
-    select.className = 'jp-mod-styled';
-    for (const [value, text] of options) select.add(new Option(text, value));
-    select.addEventListener('change', () => this._onControl(name));
-    wrapper.appendChild(select);
-    this._controls.appendChild(wrapper);
-    return select;
-  }
-
-  /** Band-pass, notch and envelope: a checkbox and the parameters of each. */
-  private _filterControls(): Record<string, HTMLInputElement> {
-    const trans = this._host.trans;
-    const fieldset = document.createElement('fieldset');
-    fieldset.className = 'jp-AxoPyAnalysis-filters';
-    const legend = document.createElement('legend');
-    legend.textContent = trans.__('Display filter (not saved)');
-    fieldset.appendChild(legend);
-    const inputs: Record<string, HTMLInputElement> = {};
-    const add = (key: string, text: string, type: 'checkbox' | 'number', value: string) => {
-      const label = document.createElement('label');
-      label.append(`${text} `);
-      const input = document.createElement('input');
-      input.type = type;
-      input.dataset.filter = key;
-      if (type === 'checkbox') input.checked = value === 'true';
-      else {
-        input.value = value;
-        input.step = 'any';
-        input.className = 'jp-mod-styled';
-      }
-      input.addEventListener('change', () => this._onControl('filter'));
-      label.appendChild(input);
-      fieldset.appendChild(label);
-      inputs[key] = input;
-    };
-    add('bandpass', trans.__('band-pass'), 'checkbox', 'false');
-    add('low', trans.__('from'), 'number', '20');
-    add('high', trans.__('to'), 'number', '450');
-    add('notch', trans.__('notch'), 'checkbox', 'false');
-    add('center', trans.__('at'), 'number', '50');
-    add('envelope', trans.__('rectify + envelope'), 'checkbox', 'false');
-    add('cutoff', trans.__('low-pass'), 'number', '6');
-    this._controls.appendChild(fieldset);
-    return inputs;
-  }
-
-  private _filterValue(): IDisplayFilter {
-    const i = this._filterInputs;
-    return {
-      ...(i.bandpass.checked ? { bandpass: { low: Number(i.low.value), high: Number(i.high.value), order: 4 } } : {}),
-      ...(i.notch.checked ? { notch: { center: Number(i.center.value), width: 2 } } : {}),
-      ...(i.envelope.checked ? { envelope: { cutoff: Number(i.cutoff.value), order: 2 } } : {})
-    };
-  }
-
-  private _fillControls(model: AnalysisModel): void {
-    const current = this._grouping.value;
-    this._grouping.replaceChildren(new Option(this._host.trans.__('(all trials)'), GROUP_NONE), ...model.groupableColumns.map(c => new Option(c, c)));
-    this._grouping.value = model.groupableColumns.includes(current) ? current : GROUP_NONE;
-    this._fillChannels(model);
-  }
-
-  private _fillChannels(model: AnalysisModel): void {
-    const names = model.channelNames;
-    if (this._channel.options.length === names.length) return;
-    this._channel.replaceChildren(...names.map((name, c) => new Option(name, String(c))));
-    this._channel.value = String(model.channel);
-  }
-
-  private _onControl(name: string): void {
+  private _onControl(name: ControlName): void {
     const model = this._model;
-    if (name === 'spread') this._spreadValue = this._spread.value === 'std' ? 'std' : 'sem';
     if (!model) return;
     try {
-      if (name === 'grouping') model.grouping = this._grouping.value === GROUP_NONE ? undefined : this._grouping.value;
-      if (name === 'channel') model.channel = Number(this._channel.value);
-      if (name === 'sortBy') model.sortBy = this._sortBy.value === '' ? undefined : (this._sortBy.value as FeatureName);
+      if (name === 'grouping') model.grouping = this._controls.grouping;
+      if (name === 'channel') model.channel = this._controls.channel;
+      if (name === 'sortBy') model.sortBy = this._controls.sortBy;
       if (name === 'filter') {
-        model.filter = this._filterValue();
+        model.filter = this._controls.filter;
         void this._updateTrialSpectrum();
       }
       this._caption.classList.remove('jp-AxoPyPreview-error');
@@ -415,13 +333,7 @@ export class AnalysisSection extends Widget {
       button.setAttribute('aria-pressed', String(button.dataset.mode === this._mode));
     }
     this._body.hidden = this._mode === 'trial';
-    const show = (name: string, visible: boolean) => {
-      (this._controls.querySelector(`[data-control="${name}"]`) as HTMLElement).hidden = !visible;
-    };
-    show('grouping', this._mode !== 'image');
-    show('spread', this._mode === 'average');
-    show('channel', this._mode === 'image');
-    show('sortBy', this._mode === 'image');
+    this._controls.showFor(this._mode);
     this._scheduleDraw();
   }
 
@@ -450,7 +362,7 @@ export class AnalysisSection extends Widget {
       this._host.changed();
       return;
     }
-    this._fillChannels(model);
+    this._controls.fillChannels(model);
     const groups = model.groups();
     const colors = groupColors(groups.length);
     this._colors = new Map(groups.map((g, i) => [g.label, colors[i]]));
@@ -471,7 +383,7 @@ export class AnalysisSection extends Widget {
       width,
       colors: this._colors,
       groupOfRow,
-      spread: this._spreadValue,
+      spread: this._controls.spread,
       onHover: row => {
         this._hovered = row;
         this._hover.textContent = row === undefined ? '' : this._host.trans.__('trial %1 (%2) — click to select it', row, groupOfRow(row));
@@ -520,12 +432,7 @@ export class AnalysisSection extends Widget {
   }
 
   private readonly _modes: HTMLDivElement;
-  private readonly _controls: HTMLDivElement;
-  private readonly _grouping: HTMLSelectElement;
-  private readonly _spread: HTMLSelectElement;
-  private readonly _channel: HTMLSelectElement;
-  private readonly _sortBy: HTMLSelectElement;
-  private readonly _filterInputs: Record<string, HTMLInputElement>;
+  private readonly _controls: AnalysisControls;
   private readonly _caption: HTMLDivElement;
   private readonly _legend: HTMLUListElement;
   private readonly _plots: HTMLDivElement;
@@ -538,7 +445,6 @@ export class AnalysisSection extends Widget {
   private _creating = false;
   private _file: IFileVersion | undefined;
   private _trialsUsed: ParsedTrialsCsv | undefined;
-  private _spreadValue: 'sem' | 'std' = 'sem';
   private _colors = new Map<string, Rgb>();
   private _uplots: uPlot[] = [];
   private _hovered: number | undefined;
