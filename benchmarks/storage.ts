@@ -134,6 +134,8 @@ async function nodeReads(root: string): Promise<ReadFigures> {
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   const outputMb = epochs.data.data.byteLength / 1e6;
+  // Dropped before the next read, so that its memory can be collected meanwhile.
+  // eslint-disable-next-line no-useless-assignment
   epochs = undefined;
   t0 = performance.now();
   const stacked = await reader.array('emg');

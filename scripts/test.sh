@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# Lint first (eslint, `npm run lint`): cheap, and a slip fails fast.
+npm run lint --silent
 bash scripts/build-kernel.sh
 npm run build:tests --silent
 logs="$(mktemp -d)"

@@ -30,6 +30,8 @@ export function storageServerTest(
 ) {
   return galataTest.extend<{ problems: string[] }, { storageServer: IStorageServer }>({
     storageServer: [
+      // Playwright reads a fixture's dependencies from its first parameter's pattern: none here.
+      // eslint-disable-next-line no-empty-pattern
       async ({}, use) => {
         if (!axopyExtensionInstalled()) {
           throw new Error('jupyterlab-axopy is not installed in .venv: run bash scripts/install-wheel.sh first');

@@ -4,3 +4,7 @@ the command line, which takes precedence over this file."""
 from jupyterlab.galata import configure_jupyter_server
 
 configure_jupyter_server(c)  # noqa: F821 (c is the config object Jupyter passes)
+
+# The preview publishes its state on window.__axopyPreviews only when the page config asks for
+# it (src/lab/previews/task-preview.ts testHookPreviews); production pages never carry it.
+c.ServerApp.tornado_settings = {"page_config_data": {"axopyTestHooks": "true"}}  # noqa: F821

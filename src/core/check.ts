@@ -3,13 +3,15 @@
  * shell describes what it found (rows, datasets with dtype and shape, files it could not read)
  * and these pure functions say what is wrong with it.
  */
-import { rowForDatasetName } from './layout.js';
+import { compareCodePoints, rowForDatasetName } from './layout.js';
 
 /** One dataset of an array file, as found. */
 export interface DatasetDescription {
   name: string;
   dtype: string;
   shape: readonly number[];
+  /** Why a reader refuses its data (core/hdf5Containment.ts: data outside the file, a size bomb). */
+  refused?: string;
 }
 
 /** One `<array>.hdf5` file: its datasets, or why it could not be read. */
@@ -78,6 +80,11 @@ function checkArrayFile(file: ArrayFileDescription, rowCount: number | undefined
     return [{ severity: 'error', path: file.path, message: `cannot be read: ${file.error ?? 'unknown error'}` }];
   }
   const issues: CheckIssue[] = [];
+  for (const dataset of file.datasets) {
+    if (dataset.refused !== undefined) {
+      issues.push({ severity: 'error', path: file.path, message: `dataset ${JSON.stringify(dataset.name)} ${dataset.refused}; readers refuse it` });
+    }
+  }
   const byRow = new Map<number, DatasetDescription>();
   const strangeNames: string[] = [];
   for (const dataset of file.datasets) {
@@ -146,6 +153,6 @@ export function buildCheckReport(root: string, subjects: number, tasks: readonly
   const issues = [...listingIssues, ...tasks.flatMap(checkTask)];
   const trials = tasks.reduce((sum, t) => sum + ('rowCount' in t.trials ? t.trials.rowCount : 0), 0);
   const order = { error: 0, warning: 1 } as const;
-  issues.sort((a, b) => order[a.severity] - order[b.severity] || a.path.localeCompare(b.path));
+  issues.sort((a, b) => order[a.severity] - order[b.severity] || compareCodePoints(a.path, b.path));
   return { root, subjects, tasks: tasks.length, trials, issues };
 }

@@ -115,7 +115,7 @@ export class TaskLockedError extends AxoPyError {
   }
 }
 
-const ERROR_NAMES = new Map<Function, string>([
+const ERROR_NAMES = new Map<abstract new (...args: never[]) => Error, string>([
   [AxoPyError, 'AxoPyError'],
   [TaskExistsError, 'TaskExistsError'],
   [TaskNotFoundError, 'TaskNotFoundError'],
@@ -170,3 +170,11 @@ export class ReadOnlyStorageError extends AxoPyError {
   }
 }
 ERROR_NAMES.set(ReadOnlyStorageError, 'ReadOnlyStorageError');
+
+/** The error class of this name (from {@link AxoPyError}'s table), for errors rebuilt after a postMessage. */
+export function axopyErrorClass(name: string): (abstract new (...args: never[]) => AxoPyError) | undefined {
+  for (const [errorClass, errorName] of ERROR_NAMES) {
+    if (errorName === name) return errorClass as abstract new (...args: never[]) => AxoPyError;
+  }
+  return undefined;
+}

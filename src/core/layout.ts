@@ -85,7 +85,6 @@ export function validateId(id: string, kind: 'subject' | 'task' | 'array' | 'pic
   if (/[/\\]/.test(id)) {
     throw new InvalidIdError(id, kind, 'must not contain "/" or "\\"');
   }
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(id)) {
     throw new InvalidIdError(id, kind, 'must not contain NUL or control characters');
   }
@@ -93,6 +92,16 @@ export function validateId(id: string, kind: 'subject' | 'task' | 'array' | 'pic
     throw new InvalidIdError(id, kind, `must be at most ${MAX_ID_BYTES} bytes in UTF-8`);
   }
   return id;
+}
+
+/** Whether a folder name can be an id (see {@link validateId}): listings skip the others. */
+export function isUsableId(name: string): boolean {
+  try {
+    validateId(name, 'subject');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Compares strings by Unicode code point, as Python's `sorted` does (not UTF-16 units). */

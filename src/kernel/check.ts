@@ -1,88 +1,51 @@
 /**
- * `checkStorage` / `checkTaskFolder`: describe what is on disk and let the core's checks say what
- * is wrong (the sidebar's "Check dataset" runs the same checks over the Contents API).
+ * `checkStorage` / `describeTaskFolder`: the core's checks (core/checkStorage.ts) over the
+ * files on disk. The sidebar's "Check dataset" runs the same core over the Contents API.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  ArrayFileDescription,
-  buildCheckReport,
-  checkFolderName,
-  CheckIssue,
-  CheckReport,
-  DatasetDescription,
-  TaskDescription
-} from '../core/check.js';
+import type { CheckReport, TaskDescription } from '../core/check.js';
+import { checkStorageTree, describeTask, type CheckedEntry, type CheckSource } from '../core/checkStorage.js';
 import { FileNotFoundError } from '../core/errors.js';
-import { arrayNameOfFile, pickleNameOfFile, trialsCsvPath } from '../core/layout.js';
 import { readTrialsCsvFile } from './trialsCsvFile.js';
-import { loadPickle } from '../core/pickle/index.js';
 import { Hdf5File } from './hdf5.js';
-import { isDirectory, listSubfolders, requireFile } from './files.js';
+import { isDirectory, requireFile, resolvesInside } from './files.js';
 
-function message(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-async function describeArrayFile(taskPath: string, fileName: string, name: string): Promise<ArrayFileDescription> {
-  const path = join(taskPath, fileName);
-  try {
-    requireFile(path, 'array file', taskPath);
-    const file = await Hdf5File.open(path, 'r');
-    try {
-      const datasets: DatasetDescription[] = [];
-      for (const dataset of file.datasetNames()) {
-        try {
-          datasets.push({ name: dataset, ...file.describe(dataset) });
-        } catch (error) {
-          return { name, path, error: message(error) };
-        }
+/** The check's reads over fs: `taskRoot` is the folder whose files may not link outside it. */
+function fileSource(): CheckSource {
+  const taskRootOf = (entry: CheckedEntry): string => entry.path.slice(0, entry.path.length - entry.name.length - 1);
+  return {
+    async listFolder(path) {
+      if (!isDirectory(path)) return [];
+      return readdirSync(path, { withFileTypes: true }).map(entry => {
+        const target = join(path, entry.name);
+        const isFolder = entry.isDirectory() || (entry.isSymbolicLink() && isDirectory(target) && resolvesInside(target, path));
+        return { name: entry.name, path: target, isFolder };
+      });
+    },
+    async countTrialRows(entry) {
+      requireFile(entry.path, 'trials file', taskRootOf(entry));
+      return readTrialsCsvFile(entry.path).rowCount;
+    },
+    async describeArrayFile(entry) {
+      requireFile(entry.path, 'array file', taskRootOf(entry));
+      const file = await Hdf5File.open(entry.path, 'r');
+      try {
+        return file.datasetNames().map(name => ({ name, ...file.describe(name) }));
+      } finally {
+        file.close();
       }
-      return { name, path, datasets };
-    } finally {
-      file.close();
+    },
+    async readBytes(entry) {
+      requireFile(entry.path, 'pickle', taskRootOf(entry));
+      return readFileSync(entry.path);
     }
-  } catch (error) {
-    return { name, path, error: message(error) };
-  }
+  };
 }
 
 /** Describes one task folder for the checks (reads trials.csv and HDF5 metadata, not data). */
 export async function describeTaskFolder(path: string, subjectId = '', taskId = ''): Promise<TaskDescription> {
-  let trials: TaskDescription['trials'];
-  try {
-    const csvPath = trialsCsvPath(path);
-    requireFile(csvPath, 'trials file', path);
-    trials = { rowCount: readTrialsCsvFile(csvPath).rowCount };
-  } catch (error) {
-    trials = { error: message(error) };
-  }
-  const arrays: ArrayFileDescription[] = [];
-  const pickles: TaskDescription['pickles'][number][] = [];
-  for (const fileName of readdirSync(path).sort()) {
-    const arrayName = arrayNameOfFile(fileName);
-    if (arrayName !== undefined) arrays.push(await describeArrayFile(path, fileName, arrayName));
-    const pickleName = pickleNameOfFile(fileName);
-    if (pickleName !== undefined) {
-      const picklePath = join(path, fileName);
-      try {
-        requireFile(picklePath, 'pickle', path);
-        loadPickle(readFileSync(picklePath), picklePath);
-        pickles.push({ name: pickleName, path: picklePath });
-      } catch (error) {
-        pickles.push({ name: pickleName, path: picklePath, error: message(error) });
-      }
-    }
-  }
-  return { subjectId, taskId, path, trials, arrays, pickles };
-}
-
-function oddFolderNames(path: string): CheckIssue[] {
-  if (!isDirectory(path)) return [];
-  return readdirSync(path, { withFileTypes: true })
-    .filter(entry => entry.isDirectory())
-    .map(entry => checkFolderName(entry.name, join(path, entry.name)))
-    .filter((issue): issue is CheckIssue => issue !== undefined);
+  return describeTask(fileSource(), path, subjectId, taskId);
 }
 
 /**
@@ -92,15 +55,5 @@ function oddFolderNames(path: string): CheckIssue[] {
  */
 export async function checkStorage(root: string): Promise<CheckReport> {
   if (!isDirectory(root)) throw new FileNotFoundError(root, 'storage root');
-  const subjects = listSubfolders(root);
-  const listingIssues = oddFolderNames(root);
-  const tasks: TaskDescription[] = [];
-  for (const subject of subjects) {
-    const subjectPath = join(root, subject);
-    listingIssues.push(...oddFolderNames(subjectPath));
-    for (const task of listSubfolders(subjectPath)) {
-      tasks.push(await describeTaskFolder(join(subjectPath, task), subject, task));
-    }
-  }
-  return buildCheckReport(root, subjects.length, tasks, listingIssues);
+  return checkStorageTree(fileSource(), root);
 }

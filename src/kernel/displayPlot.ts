@@ -7,6 +7,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { FacetedUnitSpec } from 'vega-lite/build/src/spec/index.js';
+import { decimateMinMax } from '../core/decimation.js';
 import type { NDArray } from '../core/ndarray.js';
 
 /** How {@link arraySvg} and {@link trialSvg} draw. */
@@ -34,11 +35,11 @@ export interface DecimatedSeries {
 export const DEFAULT_MAX_POINTS_PER_CHANNEL = 2000;
 
 /**
- * Reduces `length` samples starting at `data[offset]` to at most `maxPoints` points: all
- * samples when they fit, else, for each of `maxPoints / 2` equal buckets, its minimum and its
- * maximum at their own sample indices. NaN samples are left out (Vega draws no point there).
+ * Reduces `length` samples starting at `data[offset]` to at most `maxPoints` points with the
+ * core's min/max decimation (core/decimation.ts, as the sidebar's preview draws); its gaps
+ * (NaN and +-inf samples) are left out, as Vega draws no point there.
  */
-export function decimateMinMax(
+function decimatedSeries(
   data: ArrayLike<number | bigint>,
   offset: number,
   length: number,
@@ -47,42 +48,13 @@ export function decimateMinMax(
   if (!Number.isInteger(maxPoints) || maxPoints < 2) {
     throw new RangeError(`maxPointsPerChannel must be an integer >= 2, got ${maxPoints}`);
   }
+  const line = decimateMinMax(data, offset, 0, length, Math.floor(maxPoints / 2));
   const sample: number[] = [];
   const value: number[] = [];
-  const push = (i: number, v: number): void => {
-    sample.push(i);
-    value.push(v);
-  };
-  if (length <= maxPoints) {
-    for (let i = 0; i < length; i++) {
-      const v = Number(data[offset + i]);
-      if (!Number.isNaN(v)) push(i, v);
-    }
-    return { sample, value };
-  }
-  const buckets = Math.floor(maxPoints / 2);
-  for (let bucket = 0; bucket < buckets; bucket++) {
-    const start = Math.floor((bucket * length) / buckets);
-    const end = Math.floor(((bucket + 1) * length) / buckets);
-    let minIndex = -1;
-    let maxIndex = -1;
-    let min = Infinity;
-    let max = -Infinity;
-    for (let i = start; i < end; i++) {
-      const v = Number(data[offset + i]);
-      if (v < min) [min, minIndex] = [v, i];
-      if (v > max) [max, maxIndex] = [v, i];
-    }
-    if (minIndex < 0) continue; // only NaN in this bucket
-    if (minIndex === maxIndex) {
-      push(minIndex, min);
-    } else if (minIndex < maxIndex) {
-      push(minIndex, min);
-      push(maxIndex, max);
-    } else {
-      push(maxIndex, max);
-      push(minIndex, min);
-    }
+  for (let k = 0; k < line.x.length; k++) {
+    if (Number.isNaN(line.y[k])) continue;
+    sample.push(line.x[k]);
+    value.push(line.y[k]);
   }
   return { sample, value };
 }
@@ -141,7 +113,7 @@ function unitSpecOfArray(array: NDArray, options: PlotOptions, what: string): Un
   }
   const values: PlotPoint[] = [];
   for (let c = 0; c < channels; c++) {
-    const series = decimateMinMax(array.data, c * samples, samples, options.maxPointsPerChannel);
+    const series = decimatedSeries(array.data, c * samples, samples, options.maxPointsPerChannel);
     for (let k = 0; k < series.sample.length; k++) {
       const index = series.sample[k];
       values.push({ channel: labels[c], x: sampleRate ? index / sampleRate : index, y: series.value[k] });

@@ -11,7 +11,7 @@ import {
   rmSync, rmdirSync, statSync, unlinkSync, writeSync
 } from 'node:fs';
 import { hostname } from 'node:os';
-import { sortIds, validateId } from '../core/layout.js';
+import { isUsableId, sortIds } from '../core/layout.js';
 
 /**
  * Creates a folder and its parents (Python AxoPy's `makedirs`). Throws FileExistsError when it
@@ -48,15 +48,6 @@ export function resolvesInside(path: string, root: string): boolean {
   try {
     const rel = relative(realpathSync(root), realpathSync(path));
     return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-  } catch {
-    return false;
-  }
-}
-
-function isUsableId(name: string): boolean {
-  try {
-    validateId(name, 'subject');
-    return true;
   } catch {
     return false;
   }

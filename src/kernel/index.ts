@@ -2,8 +2,37 @@
  * The kernel API: Python AxoPy's `axopy.storage` for Node and tslab notebooks.
  *
  * `import { Storage, Design, readHdf5 } from 'jupyterlab-axopy/kernel'`
+ *
+ * The documented names only (README, "Public names of jupyterlab-axopy/kernel"; a unit test
+ * keeps the two equal). Every type of the core stays importable (`import type`).
  */
-export * from '../core/index.js';
+export type * from '../core/index.js';
+export { Design, Block, Trial, DataArray } from '../core/design.js';
+export { zeros } from '../core/ndarray.js';
+export { datasetNameForRow, sortIds } from '../core/layout.js';
+export { loadPickle, dumpPickle } from '../core/pickle/index.js';
+export {
+  AxoPyError,
+  TaskExistsError,
+  TaskNotFoundError,
+  NoSubjectError,
+  FileNotFoundError,
+  FileExistsError,
+  DatasetError,
+  FormatError,
+  InvalidIdError,
+  ValueFormatError,
+  UnsafePickleError,
+  DatasetRefusedError,
+  DiskFullError,
+  PermissionError,
+  TaskLockedError,
+  TrialIndexError,
+  SubjectNotFoundError,
+  ArrayNotFoundError,
+  ReadOnlyStorageError
+} from '../core/errors.js';
+export { SidecarFormatError } from '../core/arraySidecar.js';
 export { Storage, openStorage } from './storage.js';
 export type { StorageOptions } from './storage.js';
 export { TaskWriter } from './taskWriter.js';
@@ -13,11 +42,15 @@ export type { ColumnTable } from './taskReader.js';
 export { TrialWriter } from './trialWriter.js';
 export type { TrialWriterOptions } from './trialWriter.js';
 export { makedirs } from './files.js';
-export { readHdf5, writeHdf5, Hdf5File, hdf5ReadCounts } from './hdf5.js';
+export { readHdf5, writeHdf5 } from './hdf5.js';
 export { storageToZip } from './zip.js';
 export type { StorageToZipOptions, ZipProgress } from './zip.js';
 export { checkStorage, describeTaskFolder } from './check.js';
-export * from './display.js';
+export { showTable, plotArray, plotTrial, plotBands, plotFeatures } from './display.js';
+export { arraySvg, trialSvg } from './displayPlot.js';
+export type * from './display.js';
+export { withColumnDTypes } from './displayTable.js';
+export { bandsSvg, bandPoints, featuresSvg } from './displayBands.js';
 export { Epochs, features, groupStats } from './epochs.js';
 export type { TrialRow, TrialSelection, FeatureFunction, FeatureSpec, GroupStats } from './epochs.js';
 export {

@@ -11,7 +11,7 @@ import { defaultZipPath, planStorageZip, readFirst, type StorageFileInfo, type Z
 import { ZipArchiveWriter, ZipLimitError } from '../core/zip/index.js';
 import { fileZipOutput, nodeZipCodecs } from './zipWriter.js';
 import { LIVE_READ_ATTEMPTS, isCompleteTrialsText, liveRetryPauseMs } from '../core/liveReading.js';
-import { countCompleteRows } from '../core/csv/rowCount.js';
+import { countTrialsCsvRows } from '../core/csv/reader.js';
 import { arrayNameOfFile, datasetNameForRow } from '../core/layout.js';
 import { Hdf5File } from './hdf5.js';
 
@@ -312,7 +312,12 @@ function rowsOfRecordingTasks(entries: ZipEntryPlan[], snapshots: Map<string, Bu
   for (const entry of entries) {
     const snapshot = snapshots.get(entry.relativePath);
     if (snapshot === undefined || now - entry.mtime.getTime() > RECORDING_RECENT_MS) continue;
-    const count = countCompleteRows(snapshot);
+    let count: number;
+    try {
+      count = countTrialsCsvRows(snapshot, entry.relativePath, { ignoreIncompleteLastLine: true });
+    } catch {
+      continue; // not a trials.csv pandas reads: the archive takes it as it is
+    }
     if (count > 0) rows.set(nodePath.posix.dirname(entry.relativePath), count);
   }
   return rows;

@@ -9,8 +9,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { closeIcon, copyIcon, refreshIcon, spreadsheetIcon } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { trialsCsvPath } from '../core/layout.js';
-import type { IStorageModel, IStorageNode } from './tokens.js';
-import type { StorageTreeView } from './widgets/storage-tree.js';
+import type { IStorageBrowser, IStorageModel, IStorageNode } from './tokens.js';
 import { axopyStorageIcon } from './widgets/icons.js';
 
 /** Ids of the commands of jupyterlab-axopy. */
@@ -30,7 +29,7 @@ export namespace CommandIDs {
 export interface ICommandContext {
   readonly app: JupyterFrontEnd;
   readonly model: IStorageModel;
-  readonly tree: StorageTreeView;
+  readonly browser: IStorageBrowser;
   readonly trans: TranslationBundle;
   /** Shows the sidebar panel. */
   readonly showPanel: () => void;
@@ -41,12 +40,9 @@ export interface ICommandContext {
 const TREE_ITEM_SELECTOR = '.jp-AxoPyStorage-item';
 const FOLDER_ITEM_SELECTOR = '.jp-DirListing-item[data-isdir="true"]';
 
-/** The node under the context menu, else the focused node of the tree. */
+/** The node under the context menu, else the selected node of the tree. */
 function targetNode(context: ICommandContext): IStorageNode | undefined {
-  const hit = context.app.contextMenuHitTest(element =>
-    element.classList.contains('jp-AxoPyStorage-item')
-  );
-  return hit ? context.tree.nodeForElement(hit) : context.tree.focusedNode;
+  return context.browser.targetNode();
 }
 
 /** The trials.csv a node leads to: itself, or the one of a task. */
@@ -127,7 +123,8 @@ export function addCommands(context: ICommandContext): void {
   });
 
   commands.addCommand(CommandIDs.refresh, {
-    label: trans.__('Refresh AxoPy storage'),
+    // The sidebar's toolbar (schema/sidebar.json) shows the icon alone.
+    label: args => (args.toolbar ? '' : trans.__('Refresh AxoPy storage')),
     caption: trans.__('Reload the storage roots shown in the sidebar'),
     icon: refreshIcon,
     execute: () => model.refresh()

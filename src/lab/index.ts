@@ -6,7 +6,7 @@ import {
   type JupyterFrontEnd,
   type JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, Notification } from '@jupyterlab/apputils';
+import { createToolbarFactory, ICommandPalette, IToolbarWidgetRegistry, Notification, setToolbar } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
@@ -17,9 +17,9 @@ import { addExportCommand, type IExportSettings } from './export/commands.js';
 import { ExportStatus } from './export/status.js';
 import { StorageModel } from './model/storage-model.js';
 import { ContentsStorageProvider } from './provider/contents.js';
-import { Hdf5DatasetCounter } from './provider/hdf5-counter.js';
+import { hdf5Plugin } from './hdf5/plugin.js';
 import { previewsPlugin } from './previews/plugin.js';
-import { IStorageModel } from './tokens.js';
+import { IHdf5Service, IStorageBrowser, IStorageModel, STORAGE_PANEL_ID } from './tokens.js';
 import { axopyStorageIcon } from './widgets/icons.js';
 import { TRANSLATION_DOMAIN } from './widgets/messages.js';
 import { StoragePanel } from './widgets/storage-panel.js';
@@ -32,7 +32,8 @@ interface ISidebarSettings {
   roots: string[];
   discoverRoots: boolean;
   refreshInterval: number;
-  datasetCountMaxBytes: number;
+  rowCountMaxBytes: number;
+  maxLineBytes: number;
   openOnStart: boolean;
 }
 
@@ -40,23 +41,35 @@ function readSettings(settings: ISettingRegistry.ISettings): ISidebarSettings {
   return settings.composite as unknown as ISidebarSettings;
 }
 
-/** The AxoPy storage sidebar; provides the storage model to other extensions. */
-const sidebarPlugin: JupyterFrontEndPlugin<IStorageModel> = {
+/** The toolbar factory name of the sidebar (its items: schema/sidebar.json "jupyter.lab.toolbars"). */
+const SIDEBAR_TOOLBAR = 'AxoPyStorage';
+
+/** The AxoPy storage sidebar; provides the storage browser (panel, model, targeted node). */
+const sidebarPlugin: JupyterFrontEndPlugin<IStorageBrowser> = {
   id: SIDEBAR_PLUGIN_ID,
   description: 'A left-sidebar tree of AxoPy storage: subjects, tasks, trials and arrays.',
   autoStart: true,
-  provides: IStorageModel,
-  optional: [ISettingRegistry, ITranslator, ILayoutRestorer, IDefaultFileBrowser, ICommandPalette],
+  provides: IStorageBrowser,
+  requires: [IHdf5Service],
+  optional: [ISettingRegistry, IToolbarWidgetRegistry, ITranslator, ILayoutRestorer, IDefaultFileBrowser, ICommandPalette],
   activate: async (
     app: JupyterFrontEnd,
+    hdf5: IHdf5Service,
     settingRegistry: ISettingRegistry | null,
+    toolbarRegistry: IToolbarWidgetRegistry | null,
     translator: ITranslator | null,
     restorer: ILayoutRestorer | null,
     fileBrowser: IDefaultFileBrowser | null,
     palette: ICommandPalette | null
-  ): Promise<IStorageModel> => {
+  ): Promise<IStorageBrowser> => {
     const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
-    const settings = settingRegistry ? await settingRegistry.load(SIDEBAR_PLUGIN_ID) : null;
+    // The toolbar's schema transform is registered before the settings are loaded (loading a
+    // schema with "jupyter.lab.transform" waits for it).
+    const toolbarFactory =
+      settingRegistry && toolbarRegistry
+        ? createToolbarFactory(toolbarRegistry, settingRegistry, SIDEBAR_TOOLBAR, SIDEBAR_PLUGIN_ID, translator ?? nullTranslator)
+        : undefined;
+    const settings = settingRegistry && toolbarFactory ? await settingRegistry.load(SIDEBAR_PLUGIN_ID) : null;
     // Without a settings registry, the model's own defaults apply.
     const initial: Partial<ISidebarSettings> = settings
       ? readSettings(settings)
@@ -64,18 +77,20 @@ const sidebarPlugin: JupyterFrontEndPlugin<IStorageModel> = {
     const model = new StorageModel({
       provider: new ContentsStorageProvider({
         contents: app.serviceManager.contents,
-        datasetCounter: new Hdf5DatasetCounter(app.serviceManager.serverSettings)
+        datasetCounter: hdf5
       }),
       roots: initial.roots,
       discoverRoots: initial.discoverRoots,
       serverRootName: PageConfig.getOption('serverRoot').split(/[\\/]/).filter(Boolean).pop(),
       refreshInterval: initial.refreshInterval,
-      datasetCountMaxBytes: initial.datasetCountMaxBytes
+      rowCountMaxBytes: initial.rowCountMaxBytes,
+      maxLineBytes: initial.maxLineBytes
     });
     settings?.changed.connect(() => {
       const current = readSettings(settings);
       model.refreshInterval = current.refreshInterval;
-      model.datasetCountMaxBytes = current.datasetCountMaxBytes;
+      model.rowCountMaxBytes = current.rowCountMaxBytes;
+      model.maxLineBytes = current.maxLineBytes;
       model.setConfiguredRoots(current.roots);
       model.discoverRoots = current.discoverRoots;
     });
@@ -85,21 +100,26 @@ const sidebarPlugin: JupyterFrontEndPlugin<IStorageModel> = {
         { autoClose: 5000 }
       );
     });
-    // Files saved or renamed through JupyterLab show at once, without waiting for the poll.
-    app.serviceManager.contents.fileChanged.connect(() => void model.refresh());
+    // Files saved or renamed through JupyterLab show at once, without waiting for the poll:
+    // only the roots that hold them are read again.
+    app.serviceManager.contents.fileChanged.connect((_, change) => {
+      const paths = [change.oldValue?.path, change.newValue?.path].filter((path): path is string => typeof path === 'string');
+      void model.refreshRootsContaining(paths);
+    });
 
     const panel = new StoragePanel({
       model,
       trans,
       translator: translator ?? undefined,
       commands: app.commands,
-      openTrialsCommand: CommandIDs.openTrials
+      openTrialsCommand: CommandIDs.openTrials,
+      contextMenuHitTest: test => app.contextMenuHitTest(test)
     });
-    panel.id = 'jupyterlab-axopy-storage';
+    if (toolbarFactory !== undefined) setToolbar(panel, toolbarFactory);
     panel.title.icon = axopyStorageIcon;
     panel.title.caption = trans.__('AxoPy storage');
     app.shell.add(panel, 'left', { rank: 600 });
-    restorer?.add(panel, 'jupyterlab-axopy-storage');
+    restorer?.add(panel, STORAGE_PANEL_ID);
 
     if (initial.openOnStart ?? true) {
       void app.restored.then(() => app.shell.activateById(panel.id));
@@ -108,14 +128,24 @@ const sidebarPlugin: JupyterFrontEndPlugin<IStorageModel> = {
     addCommands({
       app,
       model,
-      tree: panel.tree,
+      browser: panel,
       trans,
       showPanel: () => app.shell.activateById(panel.id),
       fileBrowser,
       palette
     });
-    return model;
+    return panel;
   }
+};
+
+/** The storage model of the sidebar, for extensions that only read the tree. */
+const modelPlugin: JupyterFrontEndPlugin<IStorageModel> = {
+  id: 'jupyterlab-axopy:model',
+  description: 'The AxoPy storage model (the sidebar\'s tree of roots, subjects and tasks).',
+  autoStart: true,
+  provides: IStorageModel,
+  requires: [IStorageBrowser],
+  activate: (_app: JupyterFrontEnd, browser: IStorageBrowser): IStorageModel => browser.model
 };
 
 /** "Open in Notebook" on a task: a TypeScript notebook that loads it with the kernel API. */
@@ -123,10 +153,10 @@ const notebookPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-axopy:notebook',
   description: 'Creates notebooks that load an AxoPy task with the jupyterlab-axopy kernel API.',
   autoStart: true,
-  requires: [IStorageModel],
+  requires: [IStorageBrowser],
   optional: [ITranslator],
-  activate: (app: JupyterFrontEnd, model: IStorageModel, translator: ITranslator | null) => {
-    addOpenInNotebookCommand(app, model, (translator ?? nullTranslator).load(TRANSLATION_DOMAIN));
+  activate: (app: JupyterFrontEnd, browser: IStorageBrowser, translator: ITranslator | null) => {
+    addOpenInNotebookCommand(app, browser, (translator ?? nullTranslator).load(TRANSLATION_DOMAIN));
   }
 };
 
@@ -137,11 +167,11 @@ const exportPlugin: JupyterFrontEndPlugin<void> = {
   id: EXPORT_PLUGIN_ID,
   description: 'Exports an AxoPy storage root, subject or task as a ZIP, downloaded or saved on the server.',
   autoStart: true,
-  requires: [IStorageModel],
+  requires: [IStorageBrowser],
   optional: [ISettingRegistry, ITranslator, IDefaultFileBrowser, ICommandPalette, IStatusBar],
   activate: async (
     app: JupyterFrontEnd,
-    model: IStorageModel,
+    browser: IStorageBrowser,
     settingRegistry: ISettingRegistry | null,
     translator: ITranslator | null,
     fileBrowser: IDefaultFileBrowser | null,
@@ -171,7 +201,8 @@ const exportPlugin: JupyterFrontEndPlugin<void> = {
     }
     addExportCommand({
       app,
-      model,
+      model: browser.model,
+      browser,
       trans,
       status,
       fileBrowser,
@@ -182,4 +213,4 @@ const exportPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [sidebarPlugin, notebookPlugin, exportPlugin, previewsPlugin];
+export default [hdf5Plugin, sidebarPlugin, modelPlugin, notebookPlugin, exportPlugin, previewsPlugin];

@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { Storage, features, groupStats, tableHtml } from '../../src/kernel/index.js';
+import { Storage, features, groupStats } from '../../src/kernel/index.js';
+import { tableHtml } from '../../src/kernel/displayTable.js';
 import { PYTHON, makeTempDir, runPython, runPythonJson } from '../helpers/python.js';
 import { assertCloseRelative } from '../helpers/signals.js';
 

@@ -12,8 +12,9 @@ import { DatasetRefusedError, FormatError } from '../../src/core/errors.js';
 import { ndarrayBytes } from '../../src/core/dtype.js';
 import { readHdf5 } from '../../src/kernel/hdf5.js';
 import { TaskReader } from '../../src/kernel/taskReader.js';
-import { LruBlockCache } from '../../src/lab/worker/lru-blocks.js';
-import { bytesSource, countContainedDatasets, datasetRefusalInWorker } from '../../src/lab/worker/hdf5-dataset-guard.js';
+import { LruBlockCache } from '../../src/lab/hdf5/lru-blocks.js';
+import { datasetRefusalInWorker } from '../../src/lab/hdf5/dataset-guard.js';
+import { localFile, nodeHdf5Reader } from '../helpers/hdf5Reader.js';
 import { valueAsTypedArray } from '../../src/core/hdf5Containment.js';
 import { CURRENT_PYTHON, PYTHON, makeTempDir } from '../helpers/python.js';
 import { errorNaming } from '../helpers/errors.js';
@@ -93,7 +94,17 @@ for (const [label, python] of [['h5py 3.8 (axopy venv)', PYTHON], ['current h5py
           const refusal = datasetRefusalInWorker(h5wasm.Module, h5.file_id, '0', blockCacheOf(file(name)));
           assert.match(refusal ?? '', reason);
           assert.equal(datasetRefusalInWorker(h5wasm.Module, h5.file_id, '1', blockCacheOf(file(name))), undefined);
-          assert.throws(() => countContainedDatasets(h5wasm, h5, fs.readFileSync(file(name))), new RegExp(`dataset "0" .*${reason.source}`));
+          // The browser's reader (the worker's code, over the local file): the count is a typed
+          // refusal naming the dataset and why, the read a DatasetRefusedError, the description
+          // (Check Dataset) carries the reason.
+          const { reader: browser } = await nodeHdf5Reader();
+          const remote = localFile(task, `${name}.hdf5`);
+          const counted = browser.count(remote);
+          assert.ok('refused' in counted, 'refused');
+          assert.equal(counted.refused.dataset, '0');
+          assert.match(counted.refused.reason, reason);
+          assert.throws(() => browser.read(remote, '0'), errorNaming(DatasetRefusedError, `${name}.hdf5`, new RegExp(`dataset "0" .*${reason.source}`)));
+          assert.match(browser.describe(remote).datasets.find(d => d.name === '0')?.refused ?? '', reason);
         } finally {
           h5.close();
         }
@@ -140,7 +151,8 @@ for (const [label, python] of [['h5py 3.8 (axopy venv)', PYTHON], ['current h5py
         // What postMessage does with the reply's data and its transfer list.
         const sent = structuredClone(view, { transfer: [view.buffer as ArrayBuffer] }) as Float64Array;
         assert.deepEqual(Array.from(sent), [3.5]);
-        assert.equal(countContainedDatasets(h5wasm, h5, fs.readFileSync(file('scalar'))), 2);
+        const { reader: browser } = await nodeHdf5Reader();
+        assert.deepEqual(browser.count(localFile(task, 'scalar.hdf5')), { count: 2, bytesFetched: fs.statSync(file('scalar')).size });
       } finally {
         h5.close();
       }
@@ -158,17 +170,17 @@ for (const [label, python] of [['h5py 3.8 (axopy venv)', PYTHON], ['current h5py
       assert.equal(hexOf(ndarrayBytes(plain)), manifest.plain.hex);
     });
 
-    test('files without escapes count as before in the worker', async () => {
-      const h5wasm = await loadH5wasm();
+    test('files without escapes count as before in the browser reader; a bomb or lzf is refused on read and flagged for Check Dataset', async () => {
+      const { reader: browser } = await nodeHdf5Reader();
       for (const name of ['plain', 'gzip', 'lzf', 'bomb_contiguous']) {
-        const h5 = new h5wasm.File(file(name), 'r');
-        try {
-          assert.equal(countContainedDatasets(h5wasm, h5, fs.readFileSync(file(name))), 2);
-        } finally {
-          h5.close();
-        }
+        const counted = browser.count(localFile(task, `${name}.hdf5`));
+        assert.ok('count' in counted && counted.count === 2, `${name}: ${JSON.stringify(counted)}`);
       }
-      assert.equal(typeof bytesSource, 'function');
+      for (const [name, reason] of [['lzf', /compressed with lzf/], ['bomb_contiguous', /declares 2\.0 GiB/]] as const) {
+        const remote = localFile(task, `${name}.hdf5`);
+        assert.throws(() => browser.read(remote, '0'), errorNaming(DatasetRefusedError, `${name}.hdf5`, reason));
+        assert.match(browser.describe(remote).datasets.find(d => d.name === '0')?.refused ?? '', reason);
+      }
     });
   });
 }

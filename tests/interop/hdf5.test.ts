@@ -131,7 +131,7 @@ test('groups, missing names and non-numeric datasets fail with errors naming fil
   try {
     assert.deepEqual(h5.datasetNames(), ['ok', 'pairs', 'text']);
     assert.ok(!h5.has('group'));
-    const names = (error: unknown, kind: Function, dataset: string) =>
+    const names = (error: unknown, kind: abstract new (...args: never[]) => Error, dataset: string) =>
       error instanceof kind && (error as Error).message.includes(file) && (error as Error).message.includes(`"${dataset}"`);
     assert.throws(() => h5.read('group'), e => names(e, DatasetError, 'group') && /group/.test((e as Error).message));
     assert.throws(() => h5.read('missing'), e => names(e, DatasetError, 'missing'));

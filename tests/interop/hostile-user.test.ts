@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { AxoPyError, Design, PermissionError, Storage, TaskExistsError, TaskWriter, encodeJournal } from '../../src/kernel/index.js';
+import { AxoPyError, Design, PermissionError, Storage, TaskExistsError, TaskWriter } from '../../src/kernel/index.js';
+import { encodeJournal } from '../../src/core/hdf5Journal.js';
 import { makeTempDir, runPythonJson } from '../helpers/python.js';
 
 const HOSTILE = 'axopy-hostile';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { checkStorage } from '../../src/kernel/index.js';
 import { Hdf5File } from '../../src/kernel/hdf5.js';
 import { checkStorageRoot, type ITaskFilesSource } from '../../src/lab/previews/check.js';
-import type { IArrayProvider } from '../../src/lab/previews/providers.js';
+import type { IArrayProvider } from '../../src/lab/hdf5/provider.js';
 import type { IFolderEntry } from '../../src/lab/provider/types.js';
 import { makeTempDir } from '../helpers/python.js';
 import { PYTHON } from '../helpers/python';

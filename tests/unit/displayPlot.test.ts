@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { arrayPlotSpec, arraySvg, decimateMinMax, trialSvg } from '../../src/kernel/display.js';
+import { arrayPlotSpec, arraySvg, trialSvg } from '../../src/kernel/display.js';
+import { decimateMinMax } from '../../src/core/decimation.js';
 import type { NDArray } from '../../src/core/index.js';
 
 function signal(channels: number, samples: number, value: (channel: number, sample: number) => number): NDArray<'float64'> {
@@ -11,15 +12,16 @@ function signal(channels: number, samples: number, value: (channel: number, samp
   return { dtype: 'float64', shape: [channels, samples], data };
 }
 
-test('keeps every sample of a short signal, leaving NaN out', () => {
-  const series = decimateMinMax([3, Number.NaN, 5, 1], 0, 4, 10);
-  assert.deepEqual(series, { sample: [0, 2, 3], value: [3, 5, 1] });
+test('keeps every sample of a short signal, leaving NaN and inf out', () => {
+  const spec = arrayPlotSpec({ dtype: 'float64', shape: [5], data: Float64Array.from([3, Number.NaN, 5, Infinity, 1]) });
+  assert.deepEqual(spec.data.values.map(point => [point.x, point.y]), [[0, 3], [2, 5], [4, 1]]);
 });
 
 test('keeps the minimum and maximum of each bucket in sample order', () => {
   const length = 10_000;
   const data = Float64Array.from({ length }, (_, i) => Math.sin(i / 7) + (i === 4321 ? 100 : 0) - (i === 8765 ? 100 : 0));
-  const series = decimateMinMax(data, 0, length, 200);
+  const line = decimateMinMax(data, 0, 0, length, 100);
+  const series = { sample: [...line.x], value: [...line.y] };
   assert.ok(series.sample.length <= 200);
   assert.deepEqual(series.sample, [...series.sample].sort((a, b) => a - b));
   const buckets = 100;

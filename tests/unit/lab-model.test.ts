@@ -8,6 +8,8 @@ import { StorageModel } from '../../src/lab/model/storage-model.js';
 import type { IStorageNode } from '../../src/lab/model/tree.js';
 import type { IFolderEntry, IStorageProvider } from '../../src/lab/provider/types.js';
 import { runPython } from '../helpers/python.js';
+import { nodeHdf5Provider } from '../helpers/hdf5Reader.js';
+import type { IDatasetCount, IFileVersion } from '../../src/lab/hdf5/provider.js';
 
 // h5wasm is ESM-only: a dynamic import (kept as is in the CommonJS output) loads it.
 const importH5wasm = () => import('h5wasm/node');
@@ -78,17 +80,14 @@ class FolderProvider implements IStorageProvider {
 
   counted: string[] = [];
 
-  /** Counts root datasets with h5wasm in Node (the product counts in its worker; tested end to end). */
-  async countDatasets(filePath: string): Promise<number> {
-    this.counted.push(filePath);
-    const h5wasm = await loadH5wasm();
-    const file = new h5wasm.File(path.join(this.base, filePath), 'r');
-    try {
-      return file.keys().filter(name => file.get(name) instanceof h5wasm.Dataset).length;
-    } finally {
-      file.close();
-    }
+  /** Counts root datasets with the browser's HDF5 reader (its worker's code) over the local file, by ranges. */
+  async countDatasets(file: IFileVersion): Promise<IDatasetCount> {
+    this.counted.push(file.path);
+    this._hdf5 ??= nodeHdf5Provider(this.base);
+    return (await this._hdf5).countDatasets(file);
   }
+
+  private _hdf5: ReturnType<typeof nodeHdf5Provider> | undefined;
 
   async readText(filePath: string): Promise<string> {
     this.read.push(filePath);
@@ -302,7 +301,7 @@ test(
     async (model, provider, base) => {
       const emg = path.join(base, 'data/s000/task0/emg.hdf5');
       await writeArrayFile(emg, 3);
-      // Counting reads whole files: above the limit a file is not read at all.
+      // Above the limit (a setting: counts read metadata by range) a file is not read at all.
       const limit = fs.statSync(emg).size * 2;
       fs.writeFileSync(path.join(base, 'data/s000/task0/big.hdf5'), Buffer.alloc(limit + 1));
       model.datasetCountMaxBytes = limit;

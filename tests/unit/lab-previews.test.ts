@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseTrialsCsv } from '../../src/core/csv/index.js';
 import { dumpPickle, loadPickle, pyTuple } from '../../src/core/pickle/index.js';
-import { channelStats, decimateMinMax, plotLayout, sliceOffset, toNumbers } from '../../src/lab/previews/decimate.js';
+import { channelStats, plotLayout, sliceOffset, toNumbers } from '../../src/lab/previews/decimate.js';
+import { decimateMinMax } from '../../src/core/decimation.js';
 import { pickleItem } from '../../src/lab/previews/pickle-tree.js';
 import { TrialsView, cellText } from '../../src/lab/previews/trials-view.js';
-import { LruBlockCache } from '../../src/lab/worker/lru-blocks.js';
+import { LruBlockCache } from '../../src/lab/hdf5/lru-blocks.js';
 
 test('plot layout: 1-D one line, 2-D channels x samples, N-D slices of the last two axes', () => {
   assert.deepEqual(plotLayout([500]), { channels: 1, samples: 500, sliceAxes: [] });

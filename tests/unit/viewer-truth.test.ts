@@ -12,7 +12,8 @@ import { parseTrialsCsv } from '../../src/core/csv/index.js';
 import { evaluateFilter, parseFilterQuery } from '../../src/core/filterExpression.js';
 import { countNonFinite, describeArrayReadError, describeEmptyShape, describeNonFinite, sampleScale, sampleTicks } from '../../src/core/plotText.js';
 import { distinctTitles } from '../../src/core/tabTitles.js';
-import { channelStats, decimateMinMax } from '../../src/lab/previews/decimate.js';
+import { channelStats } from '../../src/lab/previews/decimate.js';
+import { decimateMinMax } from '../../src/core/decimation.js';
 import { TrialsView } from '../../src/lab/previews/trials-view.js';
 import { CURRENT_PYTHON, PYTHON, makeTempDir, runPythonJson } from '../helpers/python.js';
 

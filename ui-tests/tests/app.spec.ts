@@ -94,6 +94,8 @@ test('loads the jupyterlab-axopy extension with each of its plugins', async ({ p
   const pluginIds = await page.evaluate(() => window.jupyterapp.listPlugins());
   expect(pluginIds.filter(id => id.startsWith('jupyterlab-axopy:')).sort()).toEqual([
     'jupyterlab-axopy:export',
+    'jupyterlab-axopy:hdf5',
+    'jupyterlab-axopy:model',
     'jupyterlab-axopy:notebook',
     'jupyterlab-axopy:previews',
     'jupyterlab-axopy:sidebar'

@@ -4,14 +4,13 @@
  * through the `window.__axopyPreviews` test hook: data, not pixels), keyboard, pickles, errors
  * naming the file, "Check dataset", and the lazy-read byte budget on a >= 1 GB array file.
  */
-import { expect, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../lab-server';
-import { PANEL_ID, openPreview, previewState as state, storageServerTest, waitForPreview as waitFor } from '../fixtures';
-import type { IPreviewState } from '../fixtures';
+import { PANEL_ID, openPreview, storageServerTest, waitForPreview as waitFor } from '../fixtures';
 import { PYTHON } from '../../tests/helpers/python';
 
 const WRITER = path.join(repoRoot, 'tests', 'python', 'write_preview_storage.py');
@@ -114,10 +113,10 @@ test('a corrupt .hdf5 and a ragged trials.csv show errors naming the file; the r
 
 test('10 000 trials: sorted and scrolled; a growing trials.csv keeps the selection', async ({ page, problems, storageServer }) => {
   await openPreview(page, 'data/p01/many');
-  let s = await waitFor(page, 'data/p01/many', x => x.rowCount === 10000);
+  await waitFor(page, 'data/p01/many', x => x.rowCount === 10000);
   const grid = page.locator('.jp-AxoPyPreview[data-task-path="data/p01/many"] .jp-AxoPyPreview-grid');
   await grid.click({ position: { x: 56 + 55, y: 12 } });
-  s = await waitFor(page, 'data/p01/many', x => x.viewTrials[1] !== 1);
+  let s = await waitFor(page, 'data/p01/many', x => x.viewTrials[1] !== 1);
   // Sorted ascending by gain (a float64 column of pandas-written values).
   const gains = s.viewCells.map(row => Number(row[0]));
   expect([...gains].sort((a, b) => a - b)).toEqual(gains);
@@ -213,6 +212,18 @@ test('a preview closed while it loads leaves no error behind', async ({ page, pr
   expect(await page.evaluate(() => Object.keys((window as any).__axopyPreviews ?? {}))).toEqual([]);
   await openPreview(page, SESSION);
   await waitFor(page, SESSION, x => x.arrays.emg?.status === 'plotted');
+  expect(problems).toEqual([]);
+});
+
+test('an open preview is back after a reload (WidgetTracker + layout restorer)', async ({ page, problems }) => {
+  await openPreview(page, SESSION);
+  await waitFor(page, SESSION, x => x.arrays.emg?.status === 'plotted');
+  // The workspace (layout and the tracker's state) is saved a moment after a change.
+  await page.waitForTimeout(3000);
+  // A plain reload: galata's waits for the Launcher, which a restored layout does not open.
+  await page.evaluate(() => window.location.reload());
+  await expect(page.locator(`.jp-AxoPyPreview[data-task-path="${SESSION}"]`)).toBeVisible({ timeout: 60_000 });
+  await waitFor(page, SESSION, x => x.arrays.emg?.status === 'plotted' && x.rowCount > 0);
   expect(problems).toEqual([]);
 });
 

@@ -25,7 +25,8 @@ function crashAt(root: string, step: string): Promise<void> {
     const timer = setTimeout(() => reject(new Error(`the writer did not die at ${step}`)), 60_000);
     child.on('exit', (_code, signal) => {
       clearTimeout(timer);
-      signal === 'SIGKILL' ? resolve() : reject(new Error(`the writer ended with ${signal}, not at ${step}`));
+      if (signal === 'SIGKILL') resolve();
+      else reject(new Error(`the writer ended with ${signal}, not at ${step}`));
     });
   });
 }

@@ -129,6 +129,12 @@ test('"Open as AxoPy storage" from the file browser, and why a folder is not sto
 });
 
 test('updates live when a writer appends a trial', async ({ page, problems, storageServer }) => {
+  // Every read of an array file (the dataset counts, by the HDF5 worker) is a Range request:
+  // a recording experiment never makes the page download a whole .hdf5 again.
+  const hdf5Reads: { url: string; range: string | undefined }[] = [];
+  page.on('request', request => {
+    if (/\/files\/.*\.hdf5(\?|$)/.test(request.url())) hdf5Reads.push({ url: request.url(), range: request.headers()['range'] });
+  });
   await openSidebar(page);
   await expect.poll(() => childLabels(page, 'data')).toContain('p02');
   await expand(page, 'data/p02');
@@ -145,6 +151,8 @@ test('updates live when a writer appends a trial', async ({ page, problems, stor
   await expect(row(page, 'data/p02/calibration/emg.hdf5')).toContainText('3 datasets', {
     timeout: 15_000
   });
+  expect(hdf5Reads.length).toBeGreaterThan(0);
+  expect(hdf5Reads.filter(read => read.range === undefined)).toEqual([]);
   writeStorage(path.join(storageServer.rootDir, 'data'), { p03: { calibration: 1 } });
   await expect.poll(() => childLabels(page, 'data'), { timeout: 15_000 }).toContain('p03');
   expect(problems).toEqual([]);

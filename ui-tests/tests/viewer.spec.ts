@@ -6,7 +6,7 @@
  * no checkpoint folders written into the data, and previews opened from the sidebar by double
  * click or Enter with distinct tab titles.
  */
-import { expect, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -3,7 +3,7 @@ export { pythonFloatRepr } from './floatRepr.js';
 export type { CellValue, ColumnDType } from './columnInference.js';
 export { TrialsCsvFormatter, formatTrialsCsv, widenTrialsCsv } from './writer.js';
 export type { TrialRow, TrialsCsvOptions } from './writer.js';
-export { TrialsCsvParser, parseTrialsCsv } from './reader.js';
+export { TrialsCsvParser, countTrialsCsvRows, parseTrialsCsv } from './reader.js';
 export type { ParsedCell, ParsedTrialsCsv, ParseTrialsCsvOptions } from './reader.js';
 export { trialsTable } from './table.js';
 export type { ColumnTable } from './table.js';

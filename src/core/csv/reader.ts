@@ -243,7 +243,9 @@ export class TrialsCsvParser {
 
   constructor(
     private readonly path: string,
-    options: ParseTrialsCsvOptions = {}
+    options: ParseTrialsCsvOptions = {},
+    /** Only count the rows (checked as when parsing): no words kept, no columns typed. */
+    private readonly countOnly = false
   ) {
     this.live = options.ignoreIncompleteLastLine ?? false;
     this.guard = new LineLengthGuard(path, options.maxLineBytes);
@@ -315,6 +317,7 @@ export class TrialsCsvParser {
     }
     const columns = pandasColumnNames(header);
     const parsed: ParsedTrialsCsv = { columns, dtypes: {}, values: {}, rowCount: this.rowCount };
+    if (this.countOnly) return parsed;
     columns.forEach((name, c) => {
       const typed = typeColumn(this.words[c]);
       this.words[c] = []; // the words can go as soon as their column is typed
@@ -335,7 +338,7 @@ export class TrialsCsvParser {
     if (fields.length > width) {
       throw new FormatError(this.path, `line ${record.line}: expected ${width} fields, saw ${fields.length}`);
     }
-    for (let c = 0; c < width; c++) this.words[c].push(c < fields.length ? fields[c] : '');
+    if (!this.countOnly) for (let c = 0; c < width; c++) this.words[c].push(c < fields.length ? fields[c] : '');
     this.rowCount++;
   }
 }
@@ -359,7 +362,30 @@ export function parseTrialsCsv(
   path: string,
   options: ParseTrialsCsvOptions = {},
 ): ParsedTrialsCsv {
-  const parser = new TrialsCsvParser(path, options);
+  return readTrialsCsv(text, path, options, false);
+}
+
+/**
+ * Rows of trials.csv as pandas.read_csv counts them (blank lines skipped; `\n`, `\r\n` or `\r`
+ * ending a line; newlines inside quotes kept in the cell), by the parser's own record rule
+ * without typing the columns: the one row count of the sidebar, the previews, Check Dataset and
+ * the kernel. Throws as {@link parseTrialsCsv} does.
+ */
+export function countTrialsCsvRows(
+  text: string | Uint8Array,
+  path: string,
+  options: ParseTrialsCsvOptions = {},
+): number {
+  return readTrialsCsv(text, path, options, true).rowCount;
+}
+
+function readTrialsCsv(
+  text: string | Uint8Array,
+  path: string,
+  options: ParseTrialsCsvOptions,
+  countOnly: boolean
+): ParsedTrialsCsv {
+  const parser = new TrialsCsvParser(path, options, countOnly);
   if (typeof text === 'string') {
     requireLinesWithin(text, path, options.maxLineBytes);
     parser.feedText(text);

@@ -1,7 +1,6 @@
 /**
- * Counting the complete trial rows of a trials.csv without parsing it: for the sidebar's
- * counts and for the ZIP export's snapshot of a task being recorded. Safe against a file
- * being appended to while it is read.
+ * Where the complete records of a trials.csv end, for cutting a row a writer left half
+ * written. Row counts are reader.ts's countTrialsCsvRows (pandas' rule, one for every shell).
  */
 
 const QUOTE = 0x22;
@@ -20,18 +19,6 @@ function scanRecordEnds(csv: string | Uint8Array, onRecordEnd: (index: number) =
       onRecordEnd(i);
     }
   }
-}
-
-/**
- * Number of complete trial rows in a trials.csv (text, or its UTF-8 bytes: quotes and
- * newlines never occur inside a multi-byte character): complete records (ended by a newline
- * outside quotes, as pandas writes them) minus the header. A last record without its newline
- * is a row still being written and is not counted.
- */
-export function countCompleteRows(csv: string | Uint8Array): number {
-  let records = 0;
-  scanRecordEnds(csv, () => records++);
-  return Math.max(0, records - 1);
 }
 
 /**

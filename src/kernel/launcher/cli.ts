@@ -87,7 +87,7 @@ export function installKernel(options: IInstallKernelOptions): string {
       execFileSync(options.python, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr ?? '';
-      throw new Error(`${options.python} -m jupyter kernelspec install failed: ${stderr.trim() || String(error)}`);
+      throw new Error(`${options.python} -m jupyter kernelspec install failed: ${stderr.trim() || String(error)}`, { cause: error });
     }
     const listing = execFileSync(options.python, ['-m', 'jupyter', 'kernelspec', 'list', '--json'], {
       encoding: 'utf8',

@@ -11,7 +11,7 @@ import { Widget } from '@lumino/widgets';
 import type uPlot from 'uplot';
 import type { ArrayMetadata } from '../../core/arraySidecar.js';
 import type { ParsedTrialsCsv } from '../../core/csv/index.js';
-import type { IArrayData, IFileVersion } from '../previews/providers.js';
+import type { IArrayData, IFileVersion } from '../hdf5/provider.js';
 import { toNumbers } from '../previews/decimate.js';
 import { float64Array } from '../../core/analysis/axis.js';
 import { welch } from '../../core/analysis/welch.js';

@@ -1,5 +1,5 @@
 /** The points of an average's band as drawn (pure: no DOM, tested in Node). */
-import { decimateMinMax } from '../previews/decimate.js';
+import { decimateMinMax } from '../../core/decimation.js';
 
 /**
  * A group's mean and band of one channel as drawn: unchanged up to two points per pixel

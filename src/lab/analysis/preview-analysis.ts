@@ -8,7 +8,7 @@ import { parseArraySidecar, type ArrayMetadata } from '../../core/arraySidecar.j
 import type { ParsedTrialsCsv } from '../../core/csv/index.js';
 import { datasetNameForRow } from '../../core/layout.js';
 import type { ITaskFilesSource } from '../previews/check.js';
-import type { IArrayProvider, IFileVersion } from '../previews/providers.js';
+import type { IArrayProvider, IFileVersion } from '../hdf5/provider.js';
 import type { TrialsGrid } from '../previews/trials-grid.js';
 import { AnalysisSection, type IAnalysisHost, type IAnalysisState } from './analysis-section.js';
 import type { ITrialReducer } from './analysis-model.js';

@@ -9,7 +9,8 @@ import { RunningMoments } from '../../core/analysis/groupAccumulator.js';
 import { float64Array } from '../../core/analysis/axis.js';
 import { NAMED_FEATURES } from '../../core/analysis/features.js';
 import { datasetNameForRow } from '../../core/layout.js';
-import { decimateMinMax, toNumbers } from '../previews/decimate.js';
+import { decimateMinMax } from '../../core/decimation.js';
+import { toNumbers } from '../previews/decimate.js';
 import { applyDisplayFilter, designDisplayFilter, type IDisplayFilter } from './display-filter.js';
 
 /** The per-trial features, in the order of a trial's feature values. */

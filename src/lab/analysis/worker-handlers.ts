@@ -3,7 +3,7 @@
  * {@link answerAnalysisRequest} and gives it its own dataset reader; everything else (filter,
  * reduce, measure, decimate) is {@link reduceTrialChunk}, which Node tests run over real files.
  */
-import type { IRemoteFile } from '../worker/hdf5-preview-protocol.js';
+import type { IRemoteFile } from '../hdf5/protocol.js';
 import { type IReduceChunkRequest, type IReducedChunk, type ITrialArray, reduceTrialChunk, transferablesOf } from './trial-reduction.js';
 
 /** Bytes read ahead while reducing trials. */
@@ -24,29 +24,29 @@ export interface IReduceTrialsReply {
   readonly bytesFetched: number;
 }
 
-/** What the worker's read of one dataset gives (its read reply, reduced to what is used here). */
-export type WorkerRead = { readonly found: false } | { readonly found: true; readonly shape: readonly number[]; readonly data: ArrayBufferView };
+/** The worker's HDF5 reader, reduced to what is used here. */
+export interface IScanningReader {
+  read(remote: IRemoteFile, dataset: string): { readonly found: false; readonly bytesFetched: number } | { readonly found: true; readonly shape: readonly number[]; readonly data: ArrayBufferView; readonly bytesFetched: number };
+  scanning<T>(remote: IRemoteFile, readAhead: number, scan: () => T): T;
+}
 
-/** Answers a reduceTrials request with the worker's reader; `post` is the worker's postMessage. */
+/**
+ * Answers a reduceTrials request with the worker's reader; `post` is the worker's postMessage.
+ * Trials are read in row order, h5py's order in the file: each dataset's read fetches the
+ * next ones' bytes with it (4 MiB, a quarter of the default cache), so a scan is few requests.
+ */
 export function answerAnalysisRequest(
   request: IReduceTrialsRequest,
-  read: (dataset: string) => WorkerRead,
-  bytesFetched: () => number,
-  post: (reply: IReduceTrialsReply, transfer: Transferable[]) => void,
-  cache?: { readAhead: number }
+  reader: IScanningReader,
+  post: (reply: IReduceTrialsReply, transfer: Transferable[]) => void
 ): void {
-  // Trials are read in row order, which is h5py's order in the file: a miss fetches the next
-  // ones' bytes with it (a quarter of the cache), so a scan is few large requests.
-  const before = cache?.readAhead ?? 0;
-  if (cache) cache.readAhead = SCAN_READ_AHEAD_BYTES;
-  let reduced: IReducedChunk;
-  try {
-    reduced = reduceTrialChunk((dataset): ITrialArray | undefined => {
-      const value = read(dataset);
+  let bytesFetched = 0;
+  const reduced = reader.scanning(request.file, SCAN_READ_AHEAD_BYTES, () =>
+    reduceTrialChunk((dataset): ITrialArray | undefined => {
+      const value = reader.read(request.file, dataset);
+      bytesFetched = value.bytesFetched;
       return value.found ? { shape: value.shape, data: value.data as unknown as ArrayLike<number> } : undefined;
-    }, request.chunk);
-  } finally {
-    if (cache) cache.readAhead = before;
-  }
-  post({ id: request.id, reduced, bytesFetched: bytesFetched() }, transferablesOf(reduced));
+    }, request.chunk)
+  );
+  post({ id: request.id, reduced, bytesFetched }, transferablesOf(reduced));
 }

@@ -7,11 +7,10 @@ import { showErrorMessage, type ICommandPalette } from '@jupyterlab/apputils';
 import type { FileBrowser } from '@jupyterlab/filebrowser';
 import type { Contents } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { CommandToolbarButton, downloadIcon, type Toolbar } from '@jupyterlab/ui-components';
+import { downloadIcon } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
-import type { Widget } from '@lumino/widgets';
 import { CommandIDs } from '../commands.js';
-import type { IStorageModel } from '../tokens.js';
+import type { IStorageBrowser, IStorageModel, IStorageNode } from '../tokens.js';
 import { askDestination, confirmReplace, type ExportDestination } from './dialog.js';
 import { exportToZip, type IExportProgress } from './exporter.js';
 import { ExportNotification } from './progress.js';
@@ -33,6 +32,8 @@ export interface IExportSettings {
 export interface IExportCommandContext {
   readonly app: JupyterFrontEnd;
   readonly model: IStorageModel;
+  /** The sidebar: the node a command targets. */
+  readonly browser: IStorageBrowser;
   readonly trans: TranslationBundle;
   readonly fileBrowser: FileBrowser | null;
   readonly palette: ICommandPalette | null;
@@ -44,10 +45,7 @@ export interface IExportCommandContext {
   readonly rememberDestination: (destination: ExportDestination) => void;
 }
 
-/** The sidebar panel's id (src/lab/index.ts), whose toolbar gets the export button. */
-const STORAGE_PANEL_ID = 'jupyterlab-axopy-storage';
-const TREE_ITEM_CLASS = 'jp-AxoPyStorage-item';
-const TREE_ITEM_SELECTOR = `.${TREE_ITEM_CLASS}`;
+const TREE_ITEM_SELECTOR = '.jp-AxoPyStorage-item';
 const FOLDER_ITEM_SELECTOR = '.jp-DirListing-item[data-isdir="true"]';
 const FILE_KINDS = new Set(['trials', 'array', 'pickle']);
 
@@ -55,12 +53,9 @@ function parentPath(path: string): string {
   return path.slice(0, Math.max(0, path.lastIndexOf('/')));
 }
 
-/** The export of a tree item element: its folder, or the task of a file. */
-function targetOfTreeItem(item: Element): IExportTarget | undefined {
-  const { kind, path } = (item as HTMLElement).dataset;
-  if (path === undefined || kind === undefined) {
-    return undefined;
-  }
+/** The export of a tree node: its folder, or the task of a file. */
+function targetOfNode(node: IStorageNode): IExportTarget | undefined {
+  const { kind, path } = node;
   if (kind === 'root' || kind === 'subject' || kind === 'task') {
     return exportTarget(kind, path);
   }
@@ -80,10 +75,6 @@ function resolveTarget(context: IExportCommandContext, args: ReadonlyPartialJSON
   if (typeof args.path === 'string') {
     return exportTarget(isLevel(args.level) ? args.level : levelOfFolder(args.path, model.roots), args.path);
   }
-  const treeHit = app.contextMenuHitTest(element => element.classList.contains(TREE_ITEM_CLASS));
-  if (treeHit) {
-    return targetOfTreeItem(treeHit);
-  }
   const browserHit = app.contextMenuHitTest(element => element.matches(FOLDER_ITEM_SELECTOR));
   if (browserHit && context.fileBrowser) {
     for (const item of context.fileBrowser.selectedItems()) {
@@ -92,9 +83,9 @@ function resolveTarget(context: IExportCommandContext, args: ReadonlyPartialJSON
       }
     }
   }
-  const selected = document.querySelector(`#${STORAGE_PANEL_ID} ${TREE_ITEM_SELECTOR}[aria-selected="true"]`);
-  if (selected) {
-    return targetOfTreeItem(selected);
+  const node = context.browser.targetNode();
+  if (node !== undefined) {
+    return targetOfNode(node);
   }
   return model.roots.length === 1 ? exportTarget('root', model.roots[0]) : undefined;
 }
@@ -223,23 +214,11 @@ export function addExportCommand(context: IExportCommandContext): void {
     label: args => (args.toolbar ? '' : trans.__('Export as ZIP…')),
     caption: trans.__('Archive this storage root, subject or task as a ZIP file, keeping its folders'),
     icon: downloadIcon,
-    isVisible: () => {
-      const treeHit = app.contextMenuHitTest(element => element.classList.contains(TREE_ITEM_CLASS));
-      return treeHit === undefined || (treeHit as HTMLElement).dataset.kind !== 'note';
-    },
+    isVisible: () => context.browser.targetNode()?.kind !== 'note',
     execute: args => runExport(context, args)
   });
   app.contextMenu.addItem({ command: CommandIDs.exportZip, selector: TREE_ITEM_SELECTOR, rank: 5 });
   app.contextMenu.addItem({ command: CommandIDs.exportZip, selector: FOLDER_ITEM_SELECTOR, rank: 21 });
   context.palette?.addItem({ command: CommandIDs.exportZip, category: trans.__('AxoPy') });
-
-  for (const widget of app.shell.widgets('left')) {
-    if (widget.id === STORAGE_PANEL_ID && 'toolbar' in widget) {
-      const toolbar = (widget as Widget & { toolbar: Toolbar }).toolbar;
-      toolbar.addItem(
-        'export-zip',
-        new CommandToolbarButton({ commands: app.commands, id: CommandIDs.exportZip, args: { toolbar: true } })
-      );
-    }
-  }
+  // Its button in the sidebar's toolbar is declared in schema/sidebar.json.
 }

@@ -33,7 +33,7 @@ export async function listFilesUnder(
     try {
       model = await contents.get(folder.path, { type: 'directory', content: true });
     } catch (error) {
-      throw new Error(`cannot list ${folder.path}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`cannot list ${folder.path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     for (const item of (model.content ?? []) as Contents.IModel[]) {
       const relative = folder.relative === '' ? item.name : `${folder.relative}/${item.name}`;

@@ -5,7 +5,7 @@
 import { BROWSER_TRIALS_MAX_BYTES } from '../../core/csv/lineGuard.js';
 import { filesBeingRecovered } from '../../core/hdf5Journal.js';
 import { stampOf, type IFolderEntry, type IStorageProvider } from '../provider/types.js';
-import { countCompleteRows } from './rows.js';
+import { countTrialsCsvRows } from '../../core/csv/reader.js';
 import { type LiveAttempt, settleLiveReading } from '../../core/liveReading.js';
 import { taskFiles } from './tree.js';
 
@@ -16,10 +16,15 @@ interface ICountCache {
   readonly count: number | undefined;
   /** Why there is no count. */
   readonly problem?: DatasetCountProblem;
+  /** The reader's words for a refused file (which dataset, why). */
+  readonly reason?: string;
 }
 
-/** Why an array file has no dataset count: too large to read for it, or not readable. */
-export type DatasetCountProblem = 'too-large' | 'unreadable';
+/**
+ * Why an array file has no dataset count: too large to read for it, not readable, or refused
+ * by rule (a dataset whose data lies outside the file: core/hdf5Containment.ts).
+ */
+export type DatasetCountProblem = 'too-large' | 'unreadable' | 'refused';
 
 /** Whether a file changed since it was counted (always, when the provider gives no stamp). */
 function changedSinceCount(cache: Map<string, ICountCache>, entry: IFolderEntry): boolean {
@@ -44,11 +49,14 @@ export class TaskFileCounts {
     private readonly _onProviderCall: () => void
   ) {}
 
-  /** Array files larger than this are not read to count their datasets. */
+  /** Array files larger than this are not read to count their datasets (counts read metadata by range). */
   datasetCountMaxBytes = Infinity;
 
   /** trials.csv files larger than this are not read to count their rows (default 256 MiB). */
   rowCountMaxBytes = BROWSER_TRIALS_MAX_BYTES;
+
+  /** Longest trials.csv line accepted, in bytes (undefined: the core's default). */
+  maxLineBytes: number | undefined = undefined;
 
   /** Known row counts by trials.csv path. */
   rowCounts(): Map<string, number> {
@@ -58,6 +66,13 @@ export class TaskFileCounts {
   /** Known dataset counts by array file path. */
   datasetCounts(): Map<string, number> {
     return knownCounts(this._datasets);
+  }
+
+  /** The reader's reason for each refused array file, by path. */
+  datasetCountReasons(): Map<string, string> {
+    const reasons = new Map<string, string>();
+    this._datasets.forEach(({ reason }, path) => reason !== undefined && reasons.set(path, reason));
+    return reasons;
   }
 
   /** Why the array files without a count have none, by path (files being counted: absent). */
@@ -89,7 +104,7 @@ export class TaskFileCounts {
       const text = await this._provider.readText(trials.path);
       // An empty file (pandas' truncate-then-write caught in the middle) counts 0 rows: fewer
       // than before, so suspect, as a half-written file is.
-      attempt = { value: 0, rowCount: countCompleteRows(text) };
+      attempt = { value: 0, rowCount: countTrialsCsvRows(text, trials.path, { ignoreIncompleteLastLine: true, maxLineBytes: this.maxLineBytes }) };
     } catch (error) {
       attempt = { error };
     }
@@ -118,12 +133,19 @@ export class TaskFileCounts {
       changed.map(async entry => {
         let count: number | undefined;
         let problem: DatasetCountProblem | undefined = 'too-large';
+        let reason: string | undefined;
         if ((entry.size ?? 0) <= this.datasetCountMaxBytes) {
           this._onProviderCall();
-          count = await provider.countDatasets!(entry.path).catch(() => undefined);
-          problem = count === undefined ? 'unreadable' : undefined;
+          const counted = await provider.countDatasets!({ path: entry.path, stamp: stampOf(entry) }).catch(() => undefined);
+          if (counted !== undefined && 'refused' in counted) {
+            problem = 'refused';
+            reason = `dataset "${counted.refused.dataset}" ${counted.refused.reason}`;
+          } else {
+            count = counted?.count;
+            problem = count === undefined ? 'unreadable' : undefined;
+          }
         }
-        this._datasets.set(entry.path, { stamp: stampOf(entry), count, problem });
+        this._datasets.set(entry.path, { stamp: stampOf(entry), count, problem, reason });
       })
     );
   }

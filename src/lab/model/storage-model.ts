@@ -32,8 +32,12 @@ export interface IStorageModelOptions {
   readonly roots?: readonly string[];
   /** Start polling at once (default true); else the first `refresh` starts it. */
   readonly autoPoll?: boolean;
-  /** Array files larger than this are not read to count their datasets (default 16 MiB). */
+  /** Array files larger than this are not read to count their datasets (default: no limit; counts read metadata by range). */
   readonly datasetCountMaxBytes?: number;
+  /** trials.csv files larger than this are not read for their row count (default 256 MiB). */
+  readonly rowCountMaxBytes?: number;
+  /** Longest trials.csv line accepted, in bytes (default: the core's). */
+  readonly maxLineBytes?: number;
   /**
    * Show the server root, or its top-level folders, that look like AxoPy storage without
    * configuration (core/discover.ts says what "look like" means). Off by default here; the
@@ -48,9 +52,17 @@ export interface IStorageModelOptions {
 const REDISCOVER_EVERY_REFRESHES = 15;
 
 const DEFAULT_REFRESH_INTERVAL = 2000;
-const DEFAULT_DATASET_COUNT_MAX_BYTES = 16 * 1024 * 1024;
 /** Backoff stops growing at this many refresh intervals after repeated failures. */
 const MAX_BACKOFF_INTERVALS = 15;
+
+/**
+ * The roots that hold any of `paths` (paths from the server root; the server root "" holds
+ * every path). A sibling that only shares a prefix ("data2" for root "data") does not.
+ */
+export function rootsContaining(roots: readonly string[], paths: readonly string[]): string[] {
+  const holds = (root: string, path: string): boolean => root === '' || path === root || path.startsWith(`${root}/`);
+  return roots.filter(root => paths.some(path => holds(root, normaliseRoot(path))));
+}
 
 /** Normalises a root as typed in settings or given by the file browser ("" is the server root). */
 function normaliseRoot(path: string): string {
@@ -65,8 +77,9 @@ export class StorageModel implements IStorageModel {
     this._discoverRoots = options.discoverRoots ?? false;
     this._serverRootName = options.serverRootName;
     this._counts = new TaskFileCounts(this._provider, () => this._providerCalls++);
-    this._counts.datasetCountMaxBytes =
-      options.datasetCountMaxBytes ?? DEFAULT_DATASET_COUNT_MAX_BYTES;
+    this._counts.datasetCountMaxBytes = options.datasetCountMaxBytes ?? Infinity;
+    if (options.rowCountMaxBytes !== undefined) this._counts.rowCountMaxBytes = options.rowCountMaxBytes;
+    this._counts.maxLineBytes = options.maxLineBytes;
     const interval = options.refreshInterval ?? DEFAULT_REFRESH_INTERVAL;
     this._poll = new StoragePoll({
       name: 'jupyterlab-axopy:storage',
@@ -89,6 +102,24 @@ export class StorageModel implements IStorageModel {
 
   set datasetCountMaxBytes(bytes: number) {
     this._counts.datasetCountMaxBytes = bytes;
+  }
+
+  /** trials.csv files larger than this are not read for their row count. */
+  get rowCountMaxBytes(): number {
+    return this._counts.rowCountMaxBytes;
+  }
+
+  set rowCountMaxBytes(bytes: number) {
+    this._counts.rowCountMaxBytes = bytes;
+  }
+
+  /** Longest trials.csv line accepted, in bytes (undefined: the core's default). */
+  get maxLineBytes(): number | undefined {
+    return this._counts.maxLineBytes;
+  }
+
+  set maxLineBytes(bytes: number | undefined) {
+    this._counts.maxLineBytes = bytes;
   }
 
   /** Configured roots, then discovered ones, then those opened from the file browser. */
@@ -247,19 +278,34 @@ export class StorageModel implements IStorageModel {
    * Rejects when something failed, so that the poll backs off.
    */
   private async _refreshAll(): Promise<void> {
-    const expanded: IStorageNode[] = [];
-    this._tree.forEach(node => this._collectExpanded(node, expanded));
     const discovered = await this._discover();
-    const results = await Promise.all(this.roots.map(root => this._loadRoot(root)));
-    results.push(discovered);
+    const loaded = await this._loadRoots(this.roots);
+    if (!discovered || !loaded) {
+      throw new Error('Some AxoPy storage folders could not be loaded');
+    }
+  }
+
+  /**
+   * Reloads only the roots that hold one of `paths` (a file saved or renamed in JupyterLab):
+   * a notebook saved elsewhere reads nothing. Failures reach `refreshFailed`.
+   */
+  async refreshRootsContaining(paths: readonly string[]): Promise<void> {
+    const roots = rootsContaining(this.roots, paths);
+    if (roots.length > 0 && !this.isDisposed) await this._loadRoots(roots);
+  }
+
+  /** Loads `roots`, then their expanded subjects, then their expanded tasks; false if any failed. */
+  private async _loadRoots(roots: readonly string[]): Promise<boolean> {
+    const wanted = new Set(roots);
+    const expanded: IStorageNode[] = [];
+    this._tree.filter(node => wanted.has(node.root)).forEach(node => this._collectExpanded(node, expanded));
+    const results = await Promise.all(roots.map(root => this._loadRoot(root)));
     for (const kind of ['subject', 'task'] as const) {
       const level = expanded.filter(node => node.kind === kind);
       results.push(...(await Promise.all(level.map(node => this._loadListedFolder(kind, node.path)))));
     }
     this._rebuild();
-    if (results.includes(false)) {
-      throw new Error('Some AxoPy storage folders could not be loaded');
-    }
+    return !results.includes(false);
   }
 
   private _collectExpanded(node: IStorageNode, into: IStorageNode[]): void {
@@ -421,6 +467,7 @@ export class StorageModel implements IStorageModel {
       rowCounts: this._counts.rowCounts(),
       datasetCounts: this._counts.datasetCounts(),
       datasetCountProblems: this._counts.datasetCountProblems(),
+      datasetCountReasons: this._counts.datasetCountReasons(),
       verdicts: this._verdicts,
       serverRootName: this._serverRootName,
       isExpanded: (root, path) => this._isExpanded(root, path)

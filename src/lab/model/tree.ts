@@ -47,8 +47,10 @@ export interface IStorageNode {
    * it, and the kernel replays it on the next open. Its bytes may be torn until then.
    */
   readonly recovering?: boolean;
-  /** Why an array file has no dataset count ('too-large', 'unreadable'); absent while counting. */
-  readonly datasetCountProblem?: 'too-large' | 'unreadable';
+  /** Why an array file has no dataset count; absent while counting. */
+  readonly datasetCountProblem?: 'too-large' | 'unreadable' | 'refused';
+  /** For a refused file, the reader's reason (which dataset, why). */
+  readonly datasetCountReason?: string;
   /** Whether the node can hold children (roots, subjects, tasks). */
   readonly expandable: boolean;
   readonly expanded: boolean;
@@ -75,7 +77,9 @@ export interface ITreeSources {
   /** Dataset counts by array file path (absent: unknown). */
   readonly datasetCounts?: ReadonlyMap<string, number>;
   /** Why array files have no dataset count, by path. */
-  readonly datasetCountProblems?: ReadonlyMap<string, 'too-large' | 'unreadable'>;
+  readonly datasetCountProblems?: ReadonlyMap<string, 'too-large' | 'unreadable' | 'refused'>;
+  /** The reader's reasons for refused array files, by path. */
+  readonly datasetCountReasons?: ReadonlyMap<string, string>;
   /** Verdict of the structure probe by root path (see {@link probeVerdict}). */
   readonly verdicts: ReadonlyMap<string, StorageProblem | undefined>;
   /** The label of the server root when it is a storage root (its folder name); default "/". */
@@ -260,7 +264,7 @@ function fileNode(
   root: string,
   kind: 'trials' | 'array' | 'pickle',
   entry: IFolderEntry,
-  counts: { rowCount?: number; datasetCount?: number; datasetCountProblem?: 'too-large' | 'unreadable'; recovering?: boolean }
+  counts: Pick<IStorageNode, 'rowCount' | 'datasetCount' | 'datasetCountProblem' | 'datasetCountReason' | 'recovering'>
 ): IStorageNode {
   return {
     id: nodeId(root, entry.path),
@@ -293,7 +297,14 @@ function buildTask(sources: ITreeSources, root: string, path: string, task: stri
       }
       const datasetCount = sources.datasetCounts?.get(entry.path);
       const datasetCountProblem = sources.datasetCountProblems?.get(entry.path);
-      nodes.push(fileNode(root, 'array', entry, datasetCountProblem === undefined ? { datasetCount } : { datasetCount, datasetCountProblem }));
+      const datasetCountReason = sources.datasetCountReasons?.get(entry.path);
+      nodes.push(
+        fileNode(root, 'array', entry, {
+          datasetCount,
+          ...(datasetCountProblem === undefined ? {} : { datasetCountProblem }),
+          ...(datasetCountReason === undefined ? {} : { datasetCountReason })
+        })
+      );
     });
     files.pickles.forEach(entry => nodes.push(fileNode(root, 'pickle', entry, {})));
     return nodes;

@@ -8,7 +8,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { notebookIcon } from '@jupyterlab/ui-components';
 import { arrayNameOfFile, joinPath } from '../../core/layout.js';
 import { CommandIDs } from '../commands.js';
-import type { IStorageModel, IStorageNode } from '../tokens.js';
+import type { IStorageBrowser, IStorageNode } from '../tokens.js';
 import { AXOPY_KERNEL_NAME, AXOPY_KERNEL_DISPLAY_NAME, notebookPlacement, taskNotebook } from './task-notebook.js';
 
 const TASK_ITEM_SELECTOR = '.jp-AxoPyStorage-item[data-kind="task"]';
@@ -22,13 +22,11 @@ function findNode(nodes: readonly IStorageNode[], path: string, kind: string): I
   return undefined;
 }
 
-/** The task node under the context menu, or named by `args.path`. */
-function targetTask(app: JupyterFrontEnd, model: IStorageModel, args: { path?: unknown }): IStorageNode | undefined {
-  const path =
-    typeof args.path === 'string'
-      ? args.path
-      : (app.contextMenuHitTest(element => element.matches(TASK_ITEM_SELECTOR)) as HTMLElement | undefined)?.dataset.path;
-  return path === undefined ? undefined : findNode(model.tree, path, 'task');
+/** The task node named by `args.path`, else the sidebar's targeted node when it is a task. */
+function targetTask(browser: IStorageBrowser, args: { path?: unknown }): IStorageNode | undefined {
+  if (typeof args.path === 'string') return findNode(browser.model.tree, args.path, 'task');
+  const node = browser.targetNode();
+  return node?.kind === 'task' ? node : undefined;
 }
 
 /** A notebook path in `folder` not taken yet: `<stem>.ipynb`, else `<stem>-1.ipynb`, ... */
@@ -43,14 +41,14 @@ async function freeNotebookPath(app: JupyterFrontEnd, folder: string, stem: stri
 }
 
 /** Registers the command and its place in the tree's context menu. */
-export function addOpenInNotebookCommand(app: JupyterFrontEnd, model: IStorageModel, trans: TranslationBundle): void {
+export function addOpenInNotebookCommand(app: JupyterFrontEnd, browser: IStorageBrowser, trans: TranslationBundle): void {
   app.commands.addCommand(CommandIDs.openInNotebook, {
     label: trans.__('Open in Notebook'),
     caption: trans.__('Create a TypeScript notebook that loads this task with the kernel API'),
     icon: notebookIcon,
-    isVisible: args => targetTask(app, model, args) !== undefined,
+    isVisible: args => targetTask(browser, args) !== undefined,
     execute: async args => {
-      const task = targetTask(app, model, args);
+      const task = targetTask(browser, args);
       if (task === undefined) return;
       const specs = app.serviceManager.kernelspecs.specs;
       if (!specs?.kernelspecs[AXOPY_KERNEL_NAME]) {

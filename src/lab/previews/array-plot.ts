@@ -10,7 +10,6 @@ import { Widget } from '@lumino/widgets';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import {
   channelStats,
-  decimateMinMax,
   plotLayout,
   sliceOffset,
   toNumbers,
@@ -18,9 +17,10 @@ import {
   type IPlotLayout,
   type NumericData
 } from './decimate.js';
+import { decimateMinMax } from '../../core/decimation.js';
 import { countNonFinite, describeEmptyShape, describeNonFinite, sampleScale, sampleTicks, type INonFiniteCounts } from '../../core/plotText.js';
 import { formatNumber, formatTicks, valueTicks } from './number-format.js';
-import type { IArrayData } from './providers.js';
+import type { IArrayData } from '../hdf5/provider.js';
 import { cssVar } from './theme.js';
 
 /** What the plot shows, for the test hook: data, not pixels. */
@@ -178,7 +178,7 @@ export class ArrayPlot extends Widget {
   /** What to say above the plots: an empty array, NaN and inf values of the drawn channels. */
   private _renderNote(counts: INonFiniteCounts[]): string {
     const empty = describeEmptyShape(this._array?.shape ?? []);
-    let text = '';
+    let text: string;
     if (empty !== undefined) {
       text = empty;
     } else {

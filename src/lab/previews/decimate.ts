@@ -1,7 +1,7 @@
 /**
  * What the array preview draws, computed without the DOM: how a trial's N-D array maps onto
- * channels x samples, per-channel statistics, and min/max decimation so that a million samples
- * draw as a few thousand points without hiding spikes.
+ * channels x samples and per-channel statistics; min/max decimation is the core's
+ * (core/decimation.ts), shared with the notebook's plots.
  */
 
 /** Numeric elements of a trial's array, flat in C order. */
@@ -69,67 +69,6 @@ export function channelStats(data: NumericData, start: number, samples: number):
     count++;
   }
   return count === 0 ? { min: NaN, max: NaN, mean: NaN } : { min, max, mean: sum / count };
-}
-
-/** A line ready to plot: x (sample index) and y, both the same length. */
-export interface IDecimatedLine {
-  readonly x: Float64Array;
-  readonly y: Float64Array;
-}
-
-/**
- * Samples [from, to) of one channel (which starts at `start` in `data`), reduced to at most
- * 2 * `buckets` points: each bucket contributes its minimum and its maximum, in the order they
- * occur, so every peak of the raw signal stays visible. Short ranges come back unchanged.
- */
-export function decimateMinMax(
-  data: NumericData,
-  start: number,
-  from: number,
-  to: number,
-  buckets: number
-): IDecimatedLine {
-  const first = Math.max(0, Math.floor(from));
-  const count = Math.max(0, Math.ceil(to) - first);
-  if (count <= 2 * buckets) {
-    const x = new Float64Array(count);
-    const y = new Float64Array(count);
-    for (let i = 0; i < count; i++) {
-      x[i] = first + i;
-      y[i] = data[start + first + i];
-    }
-    return { x, y };
-  }
-  const x = new Float64Array(2 * buckets);
-  const y = new Float64Array(2 * buckets);
-  let out = 0;
-  for (let b = 0; b < buckets; b++) {
-    const lo = first + Math.floor((b * count) / buckets);
-    const hi = first + Math.floor(((b + 1) * count) / buckets);
-    // Extremes among finite values only: an inf would hide the bucket's finite peaks.
-    let minAt = -1;
-    let maxAt = -1;
-    for (let i = lo; i < hi; i++) {
-      const value = data[start + i];
-      if (!(value > -Infinity && value < Infinity)) continue;
-      if (minAt < 0 || value < data[start + minAt]) minAt = i;
-      if (maxAt < 0 || value > data[start + maxAt]) maxAt = i;
-    }
-    if (minAt < 0) {
-      // No finite value in the bucket: a gap in the line.
-      x[out] = lo;
-      y[out++] = NaN;
-      x[out] = lo;
-      y[out++] = NaN;
-      continue;
-    }
-    const [a, c] = minAt <= maxAt ? [minAt, maxAt] : [maxAt, minAt];
-    x[out] = a;
-    y[out++] = data[start + a];
-    x[out] = c;
-    y[out++] = data[start + c];
-  }
-  return { x, y };
 }
 
 /** Element values as plain numbers (int64/uint64 rounded to the nearest double, bool as 0/1). */

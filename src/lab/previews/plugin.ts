@@ -2,41 +2,41 @@
  * The trial previews plugin: "Preview task" (trials table, array plots, pickles) and "Check
  * dataset" from the storage sidebar's context menu, the palette, or by command with `{ path }`.
  */
-import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette, MainAreaWidget, showErrorMessage } from '@jupyterlab/apputils';
+import { ILayoutRestorer, type JupyterFrontEnd, type JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ICommandPalette, MainAreaWidget, showErrorMessage, WidgetTracker } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { spreadsheetIcon } from '@jupyterlab/ui-components';
+import { PageConfig } from '@jupyterlab/coreutils';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { distinctTitles } from '../../core/tabTitles.js';
 import { CommandIDs } from '../commands.js';
-import { IStorageModel } from '../tokens.js';
+import { IHdf5Service, IStorageBrowser } from '../tokens.js';
 import { TRANSLATION_DOMAIN } from '../widgets/messages.js';
 import { checkStorageRoot, checkTaskFolder } from './check.js';
 import { ContentsTaskSource } from './contents-source.js';
-import { WorkerArrayProvider } from './worker-array-provider.js';
 import { checkReportWidget } from './report-views.js';
-import { TaskPreview } from './task-preview.js';
+import { TaskPreview, type ITaskPreviewState } from './task-preview.js';
+import { TEST_HOOKS_OPTION, testHookPreviews } from './test-hook.js';
+import { TaskPreviewModel } from './task-preview-model.js';
+import { pickleItemInWorker } from './pickle-in-worker.js';
 
 const PREVIEWS_PLUGIN_ID = 'jupyterlab-axopy:previews';
 const ITEM_SELECTOR = '.jp-AxoPyStorage-item';
-/** The storage sidebar's widget id (src/lab/index.ts). */
-const STORAGE_PANEL_ID = 'jupyterlab-axopy-storage';
 
 /** The settings of the previews plugin (schema/previews.json). */
 interface IPreviewSettings {
   maxChannels: number;
-  rangeBlockBytes: number;
-  rangeCacheBlocks: number;
   refreshInterval: number;
 }
 
 const DEFAULT_SETTINGS: IPreviewSettings = {
   maxChannels: 16,
-  rangeBlockBytes: 64 * 1024,
-  rangeCacheBlocks: 256,
   refreshInterval: 2000
 };
+
+/** The sidebar's plugin id: its settings hold the trials.csv line limit all readers use. */
+const SIDEBAR_PLUGIN_ID = 'jupyterlab-axopy:sidebar';
 
 /** A storage-tree node as its element tells it (kind and path), under the context menu. */
 interface ITarget {
@@ -67,9 +67,9 @@ function taskPathOf(target: ITarget | undefined): string | undefined {
  * sidebar is on screen: a user who sees it may ask for a plot soon, and should not wait for
  * that then. A page that never shows the sidebar never starts the worker this way.
  */
-function warmWhenShown(arrays: WorkerArrayProvider): void {
-  const sidebar = document.getElementById(STORAGE_PANEL_ID);
-  if (sidebar === null || typeof IntersectionObserver === 'undefined') return;
+function warmWhenShown(arrays: IHdf5Service, browser: IStorageBrowser): void {
+  const sidebar = browser.panel.node;
+  if (typeof IntersectionObserver === 'undefined') return;
   const observer = new IntersectionObserver(records => {
     if (records.some(record => record.isIntersecting)) {
       observer.disconnect();
@@ -81,31 +81,43 @@ function warmWhenShown(arrays: WorkerArrayProvider): void {
 
 function activate(
   app: JupyterFrontEnd,
-  storage: IStorageModel | null,
+  arrays: IHdf5Service,
+  browser: IStorageBrowser | null,
   settingRegistry: ISettingRegistry | null,
   translator: ITranslator | null,
-  palette: ICommandPalette | null
+  palette: ICommandPalette | null,
+  restorer: ILayoutRestorer | null
 ): void {
   const trans: TranslationBundle = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
   let settings = { ...DEFAULT_SETTINGS };
   const contents = app.serviceManager.contents;
   const source = new ContentsTaskSource(contents);
-  const arrays = new WorkerArrayProvider({
-    serverSettings: contents.serverSettings,
-    blockSize: settings.rangeBlockBytes,
-    maxBlocks: settings.rangeCacheBlocks
-  });
+  let maxLineBytes: number | undefined;
   if (settingRegistry !== null) {
     void settingRegistry.load(PREVIEWS_PLUGIN_ID).then(loaded => {
       const apply = (): void => {
         settings = { ...DEFAULT_SETTINGS, ...(loaded.composite as unknown as Partial<IPreviewSettings>) };
-        arrays.configure(settings.rangeBlockBytes, settings.rangeCacheBlocks);
+      };
+      apply();
+      loaded.changed.connect(apply);
+    });
+    void settingRegistry.load(SIDEBAR_PLUGIN_ID).then(loaded => {
+      const apply = (): void => {
+        maxLineBytes = (loaded.composite as { maxLineBytes?: number }).maxLineBytes;
       };
       apply();
       loaded.changed.connect(apply);
     });
   }
   const previews = new Map<string, MainAreaWidget<TaskPreview>>();
+  // Open previews are saved with the layout and opened again after a reload.
+  const tracker = new WidgetTracker<MainAreaWidget<TaskPreview>>({ namespace: 'jupyterlab-axopy-preview' });
+  void restorer?.restore(tracker, {
+    command: CommandIDs.previewTask,
+    args: widget => ({ path: widget.content.model.taskPath, kind: 'task' }),
+    name: widget => widget.content.model.taskPath
+  });
+  const published = testHookPreviews<ITaskPreviewState>(PageConfig.getOption(TEST_HOOKS_OPTION));
   /** Gives every open preview a tab title unique among them (the root's name where needed). */
   const retitle = (): void => {
     const paths = [...previews.keys()];
@@ -115,17 +127,19 @@ function activate(
   const focusTable = (widget: MainAreaWidget<TaskPreview>, kind: string): void => {
     if (kind === 'trials') widget.content.focusTable();
   };
-  if (storage !== null) {
-    void app.restored.then(() => warmWhenShown(arrays));
+  const storage = browser?.model ?? null;
+  if (browser !== null) {
+    void app.restored.then(() => warmWhenShown(arrays, browser));
   }
 
   const target = (args: ReadonlyPartialJSONObject): ITarget | undefined => {
     if (typeof args.path === 'string') {
       return { kind: typeof args.kind === 'string' ? args.kind : 'task', path: args.path };
     }
-    const hit = app.contextMenuHitTest(element => element.classList.contains('jp-AxoPyStorage-item'));
-    const element = (hit ?? document.activeElement?.closest(ITEM_SELECTOR)) as HTMLElement | null | undefined;
-    return element?.dataset.path !== undefined ? { kind: element.dataset.kind ?? '', path: element.dataset.path } : undefined;
+    // From the palette, the selected node counts only while the keyboard is in the sidebar.
+    const node = browser?.targetNode();
+    const fromMenuOrSidebar = browser?.nodeForTarget(document.activeElement) !== undefined || app.contextMenuHitTest(() => true) !== undefined;
+    return node !== undefined && fromMenuOrSidebar ? { kind: node.kind, path: node.path } : undefined;
   };
 
   app.commands.addCommand(CommandIDs.previewTask, {
@@ -144,14 +158,16 @@ function activate(
         app.shell.activateById(open.id);
         return open;
       }
-      const content = new TaskPreview({
+      const model = new TaskPreviewModel({
         taskPath,
         source,
         arrays,
-        trans,
-        maxChannels: settings.maxChannels,
-        refreshInterval: settings.refreshInterval
+        refreshInterval: settings.refreshInterval,
+        maxLineBytes,
+        loadPickleItem: pickleItemInWorker
       });
+      const content = new TaskPreview({ model, trans, maxChannels: settings.maxChannels, published });
+      model.start();
       const widget = new MainAreaWidget({ content });
       widget.id = `jupyterlab-axopy-preview-${previews.size}-${Date.now().toString(36)}`;
       widget.title.label = taskPath.split('/').slice(-2).join('/');
@@ -165,6 +181,7 @@ function activate(
         retitle();
       });
       focusTable(widget, kind);
+      void tracker.add(widget);
       app.shell.add(widget, 'main');
       app.shell.activateById(widget.id);
       // The sidebar's refresh (a writer appending) is a reason to look again at once.
@@ -189,8 +206,8 @@ function activate(
       try {
         const report =
           node.kind === 'root' || taskPath === undefined
-            ? await checkStorageRoot(source, arrays, node.path)
-            : await checkTaskFolder(source, arrays, taskPath);
+            ? await checkStorageRoot(source, arrays, node.path, { maxLineBytes })
+            : await checkTaskFolder(source, arrays, taskPath, { maxLineBytes });
         const widget = checkReportWidget(report, trans);
         app.shell.add(widget, 'main');
         app.shell.activateById(widget.id);
@@ -212,6 +229,7 @@ export const previewsPlugin: JupyterFrontEndPlugin<void> = {
   id: PREVIEWS_PLUGIN_ID,
   description: 'Trial previews (table, array plots, pickles) and the dataset check for AxoPy storage.',
   autoStart: true,
-  optional: [IStorageModel, ISettingRegistry, ITranslator, ICommandPalette],
+  requires: [IHdf5Service],
+  optional: [IStorageBrowser, ISettingRegistry, ITranslator, ICommandPalette, ILayoutRestorer],
   activate
 };

@@ -10,8 +10,8 @@ import { folderEntryOfContentsItem, type IFolderEntry, type IStorageProvider } f
 /** Options of {@link ContentsStorageProvider}. */
 export interface IContentsStorageProviderOptions {
   readonly contents: Contents.IManager;
-  /** Counts HDF5 datasets (in the browser: `Hdf5DatasetCounter`); none: counts unknown. */
-  readonly datasetCounter?: { countDatasets(path: string): Promise<number> };
+  /** Counts HDF5 datasets (in the browser: the HDF5 service); none: counts unknown. */
+  readonly datasetCounter?: Pick<IStorageProvider, 'countDatasets'>;
 }
 
 /** {@link IStorageProvider} over the Jupyter Contents API. */
@@ -20,11 +20,11 @@ export class ContentsStorageProvider implements IStorageProvider {
     this._contents = options.contents;
     const counter = options.datasetCounter;
     if (counter !== undefined) {
-      this.countDatasets = path => counter.countDatasets(path);
+      this.countDatasets = file => counter.countDatasets!(file);
     }
   }
 
-  countDatasets?: (path: string) => Promise<number>;
+  countDatasets?: IStorageProvider['countDatasets'];
 
   async listFolder(path: string): Promise<IFolderEntry[]> {
     const model = await this._get(path, { type: 'directory', content: true }, 'folder');

@@ -4,6 +4,8 @@
  * something else is the provider's business.
  */
 
+import type { IDatasetCount } from '../hdf5/protocol.js';
+
 /** One entry of a folder listing. */
 export interface IFolderEntry {
   /** File or folder name, as stored (may hold any character the file system allows). */
@@ -61,8 +63,8 @@ export interface IStorageProvider {
   readText(path: string): Promise<string>;
 
   /**
-   * Number of datasets in the root group of an HDF5 file; absent when the provider cannot
-   * read HDF5 (the tree then shows the count as unknown).
+   * Datasets in the root group of an HDF5 file, or the first refused by rule (data outside the
+   * file) with the reason; absent when the provider cannot read HDF5 (counts then unknown).
    */
-  countDatasets?(path: string): Promise<number>;
+  countDatasets?(file: { readonly path: string; readonly stamp: string }): Promise<IDatasetCount>;
 }

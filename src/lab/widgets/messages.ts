@@ -52,6 +52,7 @@ export function describeCount(trans: TranslationBundle, node: IStorageNode): str
       if (node.datasetCount !== undefined) return trans._n('%1 dataset', '%1 datasets', node.datasetCount);
       if (node.datasetCountProblem === 'too-large') return trans.__('too large to count');
       if (node.datasetCountProblem === 'unreadable') return trans.__('unreadable');
+      if (node.datasetCountProblem === 'refused') return trans.__('refused');
       return '…';
     default:
       return '';
@@ -73,6 +74,8 @@ export function describeNode(trans: TranslationBundle, node: IStorageNode): stri
         return trans.__('%1 (larger than the dataset-count limit: datasets not counted; a preview still reads one trial)', path);
       case 'unreadable':
         return trans.__('%1 (not readable as HDF5: datasets not counted; Preview Task shows why)', path);
+      case 'refused':
+        return trans.__('%1 (refused: %2)', path, node.datasetCountReason ?? '');
       default:
         return trans.__('%1 (counting datasets…)', path);
     }

@@ -1,44 +1,65 @@
 /**
- * The left-sidebar panel: a toolbar with refresh, and the storage tree. Polling runs only
- * while the panel is visible.
+ * The left-sidebar panel: a toolbar (items declared in schema/sidebar.json) and the storage
+ * tree; the {@link IStorageBrowser} other plugins reach it through. Polling runs only while the
+ * panel is visible.
  */
 import type { Message } from '@lumino/messaging';
-import { SidePanel, ToolbarButton, refreshIcon } from '@jupyterlab/ui-components';
+import { SidePanel } from '@jupyterlab/ui-components';
 import type { ITranslator } from '@jupyterlab/translation';
-import type { IStorageModel } from '../tokens.js';
+import { STORAGE_PANEL_ID, type IStorageBrowser, type IStorageModel, type IStorageNode } from '../tokens.js';
 import { StorageTreeView, type IStorageTreeViewOptions } from './storage-tree.js';
 
+/** Options of {@link StoragePanel}. */
+export interface IStoragePanelOptions extends IStorageTreeViewOptions {
+  readonly translator?: ITranslator;
+  /** The element under the open context menu that passes `test` (JupyterLab's contextMenuHitTest). */
+  readonly contextMenuHitTest: (test: (element: HTMLElement) => boolean) => HTMLElement | undefined;
+}
+
 /** The AxoPy storage sidebar panel. */
-export class StoragePanel extends SidePanel {
-  constructor(options: IStorageTreeViewOptions & { readonly translator?: ITranslator }) {
+export class StoragePanel extends SidePanel implements IStorageBrowser {
+  constructor(options: IStoragePanelOptions) {
     super({ translator: options.translator });
-    this._model = options.model;
+    this.id = STORAGE_PANEL_ID;
+    this.model = options.model;
+    this._contextMenuHitTest = options.contextMenuHitTest;
     this.addClass('jp-AxoPyStorage');
     this.tree = new StorageTreeView(options);
     this.tree.title.label = options.trans.__('AxoPy storage');
-    this.toolbar.addItem(
-      'refresh',
-      new ToolbarButton({
-        icon: refreshIcon,
-        tooltip: options.trans.__('Refresh AxoPy storage'),
-        onClick: () => void this._model.refresh()
-      })
-    );
     this.addWidget(this.tree);
-    this._model.active = false;
+    this.model.active = false;
   }
 
   /** The tree view inside the panel. */
   readonly tree: StorageTreeView;
 
+  readonly model: IStorageModel;
+
+  get panel(): this {
+    return this;
+  }
+
+  get selectedNode(): IStorageNode | undefined {
+    return this.tree.focusedNode;
+  }
+
+  nodeForTarget(target: EventTarget | null): IStorageNode | undefined {
+    return target instanceof Element && this.tree.node.contains(target) ? this.tree.nodeForElement(target) : undefined;
+  }
+
+  targetNode(): IStorageNode | undefined {
+    const hit = this._contextMenuHitTest(element => this.tree.node.contains(element) && this.tree.nodeForElement(element) !== undefined);
+    return hit !== undefined ? this.nodeForTarget(hit) : this.selectedNode;
+  }
+
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
-    this._model.active = true;
+    this.model.active = true;
   }
 
   protected onAfterHide(msg: Message): void {
     super.onAfterHide(msg);
-    this._model.active = false;
+    this.model.active = false;
   }
 
   protected onActivateRequest(msg: Message): void {
@@ -46,5 +67,5 @@ export class StoragePanel extends SidePanel {
     this.tree.activate();
   }
 
-  private readonly _model: IStorageModel;
+  private readonly _contextMenuHitTest: IStoragePanelOptions['contextMenuHitTest'];
 }

@@ -158,6 +158,10 @@ export class StorageTreeView extends Widget {
     if (node.problem !== undefined) {
       item.classList.add('jp-mod-problem');
     }
+    if (node.datasetCountProblem !== undefined) {
+      // A distinct state per reason (styled and queried by it): refused, unreadable, too large.
+      item.dataset.countProblem = node.datasetCountProblem;
+    }
     item.title = describeNode(this._trans, node);
     item.appendChild(this._renderRow(node));
     if (node.expanded && node.children.length > 0) {

@@ -1,11 +1,12 @@
 /**
- * What the previews read, behind interfaces: views ask for "the datasets of this array file" or
- * "dataset d of it" and never learn whether bytes come over HTTP ranges, from a test fixture or
- * elsewhere. WorkerArrayProvider (worker-array-provider.ts) is the browser implementation.
+ * What the sidebar, the previews and Check Dataset read from HDF5 files, behind one interface:
+ * views ask for "the datasets of this array file", "how many" or "dataset d of it" and never
+ * learn whether bytes come over HTTP ranges (Hdf5Service, service.ts) or from a local file in a
+ * test (reader.ts over an fs range fetcher).
  */
-import type { IDatasetInfo } from '../worker/hdf5-preview-protocol.js';
+import type { IDatasetCount, IDatasetInfo } from './protocol.js';
 
-export type { IDatasetInfo } from '../worker/hdf5-preview-protocol.js';
+export type { IDatasetCount, IDatasetInfo } from './protocol.js';
 
 /** One dataset read whole: numpy dtype name, shape, flat C-order elements. */
 export interface IArrayData {
@@ -22,7 +23,7 @@ export interface IFileVersion {
 
 /** Reads the array files of tasks. */
 export interface IArrayProvider {
-  /** Names, dtypes and shapes of the datasets of an array file (metadata only). */
+  /** Names, dtypes and shapes of the datasets of an array file (metadata only); refused ones say why. */
   describe(file: IFileVersion): Promise<IDatasetInfo[]>;
   /** One dataset, or undefined when the file has no dataset of that name. */
   readDataset(file: IFileVersion, dataset: string): Promise<IArrayData | undefined>;
@@ -33,4 +34,10 @@ export interface IArrayProvider {
    * for the reads of them expected next; errors are left for those reads to report.
    */
   readAheadFolder?(path: string, dataset: string): void;
+}
+
+/** The HDF5 provider: reads, descriptions and dataset counts. */
+export interface IHdf5Provider extends IArrayProvider {
+  /** Datasets of the root group, or the first refused by rule (with the reason). */
+  countDatasets(file: IFileVersion): Promise<IDatasetCount>;
 }

@@ -1,8 +1,10 @@
 /**
- * Messages between the preview's HDF5 reader (main thread) and its Web Worker, and how both
- * spell a file's URL. Separate from the worker so the main thread does not load its code.
+ * Messages between the HDF5 service (main thread, service.ts) and its one Web Worker, and how
+ * both spell a file's URL. Separate from the worker so the main thread does not load its code.
  */
+import type { Hdf5ReadLimits } from '../../core/hdf5Containment.js';
 import type { IReduceTrialsReply, IReduceTrialsRequest } from '../analysis/worker-handlers.js';
+import type { ISerializedError } from './errors.js';
 
 /** Where the worker reads a file from, and which version of it. */
 export interface IRemoteFile {
@@ -34,16 +36,23 @@ export function remoteFileUrl(filesUrl: string, path: string, stamp: string): st
 }
 
 /**
- * Requests: list the datasets (metadata only) or read one dataset; `warm` loads and compiles
- * h5wasm ahead of the first file; `readAheadFolder` lists a folder and reads `dataset` of each
- * of its array files, kept for the `read` of it expected next.
+ * Requests: list the datasets (metadata only), count them, or read one dataset; `warm` loads
+ * and compiles h5wasm ahead of the first file; `readAheadFolder` lists a folder and reads
+ * `dataset` of each of its array files, kept for the `read` of it expected next.
  */
-export type PreviewRequest =
+export type Hdf5Request =
   | { readonly id: number; readonly op: 'warm' }
   | { readonly id: number; readonly op: 'readAheadFolder'; readonly folder: IRemoteFolder; readonly dataset: string }
   | { readonly id: number; readonly op: 'describe'; readonly file: IRemoteFile }
+  | { readonly id: number; readonly op: 'count'; readonly file: IRemoteFile }
   | { readonly id: number; readonly op: 'read'; readonly file: IRemoteFile; readonly dataset: string }
-  | { readonly id: number; readonly op: 'configure'; readonly blockSize: number; readonly maxBlocks: number }
+  | {
+      readonly id: number;
+      readonly op: 'configure';
+      readonly blockSize: number;
+      readonly maxBlocks: number;
+      readonly limits: Hdf5ReadLimits;
+    }
   | IReduceTrialsRequest;
 
 /** A dataset's description, as the core's checks take it (dtype: numpy name or HDF5 type). */
@@ -51,11 +60,19 @@ export interface IDatasetInfo {
   readonly name: string;
   readonly dtype: string;
   readonly shape: readonly number[];
+  /** Why the reader refuses its data (core/hdf5Containment.ts), if it does. */
+  readonly refused?: string;
 }
 
+/** Datasets of a file, or the first one refused by rule with the reason. */
+export type IDatasetCount =
+  | { readonly count: number; readonly bytesFetched: number }
+  | { readonly refused: { readonly dataset: string; readonly reason: string }; readonly bytesFetched: number };
+
 /** Replies; `bytesFetched` is the file's running total of bytes moved over the network. */
-export type PreviewReply =
+export type Hdf5Reply =
   | { readonly id: number; readonly datasets: IDatasetInfo[]; readonly bytesFetched: number }
+  | ({ readonly id: number; readonly op: 'count' } & IDatasetCount)
   | {
       readonly id: number;
       readonly found: true;
@@ -68,5 +85,5 @@ export type PreviewReply =
   | { readonly id: number; readonly configured: true }
   | { readonly id: number; readonly warmed: true }
   | { readonly id: number; readonly readAhead: number }
-  | { readonly id: number; readonly error: string }
+  | { readonly id: number; readonly error: ISerializedError }
   | IReduceTrialsReply;

@@ -1,35 +1,54 @@
 /**
- * The browser's {@link IArrayProvider}: h5wasm in a Web Worker reading HDF5 files lazily with
- * HTTP Range requests to the Jupyter server's /files/ route.
+ * The browser's HDF5 service: one Web Worker (hdf5.worker.ts), one h5wasm instance, reading
+ * HDF5 files lazily with HTTP Range requests to the Jupyter server's /files/ route, for every
+ * user: the sidebar's dataset counts, the previews and Check Dataset ({@link IHdf5Provider}).
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
-import { remoteFileUrl, type IRemoteFile, type IRemoteFolder, type PreviewReply, type PreviewRequest } from '../worker/hdf5-preview-protocol.js';
-import type { IArrayData, IArrayProvider, IDatasetInfo, IFileVersion } from './providers.js';
+import type { Hdf5ReadLimits } from '../../core/hdf5Containment.js';
+import { deserializeError } from './errors.js';
+import { remoteFileUrl, type Hdf5Reply, type Hdf5Request, type IDatasetCount, type IRemoteFile, type IRemoteFolder } from './protocol.js';
+import type { IArrayData, IDatasetInfo, IFileVersion, IHdf5Provider } from './provider.js';
 import type { IReduceChunkRequest, IReducedChunk } from '../analysis/trial-reduction.js';
 
-/** Options of {@link WorkerArrayProvider}. */
-export interface IWorkerArrayProviderOptions {
-  readonly serverSettings: ServerConnection.ISettings;
+/** How the service reads (the settings of schema/previews.json and schema/sidebar.json). */
+export interface IHdf5ServiceConfig {
   /** Bytes per range-request block. */
   readonly blockSize: number;
   /** Blocks cached per file. */
   readonly maxBlocks: number;
+  /** Largest dataset read, external data. */
+  readonly limits: Hdf5ReadLimits;
+}
+
+/** Options of {@link Hdf5Service}. */
+export interface IHdf5ServiceOptions extends IHdf5ServiceConfig {
+  readonly serverSettings: ServerConnection.ISettings;
 }
 
 /**
- * {@link IArrayProvider} over the Jupyter server's /files/ route: h5wasm in a Web Worker reads
+ * {@link IHdf5Provider} over the Jupyter server's /files/ route: h5wasm in a Web Worker reads
  * each file lazily with HTTP Range requests, authenticated with the server token.
  */
-export class WorkerArrayProvider implements IArrayProvider {
-  constructor(private _options: IWorkerArrayProviderOptions) {}
+export class Hdf5Service implements IHdf5Provider {
+  constructor(private _options: IHdf5ServiceOptions) {}
 
-  /** Changes the block size and cache of files opened from now on. */
-  configure(blockSize: number, maxBlocks: number): void {
-    this._options = { ...this._options, blockSize, maxBlocks };
-    if (this._worker !== undefined) {
-      void this._call({ id: 0, op: 'configure', blockSize, maxBlocks });
-    }
+  /** Changes the block size and cache of files opened from now on, and the read limits. */
+  configure(config: Partial<IHdf5ServiceConfig>): void {
+    this._options = { ...this._options, ...config };
+    if (this._worker !== undefined) void this._call(this._configureRequest());
+  }
+
+  private _configureRequest(): Hdf5Request {
+    const { blockSize, maxBlocks, limits } = this._options;
+    return { id: 0, op: 'configure', blockSize, maxBlocks, limits };
+  }
+
+  async countDatasets(file: IFileVersion): Promise<IDatasetCount> {
+    const reply = await this._call({ id: 0, op: 'count', file: this._remote(file) });
+    if (!('op' in reply) || reply.op !== 'count') throw new Error(`${file.path}: unexpected reply from the HDF5 worker`);
+    this._bytes.set(file.path, reply.bytesFetched);
+    return reply;
   }
 
   /**
@@ -93,7 +112,7 @@ export class WorkerArrayProvider implements IArrayProvider {
     this._worker?.terminate();
     this._worker = undefined;
     this._warming = undefined;
-    this._failAll(new Error('HDF5 preview reader disposed'));
+    this._failAll(new Error('HDF5 service disposed'));
   }
 
   private _remote(file: IFileVersion): IRemoteFile {
@@ -118,18 +137,18 @@ export class WorkerArrayProvider implements IArrayProvider {
     return token ? `token ${token}` : '';
   }
 
-  private _call(request: PreviewRequest): Promise<PreviewReply> {
+  private _call(request: Hdf5Request): Promise<Hdf5Reply> {
     const id = ++this._nextId;
-    return new Promise<PreviewReply>((resolve, reject) => {
-      this._pending.set(id, reply => ('error' in reply ? reject(new Error(reply.error)) : resolve(reply)));
+    return new Promise<Hdf5Reply>((resolve, reject) => {
+      this._pending.set(id, reply => ('error' in reply ? reject(deserializeError(reply.error)) : resolve(reply)));
       this._ensureWorker().postMessage({ ...request, id });
     });
   }
 
   private _ensureWorker(): Worker {
     if (this._worker === undefined) {
-      const worker = new Worker(new URL('../worker/hdf5-preview.worker.js', import.meta.url));
-      worker.onmessage = (event: MessageEvent<PreviewReply>) => {
+      const worker = new Worker(new URL('./hdf5.worker.js', import.meta.url));
+      worker.onmessage = (event: MessageEvent<Hdf5Reply>) => {
         const settle = this._pending.get(event.data.id);
         this._pending.delete(event.data.id);
         settle?.(event.data);
@@ -139,23 +158,22 @@ export class WorkerArrayProvider implements IArrayProvider {
         worker.terminate();
         this._worker = undefined;
         this._warming = undefined;
-        this._failAll(new Error(`HDF5 preview worker failed: ${event.message}`));
+        this._failAll(new Error(`HDF5 worker failed: ${event.message}`));
       };
       this._worker = worker;
-      const { blockSize, maxBlocks } = this._options;
-      worker.postMessage({ id: 0, op: 'configure', blockSize, maxBlocks } satisfies PreviewRequest);
+      worker.postMessage(this._configureRequest());
     }
     return this._worker;
   }
 
   private _failAll(error: Error): void {
-    this._pending.forEach(settle => settle({ id: -1, error: error.message }));
+    this._pending.forEach(settle => settle({ id: -1, error: { name: error.name, message: error.message, fields: {} } }));
     this._pending.clear();
   }
 
   private _worker: Worker | undefined;
   private _warming: Promise<void> | undefined;
   private _nextId = 0;
-  private readonly _pending = new Map<number, (reply: PreviewReply) => void>();
+  private readonly _pending = new Map<number, (reply: Hdf5Reply) => void>();
   private readonly _bytes = new Map<string, number>();
 }

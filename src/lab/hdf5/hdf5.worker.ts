@@ -1,0 +1,152 @@
+/**
+ * The one Web Worker of the browser's HDF5 service: one h5wasm instance and one
+ * {@link Hdf5RangeReader} (reader.ts) for the sidebar's dataset counts, the previews and Check
+ * Dataset, reading by synchronous HTTP Range requests to the server's /files/ route
+ * (synchronous XHR is allowed in workers, and HDF5's C reads are synchronous).
+ */
+import { answerAnalysisRequest } from '../analysis/worker-handlers.js';
+import { FormatError, AxoPyError } from '../../core/errors.js';
+import { hdf5ErrorReason } from '../../core/hdf5Metadata.js';
+import { arrayNameOfFile } from '../../core/layout.js';
+import { folderEntryOfContentsItem, stampOf, type IContentsItem, type IFolderEntry } from '../provider/types.js';
+import { serializeError } from './errors.js';
+import { loadH5wasm } from './h5wasm-loader.js';
+import { remoteFileUrl, type Hdf5Reply, type Hdf5Request, type IRemoteFile, type IRemoteFolder } from './protocol.js';
+import { Hdf5RangeReader, type IRangeResponse, type ReadResult } from './reader.js';
+
+interface IWorkerScope {
+  onmessage: ((event: { data: Hdf5Request }) => void) | null;
+  postMessage(message: Hdf5Reply, transfer?: Transferable[]): void;
+}
+
+const scope = self as unknown as IWorkerScope;
+
+/** Bytes [start, end) of the remote file by a synchronous Range request. */
+function fetchRange(file: IRemoteFile, start: number, end: number): IRangeResponse {
+  const request = new XMLHttpRequest();
+  request.open('GET', file.url, false);
+  request.responseType = 'arraybuffer';
+  request.setRequestHeader('Range', `bytes=${start}-${end - 1}`);
+  if (file.authorization !== '') request.setRequestHeader('Authorization', file.authorization);
+  request.send(null);
+  if (request.status === 404) throw new Error('file not found');
+  if (request.status === 416) throw new Error('file is shorter than expected (being rewritten?)');
+  if (request.status !== 206 && request.status !== 200) throw new Error(`HTTP ${request.status} reading bytes ${start}-${end - 1}`);
+  const bytes = new Uint8Array(request.response as ArrayBuffer);
+  if (request.status === 200) {
+    // The server ignored the range: the whole file came (the budget is lost, not the data).
+    return { bytes: bytes.slice(start, end), total: bytes.length, received: bytes.length };
+  }
+  const range = /\/(\d+)\s*$/.exec(request.getResponseHeader('Content-Range') ?? '');
+  return { bytes, total: range ? Number(range[1]) : end, received: bytes.length };
+}
+
+let readerLoading: Promise<Hdf5RangeReader> | undefined;
+function reader(): Promise<Hdf5RangeReader> {
+  readerLoading ??= loadH5wasm().then(h5wasm => new Hdf5RangeReader(h5wasm, fetchRange));
+  return readerLoading;
+}
+
+/** A dataset read ahead (readAheadFolder) for the read of it expected next. */
+interface IReadAhead {
+  readonly stamp: string;
+  readonly dataset: string;
+  readonly result: ReadResult;
+}
+/** Read-aheads by file path, each given once; a new read-ahead drops the others. */
+const readAheads = new Map<string, IReadAhead>();
+
+async function read(remote: IRemoteFile, name: string, id: number): Promise<void> {
+  const ahead = readAheads.get(remote.path);
+  const hit = ahead !== undefined && ahead.stamp === remote.stamp && ahead.dataset === name;
+  if (hit || ahead?.stamp !== remote.stamp) readAheads.delete(remote.path);
+  const result = hit ? ahead.result : (await reader()).read(remote, name);
+  scope.postMessage({ ...result, id }, result.found ? [result.data.buffer as ArrayBuffer] : []);
+}
+
+/** A folder's listing, by a synchronous request (like the file reads: nothing interleaves). */
+function listFolder(folder: IRemoteFolder): IFolderEntry[] {
+  const request = new XMLHttpRequest();
+  request.open('GET', folder.listingUrl, false);
+  if (folder.authorization !== '') request.setRequestHeader('Authorization', folder.authorization);
+  request.send(null);
+  if (request.status !== 200) throw new Error(`HTTP ${request.status} listing the folder`);
+  const model = JSON.parse(request.responseText) as { content?: IContentsItem[] };
+  return Array.isArray(model.content) ? model.content.map(folderEntryOfContentsItem) : [];
+}
+
+/**
+ * Reads `dataset` of every array file of a folder ahead of the page's reads: the page lists the
+ * folder too, but its main thread is busy laying out the new preview when the listing comes
+ * back, while this worker is idle. A file that fails is left for the page's read to report.
+ */
+async function readAheadFolder(folder: IRemoteFolder, dataset: string): Promise<number> {
+  readAheads.clear();
+  const files = await reader();
+  for (const entry of listFolder(folder)) {
+    if (entry.isFolder || arrayNameOfFile(entry.name) === undefined) continue;
+    const stamp = stampOf(entry);
+    const remote = { path: entry.path, url: remoteFileUrl(folder.filesUrl, entry.path, stamp), stamp, authorization: folder.authorization };
+    try {
+      readAheads.set(remote.path, { stamp, dataset, result: files.read(remote, dataset) });
+    } catch {
+      files.close(remote.path);
+    }
+  }
+  return readAheads.size;
+}
+
+async function handle(request: Hdf5Request): Promise<void> {
+  switch (request.op) {
+    case 'warm':
+      await reader();
+      scope.postMessage({ id: request.id, warmed: true });
+      return;
+    case 'readAheadFolder':
+      scope.postMessage({ id: request.id, readAhead: await readAheadFolder(request.folder, request.dataset) });
+      return;
+    case 'configure': {
+      const files = await reader();
+      files.options = { blockSize: request.blockSize, maxBlocks: request.maxBlocks, limits: request.limits };
+      scope.postMessage({ id: request.id, configured: true });
+      return;
+    }
+    case 'describe':
+      scope.postMessage({ ...(await reader()).describe(request.file), id: request.id });
+      return;
+    case 'count':
+      scope.postMessage({ ...(await reader()).count(request.file), id: request.id, op: 'count' });
+      return;
+    case 'read':
+      return read(request.file, request.dataset, request.id);
+    case 'reduceTrials': {
+      const files = await reader();
+      return answerAnalysisRequest(request, files, (reply, transfer) => scope.postMessage(reply, transfer));
+    }
+  }
+}
+
+/** The error to send: a typed one as it is; HDF5's or the network's as a FormatError naming the file. */
+function typedError(request: Hdf5Request, error: unknown): unknown {
+  if (error instanceof AxoPyError) return error;
+  if ('file' in request) return new FormatError(request.file.path, hdf5ErrorReason(error));
+  if ('folder' in request) return new FormatError(request.folder.path, hdf5ErrorReason(error));
+  return error;
+}
+
+/**
+ * Requests run one after the other, in order: a read asked for while a read-ahead waits for
+ * h5wasm to load runs after it, and finds its data read ahead instead of reading it twice.
+ */
+let queue = Promise.resolve();
+
+scope.onmessage = event => {
+  const request = event.data;
+  queue = queue.then(() =>
+    handle(request).catch(async (error: unknown) => {
+      // A failed open leaves nothing cached: the next request tries again.
+      if ('file' in request) (await reader().catch(() => undefined))?.close(request.file.path);
+      scope.postMessage({ id: request.id, error: serializeError(typedError(request, error)) });
+    })
+  );
+};
