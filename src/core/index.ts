@@ -15,3 +15,4 @@ export * from './hdf5Metadata.js';
 export { type Hdf5ReadLimits, DEFAULT_MAX_DATASET_BYTES } from './hdf5Containment.js';
 export * from './hdf5Journal.js';
 export * from './taskLock.js';
+export * from './arraySidecar.js';

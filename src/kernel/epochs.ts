@@ -8,11 +8,12 @@
 import { table as makeTable, type ColumnTable } from 'arquero';
 import type { NDArray } from '../core/ndarray.js';
 import { TrialIndexError } from '../core/errors.js';
+import type { ArrayMetadata } from '../core/arraySidecar.js';
 import { type Float64NDArray, float64Array, toFloat64 } from '../core/analysis/axis.js';
-import { takeTrials, trialStats, type TrialStats } from '../core/analysis/trialStats.js';
+import { groupedTrialStats, takeTrials, type TrialStats } from '../core/analysis/trialStats.js';
 import {
+  NAMED_FEATURES,
   integratedEmg,
-  logvar,
   meanAbsoluteValue,
   rootMeanSquare,
   slopeSignChanges,
@@ -38,13 +39,18 @@ export class Epochs {
   readonly trials: ColumnTable;
   /** The recorded channel number of each channel here (0, 1, ... until `channel()` picks some). */
   readonly channels: readonly number[];
+  /** Samples per second, from the array's sidecar `<array>.json` (undefined without it). */
+  readonly sampleRate: number | undefined;
+  /** The recorded channels' names, from the sidecar (undefined without it). */
+  readonly recordedChannelNames: readonly string[] | undefined;
 
   /**
    * `data` of shape (trials, channels, samples) and a table with one row per trial; a table
    * without a `row` column gets one (0, 1, ...). `channels`: the recorded number of each
-   * channel (default 0, 1, ...).
+   * channel (default 0, 1, ...). `metadata`: the array's sample rate and the names of its
+   * recorded channels (as its sidecar gives them).
    */
-  constructor(data: NDArray, trials: ColumnTable, channels?: readonly number[]) {
+  constructor(data: NDArray, trials: ColumnTable, channels?: readonly number[], metadata: ArrayMetadata = {}) {
     const x = toFloat64(data, 'epochs data');
     if (x.shape.length !== 3) {
       throw new RangeError(`Epochs: data must be (trials, channels, samples), got shape [${x.shape.join(', ')}]`);
@@ -58,6 +64,17 @@ export class Epochs {
     if (this.channels.length !== x.shape[1]) {
       throw new RangeError(`Epochs: ${x.shape[1]} channels of data but ${this.channels.length} channel numbers`);
     }
+    this.sampleRate = metadata.sampleRate;
+    this.recordedChannelNames = metadata.channelNames;
+  }
+
+  /** The name of each channel here: its sidecar name, or "channel <number>" without one. */
+  get channelNames(): string[] {
+    return this.channels.map(c => this.recordedChannelNames?.[c] ?? `channel ${c}`);
+  }
+
+  private get metadata(): ArrayMetadata {
+    return { sampleRate: this.sampleRate, channelNames: this.recordedChannelNames };
   }
 
   /** Number of trials. */
@@ -107,13 +124,13 @@ export class Epochs {
     for (let t = 0; t < T; t++) {
       channels.forEach((k, i) => out.set(this.data.data.subarray((t * C + k) * S, (t * C + k + 1) * S), (t * channels.length + i) * S));
     }
-    return new Epochs(float64Array([T, channels.length, S], out), this.trials, channels.map(k => this.channels[k]));
+    return new Epochs(float64Array([T, channels.length, S], out), this.trials, channels.map(k => this.channels[k]), this.metadata);
   }
 
   /** The trials at these positions, in this order. */
   take(indices: readonly number[]): Epochs {
     indices.forEach(i => checkTrialIndex(i, this.trialCount));
-    return new Epochs(takeTrials(this.data, indices), selectRows(this.trials, indices), this.channels);
+    return new Epochs(takeTrials(this.data, indices), selectRows(this.trials, indices), this.channels, this.metadata);
   }
 
   /**
@@ -153,7 +170,8 @@ export class Epochs {
     if (result.shape.length !== 3 || result.shape[0] !== this.trialCount) {
       throw new RangeError(`Epochs.map: the function must return (${this.trialCount}, channels, samples), got [${result.shape.join(', ')}]`);
     }
-    return new Epochs(result, this.trials, result.shape[1] === this.channelCount ? this.channels : undefined);
+    const sameChannels = result.shape[1] === this.channelCount;
+    return new Epochs(result, this.trials, sameChannels ? this.channels : undefined, sameChannels ? this.metadata : { sampleRate: this.sampleRate });
   }
 }
 
@@ -203,15 +221,7 @@ export type FeatureSpec = keyof typeof FEATURES | FeatureFunction | readonly [st
 
 /** Features by name: AxoPy's function names in camelCase and their usual abbreviations. */
 export const FEATURES = {
-  mav: (x: Float64NDArray) => meanAbsoluteValue(x),
-  mav1: (x: Float64NDArray) => meanAbsoluteValue(x, { weights: 'mav1' }),
-  mav2: (x: Float64NDArray) => meanAbsoluteValue(x, { weights: 'mav2' }),
-  wl: (x: Float64NDArray) => waveformLength(x),
-  zc: (x: Float64NDArray) => zeroCrossings(x),
-  ssc: (x: Float64NDArray) => slopeSignChanges(x),
-  rms: (x: Float64NDArray) => rootMeanSquare(x),
-  iemg: (x: Float64NDArray) => integratedEmg(x),
-  logvar: (x: Float64NDArray) => logvar(x),
+  ...NAMED_FEATURES,
   meanAbsoluteValue: (x: Float64NDArray) => meanAbsoluteValue(x),
   waveformLength: (x: Float64NDArray) => waveformLength(x),
   zeroCrossings: (x: Float64NDArray) => zeroCrossings(x),
@@ -273,6 +283,6 @@ export interface GroupStats extends TrialStats {
  * (channels, samples), as pandas' `groupby(by).agg(['mean', 'std', 'sem'])` per sample.
  */
 export function groupStats(epochs: Epochs, by?: string): GroupStats[] {
-  if (by === undefined) return [{ key: undefined, ...trialStats(epochs.data) }];
-  return [...groupIndices(epochs.trials, by)].map(([key, indices]) => ({ key, ...trialStats(epochs.data, indices) }));
+  const all = Array.from({ length: epochs.trialCount }, (_, i) => i);
+  return groupedTrialStats<unknown>(epochs.data, by === undefined ? new Map([[undefined, all]]) : groupIndices(epochs.trials, by));
 }

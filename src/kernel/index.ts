@@ -32,6 +32,7 @@ export {
   ArrayNotFoundError,
   ReadOnlyStorageError
 } from '../core/errors.js';
+export { SidecarFormatError } from '../core/arraySidecar.js';
 export { Storage, openStorage } from './storage.js';
 export type { StorageOptions } from './storage.js';
 export { TaskWriter } from './taskWriter.js';
@@ -77,9 +78,14 @@ export {
   rectify,
   movingAverage,
   movingRms,
-  trialStats
+  trialStats,
+  GroupAccumulator,
+  welch,
+  epochsImageOrder
 } from '../core/analysis/index.js';
 export type {
+  WelchOptions,
+  WelchResult,
   ArrayInput,
   AxisOptions,
   Float64NDArray,

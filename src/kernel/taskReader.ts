@@ -6,6 +6,7 @@ import type { ColumnTable } from 'arquero';
 import { arrayFilePath, arrayNameOfFile, datasetNameForRow, pickleFilePath, sortIds, trialsCsvPath, validateId } from '../core/layout.js';
 import { trialsTable, ParsedTrialsCsv } from '../core/csv/index.js';
 import { readLiveSync } from '../core/liveReading.js';
+import { type ArrayMetadata, arraySidecarPath, checkChannelCount, parseArraySidecar } from '../core/arraySidecar.js';
 import { type TrialsCsvReadOptions, readTrialsCsvFile } from './trialsCsvFile.js';
 import { loadPickle, PickleValue } from '../core/pickle/index.js';
 import { castArray, vstack, vstackLayout } from '../core/arrayOps.js';
@@ -198,7 +199,9 @@ export class TaskReader {
     const first = trialShapes[0];
     const [channels, samples] = first.length === 2 ? first : [1, first[0]];
     const data = castArray(array, 'float64');
-    return new Epochs({ dtype: 'float64', shape: [trialShapes.length, channels, samples], data: data.data }, this.trials);
+    const metadata = this.arrayMetadata(name);
+    checkChannelCount(metadata, channels, arraySidecarPath(this.root, name));
+    return new Epochs({ dtype: 'float64', shape: [trialShapes.length, channels, samples], data: data.data }, this.trials, undefined, metadata);
   }
 
   /** Every trial's array stacked, with each trial's own shape. */
@@ -283,6 +286,22 @@ export class TaskReader {
       throw new ArrayNotFoundError(path, name, this.arrayNames());
     }
     return path;
+  }
+
+  /**
+   * What `<name>.json` beside `<name>.hdf5` says about the array (sample rate, channel
+   * names); {} without that file. SidecarFormatError naming the file when it is malformed.
+   */
+  arrayMetadata(name: string): ArrayMetadata {
+    const path = arraySidecarPath(this.root, name);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw error;
+    }
+    return parseArraySidecar(text, path);
   }
 
   /** Names of the task's arrays (`<name>.hdf5` files), sorted. */

@@ -9,6 +9,7 @@ import { AnyTrialAttrs, AttrValue, Trial, DataArray, trialAttrEntries } from '..
 import { asNDArray, NDArray } from '../core/ndarray.js';
 import { DatasetError, ValueFormatError } from '../core/errors.js';
 import { dumpPickle } from '../core/pickle/index.js';
+import { type ArrayMetadata, arraySidecarPath, formatArraySidecar } from '../core/arraySidecar.js';
 import { filesBeingRecovered } from '../core/hdf5Journal.js';
 import { TASK_LOCK_NAME } from '../core/taskLock.js';
 import { Hdf5File } from './hdf5.js';
@@ -77,6 +78,16 @@ export class TaskWriter {
     validateId(name, 'pickle');
     const path = pickleFilePath(this.root, name);
     writeFileAtomic(path, dumpPickle(obj, path));
+  }
+
+  /**
+   * Writes `<name>.json` beside `<name>.hdf5`: the array's sample rate and channel names
+   * (`{"sample_rate": 2000, "channel_names": [...]}`), which plots use to label axes. Python
+   * AxoPy ignores the file. Call it before or after the trials are written.
+   */
+  describeArray(name: string, metadata: ArrayMetadata): void {
+    const path = arraySidecarPath(this.root, name);
+    writeFileAtomic(path, formatArraySidecar(metadata, path));
   }
 
   /** Waits for queued writes, closes the HDF5 files kept open between trials, releases the task. */

@@ -136,6 +136,26 @@ test('the block cache fetches each block once and whole runs in one range', () =
   assert.equal(cache.bytesFetched, 3000 + 1000);
 });
 
+test('the block cache reads ahead after a large read only, within half the cache and the file', () => {
+  const source = Uint8Array.from({ length: 10_000 }, (_, i) => i % 251);
+  const ranges: Array<[number, number]> = [];
+  const cache = recordingCache(source, ranges);
+  cache.readAhead = 2000;
+  const out = new Uint8Array(1500);
+  cache.read(out, 0, 10, 100);
+  assert.deepEqual(ranges, [[0, 1000]], 'a small (metadata) read does not read ahead');
+  cache.read(out, 0, 1500, 1200);
+  assert.deepEqual(ranges[1], [1000, 5000], 'blocks 1-2 read, and 2000 bytes after them in the same request');
+  assert.deepEqual(out, source.slice(1200, 2700));
+  cache.read(out, 0, 1500, 3000);
+  assert.equal(ranges.length, 2, 'the next dataset came with the previous one');
+  cache.read(out, 0, 1500, 8000);
+  assert.deepEqual(ranges[2], [8000, 10_000], 'not past the end of the file');
+  cache.readAhead = 0;
+  cache.read(out, 0, 1500, 5000);
+  assert.deepEqual(ranges[3], [5000, 7000], 'off again: only the blocks read');
+});
+
 test('the block cache drops the least recently used blocks', () => {
   const source = new Uint8Array(10_000).fill(7);
   let fetched = 0;

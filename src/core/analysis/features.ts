@@ -277,3 +277,19 @@ export function logvar(input: ArrayInput, options: FeatureOptions = {}): Float64
   for (let i = 0; i < result.length; i++) result[i] = Math.log10(result[i]);
   return float64Array(view.reducedShape, result);
 }
+
+/**
+ * The features by their usual abbreviations, each along the last axis with AxoPy's defaults:
+ * what the notebook's `features(epochs, ["rms", ...])` and the preview's feature columns compute.
+ */
+export const NAMED_FEATURES = {
+  mav: (x: ArrayInput): NDArray => meanAbsoluteValue(x),
+  mav1: (x: ArrayInput): NDArray => meanAbsoluteValue(x, { weights: 'mav1' }),
+  mav2: (x: ArrayInput): NDArray => meanAbsoluteValue(x, { weights: 'mav2' }),
+  wl: (x: ArrayInput): NDArray => waveformLength(x),
+  zc: (x: ArrayInput): NDArray => zeroCrossings(x),
+  ssc: (x: ArrayInput): NDArray => slopeSignChanges(x),
+  rms: (x: ArrayInput): NDArray => rootMeanSquare(x),
+  iemg: (x: ArrayInput): NDArray => integratedEmg(x),
+  logvar: (x: ArrayInput): NDArray => logvar(x)
+} as const;

@@ -1,21 +1,11 @@
 /**
  * Statistics across trials, as pandas' `groupby(...).mean()/.std()/.sem()` give them for each
- * sample: the mean, the sample standard deviation (ddof = 1, pandas' default) and the standard
- * error of the mean (std / sqrt(n), as `scipy.stats.sem`).
+ * sample, through the one streaming {@link GroupAccumulator}.
  */
 import { ArrayInput, Float64NDArray, float64Array, toFloat64 } from './axis.js';
-import { mean, std } from './reductions.js';
+import { GroupAccumulator, type KeyedTrialStats, type TrialStats } from './groupAccumulator.js';
 
-export interface TrialStats {
-  /** Trials combined. */
-  readonly count: number;
-  /** Mean over trials: the shape of one trial. */
-  readonly mean: Float64NDArray;
-  /** Sample standard deviation over trials (ddof = 1; NaN for a single trial). */
-  readonly std: Float64NDArray;
-  /** Standard error of the mean, std / sqrt(count). */
-  readonly sem: Float64NDArray;
-}
+export type { TrialStats, KeyedTrialStats } from './groupAccumulator.js';
 
 /** The trials (first axis) at `indices`, copied into one array. */
 export function takeTrials(input: ArrayInput, indices: readonly number[]): Float64NDArray {
@@ -24,20 +14,42 @@ export function takeTrials(input: ArrayInput, indices: readonly number[]): Float
   const size = x.data.length / Math.max(trials, 1);
   const out = new Float64Array(indices.length * size);
   indices.forEach((trial, k) => {
-    if (!Number.isInteger(trial) || trial < 0 || trial >= trials) {
-      throw new RangeError(`trial ${trial} out of range (${trials} trials)`);
-    }
+    checkTrial(trial, trials);
     out.set(x.data.subarray(trial * size, (trial + 1) * size), k * size);
   });
   return float64Array([indices.length, ...rest], out);
 }
 
+function checkTrial(trial: number, trials: number): void {
+  if (!Number.isInteger(trial) || trial < 0 || trial >= trials) {
+    throw new RangeError(`trial ${trial} out of range (${trials} trials)`);
+  }
+}
+
+/**
+ * Statistics over the first axis (trials) of `input` per group: `groups` maps each key to the
+ * trial positions in it (all trials as one group keyed `undefined` without it).
+ */
+export function groupedTrialStats<K>(input: ArrayInput, groups: ReadonlyMap<K, readonly number[]>): KeyedTrialStats<K>[] {
+  const x = toFloat64(input);
+  const [trials, ...rest] = x.shape;
+  const accumulator = new GroupAccumulator<K>(rest);
+  const size = accumulator.trialSize;
+  for (const [key, indices] of groups) {
+    if (indices.length === 0) throw new RangeError(`trialStats: no trials in group ${String(key)}`);
+    for (const trial of indices) {
+      checkTrial(trial, trials);
+      accumulator.add(key, x.data, trial * size);
+    }
+  }
+  return accumulator.groups();
+}
+
 /** Mean, std and SEM over the first axis (trials) of `input`, optionally of some trials only. */
 export function trialStats(input: ArrayInput, indices?: readonly number[]): TrialStats {
-  const x = indices === undefined ? toFloat64(input) : takeTrials(input, indices);
-  const count = x.shape[0];
-  if (count === 0) throw new RangeError('trialStats: no trials to combine');
-  const spread = count > 1 ? std(x, { axis: 0, ddof: 1 }) : float64Array(x.shape.slice(1), new Float64Array(x.data.length).fill(NaN));
-  const sem = float64Array(spread.shape, spread.data.map(s => s / Math.sqrt(count)));
-  return { count, mean: mean(x, { axis: 0 }), std: spread, sem };
+  const x = toFloat64(input);
+  const all = indices ?? Array.from({ length: x.shape[0] }, (_, i) => i);
+  if (all.length === 0) throw new RangeError('trialStats: no trials to combine');
+  const [{ key: _key, ...stats }] = groupedTrialStats(x, new Map([[undefined, all]]));
+  return stats;
 }

@@ -4,6 +4,7 @@
  * Dataset, reading by synchronous HTTP Range requests to the server's /files/ route
  * (synchronous XHR is allowed in workers, and HDF5's C reads are synchronous).
  */
+import { answerAnalysisRequest } from '../analysis/worker-handlers.js';
 import { FormatError, AxoPyError } from '../../core/errors.js';
 import { hdf5ErrorReason } from '../../core/hdf5Metadata.js';
 import { arrayNameOfFile } from '../../core/layout.js';
@@ -118,6 +119,10 @@ async function handle(request: Hdf5Request): Promise<void> {
       return;
     case 'read':
       return read(request.file, request.dataset, request.id);
+    case 'reduceTrials': {
+      const files = await reader();
+      return answerAnalysisRequest(request, files, (reply, transfer) => scope.postMessage(reply, transfer));
+    }
   }
 }
 

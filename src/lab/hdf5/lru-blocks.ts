@@ -35,6 +35,12 @@ export class LruBlockCache {
   /** Size of the source in bytes. */
   readonly length: number;
 
+  /**
+   * Bytes after a missed read fetched with it (default 0): set while scanning trial after
+   * trial, whose datasets h5py lays out one after another.
+   */
+  readAhead = 0;
+
   /** Bytes fetched from the source so far. */
   get bytesFetched(): number {
     return this._bytesFetched;
@@ -87,6 +93,14 @@ export class LruBlockCache {
       let runEnd = block;
       while (runEnd + 1 <= lastBlock && !this._blocks.has(runEnd + 1)) {
         runEnd++;
+      }
+      if (runEnd === lastBlock && end - position >= size) {
+        // Read-ahead (a scan over many datasets): after a dataset's data (a large read, not
+        // the small metadata reads), the missing blocks after it, in the same request.
+        const aheadEnd = Math.min(lastBlock + Math.floor(this.readAhead / size), Math.ceil(this.length / size) - 1, block + Math.floor(this._maxBlocks / 2) - 1);
+        while (runEnd + 1 <= aheadEnd && !this._blocks.has(runEnd + 1)) {
+          runEnd++;
+        }
       }
       const runStart = block * size;
       const runStop = Math.min((runEnd + 1) * size, this.length);

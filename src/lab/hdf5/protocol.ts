@@ -3,6 +3,7 @@
  * both spell a file's URL. Separate from the worker so the main thread does not load its code.
  */
 import type { Hdf5ReadLimits } from '../../core/hdf5Containment.js';
+import type { IReduceTrialsReply, IReduceTrialsRequest } from '../analysis/worker-handlers.js';
 import type { ISerializedError } from './errors.js';
 
 /** Where the worker reads a file from, and which version of it. */
@@ -51,7 +52,8 @@ export type Hdf5Request =
       readonly blockSize: number;
       readonly maxBlocks: number;
       readonly limits: Hdf5ReadLimits;
-    };
+    }
+  | IReduceTrialsRequest;
 
 /** A dataset's description, as the core's checks take it (dtype: numpy name or HDF5 type). */
 export interface IDatasetInfo {
@@ -83,4 +85,5 @@ export type Hdf5Reply =
   | { readonly id: number; readonly configured: true }
   | { readonly id: number; readonly warmed: true }
   | { readonly id: number; readonly readAhead: number }
-  | { readonly id: number; readonly error: ISerializedError };
+  | { readonly id: number; readonly error: ISerializedError }
+  | IReduceTrialsReply;

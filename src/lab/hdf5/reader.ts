@@ -143,6 +143,21 @@ export class Hdf5RangeReader {
     return { found: true, dtype, shape: metadata.shape ?? [], data, bytesFetched: open.traffic.bytesReceived };
   }
 
+  /**
+   * Runs `scan` (reads of many datasets of `remote` in file order) with the file's block cache
+   * reading `readAhead` bytes after each dataset's data, so a scan takes few large requests.
+   */
+  scanning<T>(remote: IRemoteFile, readAhead: number, scan: () => T): T {
+    const { cache } = this._open(remote);
+    const before = cache.readAhead;
+    cache.readAhead = readAhead;
+    try {
+      return scan();
+    } finally {
+      cache.readAhead = before;
+    }
+  }
+
   /** Forgets a file (after a failed open, or to free it). */
   close(path: string): void {
     const open = this._files.get(path);

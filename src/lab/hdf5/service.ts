@@ -9,6 +9,7 @@ import type { Hdf5ReadLimits } from '../../core/hdf5Containment.js';
 import { deserializeError } from './errors.js';
 import { remoteFileUrl, type Hdf5Reply, type Hdf5Request, type IDatasetCount, type IRemoteFile, type IRemoteFolder } from './protocol.js';
 import type { IArrayData, IDatasetInfo, IFileVersion, IHdf5Provider } from './provider.js';
+import type { IReduceChunkRequest, IReducedChunk } from '../analysis/trial-reduction.js';
 
 /** How the service reads (the settings of schema/previews.json and schema/sidebar.json). */
 export interface IHdf5ServiceConfig {
@@ -92,6 +93,14 @@ export class Hdf5Service implements IHdf5Provider {
       return undefined;
     }
     return { dtype: reply.dtype, shape: reply.shape, data: reply.data as unknown as ArrayLike<number | bigint> };
+  }
+
+  /** Reduces a chunk of trials in the worker (the analysis view; see analysis/trial-reduction). */
+  async reduceTrials(file: IFileVersion, chunk: IReduceChunkRequest): Promise<{ reduced: IReducedChunk; bytesFetched: number }> {
+    const reply = await this._call({ id: 0, op: 'reduceTrials', file: this._remote(file), chunk });
+    if (!('reduced' in reply)) throw new Error(`${file.path}: unexpected reply from the HDF5 worker`);
+    this._bytes.set(file.path, reply.bytesFetched);
+    return reply;
   }
 
   bytesFetched(path: string): number | undefined {

@@ -77,6 +77,15 @@ export class TaskPreviewModel {
     });
   }
 
+  /** Where the task's files and arrays are read from (the analysis view reads through them too). */
+  get source(): ITaskFilesSource {
+    return this._options.source;
+  }
+
+  get arrayProvider(): IArrayProvider {
+    return this._options.arrays;
+  }
+
   get taskPath(): string {
     return this._options.taskPath;
   }

@@ -12,6 +12,8 @@ import { renderPickleItem } from './report-views.js';
 import { watchTheme } from './theme.js';
 import { TrialsGrid } from './trials-grid.js';
 import type { IArrayState, TaskPreviewModel } from './task-preview-model.js';
+import type { IAnalysisState } from '../analysis/analysis-section.js';
+import { PreviewAnalysis } from '../analysis/preview-analysis.js';
 
 /** What a preview shows, published for tests and diagnostics (data, not pixels). */
 export interface ITaskPreviewState {
@@ -33,6 +35,8 @@ export interface ITaskPreviewState {
   pickles: Record<string, { status: 'shown' | 'error'; message?: string }>;
   /** What the task lacks under the trial heading ("no array files"), or ''. */
   detailsNote: string;
+  /** The analysis view of each array (mode, groups and their statistics from the model). */
+  analysis: Record<string, IAnalysisState>;
   /** Increments on every change of this state. */
   version: number;
 }
@@ -121,8 +125,12 @@ export class TaskPreview extends SplitPanel {
     this.setRelativeSizes([2, 3]);
     this._state = {
       taskPath: model.taskPath, columns: [], headers: [], trialsSummary: '', dtypes: {}, rowCount: 0, viewTrials: [], viewCells: [],
-      selectedTrial: undefined, trialsError: undefined, arrays: {}, pickles: {}, detailsNote: '', version: 0
+      selectedTrial: undefined, trialsError: undefined, arrays: {}, pickles: {}, detailsNote: '', analysis: {}, version: 0
     };
+    const { source, arrayProvider: arrays, taskPath } = model;
+    this._analysis = new PreviewAnalysis({ taskPath, source, arrays, trans, grid: this._grid, publish: () => this._publish() });
+    // Computed when read (the statistics of every group are large): a getter on the state.
+    Object.defineProperty(this._state, 'analysis', { get: () => this._analysis.state(), enumerable: true });
     this._stopThemeWatch = watchTheme(() => {
       this._grid.applyTheme();
       this._sections.forEach(section => section.plot.redraw());
@@ -171,6 +179,7 @@ export class TaskPreview extends SplitPanel {
     if (this.isDisposed) return;
     this.model.dispose();
     this._stopThemeWatch();
+    this._analysis.dispose();
     const published = this._options.published;
     if (published !== undefined && published[this.model.taskPath] === this._state) delete published[this.model.taskPath];
     super.dispose();
@@ -178,7 +187,10 @@ export class TaskPreview extends SplitPanel {
 
   private _onTrialsChanged(): void {
     const { parsed, error } = this.model.trials;
-    if (parsed !== undefined) this._grid.setContents(this._grid.view.withContents(parsed));
+    if (parsed !== undefined) {
+      this._grid.setContents(this._grid.view.withContents(parsed));
+      this._analysis.trialsChanged(parsed);
+    }
     const message = error === 'missing' ? this._options.trans.__('No trials.csv in %1 yet', this.model.taskPath) : error;
     this._trialsError.hidden = message === undefined;
     this._trialsError.textContent = message ?? '';
@@ -201,6 +213,7 @@ export class TaskPreview extends SplitPanel {
         if (arrays.has(shown)) continue;
         section.dispose();
         this._sections.delete(shown);
+        this._analysis.detach(shown);
         delete this._state.arrays[shown];
       }
       for (const state of arrays.values()) this._showArray(state);
@@ -241,7 +254,9 @@ export class TaskPreview extends SplitPanel {
       this._sections.set(name, section);
       const pickles = this._details.widgets.indexOf(this._pickleWidget);
       this._details.insertWidget(pickles >= 0 ? pickles : this._details.widgets.length, section);
+      this._analysis.attach(name, section.node, section.message, [section.message, section.plot.node], state.file);
     }
+    this._analysis.setFile(state.name, state.file);
     return section;
   }
 
@@ -339,6 +354,7 @@ export class TaskPreview extends SplitPanel {
   }
 
   private readonly _grid: TrialsGrid;
+  private readonly _analysis: PreviewAnalysis;
   private readonly _details: Panel;
   private readonly _trialHeading: HTMLHeadingElement;
   private readonly _detailsNote: HTMLParagraphElement;

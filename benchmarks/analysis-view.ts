@@ -1,0 +1,164 @@
+/**
+ * Prints, for the task preview's analysis view in a real JupyterLab in headless Chromium, on
+ * 2000 trials x 8 channels x 2000 samples float64 (256 MB of trials, written by h5py, with a
+ * sidecar), read by HTTP Range requests in the HDF5 worker:
+ *  - Average grouped by a 4-value column: ms from the click on "Average" to the first frame
+ *    with groups drawn, and to the frame with every trial in;
+ *  - page + worker JS memory growth over that run (peak, sampled every 100 ms);
+ *  - bytes the worker moved for the file against the trials' bytes;
+ *  - redraw after a grouping change (from the cache, nothing read): ms to the frame;
+ *  - Overlay: ms to the first frame with its traces (the trials are read again for them).
+ *  - Image: ms to the epochs image (its rows are read again: they are kept only for it).
+ * Asserts nothing. Run: bash scripts/install-wheel.sh && npm run build:tests && node build/benchmarks/analysis-view.js
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Page } from 'playwright';
+import { HeapMeter } from '../ui-tests/heap-meter';
+import { makeServerFolders, startLabServer } from '../ui-tests/lab-server';
+import { CURRENT_PYTHON } from '../tests/helpers/python';
+
+const [TRIALS, CHANNELS, SAMPLES] = [2000, 8, 2000];
+const TASK = 'data/p01/big';
+
+const WRITE = `
+import sys, os, json, numpy as np, pandas as pd, h5py
+task = os.path.join(sys.argv[1], 'p01', 'big')
+os.makedirs(task)
+rng = np.random.default_rng(1)
+gestures = ['rest', 'fist', 'open', 'pinch']
+with h5py.File(os.path.join(task, 'emg.hdf5'), 'w') as f:
+    for i in range(${TRIALS}):
+        f.create_dataset(str(i), data=rng.standard_normal((${CHANNELS}, ${SAMPLES})) + gestures.index(gestures[i % 4]))
+pd.DataFrame({'gesture': [gestures[i % 4] for i in range(${TRIALS})], 'level': [['low', 'high'][(i // 4) % 2] for i in range(${TRIALS})],
+              'block': 0, 'trial': range(${TRIALS})}).to_csv(os.path.join(task, 'trials.csv'), index=False)
+json.dump({'sample_rate': 2000, 'channel_names': ['ch%d' % c for c in range(${CHANNELS})]}, open(os.path.join(task, 'emg.json'), 'w'))
+`;
+
+/** In the page: clicks `selector` (or picks `option` in it) and returns ms to the end of the first frame where `ready(section)` holds, for each of `checks`. */
+async function timeFrames(page: Page, action: { selector: string; option?: string }, checks: string[]): Promise<number[]> {
+  return page.evaluate(
+    async ({ task, selector, option, conditions }) => {
+      const section = document.querySelector(`.jp-AxoPyPreview[data-task-path="${task}"] [data-array="emg"]`) as HTMLElement;
+      const tests = conditions.map(c => new Function('section', `return ${c}`) as (s: HTMLElement) => boolean);
+      const times: (number | undefined)[] = conditions.map(() => undefined);
+      const start = performance.now();
+      const target = section.querySelector(selector) as HTMLElement;
+      if (option !== undefined) {
+        (target as HTMLSelectElement).value = option;
+        target.dispatchEvent(new Event('change'));
+      } else target.click();
+      await new Promise<void>(resolve => {
+        const frame = () => {
+          // After the frame's paint: a task posted from the animation callback.
+          setTimeout(() => {
+            tests.forEach((test, i) => {
+              if (times[i] === undefined && test(section)) times[i] = performance.now() - start;
+            });
+            if (times.every(t => t !== undefined)) resolve();
+            else requestAnimationFrame(frame);
+          });
+        };
+        requestAnimationFrame(frame);
+      });
+      return times as number[];
+    },
+    { task: TASK, selector: action.selector, option: action.option, conditions: checks }
+  );
+}
+
+/** Peak growth of page + worker memory while `run` runs, sampled every 100 ms. */
+async function peakGrowth<T>(meter: HeapMeter, run: () => Promise<T>): Promise<{ result: T; base: number; peak: number; end: number }> {
+  const base = await meter.used();
+  let peak = base;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      peak = Math.max(peak, await meter.used());
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+  })();
+  const result = await run();
+  sampling = false;
+  await sampler;
+  const end = await meter.used();
+  return { result, base, peak: Math.max(peak, end), end };
+}
+
+const MB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+
+async function main(): Promise<void> {
+  const folders = makeServerFolders('axopy-bench-analysis-');
+  const started = Date.now();
+  execFileSync(CURRENT_PYTHON, ['-c', WRITE, path.join(folders.rootDir, 'data')]);
+  const fileBytes = fs.statSync(path.join(folders.rootDir, TASK, 'emg.hdf5')).size;
+  const trialBytes = TRIALS * CHANNELS * SAMPLES * 8;
+  console.log(`wrote ${TRIALS} x ${CHANNELS} x ${SAMPLES} float64 (${MB(trialBytes)} of trials, a ${MB(fileBytes)} file) with h5py in ${Date.now() - started} ms`);
+  const server = await startLabServer({ rootDir: folders.rootDir, token: '', stateDir: folders.stateDir });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(`${server.url}/lab`);
+    await page.waitForFunction(() => (globalThis as any).jupyterapp?.commands?.hasCommand('jupyterlab-axopy:preview-task'), undefined, { timeout: 60_000 });
+    await page.evaluate(async task => void (await (globalThis as any).jupyterapp.commands.execute('jupyterlab-axopy:preview-task', { path: task })), TASK);
+    await page.waitForFunction(task => (globalThis as any).__axopyPreviews?.[task]?.arrays?.emg?.status === 'plotted', TASK, { timeout: 60_000 });
+    const bytesBefore = await page.evaluate(task => (globalThis as any).__axopyPreviews[task].arrays.emg.bytesFetched as number, TASK);
+    const meter = await HeapMeter.start(browser, page);
+    // Range requests for the array file (the worker's included), counted as they come.
+    const requests = { count: 0 };
+    page.on('response', response => {
+      if (response.url().includes('/files/data/p01/big/emg.hdf5')) requests.count++;
+    });
+    const complete = `/${TRIALS} of ${TRIALS} kept trials/.test(section.querySelector('.jp-AxoPyAnalysis-caption').textContent)`;
+
+    // Average, all trials as one group (the grouping select is filled once the model exists).
+    const average = await peakGrowth(meter, () =>
+      timeFrames(page, { selector: 'button[data-mode="average"]' }, ["section.querySelectorAll('.jp-AxoPyAnalysis-legend li').length > 0", complete])
+    );
+    const [first, all] = average.result;
+    const session = await page.context().newCDPSession(page);
+    await session.send('HeapProfiler.collectGarbage');
+    const afterGc = await meter.used();
+    const state = await page.evaluate(task => {
+      const s = (globalThis as any).__axopyPreviews[task].analysis.emg;
+      return { bytes: s.bytesFetched as number, done: s.progress.done as number };
+    }, TASK);
+    const moved = state.bytes - bytesBefore;
+    console.log(`average of ${state.done} trials: first groups drawn ${first.toFixed(0)} ms, complete ${all.toFixed(0)} ms (${((trialBytes / 2 ** 20) / (all / 1000)).toFixed(0)} MB/s of trials)`);
+    console.log(
+      `  page + worker memory: +${MB(average.peak - average.base)} at peak, +${MB(average.end - average.base)} right after, +${MB(afterGc - average.base)} after the page's GC (${meter.workersSeen} workers measured)`
+    );
+    console.log(`  bytes moved: ${MB(moved)} = ${(moved / trialBytes).toFixed(3)}x the trials' bytes, in ${requests.count} range requests`);
+
+    const [regroup] = await timeFrames(page, { selector: '[data-control="grouping"] select', option: 'gesture' }, [
+      "/gesture = pinch \\(n = 500\\)/.test(section.querySelector('.jp-AxoPyAnalysis-legend').textContent)"
+    ]);
+    const [regroupAgain] = await timeFrames(page, { selector: '[data-control="grouping"] select', option: 'level' }, [
+      "/level = high \\(n = 1000\\)/.test(section.querySelector('.jp-AxoPyAnalysis-legend').textContent)"
+    ]);
+    const after = await page.evaluate(task => (globalThis as any).__axopyPreviews[task].analysis.emg.bytesFetched as number, TASK);
+    console.log(`regroup from cache: by gesture ${regroup.toFixed(0)} ms, by level ${regroupAgain.toFixed(0)} ms to the frame; bytes read meanwhile ${after - state.bytes}`);
+
+    const overlay = await peakGrowth(meter, () =>
+      timeFrames(page, { selector: 'button[data-mode="overlay"]' }, [
+        "/\\d+ traces drawn/.test(section.querySelector('.jp-AxoPyAnalysis-caption').textContent) && !/ 0 traces drawn/.test(section.querySelector('.jp-AxoPyAnalysis-caption').textContent)",
+        "/200 traces drawn/.test(section.querySelector('.jp-AxoPyAnalysis-caption').textContent)"
+      ])
+    );
+    const image = await peakGrowth(meter, () =>
+      timeFrames(page, { selector: 'button[data-mode="image"]' }, [`section.querySelector('.jp-AxoPyAnalysis-image') !== null && /: ${TRIALS} trials/.test(section.querySelector('.jp-AxoPyAnalysis-imageCaption').textContent)`])
+    );
+    console.log(`image (2000 trials x 256 columns, read again): ${image.result[0].toFixed(0)} ms; memory +${MB(image.peak - image.base)} at peak, +${MB(image.end - image.base)} after`);
+    console.log(`overlay (200 traces of 2 x 512 points per channel, read again): first traces ${overlay.result[0].toFixed(0)} ms, all 200 ${overlay.result[1].toFixed(0)} ms; memory +${MB(overlay.peak - overlay.base)} at peak`);
+  } finally {
+    await browser.close();
+    await server.stop();
+    fs.rmSync(folders.base, { recursive: true, force: true });
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,524 @@
+/**
+ * The analysis view's model: which trials (the table's kept rows), grouped by which column,
+ * drawn how (overlay, average, spectrum, image) and through which display filter; results
+ * that grow while trials stream in, chunk by chunk, from the HDF5 worker. No DOM.
+ *
+ * Cache: reductions are kept per "atom", the trials sharing every groupable column's value,
+ * per display filter. A grouping is a union of atoms, so changing it merges cached moments
+ * without reading a trial; keeping more trials reads only the new ones; dropping trials from an
+ * atom re-reads what the atom keeps (moments cannot be un-added exactly). Features do not
+ * depend on the filter and are kept per trial.
+ */
+import { ISignal, Signal } from '@lumino/signaling';
+import { RunningMoments, type TrialStats } from '../../core/analysis/groupAccumulator.js';
+import { epochsImageOrder } from '../../core/analysis/epochsImage.js';
+import { welch } from '../../core/analysis/welch.js';
+import type { ArrayMetadata } from '../../core/arraySidecar.js';
+import type { ParsedCell, ParsedTrialsCsv } from '../../core/csv/index.js';
+import { type IDisplayFilter, NO_FILTER, describeDisplayFilter, designDisplayFilter, filterKey } from './display-filter.js';
+import { FEATURE_NAMES, type FeatureName, type IReduceChunkRequest, type IReducedChunk, overlayX } from './trial-reduction.js';
+
+/** The views of the analysis section. */
+export type AnalysisMode = 'trial' | 'overlay' | 'average' | 'spectrum' | 'image';
+export const ANALYSIS_MODES: readonly AnalysisMode[] = ['trial', 'overlay', 'average', 'spectrum', 'image'];
+
+/** Reduces chunks of trials of one array file (the HDF5 worker in the browser). */
+export interface ITrialReducer {
+  reduceTrials(chunk: IReduceChunkRequest): Promise<{ reduced: IReducedChunk; bytesFetched: number }>;
+}
+
+/** Options of {@link AnalysisModel}. */
+export interface IAnalysisModelOptions {
+  readonly reducer: ITrialReducer;
+  readonly trials: ParsedTrialsCsv;
+  readonly metadata?: ArrayMetadata;
+  /** Trials per request to the worker (default 50): each chunk's groups are drawn on arrival. */
+  readonly chunkSize?: number;
+  /** A column with at most this many distinct values can group trials (default 16). */
+  readonly maxGroups?: number;
+  /** Overlay traces drawn at most (the first kept trials; default 200). */
+  readonly maxOverlayTrials?: number;
+  /** Per-pixel buckets of an overlay trace (default 512). */
+  readonly overlayBuckets?: number;
+  /** Columns of a row of the epochs image (default 256). */
+  readonly imageColumns?: number;
+}
+
+/** One group's statistics: its key, label and mean / std / sem per channel and sample. */
+export interface IAnalysisGroup extends TrialStats {
+  readonly key: ParsedCell | undefined;
+  readonly label: string;
+}
+
+interface IAtomCache {
+  rows: Set<number>;
+  moments: RunningMoments | undefined;
+}
+
+interface IFilterCache {
+  readonly atoms: Map<number, IAtomCache>;
+  readonly overlay: Map<number, Float32Array>;
+  readonly image: Map<number, Float32Array>;
+}
+
+/** Text of a group key as the legend shows it. */
+function keyText(key: ParsedCell | undefined): string {
+  if (key === undefined) return 'all trials';
+  if (key === null) return 'missing';
+  if (typeof key === 'boolean') return key ? 'True' : 'False';
+  return String(key);
+}
+
+export class AnalysisModel {
+  constructor(options: IAnalysisModelOptions) {
+    this._reducer = options.reducer;
+    this._trials = options.trials;
+    this._metadata = options.metadata ?? {};
+    this._chunkSize = options.chunkSize ?? 50;
+    this._maxOverlay = options.maxOverlayTrials ?? 200;
+    this._overlayBuckets = options.overlayBuckets ?? 512;
+    this._imageColumns = options.imageColumns ?? 256;
+    this._maxGroups = options.maxGroups ?? 16;
+    this._groupable = this._groupableColumns(this._trials);
+    this._atoms(0);
+    this._kept = [...Array(this._trials.rowCount).keys()];
+  }
+
+  /** Emitted whenever results or settings change (after each chunk while reading). */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  /** Emitted when reading fails (the message names the file's trial). */
+  get failed(): ISignal<this, string> {
+    return this._failed;
+  }
+
+  get metadata(): ArrayMetadata {
+    return this._metadata;
+  }
+
+  /** Columns that can group trials (few distinct values). */
+  get groupableColumns(): readonly string[] {
+    return this._groupable;
+  }
+
+  get mode(): AnalysisMode {
+    return this._mode;
+  }
+  set mode(mode: AnalysisMode) {
+    this._set(() => (this._mode = mode), true);
+  }
+
+  /** The column whose values group trials; undefined: one group of all kept trials. */
+  get grouping(): string | undefined {
+    return this._grouping;
+  }
+  set grouping(column: string | undefined) {
+    if (column !== undefined && !this._groupable.includes(column)) {
+      throw new RangeError(`cannot group by "${column}": groupable columns are ${this._groupable.join(', ') || 'none'}`);
+    }
+    this._set(() => (this._grouping = column));
+  }
+
+  get filter(): IDisplayFilter {
+    return this._filter;
+  }
+  /** A filter the core cannot design (a cutoff past Nyquist) throws here, and is not taken. */
+  set filter(filter: IDisplayFilter) {
+    designDisplayFilter(filter, this._metadata.sampleRate);
+    this._set(() => (this._filter = filter), true);
+  }
+
+  /** The filter as the plot states it. */
+  get filterText(): string {
+    return describeDisplayFilter(this._filter, this._metadata.sampleRate);
+  }
+
+  /** The channel of the epochs image and of the spectrum's highlighted trace. */
+  get channel(): number {
+    return this._channel;
+  }
+  set channel(channel: number) {
+    this._set(() => (this._channel = channel));
+  }
+
+  /** The feature ordering the epochs image's rows (undefined: trial order). */
+  get sortBy(): FeatureName | undefined {
+    return this._sortBy;
+  }
+  set sortBy(feature: FeatureName | undefined) {
+    this._set(() => (this._sortBy = feature));
+  }
+
+  /** Trials (rows of trials.csv) kept by the table's filter or selection, in view order. */
+  get kept(): readonly number[] {
+    return this._kept;
+  }
+  setKept(rows: readonly number[]): void {
+    if (rows.length === this._kept.length && rows.every((row, i) => row === this._kept[i])) return;
+    this._set(() => {
+      this._kept = [...rows];
+      this._dropStaleAtoms();
+    }, true);
+  }
+
+  /** (channels, samples) of the trials, once one was read. */
+  get trialShape(): readonly [number, number] | undefined {
+    return this._trialShape;
+  }
+
+  /** Kept trials whose reductions are in, and kept trials in all. */
+  get progress(): { readonly done: number; readonly total: number } {
+    const cache = this._cache();
+    let done = 0;
+    for (const row of this._kept) if (cache.atoms.get(this._atomOfRow[row])?.rows.has(row)) done++;
+    return { done, total: this._kept.length };
+  }
+
+  /** True while chunks are being read. */
+  get busy(): boolean {
+    return this._running;
+  }
+
+  /** Bytes the worker moved for the file so far. */
+  get bytesFetched(): number {
+    return this._bytesFetched;
+  }
+
+  /** Trials without this array, and trials of another shape than the first (left out). */
+  get skipped(): { readonly missing: readonly number[]; readonly misshapen: readonly number[] } {
+    return { missing: [...this._missing], misshapen: [...this._misshapen] };
+  }
+
+  /** Channel names: the sidecar's, else "channel 0..n-1". */
+  get channelNames(): string[] {
+    const channels = this._trialShape?.[0] ?? this._metadata.channelNames?.length ?? 0;
+    return Array.from({ length: channels }, (_, c) => this._metadata.channelNames?.[c] ?? `channel ${c}`);
+  }
+
+  /**
+   * Statistics per group of the kept trials read so far, groups in order of first appearance
+   * in the table; each group counts its trials read.
+   */
+  groups(): IAnalysisGroup[] {
+    const shape = this._trialShape;
+    if (shape === undefined) return [];
+    const cache = this._cache();
+    const index = this._grouping === undefined ? -1 : this._groupable.indexOf(this._grouping);
+    const merged = new Map<ParsedCell | undefined, RunningMoments>();
+    const keptAtoms = new Set(this._kept.map(row => this._atomOfRow[row]));
+    for (let row = 0; row < this._trials.rowCount; row++) {
+      const atom = this._atomOfRow[row];
+      if (!keptAtoms.has(atom)) continue;
+      const key = index < 0 ? undefined : this._atomKeys[atom][index];
+      if (!merged.has(key)) merged.set(key, new RunningMoments(shape[0] * shape[1]));
+      keptAtoms.delete(atom);
+      const moments = cache.atoms.get(atom)?.moments;
+      if (moments) merged.get(key)!.merge(moments);
+    }
+    return [...merged]
+      .filter(([, moments]) => moments.count > 0)
+      .map(([key, moments]) => ({ key, label: index < 0 ? keyText(key) : `${this._grouping} = ${keyText(key)}`, ...moments.stats(shape) }));
+  }
+
+  /** Overlay traces of the first kept trials read (y per channel; x from {@link overlaySamples}). */
+  overlay(): { readonly row: number; readonly y: Float32Array }[] {
+    const cache = this._cache();
+    return this._overlayRows()
+      .filter(row => cache.overlay.has(row))
+      .map(row => ({ row, y: cache.overlay.get(row)! }));
+  }
+
+  /** Sample positions of the overlay traces' points. */
+  overlaySamples(): Float64Array {
+    return this._trialShape ? overlayX(this._trialShape[1], this._overlayBuckets) : new Float64Array(0);
+  }
+
+  /** Welch PSD of each group's mean (per channel): frequencies and (channels, bins) values. */
+  spectra(): { readonly label: string; readonly frequencies: Float64Array; readonly psd: Float64Array; readonly bins: number }[] {
+    return this.groups().map(group => {
+      const { frequencies, psd } = welch(group.mean, { fs: this._metadata.sampleRate ?? 1 });
+      return { label: group.label, frequencies, psd: psd.data, bins: frequencies.length };
+    });
+  }
+
+  /**
+   * The epochs image of {@link channel}: kept trials read, ordered by {@link sortBy}'s value
+   * on that channel; `columns` bucket means per row.
+   */
+  image(): { readonly rows: number[]; readonly columns: number; readonly data: Float32Array } {
+    const cache = this._cache();
+    const shape = this._trialShape;
+    const rows = this._kept.filter(row => cache.image.has(row));
+    if (shape === undefined || rows.length === 0) return { rows: [], columns: 0, data: new Float32Array(0) };
+    const columns = Math.min(this._imageColumns, shape[1]);
+    const sortValues = this._sortBy === undefined ? undefined : rows.map(row => this.feature(row, this._sortBy!, this._channel));
+    const order = epochsImageOrder(rows.length, sortValues).map(i => rows[i]);
+    const data = new Float32Array(order.length * columns);
+    order.forEach((row, r) => data.set(cache.image.get(row)!.subarray(this._channel * columns, (this._channel + 1) * columns), r * columns));
+    return { rows: order, columns, data };
+  }
+
+  /** Feature `name` of trial `row` on `channel` (NaN until the trial is read). */
+  feature(row: number, name: FeatureName, channel: number): number {
+    const values = this._features.get(row);
+    return values === undefined ? NaN : values[channel * FEATURE_NAMES.length + FEATURE_NAMES.indexOf(name)];
+  }
+
+  /**
+   * The feature columns for the trials table, `<feature>_<channel>` (the sidecar's channel name
+   * made an identifier, else the channel number), NaN for trials not read yet.
+   */
+  featureColumns(): { readonly name: string; readonly values: number[] }[] {
+    const channels = this._trialShape?.[0] ?? 0;
+    const columns: { name: string; values: number[] }[] = [];
+    for (const feature of FEATURE_NAMES) {
+      for (let c = 0; c < channels; c++) {
+        const label = (this._metadata.channelNames?.[c] ?? String(c)).replace(/[^A-Za-z0-9_]/g, '_');
+        const values = Array.from({ length: this._trials.rowCount }, (_, row) => this.feature(row, feature, c));
+        columns.push({ name: `${feature}_${label}`, values });
+      }
+    }
+    return columns;
+  }
+
+  /**
+   * trials.csv read again during a recording: when it only gained rows (same columns, the rows
+   * before unchanged, the same groupable columns) the cache stays and only new trials will be
+   * read; false when the model must be made anew.
+   */
+  extendTrials(trials: ParsedTrialsCsv): boolean {
+    const old = this._trials;
+    if (trials.rowCount < old.rowCount || trials.columns.join('\n') !== old.columns.join('\n')) return false;
+    for (const column of old.columns) {
+      const before = old.values[column], after = trials.values[column];
+      for (let row = 0; row < old.rowCount; row++) if (!Object.is(before[row], after[row])) return false;
+    }
+    if (this._groupableColumns(trials).join('\n') !== this._groupable.join('\n')) return false;
+    this._trials = trials;
+    this._atoms(old.rowCount);
+    this._changed.emit();
+    void this.update();
+    return true;
+  }
+
+  /**
+   * The array file's new version (a recording appends datasets; those read stay as they were),
+   * read through `reducer` from now on.
+   */
+  setReducer(reducer: ITrialReducer): void {
+    this._reducer = reducer;
+    // Trials that had no dataset yet may have one now.
+    this._missing.clear();
+    void this.update();
+  }
+
+  /** Reads what the current settings need and is not cached; resolves when all is in. */
+  update(): Promise<void> {
+    if (!this._running) {
+      this._running = true;
+      this._idle = this._readMissing();
+    }
+    return this._idle;
+  }
+
+  dispose(): void {
+    this._disposed = true;
+    Signal.clearData(this);
+  }
+
+  /**
+   * Chunk after chunk until nothing is missing, the next chunk asked for before the current
+   * one is applied and drawn (the worker reads while the page draws); settings changed
+   * meanwhile apply to the next chunk planned.
+   */
+  private async _readMissing(): Promise<void> {
+    const ask = (): { chunk: { key: string; request: IReduceChunkRequest }; reply: Promise<{ reduced: IReducedChunk; bytesFetched: number }> } | undefined => {
+      const chunk = this._disposed ? undefined : this._nextChunk();
+      if (chunk === undefined) return undefined;
+      chunk.request.trials.forEach(({ row }) => this._inFlight.add(row));
+      return { chunk, reply: this._reducer.reduceTrials(chunk.request) };
+    };
+    try {
+      let current = ask();
+      while (current !== undefined) {
+        const next = ask();
+        let reply: { reduced: IReducedChunk; bytesFetched: number };
+        try {
+          reply = await current.reply;
+        } catch (error) {
+          this._failed.emit(error instanceof Error ? error.message : String(error));
+          await next?.reply.catch(() => undefined);
+          return;
+        } finally {
+          current.chunk.request.trials.forEach(({ row }) => this._inFlight.delete(row));
+        }
+        this._bytesFetched = Math.max(this._bytesFetched, reply.bytesFetched);
+        this._apply(current.chunk.key, current.chunk.request, reply.reduced);
+        this._changed.emit();
+        // Nothing awaits between the last look and `finally`: an update() cannot be lost.
+        current = next ?? ask();
+      }
+    } finally {
+      this._inFlight.clear();
+      this._running = false;
+      if (!this._disposed) this._changed.emit();
+    }
+  }
+
+  /** Atoms holding a trial no longer kept start again: moments cannot be un-added exactly. */
+  private _dropStaleAtoms(): void {
+    const kept = new Set(this._kept);
+    for (const cache of this._caches.values()) {
+      for (const [atom, entry] of cache.atoms) if ([...entry.rows].some(row => !kept.has(row))) cache.atoms.delete(atom);
+    }
+  }
+
+  /** The next trials to read for the current settings, or undefined when all are cached. */
+  private _nextChunk(): { key: string; request: IReduceChunkRequest } | undefined {
+    this._dropStaleAtoms();
+    const cache = this._cache();
+    const wanted: { row: number; atom: number }[] = [];
+    const overlayRows = new Set(this._overlayRows());
+    for (const row of this._kept) {
+      if (wanted.length >= this._chunkSize) break;
+      // A row the table shows before the model's trials.csv has it (extendTrials) waits for it.
+      if (row >= this._trials.rowCount || this._missing.has(row) || this._misshapen.has(row) || this._inFlight.has(row)) continue;
+      const atom = this._atomOfRow[row];
+      const inMoments = cache.atoms.get(atom)?.rows.has(row) ?? false;
+      const needsOverlay = this._mode === 'overlay' && overlayRows.has(row) && !cache.overlay.has(row);
+      const needsImage = this._mode === 'image' && !cache.image.has(row);
+      if (!inMoments) wanted.push({ row, atom });
+      // Read again only for its overlay trace or image row: not added to the moments twice.
+      else if (needsOverlay || needsImage) wanted.push({ row, atom: -1 });
+    }
+    if (wanted.length === 0) return undefined;
+    return {
+      key: filterKey(this._filter),
+      request: {
+        trials: wanted,
+        filter: this._filter,
+        sampleRate: this._metadata.sampleRate,
+        overlayBuckets: this._overlayBuckets,
+        overlayRows: wanted.map(w => w.row).filter(row => overlayRows.has(row)),
+        // Image rows only for the image (16 MB for 2000 trials x 8 channels at 256 columns).
+        imageColumns: this._mode === 'image' ? this._imageColumns : 0
+      }
+    };
+  }
+
+  private _apply(key: string, request: IReduceChunkRequest, reduced: IReducedChunk): void {
+    reduced.missing.forEach(row => this._missing.add(row));
+    reduced.misshapen.forEach(({ row }) => this._misshapen.add(row));
+    if (reduced.trialShape === undefined) return;
+    const shape = (this._trialShape ??= [reduced.trialShape[0], reduced.trialShape[1]]);
+    if (shape[0] !== reduced.trialShape[0] || shape[1] !== reduced.trialShape[1]) {
+      // Another shape than the trials read before: left out, as trials of another shape within a chunk.
+      request.trials.forEach(({ row }) => this._misshapen.add(row));
+      return;
+    }
+    const cache = this._cacheFor(key);
+    const atomOf = new Map(request.trials.map(t => [t.row, t.atom]));
+    for (const row of reduced.rows) {
+      const atom = atomOf.get(row)!;
+      if (atom < 0) continue;
+      const entry = cache.atoms.get(atom) ?? { rows: new Set<number>(), moments: undefined };
+      entry.rows.add(row);
+      cache.atoms.set(atom, entry);
+    }
+    for (const { atom, count, mean, m2 } of reduced.atoms) {
+      if (atom < 0) continue;
+      const entry = cache.atoms.get(atom)!;
+      const chunk = new RunningMoments(mean.length);
+      chunk.mean.set(mean);
+      chunk.m2.set(m2);
+      chunk.count = count;
+      if (entry.moments) entry.moments.merge(chunk);
+      else entry.moments = chunk;
+    }
+    const perTrial = shape[0] * FEATURE_NAMES.length;
+    const columns = Math.min(request.imageColumns, shape[1]);
+    reduced.rows.forEach((row, i) => {
+      this._features.set(row, reduced.features.slice(i * perTrial, (i + 1) * perTrial));
+      if (request.imageColumns > 0) cache.image.set(row, reduced.image.slice(i * shape[0] * columns, (i + 1) * shape[0] * columns));
+    });
+    for (const { row, y } of reduced.overlay) cache.overlay.set(row, y);
+  }
+
+  private _overlayRows(): number[] {
+    return this._kept.filter(row => !this._missing.has(row) && !this._misshapen.has(row)).slice(0, this._maxOverlay);
+  }
+
+  private _groupableColumns(trials: ParsedTrialsCsv): string[] {
+    return trials.columns.filter(column => new Set(trials.values[column]).size <= this._maxGroups);
+  }
+
+  /** The atom of each row from `from` on: the index of its tuple of groupable columns' values. */
+  private _atoms(from: number): void {
+    for (let row = from; row < this._trials.rowCount; row++) {
+      const tuple = this._groupable.map(column => this._trials.values[column][row]);
+      const text = JSON.stringify(tuple.map(v => (typeof v === 'number' && Number.isNaN(v) ? 'NaN' : typeof v === 'bigint' ? `${v}n` : v)));
+      let atom = this._atomIndex.get(text);
+      if (atom === undefined) {
+        atom = this._atomKeys.length;
+        this._atomIndex.set(text, atom);
+        this._atomKeys.push(tuple);
+      }
+      this._atomOfRow[row] = atom;
+    }
+  }
+
+  private _cache(): IFilterCache {
+    return this._cacheFor(filterKey(this._filter));
+  }
+
+  private _cacheFor(key: string): IFilterCache {
+    let cache = this._caches.get(key);
+    if (!cache) {
+      cache = { atoms: new Map(), overlay: new Map(), image: new Map() };
+      this._caches.set(key, cache);
+      // Caches of two filters at most: the current one and the one before it.
+      while (this._caches.size > 2) this._caches.delete(this._caches.keys().next().value as string);
+    }
+    return cache;
+  }
+
+  private _set(change: () => void, needsReading = false): void {
+    change();
+    this._changed.emit();
+    if (needsReading) void this.update();
+  }
+
+  private _reducer: ITrialReducer;
+  private _trials: ParsedTrialsCsv;
+  private readonly _maxGroups: number;
+  private readonly _atomIndex = new Map<string, number>();
+  private readonly _metadata: ArrayMetadata;
+  private readonly _chunkSize: number;
+  private readonly _maxOverlay: number;
+  private readonly _overlayBuckets: number;
+  private readonly _imageColumns: number;
+  private readonly _groupable: string[];
+  private readonly _atomKeys: (ParsedCell | undefined)[][] = [];
+  private readonly _atomOfRow: number[] = [];
+  private readonly _caches = new Map<string, IFilterCache>();
+  private readonly _features = new Map<number, Float64Array>();
+  private readonly _missing = new Set<number>();
+  private readonly _misshapen = new Set<number>();
+  /** Rows of the chunks asked for and not yet applied. */
+  private readonly _inFlight = new Set<number>();
+  private _kept: number[];
+  private _mode: AnalysisMode = 'trial';
+  private _grouping: string | undefined;
+  private _filter: IDisplayFilter = NO_FILTER;
+  private _channel = 0;
+  private _sortBy: FeatureName | undefined;
+  private _trialShape: [number, number] | undefined;
+  private _bytesFetched = 0;
+  private _running = false;
+  private _idle: Promise<void> = Promise.resolve();
+  private _disposed = false;
+  private readonly _changed = new Signal<this, void>(this);
+  private readonly _failed = new Signal<this, string>(this);
+}

@@ -1,0 +1,175 @@
+/**
+ * What the HDF5 worker computes from a chunk of trials for the analysis view, without the DOM
+ * and without the worker: each trial is read, filtered for display, reduced into the running
+ * moments of its cache group ("atom"), measured (AxoPy's features, on the unfiltered data),
+ * decimated per pixel for overlays and per column for the epochs image, then dropped. Only
+ * reductions leave the worker, never the trials, so memory stays that of one trial.
+ */
+import { RunningMoments } from '../../core/analysis/groupAccumulator.js';
+import { float64Array } from '../../core/analysis/axis.js';
+import { NAMED_FEATURES } from '../../core/analysis/features.js';
+import { datasetNameForRow } from '../../core/layout.js';
+import { decimateMinMax } from '../../core/decimation.js';
+import { toNumbers } from '../previews/decimate.js';
+import { applyDisplayFilter, designDisplayFilter, type IDisplayFilter } from './display-filter.js';
+
+/** The per-trial features, in the order of a trial's feature values. */
+export const FEATURE_NAMES = ['mav', 'rms', 'wl', 'zc', 'ssc', 'iemg', 'logvar'] as const;
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+
+
+/** One array's trial as read: dtype, shape and elements (what the worker's read gives). */
+export interface ITrialArray {
+  readonly shape: readonly number[];
+  readonly data: ArrayLike<number | bigint>;
+}
+
+/** A chunk of trials to reduce. */
+export interface IReduceChunkRequest {
+  /** Each trial's row of trials.csv and its cache group. */
+  readonly trials: readonly { readonly row: number; readonly atom: number }[];
+  readonly filter: IDisplayFilter;
+  readonly sampleRate: number | undefined;
+  /** Per-pixel buckets of an overlay trace (each gives its min and max). */
+  readonly overlayBuckets: number;
+  /** Rows whose overlay traces to return (the first kept trials, up to the view's cap). */
+  readonly overlayRows: readonly number[];
+  /** Columns of a row of the epochs image (bucket means along time); 0: no image rows. */
+  readonly imageColumns: number;
+}
+
+/** The moments of one atom over the trials of a chunk. */
+export interface IAtomMoments {
+  readonly atom: number;
+  readonly count: number;
+  readonly mean: Float64Array;
+  readonly m2: Float64Array;
+}
+
+/** What a chunk gives back (every array transferable). */
+export interface IReducedChunk {
+  /** (channels, samples) of the trials; undefined when none was read. */
+  readonly trialShape: readonly [number, number] | undefined;
+  readonly atoms: IAtomMoments[];
+  /** Rows read, in request order (missing ones left out). */
+  readonly rows: number[];
+  /** Per row read: channels x features (FEATURE_NAMES order), unfiltered data. */
+  readonly features: Float64Array;
+  /** Overlay traces: per requested row read, channels x (2 * buckets) y values (x shared, see overlayX). */
+  readonly overlay: { readonly row: number; readonly y: Float32Array }[];
+  /** Per row read: channels x imageColumns bucket means of the filtered data (empty for 0 columns). */
+  readonly image: Float32Array;
+  /** Rows of the request without this array (a trial that has no dataset). */
+  readonly missing: number[];
+  /** A trial of another shape than the first: its row and shape. */
+  readonly misshapen: { readonly row: number; readonly shape: readonly number[] }[];
+}
+
+/** (channels, samples) of a trial's shape (1-D is one channel); undefined for other ranks. */
+export function trialLayout(shape: readonly number[]): [number, number] | undefined {
+  if (shape.length === 1) return [1, shape[0]];
+  if (shape.length === 2) return [shape[0], shape[1]];
+  return undefined;
+}
+
+/** The x (sample positions) shared by every overlay trace of `samples` samples. */
+export function overlayX(samples: number, buckets: number): Float64Array {
+  if (samples <= 2 * buckets) return Float64Array.from({ length: samples }, (_, i) => i);
+  const x = new Float64Array(2 * buckets);
+  for (let b = 0; b < buckets; b++) {
+    const lo = Math.floor((b * samples) / buckets);
+    const hi = Math.floor(((b + 1) * samples) / buckets);
+    x[2 * b] = lo;
+    x[2 * b + 1] = (lo + hi - 1) / 2;
+  }
+  return x;
+}
+
+/** Reduces a chunk of trials, each read by `read(datasetName)` (undefined: no such dataset). */
+export function reduceTrialChunk(read: (dataset: string) => ITrialArray | undefined, request: IReduceChunkRequest): IReducedChunk {
+  const designed = designDisplayFilter(request.filter, request.sampleRate);
+  const overlayRows = new Set(request.overlayRows);
+  const atoms = new Map<number, RunningMoments>();
+  const rows: number[] = [];
+  const missing: number[] = [];
+  const misshapen: { row: number; shape: readonly number[] }[] = [];
+  const features: number[] = [];
+  const overlay: { row: number; y: Float32Array }[] = [];
+  const imageRows: Float32Array[] = [];
+  let trialShape: [number, number] | undefined;
+  for (const { row, atom } of request.trials) {
+    const value = read(datasetNameForRow(row));
+    if (value === undefined) {
+      missing.push(row);
+      continue;
+    }
+    const layout = trialLayout(value.shape);
+    if (layout === undefined || (trialShape !== undefined && (layout[0] !== trialShape[0] || layout[1] !== trialShape[1]))) {
+      misshapen.push({ row, shape: [...value.shape] });
+      continue;
+    }
+    trialShape ??= layout;
+    const [channels, samples] = layout;
+    // float64 data as read (not copied: nothing below writes into it); other dtypes converted.
+    const raw = float64Array(layout, value.data instanceof Float64Array ? value.data : Float64Array.from(toNumbers(value.data)));
+    for (const name of FEATURE_NAMES) {
+      const computed = NAMED_FEATURES[name](raw).data;
+      for (let c = 0; c < channels; c++) features[(rows.length * channels + c) * FEATURE_NAMES.length + FEATURE_NAMES.indexOf(name)] = Number(computed[c]);
+    }
+    const shown = applyDisplayFilter(designed, raw);
+    let moments = atoms.get(atom);
+    if (!moments) {
+      moments = new RunningMoments(channels * samples);
+      atoms.set(atom, moments);
+    }
+    moments.add(shown.data);
+    if (overlayRows.has(row)) overlay.push({ row, y: overlayTrace(shown.data, channels, samples, request.overlayBuckets) });
+    if (request.imageColumns > 0) imageRows.push(bucketMeans(shown.data, channels, samples, request.imageColumns));
+    rows.push(row);
+  }
+  const columns = trialShape ? Math.min(request.imageColumns, trialShape[1]) : 0;
+  const image = new Float32Array(imageRows.length * (trialShape?.[0] ?? 0) * columns);
+  imageRows.forEach((r, i) => image.set(r, i * r.length));
+  return {
+    trialShape,
+    atoms: [...atoms].map(([atom, m]) => ({ atom, count: m.count, mean: m.mean, m2: m.m2 })),
+    rows,
+    features: Float64Array.from(features),
+    overlay,
+    image,
+    missing,
+    misshapen
+  };
+}
+
+function overlayTrace(data: Float64Array, channels: number, samples: number, buckets: number): Float32Array {
+  const width = samples <= 2 * buckets ? samples : 2 * buckets;
+  const y = new Float32Array(channels * width);
+  for (let c = 0; c < channels; c++) y.set(decimateMinMax(data, c * samples, 0, samples, buckets).y, c * width);
+  return y;
+}
+
+function bucketMeans(data: Float64Array, channels: number, samples: number, columns: number): Float32Array {
+  const width = Math.min(columns, samples);
+  const out = new Float32Array(channels * width);
+  for (let c = 0; c < channels; c++) {
+    for (let b = 0; b < width; b++) {
+      const lo = Math.floor((b * samples) / width), hi = Math.floor(((b + 1) * samples) / width);
+      let sum = 0;
+      for (let i = lo; i < hi; i++) sum += data[c * samples + i];
+      out[c * width + b] = sum / (hi - lo);
+    }
+  }
+  return out;
+}
+
+/** The arrays of a reduced chunk, for postMessage's transfer list. */
+export function transferablesOf(chunk: IReducedChunk): ArrayBuffer[] {
+  return [
+    ...chunk.atoms.flatMap(a => [a.mean.buffer as ArrayBuffer, a.m2.buffer as ArrayBuffer]),
+    chunk.features.buffer as ArrayBuffer,
+    chunk.image.buffer as ArrayBuffer,
+    ...chunk.overlay.map(o => o.y.buffer as ArrayBuffer)
+  ];
+}
