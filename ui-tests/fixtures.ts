@@ -154,3 +154,20 @@ export async function waitForPreview(page: Page, taskPath: string, check: (s: IP
     .toBe(true);
   return last!;
 }
+
+/** Pixels of a plot's canvas in the line colour (the theme's brand colour). */
+export function linePixels(canvas: Locator): Promise<number> {
+  return canvas.evaluate((node: HTMLCanvasElement) => {
+    const probe = document.createElement('span');
+    probe.style.color = 'var(--jp-brand-color1)';
+    document.body.appendChild(probe);
+    const [r, g, b] = getComputedStyle(probe).color.match(/\d+/g)!.map(Number);
+    probe.remove();
+    const data = node.getContext('2d')!.getImageData(0, 0, node.width, node.height).data;
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (Math.abs(data[i] - r) < 40 && Math.abs(data[i + 1] - g) < 40 && Math.abs(data[i + 2] - b) < 40 && data[i + 3] > 100) count++;
+    }
+    return count;
+  });
+}

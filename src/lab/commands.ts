@@ -9,6 +9,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { closeIcon, copyIcon, refreshIcon, spreadsheetIcon } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { trialsCsvPath } from '../core/layout.js';
+import { readOnlyPath } from './read-only/read-only-drive.js';
 import type { IStorageBrowser, IStorageModel, IStorageNode } from './tokens.js';
 import { axopyStorageIcon } from './widgets/icons.js';
 
@@ -145,7 +146,7 @@ export function addCommands(context: ICommandContext): void {
 
   commands.addCommand(CommandIDs.openTrials, {
     label: trans.__('Open trials.csv in CSV Viewer'),
-    caption: trans.__('Open the trial table of this task in the CSV viewer'),
+    caption: trans.__('Open the trial table of this task in the CSV viewer, read-only'),
     icon: spreadsheetIcon,
     isVisible: args => typeof args.path === 'string' || trialsPathOf(targetNode(context)) !== undefined,
     execute: async args => {
@@ -154,7 +155,8 @@ export function addCommands(context: ICommandContext): void {
         return;
       }
       try {
-        await commands.execute('docmanager:open', { path, factory: 'CSVTable' });
+        // Through the read-only drive: the viewer neither checkpoints nor saves into the data.
+        await commands.execute('docmanager:open', { path: readOnlyPath(path), factory: 'CSVTable' });
       } catch (error) {
         await showErrorMessage(trans.__('Cannot open %1', path), error as Error);
       }

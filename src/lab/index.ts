@@ -12,13 +12,16 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { PageConfig } from '@jupyterlab/coreutils';
+import type { PartialJSONObject, ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { CommandIDs, addCommands } from './commands.js';
 import { addExportCommand, type IExportSettings } from './export/commands.js';
+import { DestinationMemory } from './export/destination-choice.js';
 import { ExportStatus } from './export/status.js';
 import { StorageModel } from './model/storage-model.js';
 import { ContentsStorageProvider } from './provider/contents.js';
 import { hdf5Plugin } from './hdf5/plugin.js';
 import { previewsPlugin } from './previews/plugin.js';
+import { ReadOnlyDrive } from './read-only/read-only-drive.js';
 import { IHdf5Service, IStorageBrowser, IStorageModel, STORAGE_PANEL_ID } from './tokens.js';
 import { axopyStorageIcon } from './widgets/icons.js';
 import { TRANSLATION_DOMAIN } from './widgets/messages.js';
@@ -100,6 +103,8 @@ const sidebarPlugin: JupyterFrontEndPlugin<IStorageBrowser> = {
         { autoClose: 5000 }
       );
     });
+    // JupyterLab's viewers open AxoPy files through it, so that they write nothing into the data.
+    app.serviceManager.contents.addDrive(new ReadOnlyDrive(app.serviceManager.contents));
     // Files saved or renamed through JupyterLab show at once, without waiting for the poll:
     // only the roots that hold them are read again.
     app.serviceManager.contents.fileChanged.connect((_, change) => {
@@ -182,6 +187,7 @@ const exportPlugin: JupyterFrontEndPlugin<void> = {
     const settings = settingRegistry ? await settingRegistry.load(EXPORT_PLUGIN_ID) : null;
     const defaults: IExportSettings = {
       destination: 'download',
+      destinationByRoot: {},
       askDestination: true,
       useSaveFilePicker: true,
       uploadChunkBytes: 8 * 1024 * 1024,
@@ -208,7 +214,12 @@ const exportPlugin: JupyterFrontEndPlugin<void> = {
       fileBrowser,
       palette,
       settings: () => (settings ? (settings.composite as unknown as IExportSettings) : defaults),
-      rememberDestination: destination => void settings?.set('destination', destination)
+      destinations: new DestinationMemory(
+        settings && {
+          read: () => settings.composite.destinationByRoot as ReadonlyPartialJSONObject | undefined,
+          write: choices => settings.set('destinationByRoot', { ...choices } as PartialJSONObject)
+        }
+      )
     });
   }
 };

@@ -90,3 +90,36 @@ test('a task without trials.csv says so and selects nothing', async () => {
   assert.equal(model.arrays.get('emg')?.status, 'idle');
   model.dispose();
 });
+
+test('an <array>.json sidecar is read (again only when it changes); a task without array files says what it lacks', async () => {
+  const files = new Map<string, { text?: string; stamp: string; datasets?: Record<string, number[]> }>([
+    ['trials.csv', { text: 'block,trial\n0,0\n', stamp: 'a' }]
+  ]);
+  const { source, arrays, reads } = memoryTask(files);
+  const model = new TaskPreviewModel({ taskPath: 'root/s/t', source, arrays, loadPickleItem: loadPickleInPage });
+  assert.equal(model.missingFiles, undefined);
+  await model.refresh();
+  await settle();
+  assert.equal(model.missingFiles, 'arrays-and-pickles');
+  files.set('emg.hdf5', { stamp: 'a', datasets: { '0': [1, 2] } });
+  files.set('emg.json', { text: JSON.stringify({ sample_rate: 2000, channel_names: ['FDS'] }), stamp: 'a' });
+  await model.refresh();
+  await settle();
+  assert.equal(model.missingFiles, '');
+  assert.deepEqual(model.metadataOf('emg'), { metadata: { sampleRate: 2000, channelNames: ['FDS'] }, problem: '' });
+  const sidecarReads = () => reads.filter(path => path.endsWith('emg.json')).length;
+  await model.refresh();
+  await settle();
+  assert.equal(sidecarReads(), 1);
+  files.set('emg.json', { text: '{"sample_rate": -1}', stamp: 'b' });
+  await model.refresh();
+  await settle();
+  assert.equal(sidecarReads(), 2);
+  assert.deepEqual(model.metadataOf('emg')!.metadata, {});
+  assert.match(model.metadataOf('emg')!.problem, /^emg\.json not used: .*sample_rate must be a positive number/);
+  files.delete('emg.json');
+  await model.refresh();
+  await settle();
+  assert.deepEqual(model.metadataOf('emg'), { metadata: {}, problem: '' });
+  model.dispose();
+});

@@ -11,7 +11,7 @@ import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { childLabels, expand, item, openPreview, openSidebar, panel, previewState, row, storageServerTest, waitForPreview } from '../fixtures';
+import { childLabels, expand, item, linePixels, openPreview, openSidebar, panel, previewState, row, storageServerTest, waitForPreview } from '../fixtures';
 import type { IPreviewState } from '../fixtures';
 import { PYTHON } from '../../tests/helpers/python';
 
@@ -180,23 +180,6 @@ test('NaN and inf are said, finite samples drawn; empty arrays said; one sample 
   }
   expect(problems).toEqual([]);
 });
-
-/** Pixels of a plot's canvas in the line colour (the theme's brand colour). */
-function linePixels(canvas: ReturnType<Page['locator']>): Promise<number> {
-  return canvas.evaluate((node: HTMLCanvasElement) => {
-    const probe = document.createElement('span');
-    probe.style.color = 'var(--jp-brand-color1)';
-    document.body.appendChild(probe);
-    const [r, g, b] = getComputedStyle(probe).color.match(/\d+/g)!.map(Number);
-    probe.remove();
-    const data = node.getContext('2d')!.getImageData(0, 0, node.width, node.height).data;
-    let count = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i] - r) < 40 && Math.abs(data[i + 1] - g) < 40 && Math.abs(data[i + 2] - b) < 40 && data[i + 3] > 100) count++;
-    }
-    return count;
-  });
-}
 
 /** Clicks the body cell of view row `row` (0-based) in the trials grid. */
 async function clickRow(page: Page, taskPath: string, row: number): Promise<void> {

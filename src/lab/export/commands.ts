@@ -12,6 +12,7 @@ import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { CommandIDs } from '../commands.js';
 import type { IStorageBrowser, IStorageModel, IStorageNode } from '../tokens.js';
 import { askDestination, confirmReplace, type ExportDestination } from './dialog.js';
+import type { DestinationMemory } from './destination-choice.js';
 import { exportToZip, type IExportProgress } from './exporter.js';
 import { ExportNotification } from './progress.js';
 import { exportOnServer, serverExportAvailable } from './serverExport.js';
@@ -22,6 +23,8 @@ import { exportTarget, levelOfFolder, type ExportLevel, type IExportTarget } fro
 /** The export settings (schema/export.json). */
 export interface IExportSettings {
   destination: ExportDestination;
+  /** The last choice per storage root (see destination-choice.ts). */
+  destinationByRoot: Record<string, ExportDestination>;
   askDestination: boolean;
   useSaveFilePicker: boolean;
   uploadChunkBytes: number;
@@ -41,8 +44,8 @@ export interface IExportCommandContext {
   readonly settings: () => IExportSettings;
   /** The status bar item showing the running export, when there is a status bar. */
   readonly status?: ExportStatus;
-  /** Remembers the destination last chosen. */
-  readonly rememberDestination: (destination: ExportDestination) => void;
+  /** The destination last chosen per storage root. */
+  readonly destinations: DestinationMemory;
 }
 
 const TREE_ITEM_SELECTOR = '.jp-AxoPyStorage-item';
@@ -138,7 +141,7 @@ async function runExport(context: IExportCommandContext, args: ReadonlyPartialJS
     args.destination === 'download' || args.destination === 'server' ? args.destination : undefined;
   if (destination === undefined) {
     destination = settings.askDestination
-      ? await askDestination(trans, target, settings.destination)
+      ? await askDestination(trans, target, context.destinations.preselect(target, settings.destination))
       : settings.destination;
   }
   if (destination === undefined) {
@@ -164,9 +167,7 @@ async function runExport(context: IExportCommandContext, args: ReadonlyPartialJS
     await showErrorMessage(trans.__('Cannot export %1 as ZIP', target.folderPath), error as Error);
     return;
   }
-  if (destination !== settings.destination) {
-    context.rememberDestination(destination);
-  }
+  void context.destinations.remember(target, destination);
   if (!onServer && sink === undefined) {
     return;
   }

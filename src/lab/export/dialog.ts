@@ -5,27 +5,32 @@
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
+import type { IPreselection } from './destination-choice.js';
 import type { IExportTarget } from './target.js';
 
 /** Where an archive goes. */
 export type ExportDestination = 'download' | 'server';
 
-/** The dialog body: two radio buttons, the remembered choice selected. */
+/** The dialog body: two radio buttons, the preselected one checked, and why it is. */
 class DestinationBody extends Widget implements Dialog.IBodyWidget<ExportDestination> {
-  constructor(trans: TranslationBundle, target: IExportTarget, initial: ExportDestination) {
+  constructor(trans: TranslationBundle, target: IExportTarget, preselection: IPreselection) {
     super();
     this.addClass('jp-AxoPyExport-dialog');
     const intro = document.createElement('p');
     intro.textContent = trans.__('The archive keeps the folders %1/…', target.rootName);
     this.node.appendChild(intro);
     this._radios = {
-      download: this._addChoice('download', trans.__('Download %1 to this computer', target.archiveName), initial),
-      server: this._addChoice('server', trans.__('Save %1 on the server, beside the folder', target.archivePath), initial)
+      download: this._addChoice('download', trans.__('Download %1 to this computer', target.archiveName), preselection.destination),
+      server: this._addChoice('server', trans.__('Save %1 on the server, beside the folder', target.archivePath), preselection.destination)
     };
-    // The preselected choice is the last one made (for every folder): said, not silently reused.
+    // Said, not silently reused: which rule preselected the choice.
     const note = document.createElement('p');
     note.className = 'jp-AxoPyExport-lastChoice';
-    note.textContent = trans.__('Preselected: your last choice.');
+    note.dataset.reason = preselection.reason;
+    note.textContent =
+      preselection.reason === 'root'
+        ? trans.__('Preselected: your last choice for the storage root %1.', preselection.rootPath || '/')
+        : trans.__('Preselected: the default destination of the settings (AxoPy ZIP export); your choice is remembered for the storage root %1.', preselection.rootPath || '/');
     this.node.appendChild(note);
   }
 
@@ -53,11 +58,11 @@ class DestinationBody extends Widget implements Dialog.IBodyWidget<ExportDestina
 export async function askDestination(
   trans: TranslationBundle,
   target: IExportTarget,
-  initial: ExportDestination
+  preselection: IPreselection
 ): Promise<ExportDestination | undefined> {
   const result = await showDialog({
     title: trans.__('Export %1 as ZIP', target.folderPath),
-    body: new DestinationBody(trans, target, initial),
+    body: new DestinationBody(trans, target, preselection),
     buttons: [Dialog.cancelButton(), Dialog.okButton({ label: trans.__('Export') })]
   });
   return result.button.accept && result.value !== null ? result.value : undefined;

@@ -20,6 +20,7 @@ import {
 import { decimateMinMax } from '../../core/decimation.js';
 import { countNonFinite, describeEmptyShape, describeNonFinite, sampleScale, sampleTicks, type INonFiniteCounts } from '../../core/plotText.js';
 import { formatNumber, formatTicks, valueTicks } from './number-format.js';
+import type { ArrayMetadata } from '../../core/arraySidecar.js';
 import type { IArrayData } from '../hdf5/provider.js';
 import { cssVar } from './theme.js';
 
@@ -41,8 +42,12 @@ export interface IPlotSummary {
   readonly xLabel: string;
   /** What is said above the plot: non-finite values, an empty array ('' when nothing). */
   readonly note: string;
-  /** The x axis' ticks as last drawn. */
+  /** The x axis' ticks as last drawn, in samples (where they are on the data). */
   readonly xTicks: readonly number[];
+  /** Their labels as drawn: sample indices, or seconds with a sample rate. */
+  readonly xTickLabels: readonly string[];
+  /** Samples per second from the array's sidecar, if it gives one. */
+  readonly sampleRate: number | undefined;
   /** Each channel's value-axis ticks as last drawn. */
   readonly yTicks: ReadonlyArray<readonly number[]>;
 }
@@ -166,13 +171,52 @@ export class ArrayPlot extends Widget {
     return describeEmptyShape(this._array?.shape ?? []) !== undefined;
   }
 
-  /** The x axis' name: the samples' index (no sample rate is stored with AxoPy arrays). */
+  /**
+   * What the array's sidecar (`<array>.json`) says: sample rate and channel names. AxoPy stores
+   * neither; without a sidecar the x axis counts samples and channels are numbered. `problem`:
+   * why a sidecar is not used, said above the plot.
+   */
+  setMetadata(metadata: ArrayMetadata, problem = ''): void {
+    if (this._metadata === metadata && this._metadataProblem === problem) return;
+    this._metadata = metadata;
+    this._metadataProblem = problem;
+    this.redraw();
+  }
+
+  /** The x axis' name: seconds with a sample rate, else the samples' index. */
   private _xLabel(): string {
-    return this._options.trans.__('sample');
+    return this._metadata.sampleRate !== undefined ? this._options.trans.__('time (s)') : this._options.trans.__('sample');
   }
 
   private _channelName(channel: number): string {
-    return this._options.trans.__('ch %1', channel);
+    return this._channelNames()?.[channel] ?? this._options.trans.__('ch %1', channel);
+  }
+
+  /** The sidecar's channel names when there is one per channel of the array. */
+  private _channelNames(): readonly string[] | undefined {
+    const names = this._metadata.channelNames;
+    return names !== undefined && this._plotLayout !== undefined && names.length === this._plotLayout.channels ? names : undefined;
+  }
+
+  private _channelNamesProblem(): string {
+    const names = this._metadata.channelNames;
+    if (names === undefined || this._plotLayout === undefined || this._channelNames() !== undefined) return '';
+    return this._options.trans.__('channel names not used: %1 names for %2 channels', names.length, this._plotLayout.channels);
+  }
+
+  /**
+   * The x ticks over [min, max] samples, at most `most`: whole samples, or round seconds with a
+   * sample rate (placed at second * rate on the sample axis the data use). Sets their labels.
+   */
+  private _xTicksFor(min: number, max: number, most: number): number[] {
+    const rate = this._metadata.sampleRate;
+    if (rate === undefined) {
+      this._xTickLabels = (this._xTicks = sampleTicks(min, max, most)).map(tick => String(tick));
+      return this._xTicks;
+    }
+    const seconds = valueTicks(min / rate, max / rate, most).filter(t => t * rate >= min - 1e-9 && t * rate <= max + 1e-9);
+    this._xTickLabels = formatTicks(seconds, seconds.length > 1 ? seconds[1] - seconds[0] : 0);
+    return (this._xTicks = seconds.map(t => t * rate));
   }
 
   /** What to say above the plots: an empty array, NaN and inf values of the drawn channels. */
@@ -190,6 +234,7 @@ export class ArrayPlot extends Widget {
       const described = describeNonFinite(total);
       text = described === '' ? '' : `${described} (${this._options.trans.__('not drawn; statistics are of the finite values')})`;
     }
+    text = [text, this._metadataProblem, this._channelNamesProblem()].filter(part => part !== '').join('; ');
     this._note.textContent = text;
     this._note.hidden = text === '';
     return text;
@@ -300,17 +345,20 @@ export class ArrayPlot extends Widget {
         },
         axes: [
           {
-            show: channel === last,
-            size: X_AXIS_SIZE,
-            label: this._xLabel(),
-            labelSize: X_LABEL_SIZE,
+            // Only the last channel draws the x axis' ticks and name; every channel draws its
+            // vertical grid lines (at the same samples), so the channels read against each other.
+            size: channel === last ? X_AXIS_SIZE : 0,
+            label: channel === last ? this._xLabel() : undefined,
+            labelSize: channel === last ? X_LABEL_SIZE : 0,
             labelGap: 0,
             stroke: axisColor,
+            ticks: { show: channel === last },
             grid: { stroke: gridColor },
-            // Sample indices are whole numbers: whole-number ticks, far enough apart to read.
+            // Sample indices are whole numbers: whole-number ticks (or round seconds), far
+            // enough apart to read.
             splits: (plot: uPlot, _axis: number, min: number, max: number) =>
-              (this._xTicks = sampleTicks(min, max, Math.max(2, Math.floor(plot.bbox.width / devicePixelRatio / X_TICK_SPACING)))),
-            values: (_plot: uPlot, ticks: number[]) => ticks.map(tick => String(tick))
+              this._xTicksFor(min, max, Math.max(2, Math.floor(plot.bbox.width / devicePixelRatio / X_TICK_SPACING))),
+            values: () => (channel === last ? this._xTickLabels : this._xTickLabels.map(() => ''))
           },
           {
             size: Y_AXIS_SIZE,
@@ -484,6 +532,8 @@ export class ArrayPlot extends Widget {
       xLabel: this._xLabel(),
       note: this._noteText,
       xTicks: [...this._xTicks],
+      xTickLabels: [...this._xTickLabels],
+      sampleRate: this._metadata.sampleRate,
       yTicks: this._plots.map((_, c) => [...(this._yTicks[c] ?? [])])
     };
     this._options.onDraw?.(this._summary);
@@ -506,6 +556,9 @@ export class ArrayPlot extends Widget {
   private _summary: IPlotSummary | undefined;
   private _syncing = false;
   private _xTicks: number[] = [];
+  private _xTickLabels: string[] = [];
+  private _metadata: ArrayMetadata = {};
+  private _metadataProblem = '';
   private _drawn: uPlot.AlignedData[] = [];
   private _shownStats: IChannelStats[] = [];
   private _counts: INonFiniteCounts[] = [];

@@ -155,6 +155,8 @@ function activate(
       const kind = target(args)?.kind ?? 'task';
       if (open !== undefined && !open.isDisposed) {
         focusTable(open, kind);
+        // Out of the shell (see below): put it back, else activating its id does nothing.
+        if (open.parent === null) app.shell.add(open, 'main');
         app.shell.activateById(open.id);
         return open;
       }
@@ -184,6 +186,14 @@ function activate(
       void tracker.add(widget);
       app.shell.add(widget, 'main');
       app.shell.activateById(widget.id);
+      // Opened while JupyterLab restores its layout, the preview is taken out of the main area
+      // by the restored layout (which did not have it), without being closed: add it again.
+      void app.restored.then(() => {
+        if (!widget.isDisposed && widget.parent === null) {
+          app.shell.add(widget, 'main');
+          app.shell.activateById(widget.id);
+        }
+      });
       // The sidebar's refresh (a writer appending) is a reason to look again at once.
       const onStorageChanged = (): void => void content.refresh();
       storage?.changed.connect(onStorageChanged);

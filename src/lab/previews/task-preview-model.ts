@@ -13,6 +13,7 @@ import type { IPickleItem } from './pickle-tree.js';
 import { describeArrayReadError } from '../../core/plotText.js';
 import { stampOf, type IFolderEntry } from '../provider/types.js';
 import type { ITaskFilesSource } from './check.js';
+import { SidecarReader, type ISidecarReading } from './array-metadata.js';
 import type { IArrayData, IArrayProvider, IFileVersion } from '../hdf5/provider.js';
 
 /** Options of {@link TaskPreviewModel}. */
@@ -65,6 +66,7 @@ export interface IPickleState {
 /** The model of one task preview. */
 export class TaskPreviewModel {
   constructor(private readonly _options: ITaskPreviewModelOptions) {
+    this._sidecars = new SidecarReader(_options.source);
     const interval = _options.refreshInterval ?? 2000;
     this._poll = new Poll({
       name: `jupyterlab-axopy:preview:${_options.taskPath}`,
@@ -95,6 +97,19 @@ export class TaskPreviewModel {
   /** Array files by name, in code-point order of their file names. */
   get arrays(): ReadonlyMap<string, IArrayState> {
     return this._arrays;
+  }
+
+  /** What an array's `<array>.json` says (sample rate, channel names), once read. */
+  metadataOf(name: string): ISidecarReading | undefined {
+    return this._metadata.get(name);
+  }
+
+  /**
+   * What the task lacks, from the last listing: 'arrays' (no array file), 'arrays-and-pickles'
+   * (trials.csv alone), '' (it has array files), undefined before the first listing.
+   */
+  get missingFiles(): '' | 'arrays' | 'arrays-and-pickles' | undefined {
+    return this._missingFiles;
   }
 
   get pickles(): readonly IPickleState[] {
@@ -189,6 +204,13 @@ export class TaskPreviewModel {
     // Before trials.csv is first read the arrays show trial 0: their reads start now, in
     // parallel with reading the table.
     this._refreshArrays(arrayEntries);
+    const hasPickles = entries.some(entry => pickleNameOfFile(entry.name) !== undefined);
+    const missing = arrayEntries.length > 0 ? '' : hasPickles ? 'arrays' : 'arrays-and-pickles';
+    if (missing !== this._missingFiles) {
+      this._missingFiles = missing;
+      this._arraysChanged.emit(undefined);
+    }
+    void this._refreshSidecars(arrayEntries, byName);
     await trials;
     if (this._disposed) return;
     await this._refreshPickles(entries.filter(entry => pickleNameOfFile(entry.name) !== undefined));
@@ -242,6 +264,19 @@ export class TaskPreviewModel {
   /** The trial whose arrays are shown: row 0 until trials.csv is read, then the selection. */
   private get _shownTrial(): number | undefined {
     return this._trialsSettled ? this._selected : 0;
+  }
+
+  /** Reads each array's `<array>.json` when it appears or changes. */
+  private async _refreshSidecars(arrayEntries: IFolderEntry[], byName: ReadonlyMap<string, IFolderEntry>): Promise<void> {
+    await Promise.all(
+      arrayEntries.map(async entry => {
+        const name = arrayNameOfFile(entry.name)!;
+        const reading = await this._sidecars.read(name, byName.get(`${name}.json`));
+        if (reading === undefined || this._disposed) return;
+        this._metadata.set(name, reading);
+        if (this._arrays.has(name)) this._arraysChanged.emit(name);
+      })
+    );
   }
 
   private _refreshArrays(entries: IFolderEntry[]): void {
@@ -357,6 +392,9 @@ export class TaskPreviewModel {
   private readonly _tickets = new Map<string, number>();
   /** What each array's latest read is for (dataset, path and stamp of its file). */
   private readonly _requests = new Map<string, string>();
+  private readonly _sidecars: SidecarReader;
+  private readonly _metadata = new Map<string, ISidecarReading>();
+  private _missingFiles: '' | 'arrays' | 'arrays-and-pickles' | undefined;
   private readonly _trialsChanged = new Signal<this, void>(this);
   private readonly _arraysChanged = new Signal<this, string | undefined>(this);
   private readonly _picklesChanged = new Signal<this, void>(this);

@@ -33,6 +33,8 @@ export interface ITaskPreviewState {
   trialsError: string | undefined;
   arrays: Record<string, { status: 'loading' | 'plotted' | 'missing' | 'error' | 'idle'; dataset?: string; message?: string; summary?: IPlotSummary; bytesFetched?: number }>;
   pickles: Record<string, { status: 'shown' | 'error'; message?: string }>;
+  /** What the task lacks under the trial heading ("no array files"), or ''. */
+  detailsNote: string;
   /** The analysis view of each array (mode, groups and their statistics from the model). */
   analysis: Record<string, IAnalysisState>;
   /** Increments on every change of this state. */
@@ -110,6 +112,11 @@ export class TaskPreview extends SplitPanel {
     this._trialHeading = document.createElement('h2');
     this._trialHeading.className = 'jp-AxoPyPreview-trialHeading';
     this._details.addWidget(new Widget({ node: this._trialHeading }));
+    this._detailsNote = document.createElement('p');
+    this._detailsNote.className = 'jp-AxoPyPreview-detailsNote';
+    this._detailsNote.setAttribute('role', 'status');
+    this._detailsNote.hidden = true;
+    this._details.addWidget(new Widget({ node: this._detailsNote }));
     this._pickles = document.createElement('div');
     this._pickles.className = 'jp-AxoPyPreview-pickles';
     this._pickleWidget = new Widget({ node: this._pickles });
@@ -118,7 +125,7 @@ export class TaskPreview extends SplitPanel {
     this.setRelativeSizes([2, 3]);
     this._state = {
       taskPath: model.taskPath, columns: [], headers: [], trialsSummary: '', dtypes: {}, rowCount: 0, viewTrials: [], viewCells: [],
-      selectedTrial: undefined, trialsError: undefined, arrays: {}, pickles: {}, analysis: {}, version: 0
+      selectedTrial: undefined, trialsError: undefined, arrays: {}, pickles: {}, detailsNote: '', analysis: {}, version: 0
     };
     const { source, arrayProvider: arrays, taskPath } = model;
     this._analysis = new PreviewAnalysis({ taskPath, source, arrays, trans, grid: this._grid, publish: () => this._publish() });
@@ -210,11 +217,28 @@ export class TaskPreview extends SplitPanel {
         delete this._state.arrays[shown];
       }
       for (const state of arrays.values()) this._showArray(state);
+      this._sayWhatIsMissing();
     } else {
       const state = arrays.get(name);
       if (state !== undefined) this._showArray(state);
     }
     this._publish();
+  }
+
+  /** A task without array files says so: the trial heading alone looked like a blank plot. */
+  private _sayWhatIsMissing(): void {
+    const { trans } = this._options;
+    const missing = this.model.missingFiles;
+    const taskPath = this.model.taskPath;
+    const note =
+      missing === 'arrays'
+        ? trans.__('%1 has no array files (.hdf5): nothing to plot per trial.', taskPath)
+        : missing === 'arrays-and-pickles'
+          ? trans.__('%1 has no array files (.hdf5) and no pickles (.pkl): only trials.csv.', taskPath)
+          : '';
+    this._detailsNote.textContent = note;
+    this._detailsNote.hidden = note === '';
+    this._state.detailsNote = note;
   }
 
   private _section(state: IArrayState): ArraySection {
@@ -239,6 +263,9 @@ export class TaskPreview extends SplitPanel {
   private _showArray(state: IArrayState): void {
     const { trans } = this._options;
     const section = this._section(state);
+    // The sidecar's sample rate and channel names (a plot redraws only when they change).
+    const metadata = this.model.metadataOf(state.name);
+    if (metadata !== undefined) section.plot.setMetadata(metadata.metadata, metadata.problem);
     const published: ITaskPreviewState['arrays'][string] = { status: state.status, dataset: state.dataset, bytesFetched: state.bytesFetched };
     const shownBefore = this._shownArrays.get(state.name);
     const summaryBefore = this._state.arrays[state.name]?.summary;
@@ -330,6 +357,7 @@ export class TaskPreview extends SplitPanel {
   private readonly _analysis: PreviewAnalysis;
   private readonly _details: Panel;
   private readonly _trialHeading: HTMLHeadingElement;
+  private readonly _detailsNote: HTMLParagraphElement;
   private readonly _trialsError: HTMLDivElement;
   private readonly _pickles: HTMLDivElement;
   private readonly _pickleWidget: Widget;

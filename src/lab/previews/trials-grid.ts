@@ -4,7 +4,6 @@
  * header, each column's dtype in its header, and colours from the JupyterLab theme.
  */
 import {
-  BasicKeyHandler,
   BasicMouseHandler,
   BasicSelectionModel,
   DataGrid,
@@ -15,6 +14,7 @@ import { Signal, type ISignal } from '@lumino/signaling';
 import { Panel, Widget } from '@lumino/widgets';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { FILTER_SYNTAX_HINT } from '../../core/filterExpression.js';
+import { CellCopyKeyHandler } from './cell-copy.js';
 import { batchCellCopies } from './grid-paint.js';
 import { cssVar } from './theme.js';
 import { TrialsView } from './trials-view.js';
@@ -126,7 +126,7 @@ export class TrialsGrid extends Panel {
     this._grid.addClass('jp-AxoPyPreview-grid');
     batchCellCopies(this._grid);
     this._grid.dataModel = this._model;
-    this._grid.keyHandler = new BasicKeyHandler();
+    this._grid.keyHandler = new CellCopyKeyHandler();
     this._grid.mouseHandler = new SortingMouseHandler(column => this._toggleSort(column));
     this._selection = new BasicSelectionModel({ dataModel: this._model, selectionMode: 'row' });
     this._grid.selectionModel = this._selection;
