@@ -4,7 +4,8 @@
  * Dataset, reading by synchronous HTTP Range requests to the server's /files/ route
  * (synchronous XHR is allowed in workers, and HDF5's C reads are synchronous).
  */
-import { answerAnalysisRequest } from '../analysis/worker-handlers.js';
+import { answerAnalysisRequest, type IScanningReader } from '../analysis/worker-handlers.js';
+import { JOURNAL_SUFFIX } from '../../core/hdf5Journal.js';
 import { FormatError, AxoPyError } from '../../core/errors.js';
 import { hdf5ErrorReason } from '../../core/hdf5Metadata.js';
 import { arrayNameOfFile } from '../../core/layout.js';
@@ -12,7 +13,7 @@ import { folderEntryOfContentsItem, stampOf, type IContentsItem, type IFolderEnt
 import { serializeError } from './errors.js';
 import { loadH5wasm } from './h5wasm-loader.js';
 import { remoteFileUrl, type Hdf5Reply, type Hdf5Request, type IRemoteFile, type IRemoteFolder } from './protocol.js';
-import { Hdf5RangeReader, type IRangeResponse, type ReadResult } from './reader.js';
+import { Hdf5RangeReader, type IAsyncRangeSource, type IRangeResponse, type ReadResult } from './reader.js';
 
 interface IWorkerScope {
   onmessage: ((event: { data: Hdf5Request }) => void) | null;
@@ -40,6 +41,35 @@ function fetchRange(file: IRemoteFile, start: number, end: number): IRangeRespon
   const range = /\/(\d+)\s*$/.exec(request.getResponseHeader('Content-Range') ?? '');
   return { bytes, total: range ? Number(range[1]) : end, received: bytes.length };
 }
+
+function headersOf(file: IRemoteFile, extra: Record<string, string> = {}): Record<string, string> {
+  return file.authorization === '' ? extra : { ...extra, Authorization: file.authorization };
+}
+
+/**
+ * Direct reads' Range requests, asynchronous (fetch): many trials' data in one response, which
+ * the worker reduces while the next is on its way. Not kept by the browser's HTTP cache.
+ */
+const asyncRangeSource: IAsyncRangeSource = {
+  async fetchRange(file, start, end) {
+    const response = await fetch(file.url, { headers: headersOf(file, { Range: `bytes=${start}-${end - 1}` }), cache: 'no-store' });
+    if (response.status === 404) throw new Error('file not found');
+    if (response.status === 416) throw new Error('file is shorter than expected (being rewritten?)');
+    if (response.status !== 206 && response.status !== 200) throw new Error(`HTTP ${response.status} reading bytes ${start}-${end - 1}`);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const modified = response.headers.get('Last-Modified') ?? undefined;
+    if (response.status === 200) return { bytes: bytes.subarray(start, end), total: bytes.length, received: bytes.length, modified };
+    const range = /\/(\d+)\s*$/.exec(response.headers.get('Content-Range') ?? '');
+    return { bytes, total: range ? Number(range[1]) : end, received: bytes.length, modified };
+  },
+  async journalExists(file) {
+    // The journal's URL: the file's, its name suffixed (the version query dropped).
+    const at = file.url.indexOf('?');
+    const url = `${at < 0 ? file.url : file.url.slice(0, at)}${JOURNAL_SUFFIX}`;
+    const response = await fetch(url, { method: 'HEAD', headers: headersOf(file), cache: 'no-store' });
+    return response.status === 200;
+  }
+};
 
 let readerLoading: Promise<Hdf5RangeReader> | undefined;
 function reader(): Promise<Hdf5RangeReader> {
@@ -121,7 +151,15 @@ async function handle(request: Hdf5Request): Promise<void> {
       return read(request.file, request.dataset, request.id);
     case 'reduceTrials': {
       const files = await reader();
-      return answerAnalysisRequest(request, files, (reply, transfer) => scope.postMessage(reply, transfer));
+      const scanningReader: IScanningReader = {
+        read: (remote, dataset) => files.read(remote, dataset),
+        scanning<T>(remote: IRemoteFile, readAhead: number, scan: () => T): T {
+          return files.scanning(remote, readAhead, scan);
+        },
+        readDirect: (remote, names) => files.readDirect(remote, names, asyncRangeSource),
+        bytesFetched: remote => files.bytesFetched(remote)
+      };
+      return answerAnalysisRequest(request, scanningReader, (reply, transfer) => scope.postMessage(reply, transfer));
     }
   }
 }
