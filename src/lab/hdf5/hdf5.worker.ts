@@ -4,7 +4,9 @@
  * Dataset, reading by synchronous HTTP Range requests to the server's /files/ route
  * (synchronous XHR is allowed in workers, and HDF5's C reads are synchronous).
  */
-import { answerAnalysisRequest, type IScanningReader } from '../analysis/worker-handlers.js';
+import { answerAnalysisRequest, type IReduceTrialsRequest, type IScanningReader } from '../analysis/worker-handlers.js';
+import { datasetNameForRow } from '../../core/layout.js';
+import type { IDirectTrial } from './direct-reads.js';
 import { JOURNAL_SUFFIX } from '../../core/hdf5Journal.js';
 import { FormatError, AxoPyError } from '../../core/errors.js';
 import { hdf5ErrorReason } from '../../core/hdf5Metadata.js';
@@ -126,7 +128,19 @@ async function readAheadFolder(folder: IRemoteFolder, dataset: string): Promise<
   return readAheads.size;
 }
 
-async function handle(request: Hdf5Request): Promise<void> {
+/**
+ * Starts the direct read of a chunk's trials as soon as it is asked for, while the chunk before
+ * it is still being reduced: the network and the reduction overlap (two chunks' buffers at most,
+ * as the view asks one chunk ahead). A failure leaves the chunk to h5wasm, which reports it.
+ */
+function startDirectRead(request: IReduceTrialsRequest): Promise<Map<string, IDirectTrial>> {
+  const names = request.chunk.trials.map(({ row }) => datasetNameForRow(row));
+  return reader()
+    .then(files => files.readDirect(request.file, names, asyncRangeSource))
+    .catch(() => new Map<string, IDirectTrial>());
+}
+
+async function handle(request: Hdf5Request, directRead?: Promise<Map<string, IDirectTrial>>): Promise<void> {
   switch (request.op) {
     case 'warm':
       await reader();
@@ -156,7 +170,7 @@ async function handle(request: Hdf5Request): Promise<void> {
         scanning<T>(remote: IRemoteFile, readAhead: number, scan: () => T): T {
           return files.scanning(remote, readAhead, scan);
         },
-        readDirect: (remote, names) => files.readDirect(remote, names, asyncRangeSource),
+        readDirect: (remote, names) => directRead ?? files.readDirect(remote, names, asyncRangeSource),
         bytesFetched: remote => files.bytesFetched(remote)
       };
       return answerAnalysisRequest(request, scanningReader, (reply, transfer) => scope.postMessage(reply, transfer));
@@ -180,8 +194,9 @@ let queue = Promise.resolve();
 
 scope.onmessage = event => {
   const request = event.data;
+  const directRead = request.op === 'reduceTrials' ? startDirectRead(request) : undefined;
   queue = queue.then(() =>
-    handle(request).catch(async (error: unknown) => {
+    handle(request, directRead).catch(async (error: unknown) => {
       // A failed open leaves nothing cached: the next request tries again.
       if ('file' in request) (await reader().catch(() => undefined))?.close(request.file.path);
       scope.postMessage({ id: request.id, error: serializeError(typedError(request, error)) });

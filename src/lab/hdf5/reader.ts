@@ -58,6 +58,9 @@ interface IOpenFile {
   direct?: IDirectFileState | null;
   /** The modification time the server gave for the first direct read: another means a change. */
   modified?: string;
+  /** Direct reads' metadata blocks, and whether a first chunk was left to h5wasm. */
+  metadata?: LruBlockCache;
+  firstChunkSeen?: boolean;
 }
 
 /** Emscripten's file-system node, reduced to what is replaced here. */
@@ -75,6 +78,9 @@ let nextMemoryFile = 0;
  * saves round trips.
  */
 const HEAD_BYTES = 512 * 1024;
+/** Direct reads' metadata cache: 4 KiB blocks, 2 MiB. */
+const METADATA_BLOCK_BYTES = 4096;
+const METADATA_BLOCKS = 512;
 
 /** Options of {@link Hdf5RangeReader}. */
 export interface IHdf5RangeReaderOptions {
@@ -183,8 +189,14 @@ export class Hdf5RangeReader {
    */
   async readDirect(remote: IRemoteFile, names: readonly string[], source: IAsyncRangeSource): Promise<Map<string, IDirectTrial>> {
     const open = this._open(remote);
+    if (open.direct === undefined && !open.firstChunkSeen) {
+      // The first chunk through h5wasm (its groups drawn without waiting for the listing of
+      // every link); the links are read while it is on the page.
+      open.firstChunkSeen = true;
+      return new Map();
+    }
     if (await source.journalExists(remote)) return new Map();
-    const readAt = readAtOfSource(open.cache);
+    const readAt = readAtOfSource(this._metadataCache(remote, open));
     if (open.direct === undefined) open.direct = directFileState(readAt) ?? null;
     if (open.direct === null) return new Map();
     const fetchBytes = async (start: number, end: number): Promise<Uint8Array | undefined> => {
@@ -195,6 +207,29 @@ export class Hdf5RangeReader {
       return response.modified === open.modified ? response.bytes : undefined;
     };
     return readDirectTrials(open.direct, names, fetchBytes, readAt, open.cache.length, this.options.limits);
+  }
+
+  /**
+   * Small blocks for direct reads' metadata: the symbol-table nodes h5py puts between the trials'
+   * data are read without the 64 KiB around each (the head comes from the file's cache).
+   */
+  private _metadataCache(remote: IRemoteFile, open: IOpenFile): LruBlockCache {
+    if (open.metadata !== undefined) return open.metadata;
+    const metadata = new LruBlockCache({
+      length: open.cache.length,
+      blockSize: METADATA_BLOCK_BYTES,
+      maxBlocks: METADATA_BLOCKS,
+      fetchRange: (start, end) => {
+        const fetched = this._fetchRange(remote, start, end);
+        open.traffic.bytesReceived += fetched.received;
+        return fetched.bytes;
+      }
+    });
+    const head = new Uint8Array(Math.min(HEAD_BYTES, open.cache.length));
+    open.cache.read(head, 0, head.length, 0);
+    metadata.prime(head);
+    open.metadata = metadata;
+    return metadata;
   }
 
   /** Bytes moved for the file's current version so far (0 when not open). */
