@@ -7,7 +7,7 @@
 import { answerAnalysisRequest, type IReduceTrialsRequest, type IScanningReader } from '../analysis/worker-handlers.js';
 import { datasetNameForRow } from '../../core/layout.js';
 import type { IDirectTrial } from './direct-reads.js';
-import { JOURNAL_SUFFIX } from '../../core/hdf5Journal.js';
+import { filesBeingRecovered } from '../../core/hdf5Journal.js';
 import { FormatError, AxoPyError } from '../../core/errors.js';
 import { hdf5ErrorReason } from '../../core/hdf5Metadata.js';
 import { arrayNameOfFile } from '../../core/layout.js';
@@ -65,11 +65,13 @@ const asyncRangeSource: IAsyncRangeSource = {
     return { bytes, total: range ? Number(range[1]) : end, received: bytes.length, modified };
   },
   async journalExists(file) {
-    // The journal's URL: the file's, its name suffixed (the version query dropped).
-    const at = file.url.indexOf('?');
-    const url = `${at < 0 ? file.url : file.url.slice(0, at)}${JOURNAL_SUFFIX}`;
-    const response = await fetch(url, { method: 'HEAD', headers: headersOf(file), cache: 'no-store' });
-    return response.status === 200;
+    // The folder's listing (a missing journal is no failed request); no listing: assume one.
+    if (file.folderListingUrl === undefined) return true;
+    const response = await fetch(file.folderListingUrl, { headers: headersOf(file), cache: 'no-store' });
+    if (response.status !== 200) return true;
+    const model = (await response.json()) as { content?: IContentsItem[] };
+    const names = Array.isArray(model.content) ? model.content.map(item => item.name) : [];
+    return filesBeingRecovered(names).includes(file.path.slice(file.path.lastIndexOf('/') + 1));
   }
 };
 
