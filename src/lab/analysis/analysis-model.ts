@@ -18,6 +18,12 @@ import type { ParsedCell, ParsedTrialsCsv } from '../../core/csv/index.js';
 import { type IDisplayFilter, NO_FILTER, describeDisplayFilter, designDisplayFilter, filterKey } from './display-filter.js';
 import { FEATURE_NAMES, type FeatureName, type IReduceChunkRequest, type IReducedChunk, overlayX } from './trial-reduction.js';
 
+/**
+ * Trials of the first chunk of a read: the first groups are drawn after a few trials (the
+ * worker reads a file's first chunk through h5wasm, by synchronous requests).
+ */
+const FIRST_CHUNK_TRIALS = 10;
+
 /** The views of the analysis section. */
 export type AnalysisMode = 'trial' | 'overlay' | 'average' | 'spectrum' | 'image';
 export const ANALYSIS_MODES: readonly AnalysisMode[] = ['trial', 'overlay', 'average', 'spectrum', 'image'];
@@ -334,8 +340,10 @@ export class AnalysisModel {
    * meanwhile apply to the next chunk planned.
    */
   private async _readMissing(): Promise<void> {
+    let size = Math.min(FIRST_CHUNK_TRIALS, this._chunkSize);
     const ask = (): { chunk: { key: string; request: IReduceChunkRequest }; reply: Promise<{ reduced: IReducedChunk; bytesFetched: number }> } | undefined => {
-      const chunk = this._disposed ? undefined : this._nextChunk();
+      const chunk = this._disposed ? undefined : this._nextChunk(size);
+      size = this._chunkSize;
       if (chunk === undefined) return undefined;
       chunk.request.trials.forEach(({ row }) => this._inFlight.add(row));
       return { chunk, reply: this._reducer.reduceTrials(chunk.request) };
@@ -376,13 +384,13 @@ export class AnalysisModel {
   }
 
   /** The next trials to read for the current settings, or undefined when all are cached. */
-  private _nextChunk(): { key: string; request: IReduceChunkRequest } | undefined {
+  private _nextChunk(size: number): { key: string; request: IReduceChunkRequest } | undefined {
     this._dropStaleAtoms();
     const cache = this._cache();
     const wanted: { row: number; atom: number }[] = [];
     const overlayRows = new Set(this._overlayRows());
     for (const row of this._kept) {
-      if (wanted.length >= this._chunkSize) break;
+      if (wanted.length >= size) break;
       // A row the table shows before the model's trials.csv has it (extendTrials) waits for it.
       if (row >= this._trials.rowCount || this._missing.has(row) || this._misshapen.has(row) || this._inFlight.has(row)) continue;
       const atom = this._atomOfRow[row];

@@ -10,11 +10,21 @@ import {
   datasetReadRefusal,
   gatherDatasetReadFacts
 } from '../../core/hdf5Containment.js';
+import type { ReadBytesAt } from '../../core/hdf5ObjectHeader.js';
 
 /** The file's bytes as the reader has them (its LruBlockCache). */
 export interface IWorkerByteSource {
   readonly length: number;
   read(target: Uint8Array, offset: number, count: number, position: number): number;
+}
+
+/** Reads of the file's bytes as core's parsers take them (fewer at the end of the file). */
+export function readAtOfSource(source: IWorkerByteSource): ReadBytesAt {
+  return (offset: number, length: number): Uint8Array => {
+    const target = new Uint8Array(Math.max(0, Math.min(length, source.length - offset)));
+    const count = target.length > 0 ? source.read(target, 0, target.length, offset) : 0;
+    return target.subarray(0, count);
+  };
 }
 
 /**
@@ -30,11 +40,7 @@ export function datasetRefusalInWorker(
   limits: Hdf5ReadLimits = {},
   outsideOnly = false
 ): string | undefined {
-  const readAt = (offset: number, length: number): Uint8Array => {
-    const target = new Uint8Array(Math.max(0, Math.min(length, source.length - offset)));
-    const count = target.length > 0 ? source.read(target, 0, target.length, offset) : 0;
-    return target.subarray(0, count);
-  };
+  const readAt = readAtOfSource(source);
   // h5wasm's Module, in its browser and Node builds alike, has these Embind functions.
   const facts = gatherDatasetReadFacts(module as H5FactsModule, fileId, name, readAt);
   return outsideOnly ? dataOutsideFileRefusal(facts, limits) : datasetReadRefusal(facts, source.length, limits);

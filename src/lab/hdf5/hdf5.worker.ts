@@ -4,7 +4,10 @@
  * Dataset, reading by synchronous HTTP Range requests to the server's /files/ route
  * (synchronous XHR is allowed in workers, and HDF5's C reads are synchronous).
  */
-import { answerAnalysisRequest } from '../analysis/worker-handlers.js';
+import { answerAnalysisRequest, type IReduceTrialsRequest, type IScanningReader } from '../analysis/worker-handlers.js';
+import { datasetNameForRow } from '../../core/layout.js';
+import type { IDirectTrial } from './direct-reads.js';
+import { filesBeingRecovered } from '../../core/hdf5Journal.js';
 import { FormatError, AxoPyError } from '../../core/errors.js';
 import { hdf5ErrorReason } from '../../core/hdf5Metadata.js';
 import { arrayNameOfFile } from '../../core/layout.js';
@@ -12,7 +15,7 @@ import { folderEntryOfContentsItem, stampOf, type IContentsItem, type IFolderEnt
 import { serializeError } from './errors.js';
 import { loadH5wasm } from './h5wasm-loader.js';
 import { remoteFileUrl, type Hdf5Reply, type Hdf5Request, type IRemoteFile, type IRemoteFolder } from './protocol.js';
-import { Hdf5RangeReader, type IRangeResponse, type ReadResult } from './reader.js';
+import { Hdf5RangeReader, type IAsyncRangeSource, type IRangeResponse, type ReadResult } from './reader.js';
 
 interface IWorkerScope {
   onmessage: ((event: { data: Hdf5Request }) => void) | null;
@@ -40,6 +43,37 @@ function fetchRange(file: IRemoteFile, start: number, end: number): IRangeRespon
   const range = /\/(\d+)\s*$/.exec(request.getResponseHeader('Content-Range') ?? '');
   return { bytes, total: range ? Number(range[1]) : end, received: bytes.length };
 }
+
+function headersOf(file: IRemoteFile, extra: Record<string, string> = {}): Record<string, string> {
+  return file.authorization === '' ? extra : { ...extra, Authorization: file.authorization };
+}
+
+/**
+ * Direct reads' Range requests, asynchronous (fetch): many trials' data in one response, which
+ * the worker reduces while the next is on its way. Not kept by the browser's HTTP cache.
+ */
+const asyncRangeSource: IAsyncRangeSource = {
+  async fetchRange(file, start, end) {
+    const response = await fetch(file.url, { headers: headersOf(file, { Range: `bytes=${start}-${end - 1}` }), cache: 'no-store' });
+    if (response.status === 404) throw new Error('file not found');
+    if (response.status === 416) throw new Error('file is shorter than expected (being rewritten?)');
+    if (response.status !== 206 && response.status !== 200) throw new Error(`HTTP ${response.status} reading bytes ${start}-${end - 1}`);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const modified = response.headers.get('Last-Modified') ?? undefined;
+    if (response.status === 200) return { bytes: bytes.subarray(start, end), total: bytes.length, received: bytes.length, modified };
+    const range = /\/(\d+)\s*$/.exec(response.headers.get('Content-Range') ?? '');
+    return { bytes, total: range ? Number(range[1]) : end, received: bytes.length, modified };
+  },
+  async journalExists(file) {
+    // The folder's listing (a missing journal is no failed request); no listing: assume one.
+    if (file.folderListingUrl === undefined) return true;
+    const response = await fetch(file.folderListingUrl, { headers: headersOf(file), cache: 'no-store' });
+    if (response.status !== 200) return true;
+    const model = (await response.json()) as { content?: IContentsItem[] };
+    const names = Array.isArray(model.content) ? model.content.map(item => item.name) : [];
+    return filesBeingRecovered(names).includes(file.path.slice(file.path.lastIndexOf('/') + 1));
+  }
+};
 
 let readerLoading: Promise<Hdf5RangeReader> | undefined;
 function reader(): Promise<Hdf5RangeReader> {
@@ -96,7 +130,19 @@ async function readAheadFolder(folder: IRemoteFolder, dataset: string): Promise<
   return readAheads.size;
 }
 
-async function handle(request: Hdf5Request): Promise<void> {
+/**
+ * Starts the direct read of a chunk's trials as soon as it is asked for, while the chunk before
+ * it is still being reduced: the network and the reduction overlap (two chunks' buffers at most,
+ * as the view asks one chunk ahead). A failure leaves the chunk to h5wasm, which reports it.
+ */
+function startDirectRead(request: IReduceTrialsRequest): Promise<Map<string, IDirectTrial>> {
+  const names = request.chunk.trials.map(({ row }) => datasetNameForRow(row));
+  return reader()
+    .then(files => files.readDirect(request.file, names, asyncRangeSource))
+    .catch(() => new Map<string, IDirectTrial>());
+}
+
+async function handle(request: Hdf5Request, directRead?: Promise<Map<string, IDirectTrial>>): Promise<void> {
   switch (request.op) {
     case 'warm':
       await reader();
@@ -121,7 +167,15 @@ async function handle(request: Hdf5Request): Promise<void> {
       return read(request.file, request.dataset, request.id);
     case 'reduceTrials': {
       const files = await reader();
-      return answerAnalysisRequest(request, files, (reply, transfer) => scope.postMessage(reply, transfer));
+      const scanningReader: IScanningReader = {
+        read: (remote, dataset) => files.read(remote, dataset),
+        scanning<T>(remote: IRemoteFile, readAhead: number, scan: () => T): T {
+          return files.scanning(remote, readAhead, scan);
+        },
+        readDirect: (remote, names) => directRead ?? files.readDirect(remote, names, asyncRangeSource),
+        bytesFetched: remote => files.bytesFetched(remote)
+      };
+      return answerAnalysisRequest(request, scanningReader, (reply, transfer) => scope.postMessage(reply, transfer));
     }
   }
 }
@@ -142,8 +196,9 @@ let queue = Promise.resolve();
 
 scope.onmessage = event => {
   const request = event.data;
+  const directRead = request.op === 'reduceTrials' ? startDirectRead(request) : undefined;
   queue = queue.then(() =>
-    handle(request).catch(async (error: unknown) => {
+    handle(request, directRead).catch(async (error: unknown) => {
       // A failed open leaves nothing cached: the next request tries again.
       if ('file' in request) (await reader().catch(() => undefined))?.close(request.file.path);
       scope.postMessage({ id: request.id, error: serializeError(typedError(request, error)) });

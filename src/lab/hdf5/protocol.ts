@@ -16,6 +16,8 @@ export interface IRemoteFile {
   readonly stamp: string;
   /** Authorization header value (`token …`), or '' for none (cookie or no auth). */
   readonly authorization: string;
+  /** The Contents API URL listing the file's folder (direct reads look there for a journal). */
+  readonly folderListingUrl?: string;
 }
 
 /** Where the worker lists a folder (Contents API) and reads its files (/files/). */

@@ -9,7 +9,8 @@ import { DatasetRefusedError, FormatError } from '../../core/errors.js';
 import type { Hdf5ReadLimits } from '../../core/hdf5Containment.js';
 import { valueAsTypedArray } from '../../core/hdf5Containment.js';
 import { type H5TypeMetadata, hdf5TypeOfMetadata } from '../../core/hdf5Metadata.js';
-import { datasetRefusalInWorker } from './dataset-guard.js';
+import { datasetRefusalInWorker, readAtOfSource } from './dataset-guard.js';
+import { type IDirectFileState, type IDirectTrial, directFileState, readDirectTrials } from './direct-reads.js';
 import { LruBlockCache } from './lru-blocks.js';
 import type { IDatasetInfo, IDatasetCount, IRemoteFile } from './protocol.js';
 
@@ -28,6 +29,18 @@ export interface IRangeResponse {
 /** Reads a range of a remote file synchronously (HDF5's C reads are synchronous). */
 export type RangeFetcher = (file: IRemoteFile, start: number, end: number) => IRangeResponse;
 
+/** An asynchronous Range response, with the file's modification time as the server gives it. */
+export interface IAsyncRangeResponse extends IRangeResponse {
+  readonly modified: string | undefined;
+}
+
+/** The asynchronous reads of direct reads (fetch in the worker, files in Node tests). */
+export interface IAsyncRangeSource {
+  fetchRange(file: IRemoteFile, start: number, end: number): Promise<IAsyncRangeResponse>;
+  /** Whether a flush journal lies beside the file: a writer is committing in-place updates. */
+  journalExists(file: IRemoteFile): Promise<boolean>;
+}
+
 /** A dataset read whole (data not yet transferred), or that the file has none of that name. */
 export type ReadResult =
   | { readonly found: true; readonly dtype: string; readonly shape: number[]; readonly data: ArrayBufferView; readonly bytesFetched: number }
@@ -41,6 +54,13 @@ interface IOpenFile {
   readonly cache: LruBlockCache;
   /** Bytes the server sent for this file (the whole file per request if it ignores ranges). */
   readonly traffic: { bytesReceived: number };
+  /** Direct reads' knowledge of the file, once parsed (null: not parsable here). */
+  direct?: IDirectFileState | null;
+  /** The modification time the server gave for the first direct read: another means a change. */
+  modified?: string;
+  /** Direct reads' metadata blocks, and whether a first chunk was left to h5wasm. */
+  metadata?: LruBlockCache;
+  firstChunkSeen?: boolean;
 }
 
 /** Emscripten's file-system node, reduced to what is replaced here. */
@@ -58,6 +78,9 @@ let nextMemoryFile = 0;
  * saves round trips.
  */
 const HEAD_BYTES = 512 * 1024;
+/** Direct reads' metadata cache: 4 KiB blocks, 2 MiB. */
+const METADATA_BLOCK_BYTES = 4096;
+const METADATA_BLOCKS = 512;
 
 /** Options of {@link Hdf5RangeReader}. */
 export interface IHdf5RangeReaderOptions {
@@ -158,6 +181,63 @@ export class Hdf5RangeReader {
     }
   }
 
+  /**
+   * Reads datasets `names` directly (direct-reads.ts): metadata through the file's block cache,
+   * data by `source` in few requests. Returns those read; the others are for {@link read}. The
+   * kernel's live-file rules hold: a journal beside the file, or a size or modification time
+   * other than the file's when opened, leaves the chunk to h5wasm.
+   */
+  async readDirect(remote: IRemoteFile, names: readonly string[], source: IAsyncRangeSource): Promise<Map<string, IDirectTrial>> {
+    const open = this._open(remote);
+    if (open.direct === undefined && !open.firstChunkSeen) {
+      // The first chunk through h5wasm (its groups drawn without waiting for the listing of
+      // every link); the links are read while it is on the page.
+      open.firstChunkSeen = true;
+      return new Map();
+    }
+    if (await source.journalExists(remote)) return new Map();
+    const readAt = readAtOfSource(this._metadataCache(remote, open));
+    if (open.direct === undefined) open.direct = directFileState(readAt) ?? null;
+    if (open.direct === null) return new Map();
+    const fetchBytes = async (start: number, end: number): Promise<Uint8Array | undefined> => {
+      const response = await source.fetchRange(remote, start, end);
+      open.traffic.bytesReceived += response.received;
+      if (response.total !== open.cache.length || response.bytes.length !== end - start) return undefined;
+      open.modified ??= response.modified;
+      return response.modified === open.modified ? response.bytes : undefined;
+    };
+    return readDirectTrials(open.direct, names, fetchBytes, readAt, open.cache.length, this.options.limits);
+  }
+
+  /**
+   * Small blocks for direct reads' metadata: the symbol-table nodes h5py puts between the trials'
+   * data are read without the 64 KiB around each (the head comes from the file's cache).
+   */
+  private _metadataCache(remote: IRemoteFile, open: IOpenFile): LruBlockCache {
+    if (open.metadata !== undefined) return open.metadata;
+    const metadata = new LruBlockCache({
+      length: open.cache.length,
+      blockSize: METADATA_BLOCK_BYTES,
+      maxBlocks: METADATA_BLOCKS,
+      fetchRange: (start, end) => {
+        const fetched = this._fetchRange(remote, start, end);
+        open.traffic.bytesReceived += fetched.received;
+        return fetched.bytes;
+      }
+    });
+    const head = new Uint8Array(Math.min(HEAD_BYTES, open.cache.length));
+    open.cache.read(head, 0, head.length, 0);
+    metadata.prime(head);
+    open.metadata = metadata;
+    return metadata;
+  }
+
+  /** Bytes moved for the file's current version so far (0 when not open). */
+  bytesFetched(remote: IRemoteFile): number {
+    const open = this._files.get(remote.path);
+    return open !== undefined && open.stamp === remote.stamp ? open.traffic.bytesReceived : 0;
+  }
+
   /** Forgets a file (after a failed open, or to free it). */
   close(path: string): void {
     const open = this._files.get(path);
@@ -221,7 +301,7 @@ export class Hdf5RangeReader {
       FS.unlink(memoryPath);
       throw new FormatError(remote.path, 'not an HDF5 file');
     }
-    const open = { stamp: remote.stamp, memoryPath, file, cache, traffic };
+    const open: IOpenFile = { stamp: remote.stamp, memoryPath, file, cache, traffic };
     this._files.set(remote.path, open);
     while (this._files.size > MAX_OPEN_FILES) this.close(this._files.keys().next().value as string);
     return open;

@@ -117,7 +117,8 @@ export class Hdf5Service implements IHdf5Provider {
 
   private _remote(file: IFileVersion): IRemoteFile {
     const url = remoteFileUrl(this._filesUrl(), file.path, file.stamp);
-    return { path: file.path, url, stamp: file.stamp, authorization: this._authorization() };
+    const folder = file.path.includes('/') ? file.path.slice(0, file.path.lastIndexOf('/')) : '';
+    return { path: file.path, url, stamp: file.stamp, authorization: this._authorization(), folderListingUrl: this._remoteFolder(folder).listingUrl };
   }
 
   private _remoteFolder(path: string): IRemoteFolder {
