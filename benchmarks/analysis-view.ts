@@ -37,10 +37,16 @@ json.dump({'sample_rate': 2000, 'channel_names': ['ch%d' % c for c in range(${CH
 `;
 
 /** In the page: clicks `selector` (or picks `option` in it) and returns ms to the end of the first frame where `ready(section)` holds, for each of `checks`. */
-async function timeFrames(page: Page, action: { selector: string; option?: string }, checks: string[]): Promise<number[]> {
+async function timeFrames(
+  page: Page,
+  action: { selector: string; option?: string },
+  checks: string[]
+): Promise<number[]> {
   return page.evaluate(
     async ({ task, selector, option, conditions }) => {
-      const section = document.querySelector(`.jp-AxoPyPreview[data-task-path="${task}"] [data-array="emg"]`) as HTMLElement;
+      const section = document.querySelector(
+        `.jp-AxoPyPreview[data-task-path="${task}"] [data-array="emg"]`
+      ) as HTMLElement;
       const tests = conditions.map(c => new Function('section', `return ${c}`) as (s: HTMLElement) => boolean);
       const times: (number | undefined)[] = conditions.map(() => undefined);
       const start = performance.now();
@@ -69,7 +75,10 @@ async function timeFrames(page: Page, action: { selector: string; option?: strin
 }
 
 /** Peak growth of page + worker memory while `run` runs, sampled every 100 ms. */
-async function peakGrowth<T>(meter: HeapMeter, run: () => Promise<T>): Promise<{ result: T; base: number; peak: number; end: number }> {
+async function peakGrowth<T>(
+  meter: HeapMeter,
+  run: () => Promise<T>
+): Promise<{ result: T; base: number; peak: number; end: number }> {
   const base = await meter.used();
   let peak = base;
   let sampling = true;
@@ -94,16 +103,36 @@ async function main(): Promise<void> {
   execFileSync(CURRENT_PYTHON, ['-c', WRITE, path.join(folders.rootDir, 'data')]);
   const fileBytes = fs.statSync(path.join(folders.rootDir, TASK, 'emg.hdf5')).size;
   const trialBytes = TRIALS * CHANNELS * SAMPLES * 8;
-  console.log(`wrote ${TRIALS} x ${CHANNELS} x ${SAMPLES} float64 (${MB(trialBytes)} of trials, a ${MB(fileBytes)} file) with h5py in ${Date.now() - started} ms`);
+  console.log(
+    `wrote ${TRIALS} x ${CHANNELS} x ${SAMPLES} float64 (${MB(trialBytes)} of trials, a ${MB(fileBytes)} file) with h5py in ${Date.now() - started} ms`
+  );
   const server = await startLabServer({ rootDir: folders.rootDir, token: '', stateDir: folders.stateDir });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu']
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(`${server.url}/lab`);
-    await page.waitForFunction(() => (globalThis as any).jupyterapp?.commands?.hasCommand('jupyterlab-axopy:preview-task'), undefined, { timeout: 60_000 });
-    await page.evaluate(async task => void (await (globalThis as any).jupyterapp.commands.execute('jupyterlab-axopy:preview-task', { path: task })), TASK);
-    await page.waitForFunction(task => (globalThis as any).__axopyPreviews?.[task]?.arrays?.emg?.status === 'plotted', TASK, { timeout: 60_000 });
-    const bytesBefore = await page.evaluate(task => (globalThis as any).__axopyPreviews[task].arrays.emg.bytesFetched as number, TASK);
+    await page.waitForFunction(
+      () => (globalThis as any).jupyterapp?.commands?.hasCommand('jupyterlab-axopy:preview-task'),
+      undefined,
+      { timeout: 60_000 }
+    );
+    await page.evaluate(
+      async task =>
+        void (await (globalThis as any).jupyterapp.commands.execute('jupyterlab-axopy:preview-task', { path: task })),
+      TASK
+    );
+    await page.waitForFunction(
+      task => (globalThis as any).__axopyPreviews?.[task]?.arrays?.emg?.status === 'plotted',
+      TASK,
+      { timeout: 60_000 }
+    );
+    const bytesBefore = await page.evaluate(
+      task => (globalThis as any).__axopyPreviews[task].arrays.emg.bytesFetched as number,
+      TASK
+    );
     const meter = await HeapMeter.start(browser, page);
     // Range requests for the array file (the worker's included), counted as they come.
     const requests = { count: 0 };
@@ -114,7 +143,10 @@ async function main(): Promise<void> {
 
     // Average, all trials as one group (the grouping select is filled once the model exists).
     const average = await peakGrowth(meter, () =>
-      timeFrames(page, { selector: 'button[data-mode="average"]' }, ["section.querySelectorAll('.jp-AxoPyAnalysis-legend li').length > 0", complete])
+      timeFrames(page, { selector: 'button[data-mode="average"]' }, [
+        "section.querySelectorAll('.jp-AxoPyAnalysis-legend li').length > 0",
+        complete
+      ])
     );
     const [first, all] = average.result;
     const session = await page.context().newCDPSession(page);
@@ -125,11 +157,15 @@ async function main(): Promise<void> {
       return { bytes: s.bytesFetched as number, done: s.progress.done as number };
     }, TASK);
     const moved = state.bytes - bytesBefore;
-    console.log(`average of ${state.done} trials: first groups drawn ${first.toFixed(0)} ms, complete ${all.toFixed(0)} ms (${((trialBytes / 2 ** 20) / (all / 1000)).toFixed(0)} MB/s of trials)`);
+    console.log(
+      `average of ${state.done} trials: first groups drawn ${first.toFixed(0)} ms, complete ${all.toFixed(0)} ms (${(trialBytes / 2 ** 20 / (all / 1000)).toFixed(0)} MB/s of trials)`
+    );
     console.log(
       `  page + worker memory: +${MB(average.peak - average.base)} at peak, +${MB(average.end - average.base)} right after, +${MB(afterGc - average.base)} after the page's GC (${meter.workersSeen} workers measured)`
     );
-    console.log(`  bytes moved: ${MB(moved)} = ${(moved / trialBytes).toFixed(3)}x the trials' bytes, in ${requests.count} range requests`);
+    console.log(
+      `  bytes moved: ${MB(moved)} = ${(moved / trialBytes).toFixed(3)}x the trials' bytes, in ${requests.count} range requests`
+    );
 
     const [regroup] = await timeFrames(page, { selector: '[data-control="grouping"] select', option: 'gesture' }, [
       "/gesture = pinch \\(n = 500\\)/.test(section.querySelector('.jp-AxoPyAnalysis-legend').textContent)"
@@ -137,8 +173,13 @@ async function main(): Promise<void> {
     const [regroupAgain] = await timeFrames(page, { selector: '[data-control="grouping"] select', option: 'level' }, [
       "/level = high \\(n = 1000\\)/.test(section.querySelector('.jp-AxoPyAnalysis-legend').textContent)"
     ]);
-    const after = await page.evaluate(task => (globalThis as any).__axopyPreviews[task].analysis.emg.bytesFetched as number, TASK);
-    console.log(`regroup from cache: by gesture ${regroup.toFixed(0)} ms, by level ${regroupAgain.toFixed(0)} ms to the frame; bytes read meanwhile ${after - state.bytes}`);
+    const after = await page.evaluate(
+      task => (globalThis as any).__axopyPreviews[task].analysis.emg.bytesFetched as number,
+      TASK
+    );
+    console.log(
+      `regroup from cache: by gesture ${regroup.toFixed(0)} ms, by level ${regroupAgain.toFixed(0)} ms to the frame; bytes read meanwhile ${after - state.bytes}`
+    );
 
     const overlay = await peakGrowth(meter, () =>
       timeFrames(page, { selector: 'button[data-mode="overlay"]' }, [
@@ -147,10 +188,16 @@ async function main(): Promise<void> {
       ])
     );
     const image = await peakGrowth(meter, () =>
-      timeFrames(page, { selector: 'button[data-mode="image"]' }, [`section.querySelector('.jp-AxoPyAnalysis-image') !== null && /: ${TRIALS} trials/.test(section.querySelector('.jp-AxoPyAnalysis-imageCaption').textContent)`])
+      timeFrames(page, { selector: 'button[data-mode="image"]' }, [
+        `section.querySelector('.jp-AxoPyAnalysis-image') !== null && /: ${TRIALS} trials/.test(section.querySelector('.jp-AxoPyAnalysis-imageCaption').textContent)`
+      ])
     );
-    console.log(`image (2000 trials x 256 columns, read again): ${image.result[0].toFixed(0)} ms; memory +${MB(image.peak - image.base)} at peak, +${MB(image.end - image.base)} after`);
-    console.log(`overlay (200 traces of 2 x 512 points per channel, read again): first traces ${overlay.result[0].toFixed(0)} ms, all 200 ${overlay.result[1].toFixed(0)} ms; memory +${MB(overlay.peak - overlay.base)} at peak`);
+    console.log(
+      `image (2000 trials x 256 columns, read again): ${image.result[0].toFixed(0)} ms; memory +${MB(image.peak - image.base)} at peak, +${MB(image.end - image.base)} after`
+    );
+    console.log(
+      `overlay (200 traces of 2 x 512 points per channel, read again): first traces ${overlay.result[0].toFixed(0)} ms, all 200 ${overlay.result[1].toFixed(0)} ms; memory +${MB(overlay.peak - overlay.base)} at peak`
+    );
   } finally {
     await browser.close();
     await server.stop();

@@ -92,8 +92,12 @@ function main(): void {
   const dir = mkdtempSync(join(tmpdir(), 'axopy-bench-analysis-'));
   try {
     const raw = writeRaw(dir, 'x', x);
-    const py = JSON.parse(execFileSync(PYTHON, ['-c', PYTHON_FEATURES, raw, String(repeats)], { encoding: 'utf8' })) as Record<string, number>;
-    const scipy = JSON.parse(execFileSync(CURRENT_PYTHON, ['-c', PYTHON_SIGNAL, raw, String(repeats)], { encoding: 'utf8' })) as Record<string, number>;
+    const py = JSON.parse(
+      execFileSync(PYTHON, ['-c', PYTHON_FEATURES, raw, String(repeats)], { encoding: 'utf8' })
+    ) as Record<string, number>;
+    const scipy = JSON.parse(
+      execFileSync(CURRENT_PYTHON, ['-c', PYTHON_SIGNAL, raw, String(repeats)], { encoding: 'utf8' })
+    ) as Record<string, number>;
     const node: Record<string, number> = {};
     for (const [name, compute] of FEATURES) node[name] = best(repeats, () => compute(x));
     node.all = best(repeats, () => FEATURES.forEach(([, compute]) => compute(x)));
@@ -101,7 +105,9 @@ function main(): void {
     node.filtfilt = best(repeats, () => filtfilt(sos, x));
     node.moving_rms = best(repeats, () => movingRms(x, 100));
     node.decimate = best(repeats, () => decimate(x, 4));
-    console.log(`analysis benchmark: ${trials} x 8 x 2000 float64 (${(x.data.byteLength / 1e6).toFixed(0)} MB), best of ${repeats}; ratio = ours / Python`);
+    console.log(
+      `analysis benchmark: ${trials} x 8 x 2000 float64 (${(x.data.byteLength / 1e6).toFixed(0)} MB), best of ${repeats}; ratio = ours / Python`
+    );
     console.log('step | jupyterlab-axopy (s) | Python (s) | ratio');
     for (const [name, reference, source] of [
       ...FEATURES.map(([name]) => [name, py[name], 'axopy.features'] as const),
@@ -110,8 +116,19 @@ function main(): void {
       ['moving RMS (100)', scipy.moving_rms, 'numpy cumsum'] as const,
       ['decimate by 4', scipy.decimate, 'scipy decimate'] as const
     ]) {
-      const key = name === 'all 7 features' ? 'all' : name === 'butter bandpass + filtfilt' ? 'filtfilt' : name === 'moving RMS (100)' ? 'moving_rms' : name === 'decimate by 4' ? 'decimate' : name;
-      console.log(`${name} | ${node[key].toFixed(3)} | ${reference.toFixed(3)} (${source}) | ${(node[key] / reference).toFixed(2)}x`);
+      const key =
+        name === 'all 7 features'
+          ? 'all'
+          : name === 'butter bandpass + filtfilt'
+            ? 'filtfilt'
+            : name === 'moving RMS (100)'
+              ? 'moving_rms'
+              : name === 'decimate by 4'
+                ? 'decimate'
+                : name;
+      console.log(
+        `${name} | ${node[key].toFixed(3)} | ${reference.toFixed(3)} (${source}) | ${(node[key] / reference).toFixed(2)}x`
+      );
     }
     console.log('goal: all features within 1.5x of numpy');
   } finally {

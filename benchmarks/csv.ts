@@ -12,7 +12,7 @@ const rows: TrialRow[] = Array.from({ length: ROWS }, (_, i) => ({
   correct: i % 2 === 0,
   rt: i % 50 === 0 ? null : 0.2 + (i % 13) / 100,
   block: Math.floor(i / 100),
-  trial: i % 100,
+  trial: i % 100
 }));
 
 function rate(label: string, run: () => unknown): void {
@@ -21,7 +21,11 @@ function rate(label: string, run: () => unknown): void {
   const start = process.hrtime.bigint();
   for (let r = 0; r < repeats; r++) run();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9 / repeats;
-  console.log(`${label.padEnd(34)} ${Math.round(ROWS / seconds).toLocaleString('en-US').padStart(12)} rows/s`);
+  console.log(
+    `${label.padEnd(34)} ${Math.round(ROWS / seconds)
+      .toLocaleString('en-US')
+      .padStart(12)} rows/s`
+  );
 }
 
 rate('format, appending one row at a time', () => {

@@ -22,7 +22,8 @@ import { PYTHON } from '../tests/helpers/python';
 const repoRoot = path.resolve(__dirname, '..', '..');
 const CHECKER = path.join(repoRoot, 'tests', 'python', 'export_zip_check.py');
 
-type Contender = 'zip -0 -r' | 'jupyter-archive, download' | 'ours, server download' | 'ours, server save' | 'ours, browser download';
+type Contender =
+  'zip -0 -r' | 'jupyter-archive, download' | 'ours, server download' | 'ours, server save' | 'ours, browser download';
 
 interface IFigures {
   seconds: number;
@@ -33,7 +34,9 @@ interface IFigures {
 
 async function runCommand(page: Page, args: object): Promise<void> {
   await page.evaluate(commandArgs => {
-    const app = (window as unknown as { jupyterapp: { commands: { execute(id: string, args: object): Promise<unknown> } } }).jupyterapp;
+    const app = (
+      window as unknown as { jupyterapp: { commands: { execute(id: string, args: object): Promise<unknown> } } }
+    ).jupyterapp;
     void app.commands.execute('jupyterlab-axopy:export-zip', commandArgs);
   }, args);
 }
@@ -109,27 +112,43 @@ async function main(): Promise<void> {
   const megabytes = Number(args[0] ?? 1040);
   const folders = makeServerFolders('axopy-bench-export-server-');
   execFileSync(PYTHON, [CHECKER, 'big', path.join(folders.rootDir, 'big'), String(megabytes)]);
-  const server = await startLabServer({ rootDir: folders.rootDir, token: '', stateDir: folders.stateDir, venv: '.venv-peers' });
+  const server = await startLabServer({
+    rootDir: folders.rootDir,
+    token: '',
+    stateDir: folders.stateDir,
+    venv: '.venv-peers'
+  });
   const pid = labServerPid(new URL(server.url).port);
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox'] });
   try {
     const page = await browser.newPage({ acceptDownloads: true });
     page.on('console', message => message.type() === 'error' && console.error(`page: ${message.text()}`));
     const ready = () =>
-      page.waitForFunction(() => 'jupyterapp' in window && document.querySelector('#jupyterlab-axopy-storage') !== null, undefined, {
-        timeout: 60_000
-      });
+      page.waitForFunction(
+        () => 'jupyterapp' in window && document.querySelector('#jupyterlab-axopy-storage') !== null,
+        undefined,
+        {
+          timeout: 60_000
+        }
+      );
     await page.goto(`${server.url}/lab`);
     await ready();
     // Headless automation cannot answer the save picker: the browser path downloads Blob parts.
     await page.evaluate(() =>
-      fetch('/lab/api/settings/jupyterlab-axopy:export', { method: 'PUT', body: JSON.stringify({ raw: '{"useSaveFilePicker": false}' }) })
+      fetch('/lab/api/settings/jupyterlab-axopy:export', {
+        method: 'PUT',
+        body: JSON.stringify({ raw: '{"useSaveFilePicker": false}' })
+      })
     );
     await page.reload();
     await ready();
     const hasServerPath = await page.evaluate(async () => (await fetch('/jupyterlab-axopy/export')).ok);
-    const hasArchive = await page.evaluate(async () => (await fetch('/directories/big?archiveToken=probe&archiveFormat=zip', { method: 'HEAD' })).status !== 404);
-    if (!hasServerPath || !hasArchive) throw new Error('.venv-peers lacks the jupyterlab_axopy server extension or jupyter-archive');
+    const hasArchive = await page.evaluate(
+      async () =>
+        (await fetch('/directories/big?archiveToken=probe&archiveFormat=zip', { method: 'HEAD' })).status !== 404
+    );
+    if (!hasServerPath || !hasArchive)
+      throw new Error('.venv-peers lacks the jupyterlab_axopy server extension or jupyter-archive');
     const serverArchive = path.join(folders.rootDir, 'big.zip');
     const contenders: Array<[Contender, () => Promise<IFigures>]> = [
       [
@@ -148,21 +167,35 @@ async function main(): Promise<void> {
       [
         'jupyter-archive, download',
         () =>
-          measure(page, pid, () => clickLink(page, `/directories/big?archiveToken=${crypto.randomUUID()}&archiveFormat=zip`), {
+          measure(
+            page,
+            pid,
+            () => clickLink(page, `/directories/big?archiveToken=${crypto.randomUUID()}&archiveFormat=zip`),
+            {
+              download: true
+            }
+          )
+      ],
+      [
+        'ours, server download',
+        () =>
+          measure(page, pid, () => runCommand(page, { path: 'big', destination: 'download', via: 'server' }), {
             download: true
           })
       ],
       [
-        'ours, server download',
-        () => measure(page, pid, () => runCommand(page, { path: 'big', destination: 'download', via: 'server' }), { download: true })
-      ],
-      [
         'ours, server save',
-        () => measure(page, pid, () => runCommand(page, { path: 'big', destination: 'server', via: 'server' }), { file: serverArchive })
+        () =>
+          measure(page, pid, () => runCommand(page, { path: 'big', destination: 'server', via: 'server' }), {
+            file: serverArchive
+          })
       ],
       [
         'ours, browser download',
-        () => measure(page, pid, () => runCommand(page, { path: 'big', destination: 'download', via: 'browser' }), { download: true })
+        () =>
+          measure(page, pid, () => runCommand(page, { path: 'big', destination: 'download', via: 'browser' }), {
+            download: true
+          })
       ]
     ];
     const results = new Map<Contender, IFigures[]>(contenders.map(([name]) => [name, []]));
@@ -177,7 +210,9 @@ async function main(): Promise<void> {
     const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
     const zipMedian = median(results.get('zip -0 -r')!.map(figures => figures.seconds));
     console.log(`dataset: ${megabytes} MiB in 5 files (sparse, random MiB every 64 MiB), ${runs} interleaved runs`);
-    console.log(`${new Date().toISOString()}, ${os.cpus().length} cores, uptime: ${execFileSync('uptime').toString().trim()}`);
+    console.log(
+      `${new Date().toISOString()}, ${os.cpus().length} cores, uptime: ${execFileSync('uptime').toString().trim()}`
+    );
     for (const [name] of contenders) {
       const figures = results.get(name)!;
       const seconds = figures.map(item => item.seconds);

@@ -40,7 +40,9 @@ async function timeExport(
   page.once('download', started => (download = started));
   const started = Date.now();
   await page.evaluate(where => {
-    const app = (window as unknown as { jupyterapp: { commands: { execute(id: string, args: object): Promise<unknown> } } }).jupyterapp;
+    const app = (
+      window as unknown as { jupyterapp: { commands: { execute(id: string, args: object): Promise<unknown> } } }
+    ).jupyterapp;
     // The browser path, even where the server extension runs (benchmarks/export-server.ts compares both).
     void app.commands.execute('jupyterlab-axopy:export-zip', { path: 'big', destination: where, via: 'browser' });
   }, destination);
@@ -72,7 +74,11 @@ async function rawChunkedSaveRate(page: Page, chunkBytes: number, count: number)
       const started = performance.now();
       for (let chunk = 1; chunk <= n; chunk++) {
         const body = JSON.stringify({ type: 'file', format: 'base64', chunk: chunk === n ? -1 : chunk, content });
-        const response = await fetch('/api/contents/raw-rate.bin', { method: 'PUT', body, headers: { 'X-XSRFToken': xsrf } });
+        const response = await fetch('/api/contents/raw-rate.bin', {
+          method: 'PUT',
+          body,
+          headers: { 'X-XSRFToken': xsrf }
+        });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
       }
       const seconds = (performance.now() - started) / 1000;
@@ -130,9 +136,13 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ acceptDownloads: true });
     page.on('console', message => message.type() === 'error' && console.error(`page: ${message.text()}`));
     await page.goto(`${server.url}/lab`);
-    await page.waitForFunction(() => 'jupyterapp' in window && document.querySelector('#jupyterlab-axopy-storage') !== null, undefined, {
-      timeout: 60_000
-    });
+    await page.waitForFunction(
+      () => 'jupyterapp' in window && document.querySelector('#jupyterlab-axopy-storage') !== null,
+      undefined,
+      {
+        timeout: 60_000
+      }
+    );
     // Headless automation cannot answer the save picker: downloads go through Blob parts.
     await page.evaluate(async () => {
       const app = (window as unknown as { jupyterapp: { serviceManager: { settings: unknown } } }).jupyterapp;
@@ -143,10 +153,12 @@ async function main(): Promise<void> {
       });
     });
     await page.reload();
-    await page.waitForFunction(() => 'jupyterapp' in window && document.querySelector('#jupyterlab-axopy-storage') !== null);
+    await page.waitForFunction(
+      () => 'jupyterapp' in window && document.querySelector('#jupyterlab-axopy-storage') !== null
+    );
     const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
     console.log(`dataset: ${megabytes} MiB in 5 files (sparse, random MiB every 64 MiB)`);
-    const mbps = (seconds: number) => (megabytes * 2 ** 20 / 1e6 / seconds).toFixed(0);
+    const mbps = (seconds: number) => ((megabytes * 2 ** 20) / 1e6 / seconds).toFixed(0);
     const serverArchive = path.join(folders.rootDir, 'big.zip');
     // The machine's load moves single runs by +-30 %: zip -0, the download and fetching alone
     // run interleaved `runs` times, and best and median are compared.
@@ -173,8 +185,10 @@ async function main(): Promise<void> {
     console.log(`${runs} interleaved runs, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
     line('zip -0 -r', figures.zip);
     line('export, download', figures.download);
-    line("fetching every file through /files/ alone", figures.fetch);
-    console.log(`export, download: peak JS memory growth (page + workers, ArrayBuffers included) ${mb(downloadHeap)} MiB`);
+    line('fetching every file through /files/ alone', figures.fetch);
+    console.log(
+      `export, download: peak JS memory growth (page + workers, ArrayBuffers included) ${mb(downloadHeap)} MiB`
+    );
     const serverSave = await timeExport(page, 'server', serverArchive);
     console.log(
       `export, server save (once): ${serverSave.seconds.toFixed(2)} s (${(serverSave.seconds / median(figures.zip)).toFixed(2)}x ` +

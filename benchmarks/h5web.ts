@@ -58,7 +58,9 @@ async function openLab(browser: Browser, url: string): Promise<Page> {
   await page.waitForFunction(
     () => {
       const commands = (globalThis as any).jupyterapp?.commands;
-      return ['jupyterlab-axopy:preview-task', 'h5web-open', 'filebrowser:go-to-path'].every(id => commands?.hasCommand(id));
+      return ['jupyterlab-axopy:preview-task', 'h5web-open', 'filebrowser:go-to-path'].every(id =>
+        commands?.hasCommand(id)
+      );
     },
     undefined,
     { timeout: 60_000 }
@@ -97,7 +99,9 @@ async function timeH5web(page: Page): Promise<number> {
         const root = document.querySelector('.h5web-root');
         const dataset = root?.querySelector<HTMLElement>('[role="treeitem"][data-path="/0"]');
         if (dataset && dataset.getAttribute('aria-selected') !== 'true') dataset.click();
-        const lineTab = Array.from(root?.querySelectorAll<HTMLElement>('[role="tab"]') ?? []).find(tab => tab.textContent?.trim() === 'Line');
+        const lineTab = Array.from(root?.querySelectorAll<HTMLElement>('[role="tab"]') ?? []).find(
+          tab => tab.textContent?.trim() === 'Line'
+        );
         if (lineTab && lineTab.getAttribute('aria-selected') !== 'true') lineTab.click();
         const lineShown = lineTab?.getAttribute('aria-selected') === 'true' && root?.querySelector('canvas') !== null;
         // Resource timings are added once a response has ended: none pending means all ended.
@@ -146,8 +150,15 @@ async function main(): Promise<void> {
   execFileSync(PYTHON, [WRITER, 'big', data, String(TRIALS), String(CHANNELS), String(SAMPLES)]);
   const fileBytes = fs.statSync(path.join(folders.rootDir, FILE)).size;
   const trialBytes = CHANNELS * SAMPLES * 8;
-  console.log(`trial 0 (${CHANNELS} x ${SAMPLES} float64, ${trialBytes} bytes) of a ${fileBytes}-byte file written by h5py; ${runs} interleaved runs`);
-  const server = await startLabServer({ rootDir: folders.rootDir, token: '', stateDir: folders.stateDir, venv: '.venv-peers' });
+  console.log(
+    `trial 0 (${CHANNELS} x ${SAMPLES} float64, ${trialBytes} bytes) of a ${fileBytes}-byte file written by h5py; ${runs} interleaved runs`
+  );
+  const server = await startLabServer({
+    rootDir: folders.rootDir,
+    token: '',
+    stateDir: folders.stateDir,
+    venv: '.venv-peers'
+  });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BROWSER_ARGS });
   const results: Record<string, IMeasure[]> = {};
   try {

@@ -68,19 +68,25 @@ async function timed(label: string, trials: number, action: () => Promise<unknow
   await action();
   const ms = performance.now() - start;
   const megabytes = (trials * ARRAYS.length * 8 * 2000 * 8) / 1e6;
-  console.log(`${label.padEnd(44)} ${(ms / 1000).toFixed(2).padStart(6)} s  ${(ms / trials).toFixed(3).padStart(7)} ms/trial  ${(megabytes / (ms / 1000)).toFixed(0).padStart(5)} MB/s`);
+  console.log(
+    `${label.padEnd(44)} ${(ms / 1000).toFixed(2).padStart(6)} s  ${(ms / trials).toFixed(3).padStart(7)} ms/trial  ${(megabytes / (ms / 1000)).toFixed(0).padStart(5)} MB/s`
+  );
   return ms;
 }
 
 async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'axopy-hdf5-bench-'));
-  const folders = ['open', 'reopen'].map(name => fs.mkdirSync(path.join(tmp, name), { recursive: true }) ?? path.join(tmp, name));
+  const folders = ['open', 'reopen'].map(
+    name => fs.mkdirSync(path.join(tmp, name), { recursive: true }) ?? path.join(tmp, name)
+  );
   await Hdf5File.open(path.join(tmp, 'warm.hdf5'), 'w').then(file => file.close());
   console.log(`${TRIALS} trials x ${ARRAYS.length} arrays of float64 8x2000 (128 kB each)`);
   let blocks: number[] = [];
   await timed('keep open, flush after each trial', TRIALS, async () => (blocks = await keepOpen(folders[0], TRIALS)));
   console.log(`  per 250-trial block (flat = no growth): ${blocks.map(ms => ms.toFixed(0)).join(', ')} ms`);
-  await timed(`reopen per trial, like AxoPy (${REOPEN_TRIALS} trials)`, REOPEN_TRIALS, () => reopenPerTrial(folders[1], REOPEN_TRIALS));
+  await timed(`reopen per trial, like AxoPy (${REOPEN_TRIALS} trials)`, REOPEN_TRIALS, () =>
+    reopenPerTrial(folders[1], REOPEN_TRIALS)
+  );
   await timed('read every dataset, one open file each', TRIALS, () => readAll(folders[0], TRIALS));
   fs.rmSync(tmp, { recursive: true, force: true });
 }

@@ -68,7 +68,11 @@ async function openLab(browser: Browser, url: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await installPaintTimer(page);
   await page.goto(`${url}/lab`);
-  await page.waitForFunction(() => (globalThis as any).jupyterapp?.commands?.hasCommand('jupyterlab-axopy:preview-task'), undefined, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => (globalThis as any).jupyterapp?.commands?.hasCommand('jupyterlab-axopy:preview-task'),
+    undefined,
+    { timeout: 60_000 }
+  );
   return page;
 }
 
@@ -92,9 +96,14 @@ async function main(): Promise<void> {
   const fileBytes = fs.statSync(path.join(data, 'p02', 'big', 'emg.hdf5')).size;
   const trialBytes = CHANNELS * SAMPLES * 8;
   console.log(`wrote ${(fileBytes / 1e9).toFixed(2)} GB with h5py in ${Date.now() - started} ms`);
-  console.log(`first plot: trial 0 (${CHANNELS} x ${SAMPLES} float64, ${trialBytes} bytes) of a ${fileBytes}-byte file, from the command to the frame showing it`);
+  console.log(
+    `first plot: trial 0 (${CHANNELS} x ${SAMPLES} float64, ${trialBytes} bytes) of a ${fileBytes}-byte file, from the command to the frame showing it`
+  );
   const server = await startLabServer({ rootDir: folders.rootDir, token: '', stateDir: folders.stateDir });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu']
+  });
   try {
     const cold: number[] = [];
     for (let run = 0; run < COLD_RUNS; run++) {
@@ -138,11 +147,20 @@ function countTransfers(page: Page): { bytes: number; requests: number } {
 }
 
 /** On a page that has just plotted trial 0 of the big task: bytes moved, another trial, a 2000-row table. */
-async function moreOnThisPage(page: Page, moved: { bytes: number; requests: number }, trialBytes: number): Promise<void> {
+async function moreOnThisPage(
+  page: Page,
+  moved: { bytes: number; requests: number },
+  trialBytes: number
+): Promise<void> {
   // Counted once the table shows too (it selects trial 0, which must not be read again).
-  await page.waitForFunction(([p, rows]) => (globalThis as any).__axopyPreviews?.[p]?.rowCount === rows, [BIG_TASK, TRIALS] as const);
+  await page.waitForFunction(([p, rows]) => (globalThis as any).__axopyPreviews?.[p]?.rowCount === rows, [
+    BIG_TASK,
+    TRIALS
+  ] as const);
   await page.waitForTimeout(500);
-  console.log(`bytes moved for the first plot (table shown): ${moved.bytes} in ${moved.requests} range requests (${(moved.bytes / trialBytes).toFixed(3)} x the trial)`);
+  console.log(
+    `bytes moved for the first plot (table shown): ${moved.bytes} in ${moved.requests} range requests (${(moved.bytes / trialBytes).toFixed(3)} x the trial)`
+  );
 
   const box = await page.locator(`.jp-AxoPyPreview[data-task-path="${BIG_TASK}"] .jp-AxoPyPreview-grid`).boundingBox();
   if (box === null) throw new Error('no trials table');

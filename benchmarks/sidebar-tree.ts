@@ -11,8 +11,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ContentsManager, ServerConnection } from '@jupyterlab/services';
-import { StorageModel } from '../src/lab/model/storage-model.js';
-import type { IStorageNode } from '../src/lab/model/tree.js';
+import { StorageModel } from '../src/lab/sidebar/storage-model.js';
+import type { IStorageNode } from '../src/lab/sidebar/tree.js';
 import { ContentsStorageProvider } from '../src/lab/provider/contents.js';
 import { PYTHON } from '../tests/helpers/python';
 
@@ -68,8 +68,16 @@ async function main(): Promise<void> {
   const port = await freePort();
   const server = spawn(
     PYTHON,
-    ['-m', 'jupyter_server', `--port=${port}`, '--ip=127.0.0.1', '--no-browser',
-      `--ServerApp.token=${TOKEN}`, `--ServerApp.root_dir=${base}`, '--allow-root'],
+    [
+      '-m',
+      'jupyter_server',
+      `--port=${port}`,
+      '--ip=127.0.0.1',
+      '--no-browser',
+      `--ServerApp.token=${TOKEN}`,
+      `--ServerApp.root_dir=${base}`,
+      '--allow-root'
+    ],
     { stdio: 'ignore' }
   );
   try {
@@ -94,7 +102,9 @@ async function main(): Promise<void> {
       autoPoll: false
     });
     const report = (what: string, ms: number, before: number): void => {
-      console.log(`${what.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms  ${String(requests - before).padStart(3)} Contents requests`);
+      console.log(
+        `${what.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms  ${String(requests - before).padStart(3)} Contents requests`
+      );
     };
     console.log(`storage: ${SUBJECTS} subjects x ${TASKS} tasks, Jupyter server ${baseUrl}`);
     let before = requests;
@@ -105,7 +115,11 @@ async function main(): Promise<void> {
     before = requests;
     report(`expand ${subject.label}`, await timed(() => model.expand(subject)), before);
     const findNode = (nodes: readonly IStorageNode[], id: string): IStorageNode =>
-      nodes.find(node => node.id === id) ?? findNode(nodes.flatMap(node => node.children), id);
+      nodes.find(node => node.id === id) ??
+      findNode(
+        nodes.flatMap(node => node.children),
+        id
+      );
     const task = findNode(model.tree, subject.id).children[TASKS - 1];
     before = requests;
     report(`expand ${subject.label}/${task.label} (reads trials.csv)`, await timed(() => model.expand(task)), before);

@@ -69,7 +69,9 @@ function run(command: string, args: string[], cwd?: string): string {
 async function nodeRun(root: string, trials: number): Promise<Partial<RunFigures>> {
   // Same kind of data as the Python side (standard normal float64); the values do not matter
   // to HDF5 (uncompressed) but random bits keep anything from taking shortcuts.
-  const emg = new Float64Array(8 * 2000).map(() => Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random()));
+  const emg = new Float64Array(8 * 2000).map(
+    () => Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random())
+  );
   const storage = new Storage(root);
   storage.subjectId = 's1';
   const writer = storage.createTask('bench');
@@ -145,8 +147,15 @@ async function nodeReads(root: string): Promise<ReadFigures> {
   let checksum = 0;
   for await (const a of reader.iterArray('emg')) checksum += (a.data as Float64Array)[0];
   const iterTime = seconds(t0);
-  return { epochs_s: epochsTime, array_s: arrayTime, iter_s: iterTime, epochs_rss_over_output_mb: (peakRss - rssBefore) / 1e6 - outputMb,
-    direct_reads: hdf5ReadCounts.direct - countsBefore.direct, hdf5_reads: hdf5ReadCounts.viaHdf5 - countsBefore.viaHdf5, checksum } as ReadFigures;
+  return {
+    epochs_s: epochsTime,
+    array_s: arrayTime,
+    iter_s: iterTime,
+    epochs_rss_over_output_mb: (peakRss - rssBefore) / 1e6 - outputMb,
+    direct_reads: hdf5ReadCounts.direct - countsBefore.direct,
+    hdf5_reads: hdf5ReadCounts.viaHdf5 - countsBefore.viaHdf5,
+    checksum
+  } as ReadFigures;
 }
 
 const AXOPY_READS = `import json, sys, time
@@ -174,7 +183,11 @@ with h5py.File(path, 'r') as f:
 print(json.dumps({'array_s': array_s, 'iter_s': time.perf_counter() - t}))`;
 
 /** The three readers on one root, each in a fresh process, in an order that alternates. */
-function readRun(root: string, trials: number, nodeFirst: boolean): { node: ReadFigures; axopy: ReadFigures; h5py: ReadFigures } {
+function readRun(
+  root: string,
+  trials: number,
+  nodeFirst: boolean
+): { node: ReadFigures; axopy: ReadFigures; h5py: ReadFigures } {
   const sides = {
     node: () => JSON.parse(run(process.execPath, [__filename, '--node-reads', root])) as ReadFigures,
     axopy: () => JSON.parse(run(PYTHON, ['-c', AXOPY_READS, root])) as ReadFigures,
@@ -224,9 +237,15 @@ function durabilityTable(trials: number, runs: number): void {
   }
   const flush = median(figures.flush);
   const fsync = median(figures.fsync);
-  console.log(`durability: ${trials} trials x 2 arrays float64 8x2000 (256 KB per trial) on ${tmpdir()}, medians of ${runs} runs`);
-  console.log(`  flush (default; survives a killed process): ${flush.toFixed(2)} ms/trial   [${figures.flush.map(v => v.toFixed(2)).join(', ')}]`);
-  console.log(`  fsync (survives a machine crash):          ${fsync.toFixed(2)} ms/trial   [${figures.fsync.map(v => v.toFixed(2)).join(', ')}]  ${(fsync / flush).toFixed(1)}x`);
+  console.log(
+    `durability: ${trials} trials x 2 arrays float64 8x2000 (256 KB per trial) on ${tmpdir()}, medians of ${runs} runs`
+  );
+  console.log(
+    `  flush (default; survives a killed process): ${flush.toFixed(2)} ms/trial   [${figures.flush.map(v => v.toFixed(2)).join(', ')}]`
+  );
+  console.log(
+    `  fsync (survives a machine crash):          ${fsync.toFixed(2)} ms/trial   [${figures.fsync.map(v => v.toFixed(2)).join(', ')}]  ${(fsync / flush).toFixed(1)}x`
+  );
 }
 
 /** storageToZip in this (fresh) process, with the growth of its peak RSS. */
@@ -251,9 +270,16 @@ with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_STORED) as z:
 print(time.perf_counter() - t)`;
 
 /** One run of each side in its own folder; Python's ZIP figures are of the same (Node-written) root. */
-function oneRun(folder: string, trials: number, nodeFirst: boolean, reads: ReturnType<typeof readRun>[]): { node: Partial<RunFigures>; python: Partial<RunFigures> } {
+function oneRun(
+  folder: string,
+  trials: number,
+  nodeFirst: boolean,
+  reads: ReturnType<typeof readRun>[]
+): { node: Partial<RunFigures>; python: Partial<RunFigures> } {
   const nodeSide = (): Partial<RunFigures> =>
-    JSON.parse(run(process.execPath, [__filename, '--node-run', join(folder, 'ts'), String(trials)])) as Partial<RunFigures>;
+    JSON.parse(
+      run(process.execPath, [__filename, '--node-run', join(folder, 'ts'), String(trials)])
+    ) as Partial<RunFigures>;
   const pythonSide = (): Partial<RunFigures> =>
     JSON.parse(run(PYTHON, [REAL_AXOPY, 'bench', join(folder, 'py'), String(trials)])) as Partial<RunFigures>;
   let node: Partial<RunFigures>;
@@ -268,7 +294,11 @@ function oneRun(folder: string, trials: number, nodeFirst: boolean, reads: Retur
   rmSync(join(folder, 'py'), { recursive: true, force: true });
   reads.push(readRun(join(folder, 'ts'), trials, nodeFirst));
   const zips = [
-    () => Object.assign(node, JSON.parse(run(process.execPath, [__filename, '--node-zip', join(folder, 'ts'), join(folder, 'ts-node.zip')]))),
+    () =>
+      Object.assign(
+        node,
+        JSON.parse(run(process.execPath, [__filename, '--node-zip', join(folder, 'ts'), join(folder, 'ts-node.zip')]))
+      ),
     () => (python.zip_s = Number(run(PYTHON, ['-c', PYTHON_ZIP, join(folder, 'ts'), join(folder, 'ts-py.zip')])))
   ];
   execFileSync('sync');
@@ -327,22 +357,62 @@ async function main(): Promise<void> {
   // Each run's own ratio (both sides ran minutes apart at most), then the median of those.
   const ratioOf = (key: keyof RunFigures, digits = 2): string =>
     `${median(results.map(r => (r.node[key] as number) / (r.python[key] as number))).toFixed(digits)}x`;
-  const all = (key: keyof RunFigures, side: 'node' | 'python'): string => results.map(r => (r[side][key] as number).toFixed(2)).join(', ');
+  const all = (key: keyof RunFigures, side: 'node' | 'python'): string =>
+    results.map(r => (r[side][key] as number).toFixed(2)).join(', ');
   const rows: [string, string, string, string][] = [
-    ['write all trials (s)', node('write_total_s').toFixed(2), python('write_total_s').toFixed(2), `${ratioOf('write_total_s', 3)} (target <= 0.3x)`],
-    ['per-trial first 100 (ms)', node('first100_mean_ms').toFixed(2), python('first100_mean_ms').toFixed(2), 'Node: includes loading h5wasm'],
-    ['per-trial last 100 (ms)', node('last100_mean_ms').toFixed(2), python('last100_mean_ms').toFixed(2), `last/first ${median(results.map(r => r.node.last100_mean_ms! / r.node.first100_mean_ms!)).toFixed(2)} (target <= 1.2)`],
-    ['array() (s)', node('array_s').toFixed(3), python('array_s').toFixed(3), `${ratioOf('array_s', 3)} AxoPy (target <= 0.5x)`],
-    ['iterArray, one open file (s)', node('iter_one_open_file_s').toFixed(3), python('iter_one_open_file_s').toFixed(3), `${ratioOf('iter_one_open_file_s')} h5py (target <= 1.5x)`],
-    [`ZIP ${node('zip_mb').toFixed(0)} MB (s)`, node('zip_s').toFixed(2), python('zip_s').toFixed(2), `${ratioOf('zip_s')} Python zipfile (target <= 1.0x); zip -0 -r ${python('zip0_s').toFixed(2)} s`],
+    [
+      'write all trials (s)',
+      node('write_total_s').toFixed(2),
+      python('write_total_s').toFixed(2),
+      `${ratioOf('write_total_s', 3)} (target <= 0.3x)`
+    ],
+    [
+      'per-trial first 100 (ms)',
+      node('first100_mean_ms').toFixed(2),
+      python('first100_mean_ms').toFixed(2),
+      'Node: includes loading h5wasm'
+    ],
+    [
+      'per-trial last 100 (ms)',
+      node('last100_mean_ms').toFixed(2),
+      python('last100_mean_ms').toFixed(2),
+      `last/first ${median(results.map(r => r.node.last100_mean_ms! / r.node.first100_mean_ms!)).toFixed(2)} (target <= 1.2)`
+    ],
+    [
+      'array() (s)',
+      node('array_s').toFixed(3),
+      python('array_s').toFixed(3),
+      `${ratioOf('array_s', 3)} AxoPy (target <= 0.5x)`
+    ],
+    [
+      'iterArray, one open file (s)',
+      node('iter_one_open_file_s').toFixed(3),
+      python('iter_one_open_file_s').toFixed(3),
+      `${ratioOf('iter_one_open_file_s')} h5py (target <= 1.5x)`
+    ],
+    [
+      `ZIP ${node('zip_mb').toFixed(0)} MB (s)`,
+      node('zip_s').toFixed(2),
+      python('zip_s').toFixed(2),
+      `${ratioOf('zip_s')} Python zipfile (target <= 1.0x); zip -0 -r ${python('zip0_s').toFixed(2)} s`
+    ],
     ['ZIP peak RSS growth (MB)', node('zip_peak_rss_growth_mb').toFixed(0), '', 'target < 256']
   ];
-  console.log(`storage benchmark: ${trials} trials x 2 arrays float64 8x2000, medians of ${runs} runs (fresh processes, alternating which side goes first); ratio = median of each run's ratio`);
+  console.log(
+    `storage benchmark: ${trials} trials x 2 arrays float64 8x2000, medians of ${runs} runs (fresh processes, alternating which side goes first); ratio = median of each run's ratio`
+  );
   console.log(['measure', 'jupyterlab-axopy', 'Python AxoPy', 'ratio'].join(' | '));
   for (const row of rows) console.log(row.join(' | '));
   printReads(reads, trials);
   console.log('every run (Node | Python):');
-  for (const key of ['write_total_s', 'first100_mean_ms', 'last100_mean_ms', 'array_s', 'iter_one_open_file_s', 'zip_s'] as const) {
+  for (const key of [
+    'write_total_s',
+    'first100_mean_ms',
+    'last100_mean_ms',
+    'array_s',
+    'iter_one_open_file_s',
+    'zip_s'
+  ] as const) {
     console.log(`  ${key}: ${all(key, 'node')} | ${all(key, 'python')}`);
   }
   durabilityTable(300, runs);
@@ -357,7 +427,10 @@ function readsOnly(args: string[]): void {
   const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 3;
   const trials = Number(args.find((arg, i) => i > 0 && !arg.startsWith('--') && i !== runsAt + 1) ?? 600);
   const dir = mkdtempSync(join(tmpdir(), 'axopy-bench-reads-'));
-  const byWriter: Record<'jupyterlab-axopy' | 'AxoPy (h5py)', ReturnType<typeof readRun>[]> = { 'jupyterlab-axopy': [], 'AxoPy (h5py)': [] };
+  const byWriter: Record<'jupyterlab-axopy' | 'AxoPy (h5py)', ReturnType<typeof readRun>[]> = {
+    'jupyterlab-axopy': [],
+    'AxoPy (h5py)': []
+  };
   try {
     const ours = join(dir, 'ts');
     const theirs = join(dir, 'py');
@@ -382,7 +455,9 @@ function readsOnly(args: string[]): void {
 function printReads(reads: ReturnType<typeof readRun>[], trials: number): void {
   const med = (f: (r: ReturnType<typeof readRun>) => number): number => median(reads.map(f));
   const fmt = (v: number): string => v.toFixed(3);
-  console.log(`\nreads: ${trials} trials of float64 8x2000 (${((trials * 8 * 2000 * 8) / 1e6).toFixed(0)} MB), page cache warm; Node | real AxoPy | h5py; ratios = median of per-run ratios`);
+  console.log(
+    `\nreads: ${trials} trials of float64 8x2000 (${((trials * 8 * 2000 * 8) / 1e6).toFixed(0)} MB), page cache warm; Node | real AxoPy | h5py; ratios = median of per-run ratios`
+  );
   console.log('measure | jupyterlab-axopy (s) | AxoPy (s) | h5py (s) | vs AxoPy | vs h5py');
   for (const [label, key, h5Label] of [
     ['epochs()', 'epochs_s', 'read_direct into one array'],
@@ -391,20 +466,30 @@ function printReads(reads: ReturnType<typeof readRun>[], trials: number): void {
   ] as const) {
     const node = (r: ReturnType<typeof readRun>): number => r.node[key] as number;
     const pyKey = key === 'epochs_s' ? 'array_s' : key;
-    console.log([
-      label,
-      fmt(med(node)),
-      fmt(med(r => r.axopy[pyKey])),
-      `${fmt(med(r => r.h5py[pyKey]))} (${h5Label})`,
-      `${med(r => node(r) / r.axopy[pyKey]).toFixed(2)}x (goal <= ${key === 'iter_s' ? '-' : '0.25x'})`,
-      `${med(r => node(r) / r.h5py[pyKey]).toFixed(2)}x (goal <= ${key === 'iter_s' ? '1.0x' : '1.2x'})`
-    ].join(' | '));
+    console.log(
+      [
+        label,
+        fmt(med(node)),
+        fmt(med(r => r.axopy[pyKey])),
+        `${fmt(med(r => r.h5py[pyKey]))} (${h5Label})`,
+        `${med(r => node(r) / r.axopy[pyKey]).toFixed(2)}x (goal <= ${key === 'iter_s' ? '-' : '0.25x'})`,
+        `${med(r => node(r) / r.h5py[pyKey]).toFixed(2)}x (goal <= ${key === 'iter_s' ? '1.0x' : '1.2x'})`
+      ].join(' | ')
+    );
   }
-  console.log(`epochs() peak RSS growth beyond its output: ${med(r => r.node.epochs_rss_over_output_mb ?? NaN).toFixed(0)} MB (goal <= 64)`);
+  console.log(
+    `epochs() peak RSS growth beyond its output: ${med(r => r.node.epochs_rss_over_output_mb ?? NaN).toFixed(0)} MB (goal <= 64)`
+  );
   const last = reads[reads.length - 1].node;
-  console.log(`  trial reads of the last run: ${last.direct_reads ?? '?'} straight from the file, ${last.hdf5_reads ?? '?'} through h5wasm`);
-  console.log(`  every run, epochs | array | iter (s): ${reads.map(r => [r.node.epochs_s, r.node.array_s, r.node.iter_s].map(v => fmt(v ?? NaN)).join('/')).join(', ')}`);
-  console.log(`  AxoPy array | iter: ${reads.map(r => `${fmt(r.axopy.array_s)}/${fmt(r.axopy.iter_s)}`).join(', ')}; h5py: ${reads.map(r => `${fmt(r.h5py.array_s)}/${fmt(r.h5py.iter_s)}`).join(', ')}`);
+  console.log(
+    `  trial reads of the last run: ${last.direct_reads ?? '?'} straight from the file, ${last.hdf5_reads ?? '?'} through h5wasm`
+  );
+  console.log(
+    `  every run, epochs | array | iter (s): ${reads.map(r => [r.node.epochs_s, r.node.array_s, r.node.iter_s].map(v => fmt(v ?? NaN)).join('/')).join(', ')}`
+  );
+  console.log(
+    `  AxoPy array | iter: ${reads.map(r => `${fmt(r.axopy.array_s)}/${fmt(r.axopy.iter_s)}`).join(', ')}; h5py: ${reads.map(r => `${fmt(r.h5py.array_s)}/${fmt(r.h5py.iter_s)}`).join(', ')}`
+  );
 }
 
 main().catch(error => {

@@ -97,10 +97,18 @@ function speedRuns(workDir: string, runs: number): void {
   const root = path.join(workDir, 'data');
   execFileSync(PYTHON, ['-c', MAKE_DATASET, root]);
   const megabytes = folderBytes(root) / 1e6;
-  execFileSync('cat', fs.readdirSync(root, { recursive: true }).map(String).map(p => path.join(root, p)).filter(p => fs.statSync(p).isFile()), {
-    stdio: 'ignore',
-    maxBuffer: 1
-  });
+  execFileSync(
+    'cat',
+    fs
+      .readdirSync(root, { recursive: true })
+      .map(String)
+      .map(p => path.join(root, p))
+      .filter(p => fs.statSync(p).isFile()),
+    {
+      stdio: 'ignore',
+      maxBuffer: 1
+    }
+  );
   const baseline = timed(process.execPath, ['-e', `require(${JSON.stringify(ZIP_MODULE)})`]);
   const ours: Measure[] = [];
   const python: Measure[] = [];
@@ -113,17 +121,25 @@ function speedRuns(workDir: string, runs: number): void {
     zip0.push(timed('zip', ['-q', '-0', '-r', path.join(workDir, 'zip0.zip'), 'data'], workDir));
   }
   const rows = [summary('storageToZip', ours), summary('python zipfile', python), summary('zip -0 -r', zip0)];
-  console.log(`dataset: ${megabytes.toFixed(0)} MB, ${runs} interleaved runs, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
+  console.log(
+    `dataset: ${megabytes.toFixed(0)} MB, ${runs} interleaved runs, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`
+  );
   for (const row of rows) {
     console.log(
       `${row.label.padEnd(16)} best ${row.best.toFixed(2)} s  median ${row.median.toFixed(2)} s  ` +
         `(${(megabytes / row.best).toFixed(0)} MB/s)  peak RSS ${row.rss.toFixed(0)} MB`
     );
   }
-  console.log(`storageToZip / python zipfile: best ${(rows[0].best / rows[1].best).toFixed(2)}x, median ${(rows[0].median / rows[1].median).toFixed(2)}x`);
+  console.log(
+    `storageToZip / python zipfile: best ${(rows[0].best / rows[1].best).toFixed(2)}x, median ${(rows[0].median / rows[1].median).toFixed(2)}x`
+  );
   console.log(`storageToZip / zip -0 -r:      best ${(rows[0].best / rows[2].best).toFixed(2)}x`);
-  console.log(`storageToZip peak RSS growth over a process that only loads it: ${(rows[0].rss - baseline.peakRssMb).toFixed(0)} MB`);
-  console.log(`archive check: ${pythonCheck(path.join(workDir, 'ours.zip'), 'import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); print(len(z.namelist()), "entries, testzip:", z.testzip())')}`);
+  console.log(
+    `storageToZip peak RSS growth over a process that only loads it: ${(rows[0].rss - baseline.peakRssMb).toFixed(0)} MB`
+  );
+  console.log(
+    `archive check: ${pythonCheck(path.join(workDir, 'ours.zip'), 'import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); print(len(z.namelist()), "entries, testzip:", z.testzip())')}`
+  );
 }
 
 function manyEntries(workDir: string): void {
@@ -137,7 +153,9 @@ function manyEntries(workDir: string): void {
   }
   const measure = nodeExport(root, path.join(workDir, 'many.zip'));
   console.log(`65 536 tiny entries: ${measure.seconds.toFixed(1)} s, peak RSS ${measure.peakRssMb.toFixed(0)} MB`);
-  console.log(`  python: ${pythonCheck(path.join(workDir, 'many.zip'), 'import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); print(len(z.infolist()), "entries, testzip:", z.testzip())')}`);
+  console.log(
+    `  python: ${pythonCheck(path.join(workDir, 'many.zip'), 'import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); print(len(z.infolist()), "entries, testzip:", z.testzip())')}`
+  );
 }
 
 function sparseFile(workDir: string): void {

@@ -109,7 +109,7 @@ def path_components(path: str, what: str, allow_hidden: bool) -> List[str]:
 
 
 def parse_plan(body: object, allow_hidden: bool = False) -> ArchivePlan:
-    """Checks the JSON plan the browser sent (see src/lab/export/serverExport.ts)."""
+    """Checks the JSON plan the browser sent (see src/lab/export/server-export.ts)."""
     if not isinstance(body, dict):
         raise PlanError("the plan must be a JSON object")
     base = body.get("base")

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# Lint first (eslint, `npm run lint`): cheap, and a slip fails fast.
+# Lint first (eslint + prettier --check, `npm run lint`): cheap, and a style slip fails fast.
 npm run lint --silent
 bash scripts/build-kernel.sh
 rm -rf build  # compiled tests of renamed or deleted files must not run

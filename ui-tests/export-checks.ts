@@ -47,7 +47,12 @@ export function verifyZip(zipPath: string, rootDir: string, folder: string): IZi
  * files, byte for byte, with their times, .hdf5 stored and the rest deflated. With `unixMode`,
  * every entry also says it was made on Unix with that mode.
  */
-export function expectArchiveOf(zipPath: string, rootDir: string, folder: string, options: { unixMode?: string } = {}): IZipReport {
+export function expectArchiveOf(
+  zipPath: string,
+  rootDir: string,
+  folder: string,
+  options: { unixMode?: string } = {}
+): IZipReport {
   const report = verifyZip(zipPath, rootDir, folder);
   expect(report.bad_crc).toBeNull();
   expect(report.names).toEqual(report.expected);

@@ -56,7 +56,9 @@ export function storageServerTest(
       page.on('console', message => {
         if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
       });
-      page.on('pageerror', error => problems.push(`page error: ${error.message}${process.env.AXOPY_E2E_STACKS ? ` ${error.stack}` : ''}`));
+      page.on('pageerror', error =>
+        problems.push(`page error: ${error.message}${process.env.AXOPY_E2E_STACKS ? ` ${error.stack}` : ''}`)
+      );
       page.on('response', response => {
         if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
       });
@@ -71,7 +73,9 @@ export function panel(page: Page): Locator {
 
 /** The tree item of a path (the first one: a path may appear under two roots). */
 export function item(page: Page, itemPath: string): Locator {
-  return panel(page).locator(`.jp-AxoPyStorage-item[data-path="${itemPath.replace(/"/g, '\\"')}"]`).first();
+  return panel(page)
+    .locator(`.jp-AxoPyStorage-item[data-path="${itemPath.replace(/"/g, '\\"')}"]`)
+    .first();
 }
 
 export function row(page: Page, itemPath: string): Locator {
@@ -140,17 +144,28 @@ export async function openPreview(page: Page, taskPath: string): Promise<void> {
 }
 
 export function previewState(page: Page, taskPath: string): Promise<IPreviewState | undefined> {
-  return page.evaluate(p => JSON.parse(JSON.stringify((window as any).__axopyPreviews?.[p] ?? null)) ?? undefined, taskPath);
+  return page.evaluate(
+    p => JSON.parse(JSON.stringify((window as any).__axopyPreviews?.[p] ?? null)) ?? undefined,
+    taskPath
+  );
 }
 
 /** Waits until the preview's state satisfies `check`, and returns it. */
-export async function waitForPreview(page: Page, taskPath: string, check: (s: IPreviewState) => boolean, timeout = 20_000): Promise<IPreviewState> {
+export async function waitForPreview(
+  page: Page,
+  taskPath: string,
+  check: (s: IPreviewState) => boolean,
+  timeout = 20_000
+): Promise<IPreviewState> {
   let last: IPreviewState | undefined;
   await expect
-    .poll(async () => {
-      last = await previewState(page, taskPath);
-      return last !== undefined && check(last);
-    }, { timeout })
+    .poll(
+      async () => {
+        last = await previewState(page, taskPath);
+        return last !== undefined && check(last);
+      },
+      { timeout }
+    )
     .toBe(true);
   return last!;
 }
@@ -166,7 +181,13 @@ export function linePixels(canvas: Locator): Promise<number> {
     const data = node.getContext('2d')!.getImageData(0, 0, node.width, node.height).data;
     let count = 0;
     for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i] - r) < 40 && Math.abs(data[i + 1] - g) < 40 && Math.abs(data[i + 2] - b) < 40 && data[i + 3] > 100) count++;
+      if (
+        Math.abs(data[i] - r) < 40 &&
+        Math.abs(data[i + 1] - g) < 40 &&
+        Math.abs(data[i + 2] - b) < 40 &&
+        data[i + 3] > 100
+      )
+        count++;
     }
     return count;
   });

@@ -14,9 +14,15 @@ export class HeapMeter {
   private nextId = 0;
   private pending = new Map<number, (result: { usedSize: number; backingStorageSize: number }) => void>();
 
-  private constructor(private readonly browserSession: CDPSession, private readonly pageSession: CDPSession) {
+  private constructor(
+    private readonly browserSession: CDPSession,
+    private readonly pageSession: CDPSession
+  ) {
     browserSession.on('Target.receivedMessageFromTarget', event => {
-      const message = JSON.parse(event.message) as { id?: number; result?: { usedSize: number; backingStorageSize: number } };
+      const message = JSON.parse(event.message) as {
+        id?: number;
+        result?: { usedSize: number; backingStorageSize: number };
+      };
       if (message.id !== undefined && this.pending.has(message.id)) {
         this.pending.get(message.id)!(message.result ?? { usedSize: 0, backingStorageSize: 0 });
         this.pending.delete(message.id);
@@ -35,12 +41,17 @@ export class HeapMeter {
     const { targetInfos } = await this.browserSession.send('Target.getTargets');
     for (const target of targetInfos.filter(info => info.type === 'worker')) {
       if (!this.workers.has(target.targetId)) {
-        const { sessionId } = await this.browserSession.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
+        const { sessionId } = await this.browserSession.send('Target.attachToTarget', {
+          targetId: target.targetId,
+          flatten: false
+        });
         this.workers.set(target.targetId, sessionId);
       }
       const usage = await Promise.race([
         this.workerHeap(this.workers.get(target.targetId)!),
-        new Promise<{ usedSize: number; backingStorageSize: number }>(resolve => setTimeout(() => resolve({ usedSize: 0, backingStorageSize: 0 }), 2000))
+        new Promise<{ usedSize: number; backingStorageSize: number }>(resolve =>
+          setTimeout(() => resolve({ usedSize: 0, backingStorageSize: 0 }), 2000)
+        )
       ]);
       total += usage.usedSize + usage.backingStorageSize;
     }
@@ -57,7 +68,10 @@ export class HeapMeter {
     return new Promise(resolve => {
       this.pending.set(id, resolve);
       void this.browserSession
-        .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }) })
+        .send('Target.sendMessageToTarget', {
+          sessionId,
+          message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' })
+        })
         .catch(() => resolve({ usedSize: 0, backingStorageSize: 0 }));
     });
   }

@@ -55,7 +55,9 @@ export interface ILabServer {
 
 /** Whether the jupyterlab-axopy extension is installed in the venv's JupyterLab. */
 export function axopyExtensionInstalled(): boolean {
-  return fs.existsSync(path.join(repoRoot, '.venv', 'share', 'jupyter', 'labextensions', 'jupyterlab-axopy', 'package.json'));
+  return fs.existsSync(
+    path.join(repoRoot, '.venv', 'share', 'jupyter', 'labextensions', 'jupyterlab-axopy', 'package.json')
+  );
 }
 
 /** The pid of the Jupyter server listening on `port` (its command line names the port). */
@@ -115,7 +117,10 @@ export async function startLabServer(options: ILabServerOptions): Promise<ILabSe
   fs.mkdirSync(path.join(configDir, 'labconfig'), { recursive: true });
   const disabled = Object.fromEntries((options.disabledExtensions ?? []).map(name => [name, true]));
   const venvBin = path.join(repoRoot, options.venv ?? '.venv', 'bin');
-  fs.writeFileSync(path.join(configDir, 'labconfig', 'page_config.json'), JSON.stringify({ disabledExtensions: disabled }));
+  fs.writeFileSync(
+    path.join(configDir, 'labconfig', 'page_config.json'),
+    JSON.stringify({ disabledExtensions: disabled })
+  );
   const args = [
     'lab',
     `--config=${testConfig}`,

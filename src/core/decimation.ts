@@ -1,9 +1,9 @@
 /**
- * Min/max decimation, one rule for the notebook's SVG plots (kernel/displayPlot.ts) and the
+ * Min/max decimation, one rule for the notebook's SVG plots (kernel/display-plot.ts) and the
  * preview's canvas plots (lab/previews/array-plot.ts): a million samples draw as a few thousand
  * points without hiding a spike. Only finite samples are drawn: NaN and +-inf become gaps (an
  * inf would hide the finite peaks of its bucket); the views say how many there are in words
- * (core/plotText.ts countNonFinite).
+ * (core/plot-text.ts countNonFinite).
  */
 
 /** A line ready to plot: x (sample index) and y (NaN: a gap), both the same length. */

@@ -2,7 +2,7 @@
  * AxoPy's design containers (`axopy.design`): a Design is a list of Blocks, a Block a list of
  * Trials, a Trial holds attributes (one trials.csv row) and named arrays (one HDF5 dataset each).
  */
-import { dstack, hstack, vstack } from './arrayOps.js';
+import { dstack, hstack, vstack } from './array-ops.js';
 import { ValueFormatError } from './errors.js';
 import { asNDArray, NDArray } from './ndarray.js';
 import { MersenneTwister, pythonShuffleInPlace } from './random.js';
@@ -38,9 +38,20 @@ export function trialAttrEntries(attrs: AnyTrialAttrs, where: string): Array<[st
       throw new ValueFormatError(`${where}: attribute name ${String(name)} is not a string`);
     }
     const type = typeof value;
-    const isCell = value === null || value === undefined || type === 'number' || type === 'bigint' || type === 'string' || type === 'boolean';
+    const isCell =
+      value === null ||
+      value === undefined ||
+      type === 'number' ||
+      type === 'bigint' ||
+      type === 'string' ||
+      type === 'boolean';
     if (!isCell) {
-      const shown = value instanceof Date ? 'a Date' : Array.isArray(value) ? 'an array' : `a ${type === 'object' ? (value as object).constructor?.name ?? 'object' : type}`;
+      const shown =
+        value instanceof Date
+          ? 'a Date'
+          : Array.isArray(value)
+            ? 'an array'
+            : `a ${type === 'object' ? ((value as object).constructor?.name ?? 'object') : type}`;
       throw new ValueFormatError(
         `${where}: attribute "${name}" is ${shown}, which has no trials.csv cell; write a number, bigint, string, boolean or null (a Date as its ISO string)`
       );

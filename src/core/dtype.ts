@@ -3,7 +3,14 @@
  * move NDArray data in and out of an HDF5 library. Pure: shared by the Node kernel and the
  * browser worker (no h5wasm types here, only the plain description both sides read).
  */
-import { type AnyTypedArray, type DType, type NDArray, TYPED_ARRAY_FOR_DTYPE, elementCount, itemSize } from './ndarray.js';
+import {
+  type AnyTypedArray,
+  type DType,
+  type NDArray,
+  TYPED_ARRAY_FOR_DTYPE,
+  elementCount,
+  itemSize
+} from './ndarray.js';
 
 /** HDF5 datatype classes (values of the C enum `H5T_class_t`). */
 export const Hdf5TypeClass = {
@@ -55,8 +62,13 @@ export function isH5pyBoolEnum(type: Hdf5TypeDescription): boolean {
     return false;
   }
   const names = Object.keys(type.enumMembers).sort();
-  return names.length === 2 && names[0] === 'FALSE' && names[1] === 'TRUE' &&
-    type.enumMembers.FALSE === 0 && type.enumMembers.TRUE === 1;
+  return (
+    names.length === 2 &&
+    names[0] === 'FALSE' &&
+    names[1] === 'TRUE' &&
+    type.enumMembers.FALSE === 0 &&
+    type.enumMembers.TRUE === 1
+  );
 }
 
 /**

@@ -5,17 +5,7 @@
 
 /** The numpy dtype names this project reads and writes. */
 export type DType =
-  | 'float64'
-  | 'float32'
-  | 'int8'
-  | 'int16'
-  | 'int32'
-  | 'int64'
-  | 'uint8'
-  | 'uint16'
-  | 'uint32'
-  | 'uint64'
-  | 'bool';
+  'float64' | 'float32' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'bool';
 
 /** The TypedArray that holds the elements of each dtype (bool as 0/1 bytes). */
 export interface TypedArrayFor {

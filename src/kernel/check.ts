@@ -1,13 +1,13 @@
 /**
- * `checkStorage` / `describeTaskFolder`: the core's checks (core/checkStorage.ts) over the
+ * `checkStorage` / `describeTaskFolder`: the core's checks (core/check-storage.ts) over the
  * files on disk. The sidebar's "Check dataset" runs the same core over the Contents API.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckReport, TaskDescription } from '../core/check.js';
-import { checkStorageTree, describeTask, type CheckedEntry, type CheckSource } from '../core/checkStorage.js';
+import { checkStorageTree, describeTask, type CheckedEntry, type CheckSource } from '../core/check-storage.js';
 import { FileNotFoundError } from '../core/errors.js';
-import { readTrialsCsvFile } from './trialsCsvFile.js';
+import { readTrialsCsvFile } from './trials-csv-file.js';
 import { Hdf5File } from './hdf5.js';
 import { isDirectory, requireFile, resolvesInside } from './files.js';
 
@@ -19,7 +19,8 @@ function fileSource(): CheckSource {
       if (!isDirectory(path)) return [];
       return readdirSync(path, { withFileTypes: true }).map(entry => {
         const target = join(path, entry.name);
-        const isFolder = entry.isDirectory() || (entry.isSymbolicLink() && isDirectory(target) && resolvesInside(target, path));
+        const isFolder =
+          entry.isDirectory() || (entry.isSymbolicLink() && isDirectory(target) && resolvesInside(target, path));
         return { name: entry.name, path: target, isFolder };
       });
     },

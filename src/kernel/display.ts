@@ -10,15 +10,15 @@
  * ```
  */
 import type { NDArray } from '../core/ndarray.js';
-import { arraySvg, trialSvg, type PlotOptions } from './displayPlot.js';
-import { tableHtml, type TableHtmlOptions, type TableLike } from './displayTable.js';
-import { bandsSvg, featuresSvg, type BandsOptions, type Curves, type FeaturePlotOptions } from './displayBands.js';
+import { arraySvg, trialSvg, type PlotOptions } from './display-plot.js';
+import { tableHtml, type TableHtmlOptions, type TableLike } from './display-table.js';
+import { bandsSvg, featuresSvg, type BandsOptions, type Curves, type FeaturePlotOptions } from './display-bands.js';
 import type { ColumnTable } from 'arquero';
 
-export * from './displayErrors.js';
-export * from './displayPlot.js';
-export * from './displayTable.js';
-export * from './displayBands.js';
+export * from './display-errors.js';
+export * from './display-plot.js';
+export * from './display-table.js';
+export * from './display-bands.js';
 
 /** The part of tslab's `display` used here. */
 interface NotebookDisplay {
@@ -47,10 +47,9 @@ function sendToNotebook(caller: string, send: () => void): void {
   try {
     send();
   } catch (cause) {
-    throw new Error(
-      `${caller}: no notebook cell is running (use the *Html/*Svg functions outside a tslab kernel)`,
-      { cause }
-    );
+    throw new Error(`${caller}: no notebook cell is running (use the *Html/*Svg functions outside a tslab kernel)`, {
+      cause
+    });
   }
 }
 

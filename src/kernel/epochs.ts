@@ -8,9 +8,9 @@
 import { table as makeTable, type ColumnTable } from 'arquero';
 import type { NDArray } from '../core/ndarray.js';
 import { TrialIndexError } from '../core/errors.js';
-import type { ArrayMetadata } from '../core/arraySidecar.js';
+import type { ArrayMetadata } from '../core/array-sidecar.js';
 import { type Float64NDArray, float64Array, toFloat64 } from '../core/analysis/axis.js';
-import { groupedTrialStats, takeTrials, type TrialStats } from '../core/analysis/trialStats.js';
+import { groupedTrialStats, takeTrials, type TrialStats } from '../core/analysis/trial-stats.js';
 import {
   NAMED_FEATURES,
   integratedEmg,
@@ -20,7 +20,7 @@ import {
   waveformLength,
   zeroCrossings
 } from '../core/analysis/features.js';
-import { columnDTypesOf, withColumnDTypes } from './displayTable.js';
+import { columnDTypesOf, withColumnDTypes } from './display-table.js';
 
 /** A trials-table row as a plain object (column name -> value). */
 export type TrialRow = Record<string, unknown>;
@@ -122,9 +122,16 @@ export class Epochs {
     }
     const out = new Float64Array(T * channels.length * S);
     for (let t = 0; t < T; t++) {
-      channels.forEach((k, i) => out.set(this.data.data.subarray((t * C + k) * S, (t * C + k + 1) * S), (t * channels.length + i) * S));
+      channels.forEach((k, i) =>
+        out.set(this.data.data.subarray((t * C + k) * S, (t * C + k + 1) * S), (t * channels.length + i) * S)
+      );
     }
-    return new Epochs(float64Array([T, channels.length, S], out), this.trials, channels.map(k => this.channels[k]), this.metadata);
+    return new Epochs(
+      float64Array([T, channels.length, S], out),
+      this.trials,
+      channels.map(k => this.channels[k]),
+      this.metadata
+    );
   }
 
   /** The trials at these positions, in this order. */
@@ -144,12 +151,15 @@ export class Epochs {
       return this.take(kept);
     }
     if (!selection.columnNames().includes(ROW_COLUMN)) {
-      throw new RangeError(`Epochs.where: the table has no "${ROW_COLUMN}" column to match trials by; filter epochs.trials instead of reader.trials`);
+      throw new RangeError(
+        `Epochs.where: the table has no "${ROW_COLUMN}" column to match trials by; filter epochs.trials instead of reader.trials`
+      );
     }
     const position = new Map(this.rows.map((row, i) => [row, i]));
     const kept = (selection.array(ROW_COLUMN) as unknown as number[]).map(row => {
       const i = position.get(row);
-      if (i === undefined) throw new RangeError(`Epochs.where: row ${row} is not among these ${this.trialCount} trials`);
+      if (i === undefined)
+        throw new RangeError(`Epochs.where: row ${row} is not among these ${this.trialCount} trials`);
       return i;
     });
     return this.take(kept);
@@ -168,10 +178,17 @@ export class Epochs {
   map(transform: (data: Float64NDArray) => NDArray): Epochs {
     const result = toFloat64(transform(this.data), 'Epochs.map result');
     if (result.shape.length !== 3 || result.shape[0] !== this.trialCount) {
-      throw new RangeError(`Epochs.map: the function must return (${this.trialCount}, channels, samples), got [${result.shape.join(', ')}]`);
+      throw new RangeError(
+        `Epochs.map: the function must return (${this.trialCount}, channels, samples), got [${result.shape.join(', ')}]`
+      );
     }
     const sameChannels = result.shape[1] === this.channelCount;
-    return new Epochs(result, this.trials, sameChannels ? this.channels : undefined, sameChannels ? this.metadata : { sampleRate: this.sampleRate });
+    return new Epochs(
+      result,
+      this.trials,
+      sameChannels ? this.channels : undefined,
+      sameChannels ? this.metadata : { sampleRate: this.sampleRate }
+    );
   }
 }
 
@@ -233,7 +250,9 @@ export const FEATURES = {
 function resolveFeature(spec: FeatureSpec): [string, FeatureFunction] {
   if (typeof spec === 'string') {
     if (!Object.prototype.hasOwnProperty.call(FEATURES, spec)) {
-      throw new RangeError(`unknown feature ${JSON.stringify(spec)}; known: ${Object.keys(FEATURES).join(', ')}, or pass a function`);
+      throw new RangeError(
+        `unknown feature ${JSON.stringify(spec)}; known: ${Object.keys(FEATURES).join(', ')}, or pass a function`
+      );
     }
     return [spec, FEATURES[spec]];
   }
@@ -284,5 +303,8 @@ export interface GroupStats extends TrialStats {
  */
 export function groupStats(epochs: Epochs, by?: string): GroupStats[] {
   const all = Array.from({ length: epochs.trialCount }, (_, i) => i);
-  return groupedTrialStats<unknown>(epochs.data, by === undefined ? new Map([[undefined, all]]) : groupIndices(epochs.trials, by));
+  return groupedTrialStats<unknown>(
+    epochs.data,
+    by === undefined ? new Map([[undefined, all]]) : groupIndices(epochs.trials, by)
+  );
 }

@@ -4,11 +4,33 @@
  */
 import { basename, dirname, join, relative, isAbsolute } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { AxoPyError, DiskFullError, FileExistsError, FileNotFoundError, FormatError, PermissionError, TaskLockedError } from '../core/errors.js';
-import { TASK_LOCK_NAME, formatTaskLock, parseTaskLock, type TaskLockHolder } from '../core/taskLock.js';
 import {
-  closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, realpathSync, renameSync,
-  rmSync, rmdirSync, statSync, unlinkSync, writeSync
+  AxoPyError,
+  DiskFullError,
+  FileExistsError,
+  FileNotFoundError,
+  FormatError,
+  PermissionError,
+  TaskLockedError
+} from '../core/errors.js';
+import { TASK_LOCK_NAME, formatTaskLock, parseTaskLock, type TaskLockHolder } from '../core/task-lock.js';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  writeSync
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { isUsableId, sortIds } from '../core/layout.js';
@@ -149,7 +171,7 @@ let exitHookInstalled = false;
 const TORN_LOCK_STALE_MS = 5000;
 
 /**
- * Takes the writer lock of a task folder (core/taskLock.ts): TaskLockedError naming the holder
+ * Takes the writer lock of a task folder (core/task-lock.ts): TaskLockedError naming the holder
  * when a live process has it. A lock whose holder has ended (same host, no such process) is
  * taken over. Returns the lock's path, for `releaseTaskLock`.
  */
@@ -238,7 +260,10 @@ function staleOrHolder(lockPath: string): { pid: number; host: string } | undefi
     else unlinkSync(lockPath);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new PermissionError(lockPath, `a stale or foreign lock is in the way and cannot be removed (${(error as NodeJS.ErrnoException).code})`);
+      throw new PermissionError(
+        lockPath,
+        `a stale or foreign lock is in the way and cannot be removed (${(error as NodeJS.ErrnoException).code})`
+      );
     }
   }
   return undefined;

@@ -30,11 +30,9 @@ const COMPOUND_V1_CLASS_BYTE = 0x16;
  * names "FALSE", "TRUE" NUL-padded to 8 bytes; values 0, 1; 2 bytes of alignment.
  */
 const H5PY_BOOL_ENUM_MESSAGE = Uint8Array.from([
-  0x18, 0x02, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
-  0x10, 0x08, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00,
-  0x46, 0x41, 0x4c, 0x53, 0x45, 0x00, 0x00, 0x00,
-  0x54, 0x52, 0x55, 0x45, 0x00, 0x00, 0x00, 0x00,
-  0x00, 0x01, 0x00, 0x00
+  0x18, 0x02, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x10, 0x08, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08,
+  0x00, 0x46, 0x41, 0x4c, 0x53, 0x45, 0x00, 0x00, 0x00, 0x54, 0x52, 0x55, 0x45, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+  0x00, 0x00
 ]);
 
 /** create_dataset metadata of the placeholder: one int8 member at offset 0, 1 byte per element. */
@@ -62,7 +60,11 @@ export function boolPlaceholderMetadata(shape: readonly number[], elementCount: 
  * at `headerAddress` into h5py's bool enum (message, then the header's message count). The
  * header must be on disk (flushed), and HDF5 must not write it back later: the caller reopens.
  */
-export function boolEnumPatch(path: string, dataset: string, headerAddress: number): Array<{ position: number; bytes: Uint8Array }> {
+export function boolEnumPatch(
+  path: string,
+  dataset: string,
+  headerAddress: number
+): Array<{ position: number; bytes: Uint8Array }> {
   const fail = (problem: string): never => {
     throw new FormatError(path, `dataset "${dataset}": cannot store bool as h5py's enum: ${problem}`);
   };
@@ -111,7 +113,11 @@ function findPlaceholderMessage(chunk: Buffer): number | undefined {
     const dataBytes = chunk.readUInt16LE(at + 2);
     const data = chunk.subarray(at + V1_MESSAGE_HEADER_BYTES, at + V1_MESSAGE_HEADER_BYTES + dataBytes);
     // A v1 compound message: 8 bytes of header, then the first member's NUL-terminated name.
-    if (type === DATATYPE_MESSAGE && data[0] === COMPOUND_V1_CLASS_BYTE && data.subarray(8, 8 + name.length).equals(name)) {
+    if (
+      type === DATATYPE_MESSAGE &&
+      data[0] === COMPOUND_V1_CLASS_BYTE &&
+      data.subarray(8, 8 + name.length).equals(name)
+    ) {
       return at;
     }
     at += V1_MESSAGE_HEADER_BYTES + dataBytes;

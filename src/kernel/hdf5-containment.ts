@@ -1,5 +1,5 @@
 /**
- * The kernel's side of the containment rule (core/hdf5Containment.ts): the dataset's facts are
+ * The kernel's side of the containment rule (core/hdf5-containment.ts): the dataset's facts are
  * read through h5wasm and Node fs, and a refused dataset is a DatasetRefusedError naming the file.
  */
 import * as fs from 'node:fs';
@@ -9,8 +9,8 @@ import {
   type Hdf5ReadLimits,
   datasetReadRefusal,
   gatherDatasetReadFacts
-} from '../core/hdf5Containment.js';
-import type { Superblock } from '../core/hdf5ObjectHeader.js';
+} from '../core/hdf5-containment.js';
+import type { Superblock } from '../core/hdf5-object-header.js';
 import { DatasetRefusedError } from '../core/errors.js';
 import type { H5Module } from './hdf5-module.js';
 import { windowedReadAt } from './hdf5-direct.js';
@@ -34,17 +34,29 @@ export class DatasetInspector {
   ) {}
 
   /** Throws a DatasetRefusedError (a FormatError) naming the file and `name` when refused. */
-  requireContained(module: H5Module, fileId: bigint, name: string, metadata: H5FactsMetadata, limits: Hdf5ReadLimits): void {
+  requireContained(
+    module: H5Module,
+    fileId: bigint,
+    name: string,
+    metadata: H5FactsMetadata,
+    limits: Hdf5ReadLimits
+  ): void {
     this.fd ??= fs.openSync(this.file.absolutePath, 'r');
     const fd = this.fd;
     // Size now: a file written by a running experiment grows between datasets.
     const fileBytes = fs.fstatSync(fd).size;
     const readAt = windowedReadAt(fd, fileBytes);
     // h5wasm's Module has these functions in every build; H5Module lists those the writer uses.
-    const facts = gatherDatasetReadFacts(module as unknown as H5FactsModule, fileId, name, this.onDisk ? readAt : undefined, {
-      metadata,
-      superblock: this.superblock
-    });
+    const facts = gatherDatasetReadFacts(
+      module as unknown as H5FactsModule,
+      fileId,
+      name,
+      this.onDisk ? readAt : undefined,
+      {
+        metadata,
+        superblock: this.superblock
+      }
+    );
     const refusal = datasetReadRefusal(facts, fileBytes, limits);
     if (refusal !== undefined) {
       throw new DatasetRefusedError(this.file.path, name, refusal);

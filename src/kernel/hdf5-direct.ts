@@ -1,11 +1,11 @@
 /**
- * The kernel's side of direct reads (core/hdf5DirectRead.ts): the file's bytes through Node fs,
+ * The kernel's side of direct reads (core/hdf5-direct-read.ts): the file's bytes through Node fs,
  * and a plain dataset's data read with one positioned read straight into the caller's buffer.
  */
 import * as fs from 'node:fs';
-import { type DirectReadPlan, planDirectRead, readRootLinks, swapByteOrder } from '../core/hdf5DirectRead.js';
-import { type ReadBytesAt, type Superblock, ObjectHeaderError, readSuperblock } from '../core/hdf5ObjectHeader.js';
-import type { Hdf5ReadLimits } from '../core/hdf5Containment.js';
+import { type DirectReadPlan, planDirectRead, readRootLinks, swapByteOrder } from '../core/hdf5-direct-read.js';
+import { type ReadBytesAt, type Superblock, ObjectHeaderError, readSuperblock } from '../core/hdf5-object-header.js';
+import type { Hdf5ReadLimits } from '../core/hdf5-containment.js';
 import { DatasetRefusedError } from '../core/errors.js';
 import { journalPathFor } from './hdf5-journal.js';
 
@@ -14,7 +14,8 @@ const READ_WINDOW_BYTES = 4096;
 const SNAPSHOT_ATTEMPTS = 3;
 /**
  * Datasets found through HDF5 before the root links are read here: one trial's read should not
- * list a 5000-trial file (7 ms), while stacking every trial gains from one listing.
+ * pay for listing a file of thousands of trials, while stacking every trial gains from one
+ * listing.
  */
 const LOOKUPS_BEFORE_LINKS = 16;
 
@@ -90,7 +91,12 @@ export class DirectReader {
    * dataset's object header address through HDF5 (undefined for a link that is not a hard
    * one), used until the root links are read here. Plans are kept: a dataset is looked up once.
    */
-  plan(name: string, displayPath: string, limits: Hdf5ReadLimits, addressOf: () => number | undefined): DirectReadPlan | undefined {
+  plan(
+    name: string,
+    displayPath: string,
+    limits: Hdf5ReadLimits,
+    addressOf: () => number | undefined
+  ): DirectReadPlan | undefined {
     const known = this.plans.get(name);
     if (known !== undefined) return known ?? undefined;
     if (this.links === undefined && ++this.lookups > LOOKUPS_BEFORE_LINKS) this.links = this.readLinks();
@@ -128,7 +134,12 @@ export class DirectReader {
         links = null;
       }
       const after = fs.fstatSync(this.fd);
-      if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || fs.existsSync(journalPathFor(this.absolutePath))) continue;
+      if (
+        after.size !== before.size ||
+        after.mtimeMs !== before.mtimeMs ||
+        fs.existsSync(journalPathFor(this.absolutePath))
+      )
+        continue;
       // Data committed since the file was opened is inside the file too.
       this.fileBytes = before.size;
       this.readAt = readAt;

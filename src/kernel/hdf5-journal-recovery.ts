@@ -6,11 +6,18 @@
  */
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
-import { type JournalTarget, type JournalWrite, decodeJournal, journalFileName, journalMatchesFile } from '../core/hdf5Journal.js';
+import {
+  type JournalTarget,
+  type JournalWrite,
+  decodeJournal,
+  journalFileName,
+  journalMatchesFile
+} from '../core/hdf5-journal.js';
 import { PermissionError } from '../core/errors.js';
 
 /** Flags of a journal: created here or not at all, never through a link. */
-export const CREATE_EXCLUSIVE = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+export const CREATE_EXCLUSIVE =
+  fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
 const READ_NO_FOLLOW = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW;
 export const WRITE_NO_FOLLOW = fs.constants.O_RDWR | fs.constants.O_NOFOLLOW;
 
@@ -51,7 +58,11 @@ export function recoverJournal(path: string): JournalRecovery {
     try {
       fd = fs.openSync(nodePath.resolve(path), WRITE_NO_FOLLOW);
       const fileStat = fs.fstatSync(fd);
-      if (fileStat.isFile() && fileStat.uid === process.getuid?.() && journalMatchesFile(batch.target, identityOf(fd, path))) {
+      if (
+        fileStat.isFile() &&
+        fileStat.uid === process.getuid?.() &&
+        journalMatchesFile(batch.target, identityOf(fd, path))
+      ) {
         applyWrites(fd, batch.writes);
         replayed = true;
       }
@@ -92,7 +103,10 @@ export function removeJournal(journalPath: string, stat: fs.Stats): void {
     else fs.unlinkSync(journalPath); // a link itself, never what it points to
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new PermissionError(journalPath, `is in the way of this file's journal and cannot be removed (${(error as NodeJS.ErrnoException).code}); remove it`);
+    throw new PermissionError(
+      journalPath,
+      `is in the way of this file's journal and cannot be removed (${(error as NodeJS.ErrnoException).code}); remove it`
+    );
   }
 }
 

@@ -14,7 +14,7 @@
  * a link, mode 0600, one write: complete or detectably torn), then to the file, then the journal
  * is invalidated (removed when the file is closed). Writes beyond that size (new data, new metadata) go straight to the file: nothing
  * committed points at them yet. The journal records the file's identity (device, inode, size,
- * name; core/hdf5Journal.ts). A process killed mid-batch leaves the journal; the next open of
+ * name; core/hdf5-journal.ts). A process killed mid-batch leaves the journal; the next open of
  * the file for writing by this kernel (or `Storage.requireTask`) replays it, if, and only if,
  * it is this user's, complete, and made for that very file; any other journal is removed
  * unreplayed. A small helper process started by the writer replays, once the writer has died,
@@ -25,10 +25,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
-import { type JournalWrite, encodeJournal } from '../core/hdf5Journal.js';
+import { type JournalWrite, encodeJournal } from '../core/hdf5-journal.js';
 import type { H5FsStream, H5Module } from './hdf5-module.js';
 import { typedFsError } from './files.js';
-import { CREATE_EXCLUSIVE, WRITE_NO_FOLLOW, applyWrites, identityOf, journalPathFor, removeJournal } from './hdf5-journal-recovery.js';
+import {
+  CREATE_EXCLUSIVE,
+  WRITE_NO_FOLLOW,
+  applyWrites,
+  identityOf,
+  journalPathFor,
+  removeJournal
+} from './hdf5-journal-recovery.js';
 
 export { journalPathFor, recoverJournal, type JournalRecovery } from './hdf5-journal-recovery.js';
 
@@ -50,11 +57,17 @@ export function crashPoint(step: string): void {
   stepCounts.set(step, count);
   if (count !== (countText === undefined ? 1 : Number(countText))) return;
   if (helper?.pid !== undefined) {
-    try { process.kill(helper.pid, 'SIGKILL'); } catch { /* already gone */ }
+    try {
+      process.kill(helper.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
   }
   try {
     process.kill(-process.pid, 'SIGKILL'); // the group, when this process leads one
-  } catch { /* not a group leader */ }
+  } catch {
+    /* not a group leader */
+  }
   process.kill(process.pid, 'SIGKILL');
 }
 
@@ -84,7 +97,6 @@ function announce(line: string): void {
   }
   helper.stdin?.write(line + '\n');
 }
-
 
 /** The open files whose in-place writes are held back, by absolute path. */
 const guardedFiles = new Map<string, FlushJournal>();
@@ -139,8 +151,13 @@ function hookModule(module: H5Module): void {
   module.FS.read = function (stream, buffer, offset, length, position) {
     const start = typeof position === 'number' ? position : (stream as H5FsStream & { position: number }).position;
     const direct = directRead;
-    if (direct !== undefined && !direct.served && offset === direct.pointer && length === direct.target.length &&
-        buffer.buffer === module.HEAPU8.buffer) {
+    if (
+      direct !== undefined &&
+      !direct.served &&
+      offset === direct.pointer &&
+      length === direct.target.length &&
+      buffer.buffer === module.HEAPU8.buffer
+    ) {
       const count = read.call(this, stream, direct.target, 0, length, position);
       guardOf(stream)?.overlay(direct.target, 0, count, start);
       if (count === length) {
@@ -197,7 +214,11 @@ export class FlushJournal {
   /** The state to go back to if the current trial fails (see `setSavepoint`). */
   private savepoint: { size: number; undo: JournalWrite[] } | undefined;
 
-  constructor(module: H5Module, readonly path: string, private readonly durable = false) {
+  constructor(
+    module: H5Module,
+    readonly path: string,
+    private readonly durable = false
+  ) {
     hookModule(module);
     this.absolutePath = nodePath.resolve(path);
     this.journalPath = journalPathFor(path);

@@ -28,7 +28,17 @@ export interface H5WriteMetadata {
   shape: bigint[];
   maxshape: null;
   chunks: null;
-  compound_type?: { nmembers: number; members: Array<Omit<H5WriteMetadata, 'shape' | 'maxshape' | 'chunks'> & { name: string; offset: number; shape: null; maxshape: null }> };
+  compound_type?: {
+    nmembers: number;
+    members: Array<
+      Omit<H5WriteMetadata, 'shape' | 'maxshape' | 'chunks'> & {
+        name: string;
+        offset: number;
+        shape: null;
+        maxshape: null;
+      }
+    >;
+  };
 }
 
 /** The Emscripten FS stream h5wasm's HDF5 reads and writes a file through. */
@@ -59,7 +69,13 @@ export interface H5Module {
   H5G_GROUP: number;
   H5G_DATASET: number;
   FS: {
-    write(stream: H5FsStream, buffer: Int8Array | Uint8Array, offset: number, length: number, position?: number): number;
+    write(
+      stream: H5FsStream,
+      buffer: Int8Array | Uint8Array,
+      offset: number,
+      length: number,
+      position?: number
+    ): number;
     read(stream: H5FsStream, buffer: Int8Array | Uint8Array, offset: number, length: number, position?: number): number;
   };
 }
@@ -83,4 +99,3 @@ export function loadH5Module(): Promise<H5Module> {
   })();
   return modulePromise;
 }
-

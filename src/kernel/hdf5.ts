@@ -4,19 +4,40 @@
  */
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
-import { Hdf5TypeClass, dtypeForHdf5Type, describeHdf5Type, hdf5TypeForDType, ndarrayBytes, ndarrayFromBytes } from '../core/dtype.js';
-import { AxoPyError, DatasetError, DiskFullError, FileNotFoundError, FormatError, PermissionError } from '../core/errors.js';
-import { type AnyTypedArray, type DType, type NDArray, TYPED_ARRAY_FOR_DTYPE, asNDArray, elementCount } from '../core/ndarray.js';
+import {
+  Hdf5TypeClass,
+  dtypeForHdf5Type,
+  describeHdf5Type,
+  hdf5TypeForDType,
+  ndarrayBytes,
+  ndarrayFromBytes
+} from '../core/dtype.js';
+import {
+  AxoPyError,
+  DatasetError,
+  DiskFullError,
+  FileNotFoundError,
+  FormatError,
+  PermissionError
+} from '../core/errors.js';
+import {
+  type AnyTypedArray,
+  type DType,
+  type NDArray,
+  TYPED_ARRAY_FOR_DTYPE,
+  asNDArray,
+  elementCount
+} from '../core/ndarray.js';
 import { boolEnumPatch, boolPlaceholderMetadata } from './hdf5-bool.js';
 import { FlushJournal, readDirect, recoverJournal } from './hdf5-journal.js';
 import { typedFsError } from './files.js';
 import { type H5Metadata, type H5Module, type H5WriteMetadata, loadH5Module } from './hdf5-module.js';
-import { hdf5ErrorReason, hdf5TypeOfMetadata } from '../core/hdf5Metadata.js';
-import type { H5FactsModule, Hdf5ReadLimits } from '../core/hdf5Containment.js';
+import { hdf5ErrorReason, hdf5TypeOfMetadata } from '../core/hdf5-metadata.js';
+import type { H5FactsModule, Hdf5ReadLimits } from '../core/hdf5-containment.js';
 import { DatasetInspector } from './hdf5-containment.js';
 import { DirectReader, hdf5ReadCounts } from './hdf5-direct.js';
-import type { DirectReadPlan } from '../core/hdf5DirectRead.js';
-import { addressOfReference } from '../core/hdf5ObjectHeader.js';
+import type { DirectReadPlan } from '../core/hdf5-direct-read.js';
+import { addressOfReference } from '../core/hdf5-object-header.js';
 
 export { hdf5ReadCounts } from './hdf5-direct.js';
 
@@ -32,9 +53,8 @@ export type Durability = 'flush' | 'fsync';
 
 /**
  * A file open for writing is closed and reopened after this many new datasets. HDF5's metadata
- * cache keeps the object header of every dataset created, and each flush walks the whole cache:
- * without this, a flush costs ~0.1 ms more per 1000 datasets in the file (measured with h5wasm
- * 0.10.3), with it the cost stays flat; a reopen costs about 1 ms.
+ * cache keeps the object header of every dataset created, and each flush walks the whole cache,
+ * so without a reopen a flush grows slower with every trial; a reopen is cheap next to that.
  */
 const DATASETS_PER_REOPEN = 200;
 
@@ -64,7 +84,7 @@ export class Hdf5File {
   /** Resolved once: the process may change its working folder while the file is open. */
   private readonly absolutePath: string;
   /**
-   * What reads accept (core/hdf5Containment.ts): by default no data from other files, no
+   * What reads accept (core/hdf5-containment.ts): by default no data from other files, no
    * dataset over 1 GiB, none declaring more stored data than the file holds. Set before reading.
    */
   readLimits: Hdf5ReadLimits = {};
@@ -151,7 +171,11 @@ export class Hdf5File {
       // Its own buffer, every byte overwritten by the read: not zero-filled first.
       const bytes = Buffer.allocUnsafeSlow(plan.byteCount);
       this.readDirectly(name, plan, bytes);
-      const data = new TYPED_ARRAY_FOR_DTYPE[plan.dtype](bytes.buffer, bytes.byteOffset, plan.byteCount / plan.elementBytes);
+      const data = new TYPED_ARRAY_FOR_DTYPE[plan.dtype](
+        bytes.buffer,
+        bytes.byteOffset,
+        plan.byteCount / plan.elementBytes
+      );
       return { dtype: plan.dtype, shape: [...plan.shape], data } as NDArray;
     }
     const { dtype, shape, metadata } = this.datasetInfo(name);
@@ -177,7 +201,11 @@ export class Hdf5File {
     const { dtype, shape, metadata } = plan !== undefined ? { ...plan, metadata: undefined } : this.datasetInfo(name);
     const count = elementCount(shape);
     if (!(target instanceof TYPED_ARRAY_FOR_DTYPE[dtype]) || target.length !== count) {
-      throw new DatasetError(this.path, name, `is ${dtype} [${shape.join(', ')}]; cannot be read into a ${target.constructor.name} of ${target.length} elements`);
+      throw new DatasetError(
+        this.path,
+        name,
+        `is ${dtype} [${shape.join(', ')}]; cannot be read into a ${target.constructor.name} of ${target.length} elements`
+      );
     }
     const byteCount = count * target.BYTES_PER_ELEMENT;
     if (byteCount === 0) {
@@ -202,13 +230,18 @@ export class Hdf5File {
     }
     this.refuseIfBroken();
     const count = elementCount(array.shape);
-    const metadata = array.dtype === 'bool' ? boolPlaceholderMetadata(array.shape, count) : writeMetadata(array.dtype, array.shape, count);
+    const metadata =
+      array.dtype === 'bool'
+        ? boolPlaceholderMetadata(array.shape, count)
+        : writeMetadata(array.dtype, array.shape, count);
     const bytes = ndarrayBytes(array);
     this.ensureRoom(bytes.byteLength);
     const pointer = this.module._malloc(Math.max(bytes.byteLength, 1));
     try {
       this.module.HEAPU8.set(bytes, pointer);
-      this.call(`creating dataset "${name}"`, () => this.module.create_dataset(this.id, name, BigInt(pointer), metadata));
+      this.call(`creating dataset "${name}"`, () =>
+        this.module.create_dataset(this.id, name, BigInt(pointer), metadata)
+      );
     } catch (error) {
       // A write the file system refused (a full disk): the name HDF5 may already have linked is
       // not "taken", the write failed; say why.
@@ -300,9 +333,12 @@ export class Hdf5File {
     }
     if (created !== undefined && this.has(created)) {
       this.journal.discarding = true; // for good: HDF5's view of the file is not the disk's
-      this.broken = new FormatError(this.path, `dataset "${created}" could not be undone after a failed write ` +
-        '(HDF5 keeps it open); this file holds every earlier trial, and this process cannot write to it again: ' +
-        'restart the kernel to go on');
+      this.broken = new FormatError(
+        this.path,
+        `dataset "${created}" could not be undone after a failed write ` +
+          '(HDF5 keeps it open); this file holds every earlier trial, and this process cannot write to it again: ' +
+          'restart the kernel to go on'
+      );
       throw this.broken;
     }
   }
@@ -338,7 +374,7 @@ export class Hdf5File {
   }
 
   /**
-   * How to read `name` without HDF5 (core/hdf5DirectRead.ts), or undefined when HDF5 reads it:
+   * How to read `name` without HDF5 (core/hdf5-direct-read.ts), or undefined when HDF5 reads it:
    * files open for writing, datasets not plain and contiguous. DatasetRefusedError as
    * `datasetInfo` gives it, for a dataset the containment rule refuses.
    */
@@ -399,7 +435,8 @@ export class Hdf5File {
           this.module.get_dataset_data(this.id, `/${name}`, null, null, null, BigInt(pointer))
         );
       };
-      const unconverted = metadata.littleEndian && (metadata.type === Hdf5TypeClass.integer || metadata.type === Hdf5TypeClass.float);
+      const unconverted =
+        metadata.littleEndian && (metadata.type === Hdf5TypeClass.integer || metadata.type === Hdf5TypeClass.float);
       const direct = unconverted ? readDirect(this.module, pointer, target, readIntoHeap) : (readIntoHeap(), false);
       if (!direct) {
         target.set(this.module.HEAPU8.subarray(pointer, pointer + byteCount));
@@ -448,7 +485,12 @@ export class Hdf5File {
     if (metadata === undefined) {
       const type = isPlainName(name) ? this.objectType(name) : -1;
       if (type !== this.module.H5G_DATASET) {
-        const problem = type === -1 ? 'does not exist' : type === this.module.H5G_GROUP ? 'is a group, not a dataset' : 'is not a dataset';
+        const problem =
+          type === -1
+            ? 'does not exist'
+            : type === this.module.H5G_GROUP
+              ? 'is a group, not a dataset'
+              : 'is not a dataset';
         throw new DatasetError(this.path, name, problem);
       }
       // A dataset whose header HDF5 cannot read: fail with HDF5's reason.
@@ -458,7 +500,9 @@ export class Hdf5File {
       this.inspector ??= new DatasetInspector({ path: this.path, absolutePath: this.absolutePath }, this.mode === 'r');
       const inspector = this.inspector;
       const known = metadata;
-      this.call(`inspecting dataset "${name}"`, () => inspector.requireContained(this.module, this.id, name, known, this.readLimits));
+      this.call(`inspecting dataset "${name}"`, () =>
+        inspector.requireContained(this.module, this.id, name, known, this.readLimits)
+      );
     }
     if (this.mode === 'r') {
       // Datasets never change once written; array() describes every trial, then reads each.
@@ -468,7 +512,10 @@ export class Hdf5File {
     const hdf5Type = hdf5TypeOfMetadata(metadata);
     const dtype = dtypeForHdf5Type(hdf5Type);
     if (dtype === undefined) {
-      throw new FormatError(this.path, `dataset "${name}" has unsupported type ${describeHdf5Type(hdf5Type)}; expected a numeric or bool array`);
+      throw new FormatError(
+        this.path,
+        `dataset "${name}" has unsupported type ${describeHdf5Type(hdf5Type)}; expected a numeric or bool array`
+      );
     }
     if (metadata.shape === null) {
       throw new FormatError(this.path, `dataset "${name}" has a null dataspace (no shape)`);

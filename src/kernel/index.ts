@@ -32,25 +32,25 @@ export {
   ArrayNotFoundError,
   ReadOnlyStorageError
 } from '../core/errors.js';
-export { SidecarFormatError } from '../core/arraySidecar.js';
+export { SidecarFormatError } from '../core/array-sidecar.js';
 export { Storage, openStorage } from './storage.js';
 export type { StorageOptions } from './storage.js';
-export { TaskWriter } from './taskWriter.js';
-export type { TrialLike } from './taskWriter.js';
-export { TaskReader } from './taskReader.js';
-export type { ColumnTable } from './taskReader.js';
-export { TrialWriter } from './trialWriter.js';
-export type { TrialWriterOptions } from './trialWriter.js';
+export { TaskWriter } from './task-writer.js';
+export type { TrialLike } from './task-writer.js';
+export { TaskReader } from './task-reader.js';
+export type { ColumnTable } from './task-reader.js';
+export { TrialWriter } from './trial-writer.js';
+export type { TrialWriterOptions } from './trial-writer.js';
 export { makedirs } from './files.js';
 export { readHdf5, writeHdf5 } from './hdf5.js';
 export { storageToZip } from './zip.js';
 export type { StorageToZipOptions, ZipProgress } from './zip.js';
 export { checkStorage, describeTaskFolder } from './check.js';
 export { showTable, plotArray, plotTrial, plotBands, plotFeatures } from './display.js';
-export { arraySvg, trialSvg } from './displayPlot.js';
+export { arraySvg, trialSvg } from './display-plot.js';
 export type * from './display.js';
-export { withColumnDTypes } from './displayTable.js';
-export { bandsSvg, bandPoints, featuresSvg } from './displayBands.js';
+export { withColumnDTypes } from './display-table.js';
+export { bandsSvg, bandPoints, featuresSvg } from './display-bands.js';
 export { Epochs, features, groupStats } from './epochs.js';
 export type { TrialRow, TrialSelection, FeatureFunction, FeatureSpec, GroupStats } from './epochs.js';
 export {

@@ -12,11 +12,20 @@ import {
   TaskExistsError,
   TaskNotFoundError
 } from '../core/errors.js';
-import { acquireTaskLock, fsyncFolder, isDirectory, listSubfolders, makedirs, releaseTaskLock, resolvesInside, typedFsError } from './files.js';
-import { clearTaskFolder, recoverTaskFolder, TaskWriter } from './taskWriter.js';
-import { TaskReader } from './taskReader.js';
+import {
+  acquireTaskLock,
+  fsyncFolder,
+  isDirectory,
+  listSubfolders,
+  makedirs,
+  releaseTaskLock,
+  resolvesInside,
+  typedFsError
+} from './files.js';
+import { clearTaskFolder, recoverTaskFolder, TaskWriter } from './task-writer.js';
+import { TaskReader } from './task-reader.js';
 import { storageToZip, StorageToZipOptions } from './zip.js';
-import type { TrialWriterOptions } from './trialWriter.js';
+import type { TrialWriterOptions } from './trial-writer.js';
 
 export interface StorageOptions {
   /** Let `createTask` replace an existing task's data (AxoPy's `allow_overwrite`). */

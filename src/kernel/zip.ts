@@ -6,11 +6,17 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { FileNotFoundError } from '../core/errors.js';
-import { RECORDING_RECENT_MS } from '../core/zipSnapshot.js';
-import { defaultZipPath, planStorageZip, readFirst, type StorageFileInfo, type ZipEntryPlan } from '../core/zipPlan.js';
+import { RECORDING_RECENT_MS } from '../core/zip-snapshot.js';
+import {
+  defaultZipPath,
+  planStorageZip,
+  readFirst,
+  type StorageFileInfo,
+  type ZipEntryPlan
+} from '../core/zip-plan.js';
 import { ZipArchiveWriter, ZipLimitError } from '../core/zip/index.js';
-import { fileZipOutput, nodeZipCodecs } from './zipWriter.js';
-import { LIVE_READ_ATTEMPTS, isCompleteTrialsText, liveRetryPauseMs } from '../core/liveReading.js';
+import { fileZipOutput, nodeZipCodecs } from './zip-writer.js';
+import { LIVE_READ_ATTEMPTS, isCompleteTrialsText, liveRetryPauseMs } from '../core/live-reading.js';
 import { countTrialsCsvRows } from '../core/csv/reader.js';
 import { arrayNameOfFile, datasetNameForRow } from '../core/layout.js';
 import { Hdf5File } from './hdf5.js';
@@ -170,7 +176,7 @@ async function* readChunks(
   onChunk: (bytes: number) => void
 ): AsyncGenerator<Buffer> {
   const reused = method === 'store' ? Buffer.allocUnsafe(READ_CHUNK_BYTES) : undefined;
-  for (let position = 0; position < size; ) {
+  for (let position = 0; position < size;) {
     signal?.throwIfAborted();
     const buffer = reused ?? Buffer.allocUnsafe(READ_CHUNK_BYTES);
     const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, size - position), position);
@@ -194,7 +200,12 @@ async function openListed(entry: ZipEntryPlan, listed: ListedFile | undefined): 
     file = await fs.promises.open(listed.openPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ELOOP' ? 'replaced by a symlink since it was listed' : code === 'ENOENT' ? 'removed since it was listed' : String(error);
+    const why =
+      code === 'ELOOP'
+        ? 'replaced by a symlink since it was listed'
+        : code === 'ENOENT'
+          ? 'removed since it was listed'
+          : String(error);
     throw new SkippedFileError(`${listed.openPath}: ${why}`);
   }
   const stats = await file.stat();
@@ -225,7 +236,11 @@ async function readToEnd(file: fs.promises.FileHandle, expected: number): Promis
 }
 
 /** Reads a small file whole until a read sees it unchanged (a writer may be flushing it). */
-async function readSettled(file: fs.promises.FileHandle, path: string, warn: (message: string) => void): Promise<Buffer> {
+async function readSettled(
+  file: fs.promises.FileHandle,
+  path: string,
+  warn: (message: string) => void
+): Promise<Buffer> {
   for (let attempt = 1; ; attempt++) {
     const stats = await file.stat();
     const before = versionOf(stats);
@@ -257,7 +272,11 @@ async function snapshotTrialsFiles(
         // as long as a recording task's newest dataset is waited for (a loaded machine can
         // stretch that gap well past the live-reading retries).
         const deadline = Date.now() + ROW_DATASET_WAIT_MS;
-        for (let attempt = 2; !isCompleteTrialsText(content) && (attempt <= LIVE_READ_ATTEMPTS || Date.now() < deadline); attempt++) {
+        for (
+          let attempt = 2;
+          !isCompleteTrialsText(content) && (attempt <= LIVE_READ_ATTEMPTS || Date.now() < deadline);
+          attempt++
+        ) {
           await new Promise(resolve => setTimeout(resolve, Math.min(100, liveRetryPauseMs(attempt))));
           content = await readSettled(file, path, warn);
         }
@@ -298,7 +317,9 @@ async function awaitRowDataset(path: string, rows: number, warn: (message: strin
       // Caught in the middle of a write: look again.
     }
     if (Date.now() >= deadline) {
-      warn(`storageToZip: ${path} has no dataset "${dataset}" for row ${rows - 1} of its trials.csv: the task was being recorded`);
+      warn(
+        `storageToZip: ${path} has no dataset "${dataset}" for row ${rows - 1} of its trials.csv: the task was being recorded`
+      );
       return;
     }
     await new Promise(resolve => setTimeout(resolve, SETTLE_PAUSE_MS));
@@ -346,7 +367,11 @@ async function writeEntries(
     }
     const rows = recordingRows.get(nodePath.posix.dirname(entry.relativePath));
     const listedFile = listed.get(entry.relativePath);
-    if (rows !== undefined && listedFile !== undefined && arrayNameOfFile(nodePath.posix.basename(entry.relativePath)) !== undefined) {
+    if (
+      rows !== undefined &&
+      listedFile !== undefined &&
+      arrayNameOfFile(nodePath.posix.basename(entry.relativePath)) !== undefined
+    ) {
       await awaitRowDataset(listedFile.openPath, rows, warn);
     }
     let file: fs.promises.FileHandle;
@@ -376,7 +401,9 @@ async function writeEntries(
         await writer.addStream(entry.archivePath, chunks, entry.method, entry.mtime, DEFLATE_LEVEL);
         // Streamed, it cannot be read again: said, at least.
         if (versionOf(await file.stat()) !== before) {
-          warn(`storageToZip: ${listed.get(entry.relativePath)!.openPath} was being written while archived; its copy may be inconsistent`);
+          warn(
+            `storageToZip: ${listed.get(entry.relativePath)!.openPath} was being written while archived; its copy may be inconsistent`
+          );
         }
       } finally {
         await file.close();

@@ -7,11 +7,18 @@ import type { IDisposable } from '@lumino/disposable';
 import type { ISignal } from '@lumino/signaling';
 import type { Widget } from '@lumino/widgets';
 import type { IHdf5Provider } from './hdf5/provider.js';
-import type { IStorageNode, StorageProblem } from './model/tree.js';
+import type { IStorageNode, StorageProblem } from './sidebar/tree.js';
 
-export type { IStorageNode, StorageNodeKind, StorageProblem } from './model/tree.js';
+export type { IStorageNode, StorageNodeKind, StorageProblem } from './sidebar/tree.js';
 export type { IFolderEntry, IStorageProvider } from './provider/types.js';
-export type { IArrayData, IArrayProvider, IDatasetCount, IDatasetInfo, IFileVersion, IHdf5Provider } from './hdf5/provider.js';
+export type {
+  IArrayData,
+  IArrayProvider,
+  IDatasetCount,
+  IDatasetInfo,
+  IFileVersion,
+  IHdf5Provider
+} from './hdf5/provider.js';
 
 /** A refresh of one path that failed for a reason other than the path being missing. */
 export interface IRefreshFailure {

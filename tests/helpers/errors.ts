@@ -12,7 +12,8 @@ export function errorNaming(type: ErrorClass, path: string, pattern?: RegExp): (
     if (!error.message.includes(path)) throw new Error(`the message does not name ${path}: ${error.message}`);
     const own = (error as { path?: unknown }).path;
     if (own !== undefined && own !== path) throw new Error(`error.path is ${String(own)}, expected ${path}`);
-    if (pattern && !pattern.test(error.message)) throw new Error(`the message does not match ${pattern}: ${error.message}`);
+    if (pattern && !pattern.test(error.message))
+      throw new Error(`the message does not match ${pattern}: ${error.message}`);
     return true;
   };
 }

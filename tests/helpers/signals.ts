@@ -32,7 +32,7 @@ export function emgLike(shape: readonly number[], seed: number, scale = 1e-4): F
     if (u < 0.01) data[i] = 0;
     else if (u < 0.02) data[i] = -0;
     else if (u < 0.04 && i > 0) data[i] = data[i - 1];
-    else data[i] = scale * (swell * (2 * uniform(random) - 1) + 0.05 * Math.floor(i / samples) % 3);
+    else data[i] = scale * (swell * (2 * uniform(random) - 1) + ((0.05 * Math.floor(i / samples)) % 3));
   }
   return { dtype: 'float64', shape: [...shape], data };
 }
@@ -50,7 +50,12 @@ export function flat(value: unknown): number[] {
 }
 
 /** Each element within `relative` of the expected one (relative to its magnitude). */
-export function assertCloseRelative(actual: ArrayLike<number>, expected: readonly number[], relative: number, what: string): void {
+export function assertCloseRelative(
+  actual: ArrayLike<number>,
+  expected: readonly number[],
+  relative: number,
+  what: string
+): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   for (let i = 0; i < expected.length; i++) {
     const [a, e] = [actual[i], expected[i]];
@@ -58,12 +63,20 @@ export function assertCloseRelative(actual: ArrayLike<number>, expected: readonl
       assert.ok(Number.isNaN(a), `${what}[${i}]: expected NaN, got ${a}`);
       continue;
     }
-    assert.ok(Math.abs(a - e) <= relative * Math.abs(e), `${what}[${i}]: ${a} vs ${e} (relative error ${Math.abs(a - e) / Math.abs(e)})`);
+    assert.ok(
+      Math.abs(a - e) <= relative * Math.abs(e),
+      `${what}[${i}]: ${a} vs ${e} (relative error ${Math.abs(a - e) / Math.abs(e)})`
+    );
   }
 }
 
 /** Every element within `relative` of the largest expected magnitude (for signals crossing zero). */
-export function assertCloseToScale(actual: ArrayLike<number>, expected: readonly number[], relative: number, what: string): void {
+export function assertCloseToScale(
+  actual: ArrayLike<number>,
+  expected: readonly number[],
+  relative: number,
+  what: string
+): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   const scale = expected.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   let worst = 0;

@@ -93,7 +93,10 @@ test('AxoPy features: ours equal the real axopy package (counts exactly, floats 
     }
     const w = Array.from({ length: SHAPE[2] }, (_, i) => 0.1 + (1.9 * i) / (SHAPE[2] - 1));
     check('mav custom', meanAbsoluteValue(x, { weights: w }), false);
-    for (const [threshold, name] of [[0.5e-4, '5e-05'], [1e-4, '0.0001']] as const) {
+    for (const [threshold, name] of [
+      [0.5e-4, '5e-05'],
+      [1e-4, '0.0001']
+    ] as const) {
       check(`zc ${name}`, zeroCrossings(x, { threshold }), true);
       check(`ssc ${name}`, slopeSignChanges(x, { threshold }), true);
     }

@@ -9,10 +9,15 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parseTrialsCsv } from '../../src/core/csv/index.js';
-import { parseArraySidecar } from '../../src/core/arraySidecar.js';
+import { parseArraySidecar } from '../../src/core/array-sidecar.js';
 import { Hdf5File } from '../../src/kernel/hdf5.js';
 import { AnalysisModel, type ITrialReducer } from '../../src/lab/analysis/analysis-model.js';
-import { FEATURE_NAMES, reduceTrialChunk, type IReduceChunkRequest, type ITrialArray } from '../../src/lab/analysis/trial-reduction.js';
+import {
+  FEATURE_NAMES,
+  reduceTrialChunk,
+  type IReduceChunkRequest,
+  type ITrialArray
+} from '../../src/lab/analysis/trial-reduction.js';
 import { CURRENT_PYTHON, PYTHON, makeTempDir, runPython, runPythonJson } from '../helpers/python.js';
 import { assertCloseRelative, assertCloseToScale } from '../helpers/signals.js';
 
@@ -96,7 +101,10 @@ class FileReducer implements ITrialReducer {
   constructor(private readonly file: Hdf5File) {}
   async reduceTrials(chunk: IReduceChunkRequest) {
     this.requests.push(chunk);
-    const reduced = reduceTrialChunk(name => (this.file.has(name) ? (this.file.read(name) as ITrialArray) : undefined), chunk);
+    const reduced = reduceTrialChunk(
+      name => (this.file.has(name) ? (this.file.read(name) as ITrialArray) : undefined),
+      chunk
+    );
     return { reduced, bytesFetched: 0 };
   }
   get trialsRead(): number {
@@ -104,9 +112,18 @@ class FileReducer implements ITrialReducer {
   }
 }
 
-function assertGroups(model: AnalysisModel, expected: Record<string, GroupExpectation>, what: string, tolerance = 1e-12): void {
+function assertGroups(
+  model: AnalysisModel,
+  expected: Record<string, GroupExpectation>,
+  what: string,
+  tolerance = 1e-12
+): void {
   const groups = model.groups();
-  assert.deepEqual(groups.map(g => String(g.key ?? 'None')).sort(), Object.keys(expected).sort(), `${what}: group keys`);
+  assert.deepEqual(
+    groups.map(g => String(g.key ?? 'None')).sort(),
+    Object.keys(expected).sort(),
+    `${what}: group keys`
+  );
   for (const group of groups) {
     const e = expected[String(group.key ?? 'None')];
     assert.equal(group.count, e.n, `${what}: size of ${group.label}`);
@@ -123,21 +140,41 @@ test('AnalysisModel: groups stream in, equal numpy, and regroup or refilter from
     const root = join(dir, 'data');
     runPython(WRITE_TASK, [root], PYTHON);
     const task = join(root, 'p01', 'gestures');
-    const expected = runPythonJson<Record<string, Record<string, GroupExpectation>>>(EXPECTED + EXPECTED_SCIPY, [root], undefined, CURRENT_PYTHON);
+    const expected = runPythonJson<Record<string, Record<string, GroupExpectation>>>(
+      EXPECTED + EXPECTED_SCIPY,
+      [root],
+      undefined,
+      CURRENT_PYTHON
+    );
     const features = runPythonJson<Record<string, number[]>>(AXOPY_FEATURES, [root], undefined, PYTHON);
     const file = await Hdf5File.open(join(task, 'emg.hdf5'), 'r');
     try {
       const reducer = new FileReducer(file);
       const trials = parseTrialsCsv(readFileSync(join(task, 'trials.csv'), 'utf8'), 'trials.csv');
       const metadata = parseArraySidecar(readFileSync(join(task, 'emg.json'), 'utf8'), 'emg.json');
-      const model = new AnalysisModel({ reducer, trials, metadata, chunkSize: 8, maxOverlayTrials: 5, overlayBuckets: 50, imageColumns: 100 });
+      const model = new AnalysisModel({
+        reducer,
+        trials,
+        metadata,
+        chunkSize: 8,
+        maxOverlayTrials: 5,
+        overlayBuckets: 50,
+        imageColumns: 100
+      });
       assert.ok(model.groupableColumns.includes('gesture') && model.groupableColumns.includes('level'));
-      assert.ok(!model.groupableColumns.includes('force') && !model.groupableColumns.includes('trial'), 'a value per trial: not a grouping');
+      assert.ok(
+        !model.groupableColumns.includes('force') && !model.groupableColumns.includes('trial'),
+        'a value per trial: not a grouping'
+      );
       model.grouping = 'gesture';
       const seen: number[] = [];
       model.changed.connect(() => seen.push(model.groups().reduce((sum, g) => sum + g.count, 0)));
       await model.update();
-      assert.deepEqual([...new Set(seen)].filter(n => n > 0), [8, 16, 24, 30], 'groups grow chunk by chunk');
+      assert.deepEqual(
+        [...new Set(seen)].filter(n => n > 0),
+        [8, 16, 24, 30],
+        'groups grow chunk by chunk'
+      );
       assert.equal(reducer.trialsRead, TRIALS);
       assert.deepEqual(model.channelNames, ['FDS', 'EDC', 'FCU']);
       assertGroups(model, expected.byGesture, 'by gesture');
@@ -160,7 +197,10 @@ test('AnalysisModel: groups stream in, equal numpy, and regroup or refilter from
       model.setKept(forceKept);
       model.grouping = 'level';
       await model.update();
-      assert.ok(reducer.trialsRead - TRIALS <= forceKept.length, `re-read ${reducer.trialsRead - TRIALS} of ${forceKept.length} kept trials`);
+      assert.ok(
+        reducer.trialsRead - TRIALS <= forceKept.length,
+        `re-read ${reducer.trialsRead - TRIALS} of ${forceKept.length} kept trials`
+      );
       assertGroups(model, expected.forceOver, 'force > 0.4');
 
       // Keeping everything again reads only the trials not in the cache.
@@ -176,7 +216,10 @@ test('AnalysisModel: groups stream in, equal numpy, and regroup or refilter from
       await model.update();
       assertGroups(model, expected.bandpassByGesture, 'band-pass 20-200 Hz', 1e-9);
       assert.match(model.filterText, /band-pass 20-200 Hz \(Butterworth order 4, zero-phase\)/);
-      assert.throws(() => (model.filter = { bandpass: { low: 20, high: 600, order: 4 } }), /Nyquist|fs|cutoff|critical/i);
+      assert.throws(
+        () => (model.filter = { bandpass: { low: 20, high: 600, order: 4 } }),
+        /Nyquist|fs|cutoff|critical/i
+      );
       assert.match(model.filterText, /band-pass 20-200 Hz/, 'a filter past Nyquist is not taken');
       model.filter = { envelope: { cutoff: 6, order: 2 } };
       model.grouping = undefined;
@@ -196,7 +239,10 @@ test('AnalysisModel: groups stream in, equal numpy, and regroup or refilter from
         else assertCloseRelative(values, features[name], 1e-12, name);
       }
       const columns = model.featureColumns();
-      assert.deepEqual(columns.slice(0, 3).map(c => c.name), ['mav_FDS', 'mav_EDC', 'mav_FCU']);
+      assert.deepEqual(
+        columns.slice(0, 3).map(c => c.name),
+        ['mav_FDS', 'mav_EDC', 'mav_FCU']
+      );
 
       // The epochs image: rows ordered by RMS on the chosen channel (its rows are read for it).
       model.filter = {};
@@ -206,7 +252,10 @@ test('AnalysisModel: groups stream in, equal numpy, and regroup or refilter from
       await model.update();
       const image = model.image();
       const rms = features.rms.filter((_, i) => i % 3 === 1);
-      assert.deepEqual(image.rows, [...rms.keys()].sort((a, b) => rms[a] - rms[b] || a - b));
+      assert.deepEqual(
+        image.rows,
+        [...rms.keys()].sort((a, b) => rms[a] - rms[b] || a - b)
+      );
       assert.equal(image.data.length, TRIALS * 100);
 
       // Spectrum: Welch of each group's mean, as scipy.
@@ -217,7 +266,11 @@ test('AnalysisModel: groups stream in, equal numpy, and regroup or refilter from
 
       // A recording: a model made on the first 20 rows, then trials.csv with 30 (extended, not
       // remade) reads only the 10 new trials, and its groups equal numpy's on all 30.
-      const first20 = { ...trials, rowCount: 20, values: Object.fromEntries(Object.entries(trials.values).map(([c, v]) => [c, v.slice(0, 20)])) };
+      const first20 = {
+        ...trials,
+        rowCount: 20,
+        values: Object.fromEntries(Object.entries(trials.values).map(([c, v]) => [c, v.slice(0, 20)]))
+      };
       const growing = new FileReducer(file);
       const recording = new AnalysisModel({ reducer: growing, trials: first20, metadata, chunkSize: 8 });
       recording.grouping = 'gesture';
@@ -236,7 +289,10 @@ test('AnalysisModel: groups stream in, equal numpy, and regroup or refilter from
       model.mode = 'overlay';
       await model.update();
       const overlay = model.overlay();
-      assert.deepEqual(overlay.map(t => t.row), [0, 1, 2, 3, 4]);
+      assert.deepEqual(
+        overlay.map(t => t.row),
+        [0, 1, 2, 3, 4]
+      );
       assert.equal(model.overlaySamples().length, 100);
       assert.equal(overlay[0].y.length, 3 * 100);
       model.dispose();

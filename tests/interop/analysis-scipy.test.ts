@@ -43,7 +43,14 @@ def put(name, r):
     r = np.asarray(r)
     out[name] = {'shape': list(r.shape), 'values': r.tolist()}
 `;
-    run(runPythonJson<Record<string, Result>>(prelude + code + '\nprint(json.dumps(out))', [writeRaw(dir, 'x', x)], undefined, CURRENT_PYTHON));
+    run(
+      runPythonJson<Record<string, Result>>(
+        prelude + code + '\nprint(json.dumps(out))',
+        [writeRaw(dir, 'x', x)],
+        undefined,
+        CURRENT_PYTHON
+      )
+    );
   } finally {
     cleanup();
   }
@@ -66,8 +73,9 @@ const DESIGNS: [string, number, number | number[], ButterOptions][] = [
 ];
 
 test('butter gives scipy.signal.butter(output="sos") sections, in scipy order', () => {
-  const code = DESIGNS.map(([name, order, cutoff, o]) =>
-    `put('${name}', sg.butter(${order}, ${JSON.stringify(cutoff)}, btype='${o.type ?? 'lowpass'}'${o.sampleRate ? `, fs=${o.sampleRate}` : ''}, output='sos'))`
+  const code = DESIGNS.map(
+    ([name, order, cutoff, o]) =>
+      `put('${name}', sg.butter(${order}, ${JSON.stringify(cutoff)}, btype='${o.type ?? 'lowpass'}'${o.sampleRate ? `, fs=${o.sampleRate}` : ''}, output='sos'))`
   ).join('\n');
   withPython(code, expected => {
     for (const [name, order, cutoff, options] of DESIGNS) {
@@ -104,7 +112,9 @@ put('decimate 3 n4', sg.decimate(x, 3, n=4))`,
       check('filtfilt lp', filtfilt(lp, x));
       const [T, C] = [SHAPE[0], SHAPE[1]];
       const transposed = new Float64Array(T * 40 * C);
-      for (let t = 0; t < T; t++) for (let c = 0; c < C; c++) for (let s = 0; s < 40; s++) transposed[(t * 40 + s) * C + c] = x.data[(t * C + c) * SHAPE[2] + s];
+      for (let t = 0; t < T; t++)
+        for (let c = 0; c < C; c++)
+          for (let s = 0; s < 40; s++) transposed[(t * 40 + s) * C + c] = x.data[(t * C + c) * SHAPE[2] + s];
       check('filtfilt axis1', filtfilt(lp, { dtype: 'float64', shape: [T, 40, C], data: transposed }, { axis: 1 }));
       check('filtfilt padlen', filtfilt(sos, x, { padlen: 100 }));
       check('decimate 4', decimate(x, 4));
@@ -182,7 +192,10 @@ for name in ('mean', 'std', 'sem'):
     put(name, getattr(g, name)().to_numpy())`,
     expected => {
       const x = emgLike(SHAPE, 1717);
-      for (const [group, indices] of [[0, [0, 2, 3]], [1, [1, 4]]] as const) {
+      for (const [group, indices] of [
+        [0, [0, 2, 3]],
+        [1, [1, 4]]
+      ] as const) {
         const stats = trialStats(x, indices);
         assert.equal(stats.count, indices.length);
         for (const name of ['mean', 'std', 'sem'] as const) {

@@ -5,7 +5,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GroupAccumulator, epochsImage, epochsImageOrder, groupedTrialStats, welch } from '../../src/core/analysis/index.js';
+import {
+  GroupAccumulator,
+  epochsImage,
+  epochsImageOrder,
+  groupedTrialStats,
+  welch
+} from '../../src/core/analysis/index.js';
 import { float64Array } from '../../src/core/analysis/axis.js';
 import { CURRENT_PYTHON, makeTempDir, runPythonJson } from '../helpers/python.js';
 import { assertCloseRelative, assertCloseToScale, emgLike, flat, writeRaw } from '../helpers/signals.js';
@@ -20,7 +26,14 @@ function withNumpy(shape: readonly number[], seed: number, code: string, run: (e
 x = np.fromfile(sys.argv[1]).reshape(${JSON.stringify(shape)})
 out = {}
 `;
-    run(runPythonJson<Expected>(prelude + code + '\nprint(json.dumps(out))', [writeRaw(dir, 'x', x)], undefined, CURRENT_PYTHON));
+    run(
+      runPythonJson<Expected>(
+        prelude + code + '\nprint(json.dumps(out))',
+        [writeRaw(dir, 'x', x)],
+        undefined,
+        CURRENT_PYTHON
+      )
+    );
   } finally {
     cleanup();
   }
@@ -57,18 +70,23 @@ for g in ('rest', 'fist', 'open'):
 });
 
 test('merging cached groups (Chan) equals accumulating their trials together', () => {
-  withNumpy(SHAPE, 99, `out['mean'] = x.mean(axis=0).tolist(); out['std'] = x.std(axis=0, ddof=1).tolist()`, expected => {
-    const x = emgLike(SHAPE, 99);
-    const fine = new GroupAccumulator<string>([SHAPE[1], SHAPE[2]]);
-    const size = SHAPE[1] * SHAPE[2];
-    GROUP_OF_TRIAL.forEach((group, t) => fine.add(group, x.data, t * size));
-    const coarse = new GroupAccumulator<string>([SHAPE[1], SHAPE[2]]);
-    for (const key of fine.keys) coarse.merge('all', fine.momentsFor(key)!);
-    const stats = coarse.stats('all');
-    assert.equal(stats.count, SHAPE[0]);
-    assertCloseRelative(stats.mean.data, flat(expected.mean), 1e-12, 'merged mean');
-    assertCloseRelative(stats.std.data, flat(expected.std), 1e-12, 'merged std');
-  });
+  withNumpy(
+    SHAPE,
+    99,
+    `out['mean'] = x.mean(axis=0).tolist(); out['std'] = x.std(axis=0, ddof=1).tolist()`,
+    expected => {
+      const x = emgLike(SHAPE, 99);
+      const fine = new GroupAccumulator<string>([SHAPE[1], SHAPE[2]]);
+      const size = SHAPE[1] * SHAPE[2];
+      GROUP_OF_TRIAL.forEach((group, t) => fine.add(group, x.data, t * size));
+      const coarse = new GroupAccumulator<string>([SHAPE[1], SHAPE[2]]);
+      for (const key of fine.keys) coarse.merge('all', fine.momentsFor(key)!);
+      const stats = coarse.stats('all');
+      assert.equal(stats.count, SHAPE[0]);
+      assertCloseRelative(stats.mean.data, flat(expected.mean), 1e-12, 'merged mean');
+      assertCloseRelative(stats.std.data, flat(expected.std), 1e-12, 'merged std');
+    }
+  );
 });
 
 test('one trial has NaN std and sem (ddof=1), as numpy; an empty group is refused', () => {
@@ -90,17 +108,22 @@ const WELCH_CASES: [string, number[], string, Parameters<typeof welch>[1]][] = [
 
 for (const [name, shape, pythonArgs, options] of WELCH_CASES) {
   test(`welch equals scipy.signal.welch defaults: ${name}`, () => {
-    withNumpy(shape, 7 + shape[0], `import warnings
+    withNumpy(
+      shape,
+      7 + shape[0],
+      `import warnings
 warnings.simplefilter('ignore')
 f, p = sg.welch(x, ${pythonArgs})
-out['f'] = f.tolist(); out['p'] = p.tolist(); out['shape'] = list(p.shape)`, expected => {
-      const x = emgLike(shape, 7 + shape[0]);
-      const { frequencies, psd } = welch(x, options);
-      assert.deepEqual(psd.shape, expected.shape);
-      assertCloseRelative(frequencies, flat(expected.f), 1e-12, 'frequencies');
-      assertCloseToScale(psd.data, flat(expected.p), 1e-9, 'psd');
-      assertCloseRelative(psd.data, flat(expected.p), 1e-9, 'psd per bin');
-    });
+out['f'] = f.tolist(); out['p'] = p.tolist(); out['shape'] = list(p.shape)`,
+      expected => {
+        const x = emgLike(shape, 7 + shape[0]);
+        const { frequencies, psd } = welch(x, options);
+        assert.deepEqual(psd.shape, expected.shape);
+        assertCloseRelative(frequencies, flat(expected.f), 1e-12, 'frequencies');
+        assertCloseToScale(psd.data, flat(expected.p), 1e-9, 'psd');
+        assertCloseRelative(psd.data, flat(expected.p), 1e-9, 'psd per bin');
+      }
+    );
   });
 }
 
@@ -119,6 +142,11 @@ print(json.dumps(np.argsort(np.array(${JSON.stringify(sortBy.map(String))}, dtyp
   const data = Float64Array.from({ length: shape[0] * 6 }, (_, i) => i);
   const image = epochsImage(data, shape, 1, order);
   // Row r is channel 1 of trial order[r]: its samples start at (trial * 2 + 1) * 3.
-  order.forEach((trial, row) => assert.deepEqual(Array.from(image.subarray(row * 3, row * 3 + 3)), [0, 1, 2].map(s => (trial * 2 + 1) * 3 + s)));
+  order.forEach((trial, row) =>
+    assert.deepEqual(
+      Array.from(image.subarray(row * 3, row * 3 + 3)),
+      [0, 1, 2].map(s => (trial * 2 + 1) * 3 + s)
+    )
+  );
   assert.throws(() => epochsImage(data, shape, 2, order), /channel 2 out of range \(2 channels\)/);
 });

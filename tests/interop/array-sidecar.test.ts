@@ -26,11 +26,18 @@ json.dump({'sample_rate': 2000, 'channel_names': ['FDS', 'EDC', 'FCU']}, open(sy
 `;
 
 /** Runs `check` on the reader of a task AxoPy wrote (with the sidecar unless `withoutSidecar`). */
-async function withGesturesTask(check: (reader: TaskReader, root: string) => Promise<void>, withoutSidecar = false): Promise<void> {
+async function withGesturesTask(
+  check: (reader: TaskReader, root: string) => Promise<void>,
+  withoutSidecar = false
+): Promise<void> {
   const { dir, cleanup } = makeTempDir();
   try {
     const root = join(dir, 'data');
-    runPython(withoutSidecar ? WRITE_TASK_WITH_SIDECAR.replace(/^json\.dump.*$/m, '') : WRITE_TASK_WITH_SIDECAR, [root], PYTHON);
+    runPython(
+      withoutSidecar ? WRITE_TASK_WITH_SIDECAR.replace(/^json\.dump.*$/m, '') : WRITE_TASK_WITH_SIDECAR,
+      [root],
+      PYTHON
+    );
     const storage = new Storage(root, { readOnly: true });
     storage.subjectId = 'p01';
     await check(storage.requireTask('gestures'), root);
@@ -46,7 +53,11 @@ test('a sidecar json.dump wrote gives TaskReader and Epochs the sample rate and 
     const epochs = await reader.epochs('emg');
     assert.equal(epochs.sampleRate, 2000);
     assert.deepEqual(epochs.channelNames, ['FDS', 'EDC', 'FCU']);
-    assert.deepEqual(epochs.channel([2, 0]).channelNames, ['FCU', 'FDS'], 'channel() keeps the names of the channels it picks');
+    assert.deepEqual(
+      epochs.channel([2, 0]).channelNames,
+      ['FCU', 'FDS'],
+      'channel() keeps the names of the channels it picks'
+    );
     assert.equal(epochs.where(t => t.gesture === 'fist').sampleRate, 2000);
   }));
 
@@ -67,7 +78,14 @@ test('TaskWriter.describeArray writes what json.load reads, and the real AxoPy r
     const writer = storage.createTask('gestures');
     writer.describeArray('emg', { sampleRate: 1000.5, channelNames: ['a', 'b'] });
     for (let i = 0; i < 3; i++) {
-      await writer.write({ attrs: { gesture: i % 2 ? 'fist' : 'rest' }, arrays: { emg: { data: { dtype: 'float64', shape: [2, 4], data: Float64Array.from({ length: 8 }, (_, k) => k + 10 * i) } } } });
+      await writer.write({
+        attrs: { gesture: i % 2 ? 'fist' : 'rest' },
+        arrays: {
+          emg: {
+            data: { dtype: 'float64', shape: [2, 4], data: Float64Array.from({ length: 8 }, (_, k) => k + 10 * i) }
+          }
+        }
+      });
     }
     await writer.close();
     const seen = runPythonJson<Record<string, unknown>>(
@@ -87,7 +105,10 @@ print(json.dumps({'sidecar': json.load(open(sys.argv[1] + '/p01/gestures/emg.jso
     assert.deepEqual(seen.tasks, ['gestures']);
     assert.deepEqual(seen.gestures, ['rest', 'fist', 'rest']);
     assert.deepEqual(seen.shape, [6, 4], 'AxoPy stacks the 3 trials of (2, 4) as it does without a sidecar');
-    assert.equal(seen.sum, [0, 1, 2].reduce((s, i) => s + 28 + 80 * i, 0));
+    assert.equal(
+      seen.sum,
+      [0, 1, 2].reduce((s, i) => s + 28 + 80 * i, 0)
+    );
     assert.throws(() => writer.describeArray('emg', { sampleRate: -1 }), SidecarFormatError);
   } finally {
     cleanup();
@@ -99,9 +120,17 @@ const MALFORMED: [string, string, RegExp][] = [
   ['a list', '[2000]', /emg\.json: must hold a JSON object/],
   ['a negative sample rate', '{"sample_rate": -5}', /emg\.json: sample_rate must be a positive number.*-5/],
   ['a sample rate as text', '{"sample_rate": "2 kHz"}', /emg\.json: sample_rate must be a positive number/],
-  ['names that are not strings', '{"channel_names": ["FDS", 2, "FCU"]}', /emg\.json: channel_names must be a list of strings/],
+  [
+    'names that are not strings',
+    '{"channel_names": ["FDS", 2, "FCU"]}',
+    /emg\.json: channel_names must be a list of strings/
+  ],
   ['a name twice', '{"channel_names": ["FDS", "FDS", "FCU"]}', /emg\.json: channel_names has "FDS" twice/],
-  ['two names for three channels', '{"channel_names": ["FDS", "EDC"]}', /emg\.json: channel_names has 2 names but the array has 3 channels/]
+  [
+    'two names for three channels',
+    '{"channel_names": ["FDS", "EDC"]}',
+    /emg\.json: channel_names has 2 names but the array has 3 channels/
+  ]
 ];
 
 test('a malformed sidecar is a SidecarFormatError naming the file and what is wrong', () =>

@@ -42,10 +42,20 @@ os.makedirs(os.path.join(root, ".ipynb_checkpoints"))`,
     assert.equal(find('extra', /without a trials\.csv row.*2-3/)?.severity, 'warning');
     assert.ok(find('mixed', /different dtypes \(float64, int16\)/));
     assert.ok(find('ragged', /cannot stack/));
-    assert.ok(report.issues.some(i => i.path.endsWith('corrupt/emg.hdf5') && i.severity === 'error' && /FormatError/.test(i.message)));
+    assert.ok(
+      report.issues.some(
+        i => i.path.endsWith('corrupt/emg.hdf5') && i.severity === 'error' && /FormatError/.test(i.message)
+      )
+    );
     assert.ok(report.issues.some(i => i.path.endsWith('evil.pkl') && /UnsafePickleError/.test(i.message)));
-    assert.ok(report.issues.some(i => i.path.endsWith('.ipynb_checkpoints') && /Python AxoPy lists it/.test(i.message)));
-    assert.deepEqual(report.issues.filter(i => i.path.includes('/clean/')), [], 'a clean task has no issues');
+    assert.ok(
+      report.issues.some(i => i.path.endsWith('.ipynb_checkpoints') && /Python AxoPy lists it/.test(i.message))
+    );
+    assert.deepEqual(
+      report.issues.filter(i => i.path.includes('/clean/')),
+      [],
+      'a clean task has no issues'
+    );
     await assert.rejects(checkStorage(join(dir, 'nope')), errorNaming(FileNotFoundError, join(dir, 'nope')));
   } finally {
     cleanup();

@@ -12,20 +12,31 @@ import { join } from 'node:path';
 import { Storage } from '../../src/kernel/index.js';
 import { makeTempDir, runPythonJson } from '../helpers/python.js';
 
-const writerScript = join(__dirname, '..', 'helpers', 'crashWriter.js');
+const writerScript = join(__dirname, '..', 'helpers', 'crash-writer.js');
 
 /** Each step, and the occurrence to die at (a batch step happens several times per trial). */
 const STEPS = [
-  'hdf5-create@9', 'journal-written@9', 'batch-part-applied@9', 'batch-applied@9', 'hdf5-flushed@9',
-  'csv-row@9', 'csv-append@4', 'csv-half-row@4', 'trial-written@9',
-  'journal-written@20', 'batch-part-applied@31', 'csv-half-row@11'
+  'hdf5-create@9',
+  'journal-written@9',
+  'batch-part-applied@9',
+  'batch-applied@9',
+  'hdf5-flushed@9',
+  'csv-row@9',
+  'csv-append@4',
+  'csv-half-row@4',
+  'trial-written@9',
+  'journal-written@20',
+  'batch-part-applied@31',
+  'csv-half-row@11'
 ];
 
 function runUntilDeath(root: string, dieAt: string): Promise<{ done: number; signal: string | null }> {
   return new Promise((resolve, reject) => {
     // detached: the writer leads its own process group, which it kills whole at the step.
     const child = spawn(process.execPath, [writerScript, root], {
-      stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, AXOPY_DIE_AT: dieAt }
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+      env: { ...process.env, AXOPY_DIE_AT: dieAt }
     });
     let out = '';
     let err = '';
@@ -65,11 +76,18 @@ test('process group killed at every step of a trial write: the next open recover
       const reader = storage.requireTask('crash'); // recovers
       assert.equal(readFileSync(csv).at(-1), 0x0a, `${step}: trials.csv ends with a complete row`);
       assert.ok(!existsSync(join(task, '.axopy-writer.lock')), `${step}: the dead writer's lock is gone`);
-      assert.deepEqual(readdirSync(task).filter(name => name.endsWith('-journal')), [], `${step}: journals replayed`);
+      assert.deepEqual(
+        readdirSync(task).filter(name => name.endsWith('-journal')),
+        [],
+        `${step}: journals replayed`
+      );
       assert.ok(reader.trialCount >= done, `${step}: ${reader.trialCount} rows, ${done} writes returned`);
       let row = 0;
       for await (const emg of reader.iterArray('emg')) {
-        assert.ok((emg.data as Float64Array).every(v => v === row), `${step}: emg of trial ${row}`);
+        assert.ok(
+          (emg.data as Float64Array).every(v => v === row),
+          `${step}: emg of trial ${row}`
+        );
         row++;
       }
       assert.equal(row, reader.trialCount, `${step}: one emg dataset per row`);
@@ -94,9 +112,15 @@ for root, done, step in json.loads(sys.argv[1]):
 print(json.dumps(out))`,
       [JSON.stringify(runs.map(r => [r.root, r.done, r.step]))]
     );
-    assert.deepEqual(verdicts.filter(v => v.problem !== ''), [], 'pandas/h5py read every trial');
+    assert.deepEqual(
+      verdicts.filter(v => v.problem !== ''),
+      [],
+      'pandas/h5py read every trial'
+    );
     assert.ok(existsSync(dir));
-    console.log(`crash-group: ${runs.map(r => `${r.step}: ${r.done} done${r.journals.length ? ', journal left' : ''}`).join('; ')}`);
+    console.log(
+      `crash-group: ${runs.map(r => `${r.step}: ${r.done} done${r.journals.length ? ', journal left' : ''}`).join('; ')}`
+    );
   } finally {
     cleanup();
   }

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { makeTempDir, runPythonJson } from '../helpers/python.js';
 
 const KILLS = Number(process.env.AXOPY_ZIP_KILLS ?? 4);
-const zipChild = join(__dirname, '..', 'helpers', 'zipChild.js');
+const zipChild = join(__dirname, '..', 'helpers', 'zip-child.js');
 
 function runAndKill(root: string, outfile: string, delayMs: number): Promise<boolean> {
   return new Promise((resolve, reject) => {

@@ -7,7 +7,7 @@ import { Storage } from '../../src/kernel/index.js';
 import { makeTempDir, runPythonJson } from '../helpers/python.js';
 
 const KILLS = Number(process.env.AXOPY_CRASH_KILLS ?? 12);
-const writerScript = join(__dirname, '..', 'helpers', 'crashWriter.js');
+const writerScript = join(__dirname, '..', 'helpers', 'crash-writer.js');
 
 /** Starts the writer, kills it with SIGKILL after a random delay; returns the last row it finished. */
 function runAndKill(root: string, delayMs: number): Promise<number> {
@@ -52,12 +52,18 @@ test(`every trial whose write returned survives ${KILLS} SIGKILLs (read by this 
       const storage = new Storage(root);
       storage.subjectId = 's1';
       const reader = storage.requireTask('crash');
-      assert.ok(reader.trialCount >= lastDone + 1, `${root}: ${reader.trialCount} rows, writer finished ${lastDone + 1}`);
+      assert.ok(
+        reader.trialCount >= lastDone + 1,
+        `${root}: ${reader.trialCount} rows, writer finished ${lastDone + 1}`
+      );
       const rows = lastDone + 1;
       let row = 0;
       for await (const emg of reader.iterArray('emg')) {
         if (row >= rows) break;
-        assert.ok((emg.data as Float64Array).every(v => v === row), `${root}: emg of trial ${row}`);
+        assert.ok(
+          (emg.data as Float64Array).every(v => v === row),
+          `${root}: emg of trial ${row}`
+        );
         row++;
       }
       assert.equal(row, rows);
@@ -101,7 +107,9 @@ print(json.dumps(out))`,
     );
     const failed = verdicts.filter(v => !v.ok);
     assert.deepEqual(failed, [], 'pandas/h5py read every finished trial');
-    console.log(`crash test: ${verdicts.length} kills survived; rows finished per run: ${runs.map(r => r.lastDone + 1).join(', ')}`);
+    console.log(
+      `crash test: ${verdicts.length} kills survived; rows finished per run: ${runs.map(r => r.lastDone + 1).join(', ')}`
+    );
   } finally {
     cleanup();
   }

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FormatError } from '../../src/core/errors.js';
 import { parseTrialsCsv } from '../../src/core/csv/index.js';
-import { TaskReader } from '../../src/kernel/taskReader.js';
+import { TaskReader } from '../../src/kernel/task-reader.js';
 import { asPandasRead, type PandasRead } from './csv-pandas.js';
 import { CURRENT_PYTHON, PYTHON, makeTempDir } from '../helpers/python.js';
 import { errorNaming } from '../helpers/errors.js';
@@ -70,10 +70,16 @@ test('a 40 MiB single-line trials.csv fails early with "line 1 is longer than N 
   closeSync(fd);
   const reader = new TaskReader(folder);
   reader.csvOptions = { maxLineBytes: 4 * 1024 * 1024 };
-  assert.throws(() => reader.trials, errorNaming(FormatError, csv, /line 1 is longer than 4194304 bytes \(maxLineBytes\)/));
+  assert.throws(
+    () => reader.trials,
+    errorNaming(FormatError, csv, /line 1 is longer than 4194304 bytes \(maxLineBytes\)/)
+  );
   // The default limit (16 MiB) holds too; bytes given whole to the core are checked alike.
   assert.throws(() => new TaskReader(folder).trialCount, /line 1 is longer than 16777216 bytes/);
-  assert.throws(() => parseTrialsCsv(Buffer.from('a\n' + 'b'.repeat(100) + '\n'), 'x.csv', { maxLineBytes: 50 }), /x\.csv: line 2 is longer than 50 bytes/);
+  assert.throws(
+    () => parseTrialsCsv(Buffer.from('a\n' + 'b'.repeat(100) + '\n'), 'x.csv', { maxLineBytes: 50 }),
+    /x\.csv: line 2 is longer than 50 bytes/
+  );
 });
 
 test('a rewrite caught empty or shorter keeps the last good reading, marked "being rewritten"', () => {
@@ -95,7 +101,9 @@ test('a rewrite caught empty or shorter keeps the last good reading, marked "bei
 
 test('reading while Python AxoPy rewrites trials.csv at 50 Hz: no failed read, no count going back', async () => {
   const folder = join(dir, 'live-axopy');
-  const child = spawn(PYTHON, [join(SCRIPTS, 'rewrite_trials_live.py'), folder, '50', '4'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(PYTHON, [join(SCRIPTS, 'rewrite_trials_live.py'), folder, '50', '4'], {
+    stdio: ['ignore', 'pipe', 'inherit']
+  });
   let output = '';
   child.stdout.on('data', chunk => (output += chunk));
   const finished = new Promise<void>(resolve => child.on('exit', () => resolve()));
@@ -117,6 +125,7 @@ test('reading while Python AxoPy rewrites trials.csv at 50 Hz: no failed read, n
   const written = Number(/finished (\d+)/.exec(output)?.[1]);
   assert.deepEqual(failures, []);
   assert.ok(counts.length > 50, `read ${counts.length} times`);
-  for (let i = 1; i < counts.length; i++) assert.ok(counts[i] >= counts[i - 1], `count went from ${counts[i - 1]} to ${counts[i]}`);
+  for (let i = 1; i < counts.length; i++)
+    assert.ok(counts[i] >= counts[i - 1], `count went from ${counts[i - 1]} to ${counts[i]}`);
   assert.equal(reader.reload().trialCount, written);
 });

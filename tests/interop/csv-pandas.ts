@@ -34,10 +34,15 @@ export function runPandas(args: string[]): unknown {
 }
 
 /** Writes each trial sequence with pandas as AxoPy would; returns whether pandas kept earlier rows. */
-export function writeWithPandas(sequences: Record<string, TrialRow[]>, dir: string): Record<string, { stable: boolean }> {
+export function writeWithPandas(
+  sequences: Record<string, TrialRow[]>,
+  dir: string
+): Record<string, { stable: boolean }> {
   const spec: Record<string, [string, TaggedCell][][]> = {};
   for (const [name, rows] of Object.entries(sequences)) {
-    spec[name] = rows.map((row) => [...(row instanceof Map ? row.entries() : Object.entries(row))].map(([k, v]) => [k, tagValue(v)]));
+    spec[name] = rows.map(row =>
+      [...(row instanceof Map ? row.entries() : Object.entries(row))].map(([k, v]) => [k, tagValue(v)])
+    );
   }
   const specPath = join(dir, 'spec.json');
   writeFileSync(specPath, JSON.stringify(spec));
@@ -60,15 +65,15 @@ export function readWithPandas(paths: string[]): Record<string, PandasRead> {
 export function asPandasRead(parsed: ParsedTrialsCsv): PandasRead {
   return {
     columns: parsed.columns,
-    dtypes: parsed.columns.map((name) => parsed.dtypes[name]),
-    values: parsed.columns.map((name) =>
+    dtypes: parsed.columns.map(name => parsed.dtypes[name]),
+    values: parsed.columns.map(name =>
       parsed.values[name].map((value): TaggedCell => {
         if (value === null) return { f: 'nan' }; // pandas' NaN in an object column
         if (typeof value === 'number') {
           return parsed.dtypes[name] === 'float64' ? { f: pythonFloatRepr(value) } : { i: String(value) };
         }
         return tagValue(value);
-      }),
-    ),
+      })
+    )
   };
 }

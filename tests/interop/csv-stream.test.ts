@@ -11,8 +11,8 @@ import { closeSync, ftruncateSync, openSync, statSync, writeFileSync, writeSync 
 import { join } from 'node:path';
 import { FormatError } from '../../src/core/errors.js';
 import { TrialsCsvParser, parseTrialsCsv } from '../../src/core/csv/index.js';
-import { readTrialsCsvFile } from '../../src/kernel/trialsCsvFile.js';
-import { BROWSER_TRIALS_MAX_BYTES, requireBrowserReadable } from '../../src/core/csv/lineGuard.js';
+import { readTrialsCsvFile } from '../../src/kernel/trials-csv-file.js';
+import { BROWSER_TRIALS_MAX_BYTES, requireBrowserReadable } from '../../src/core/csv/line-guard.js';
 import { asPandasRead, type PandasRead } from './csv-pandas.js';
 import { PYTHON, makeTempDir } from '../helpers/python.js';
 import { errorNaming } from '../helpers/errors.js';
@@ -22,7 +22,10 @@ const { dir, cleanup } = makeTempDir('axopy-csv-stream-');
 after(cleanup);
 
 function pandasRead(path: string): PandasRead {
-  const out = execFileSync(PYTHON, [join(SCRIPTS, 'csv_pandas.py'), 'read', path], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const out = execFileSync(PYTHON, [join(SCRIPTS, 'csv_pandas.py'), 'read', path], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26
+  });
   return (JSON.parse(out) as Record<string, PandasRead>)[path];
 }
 
@@ -81,12 +84,12 @@ test('errors name the same line and byte wherever the bytes split', () => {
 
 const big = process.env.AXOPY_BIG_CORPUS ? test : test.skip;
 
-big('a ~650 MiB trials.csv (beyond V8\'s 512 MiB string limit) reads with the rows pandas reads', () => {
+big("a ~650 MiB trials.csv (beyond V8's 512 MiB string limit) reads with the rows pandas reads", () => {
   const csv = join(dir, 'big.csv');
   const fd = openSync(csv, 'w');
   const row = (i: number) => `0,${i},${(i * 0.001).toFixed(3)},"${'note '.repeat(40)}é ${i}"\n`;
   let block = 'block,trial,value,note\n';
-  for (let i = 0; statSync(csv).size < 650 * 2 ** 20; ) {
+  for (let i = 0; statSync(csv).size < 650 * 2 ** 20;) {
     for (let k = 0; k < 20000; k++, i++) block += row(i);
     writeSync(fd, block);
     block = '';
@@ -95,7 +98,11 @@ big('a ~650 MiB trials.csv (beyond V8\'s 512 MiB string limit) reads with the ro
   const size = statSync(csv).size;
   assert.ok(size > 2 ** 29, `${size} bytes`);
   const parsed = readTrialsCsvFile(csv);
-  const pandasRows = Number(execFileSync(PYTHON, ['-c', 'import pandas,sys; print(len(pandas.read_csv(sys.argv[1])))', csv], { encoding: 'utf8' }));
+  const pandasRows = Number(
+    execFileSync(PYTHON, ['-c', 'import pandas,sys; print(len(pandas.read_csv(sys.argv[1])))', csv], {
+      encoding: 'utf8'
+    })
+  );
   assert.equal(parsed.rowCount, pandasRows);
   assert.equal(parsed.dtypes.trial, 'int64');
   assert.equal(parsed.values.trial[pandasRows - 1], pandasRows - 1);
@@ -119,6 +126,9 @@ test('a sparse 1 GiB trials.csv of NUL bytes fails on its line length, naming th
 });
 
 test('the browser refuses a trials.csv over its text limit before reading it, naming the file', () => {
-  assert.throws(() => requireBrowserReadable('d/t/trials.csv', 2 ** 30), errorNaming(FormatError, 'd/t/trials.csv', /is 1024 MiB: larger than the 256 MiB the browser reads/));
+  assert.throws(
+    () => requireBrowserReadable('d/t/trials.csv', 2 ** 30),
+    errorNaming(FormatError, 'd/t/trials.csv', /is 1024 MiB: larger than the 256 MiB the browser reads/)
+  );
   assert.doesNotThrow(() => requireBrowserReadable('d/t/trials.csv', BROWSER_TRIALS_MAX_BYTES));
 });

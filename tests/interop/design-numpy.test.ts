@@ -5,7 +5,13 @@ import type { NDArray } from '../../src/core/index.js';
 import { runPythonJson } from '../helpers/python.js';
 
 test('seeded shuffle gives numpy legacy np.random.shuffle order', () => {
-  const cases = [[0, 10], [1, 2], [42, 60], [123456789, 1000], [4294967295, 7]];
+  const cases = [
+    [0, 10],
+    [1, 2],
+    [42, 60],
+    [123456789, 1000],
+    [4294967295, 7]
+  ];
   const expected = runPythonJson<number[][]>(
     `import json, sys, numpy as np
 out = []
@@ -38,7 +44,11 @@ print(json.dumps(out))`
     const block = new Block(0);
     for (let i = 0; i < 30; i++) block.addTrial({ id: i });
     block.shuffle({ seed });
-    assert.deepEqual(block.map(t => [t.attrs.id, t.attrs.trial]), expected[k], `seed ${seed}`);
+    assert.deepEqual(
+      block.map(t => [t.attrs.id, t.attrs.trial]),
+      expected[k],
+      `seed ${seed}`
+    );
   });
 });
 
@@ -53,7 +63,11 @@ for name, f in (('v', np.vstack), ('h', np.hstack), ('d', np.dstack)):
     r = f([a, b]); out[name] = {'shape': list(r.shape), 'dtype': str(r.dtype), 'flat': r.ravel().tolist()}
 print(json.dumps(out))`
   );
-  for (const [name, stack] of [['v', vstack], ['h', hstack], ['d', dstack]] as const) {
+  for (const [name, stack] of [
+    ['v', vstack],
+    ['h', hstack],
+    ['d', dstack]
+  ] as const) {
     const r = stack([a, b]);
     assert.deepEqual(r.shape, expected[name].shape, name);
     assert.equal(r.dtype, expected[name].dtype, name);

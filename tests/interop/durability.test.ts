@@ -30,34 +30,46 @@ const { Storage, Design } = require(${JSON.stringify(kernel)});
   }
   await writer.close();
 })();`;
-  const run = spawnSync('strace', ['-f', '-qq', '-e', 'trace=fsync,fdatasync', '-y', process.execPath, '-e', script], { encoding: 'utf8' });
+  const run = spawnSync('strace', ['-f', '-qq', '-e', 'trace=fsync,fdatasync', '-y', process.execPath, '-e', script], {
+    encoding: 'utf8'
+  });
   assert.equal(run.status, 0, run.stderr);
   const trace = run.stderr;
-  return trace.split('\n').map(line => /f(?:data)?sync\(\d+<([^>]*)>\)/.exec(line)?.[1]).filter((path): path is string => path !== undefined);
+  return trace
+    .split('\n')
+    .map(line => /f(?:data)?sync\(\d+<([^>]*)>\)/.exec(line)?.[1])
+    .filter((path): path is string => path !== undefined);
 }
 
-test('durability "fsync": the .hdf5 is fsynced before each trials.csv row, trials.csv after it; the default fsyncs no trial', { skip: hasStrace ? false : 'strace is not installed' }, () => {
-  const { dir, cleanup } = makeTempDir('axopy-durability-');
-  try {
-    const task = join(dir, 'fsync', 's1', 't');
-    const durable = fsyncedPaths(join(dir, 'fsync'), 'fsync');
-    const emg = join(task, 'emg.hdf5');
-    const csv = join(task, 'trials.csv');
-    assert.ok(durable.filter(path => path === emg).length >= TRIALS, durable.join('\n'));
-    // Rows after the first are appended and fsynced in place (the first goes through a temp file).
-    assert.ok(durable.filter(path => path === csv).length >= TRIALS - 1, durable.join('\n'));
-    let emgSinceRow = false;
-    for (const path of durable) {
-      if (path === emg) emgSinceRow = true;
-      if (path === csv) {
-        assert.ok(emgSinceRow, 'each row is fsynced after the .hdf5 it points into');
-        emgSinceRow = false;
+test(
+  'durability "fsync": the .hdf5 is fsynced before each trials.csv row, trials.csv after it; the default fsyncs no trial',
+  { skip: hasStrace ? false : 'strace is not installed' },
+  () => {
+    const { dir, cleanup } = makeTempDir('axopy-durability-');
+    try {
+      const task = join(dir, 'fsync', 's1', 't');
+      const durable = fsyncedPaths(join(dir, 'fsync'), 'fsync');
+      const emg = join(task, 'emg.hdf5');
+      const csv = join(task, 'trials.csv');
+      assert.ok(durable.filter(path => path === emg).length >= TRIALS, durable.join('\n'));
+      // Rows after the first are appended and fsynced in place (the first goes through a temp file).
+      assert.ok(durable.filter(path => path === csv).length >= TRIALS - 1, durable.join('\n'));
+      let emgSinceRow = false;
+      for (const path of durable) {
+        if (path === emg) emgSinceRow = true;
+        if (path === csv) {
+          assert.ok(emgSinceRow, 'each row is fsynced after the .hdf5 it points into');
+          emgSinceRow = false;
+        }
       }
+      const fast = fsyncedPaths(join(dir, 'flush'), 'flush');
+      const fastTask = join(dir, 'flush', 's1', 't');
+      assert.deepEqual(
+        fast.filter(path => path === join(fastTask, 'emg.hdf5') || path === join(fastTask, 'trials.csv')),
+        []
+      );
+    } finally {
+      cleanup();
     }
-    const fast = fsyncedPaths(join(dir, 'flush'), 'flush');
-    const fastTask = join(dir, 'flush', 's1', 't');
-    assert.deepEqual(fast.filter(path => path === join(fastTask, 'emg.hdf5') || path === join(fastTask, 'trials.csv')), []);
-  } finally {
-    cleanup();
   }
-});
+);

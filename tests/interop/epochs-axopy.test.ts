@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Storage, features, groupStats } from '../../src/kernel/index.js';
-import { tableHtml } from '../../src/kernel/displayTable.js';
+import { tableHtml } from '../../src/kernel/display-table.js';
 import { PYTHON, makeTempDir, runPython, runPythonJson } from '../helpers/python.js';
 import { assertCloseRelative } from '../helpers/signals.js';
 
@@ -61,13 +61,25 @@ test('epochs -> where -> features equals pandas + axopy.features on a task AxoPy
     storage.subjectId = 'p01';
     const epochs = await storage.requireTask('gestures').epochs('emg');
     assert.deepEqual(epochs.data.shape, [12, 3, 300]);
-    const table = features(epochs.where(trial => (trial.level as number) > 0.2), ['rms', 'mav', 'zc', 'wl']);
+    const table = features(
+      epochs.where(trial => (trial.level as number) > 0.2),
+      ['rms', 'mav', 'zc', 'wl']
+    );
     assert.equal(table.numRows(), expected.rows.length);
     for (const column of ['row', 'gesture', 'channel', 'zc'] as const) {
-      assert.deepEqual(table.array(column, Array), expected.rows.map(r => r[column]), column);
+      assert.deepEqual(
+        table.array(column, Array),
+        expected.rows.map(r => r[column]),
+        column
+      );
     }
     for (const column of ['rms', 'mav', 'wl'] as const) {
-      assertCloseRelative(table.array(column, Array) as number[], expected.rows.map(r => r[column]), 1e-12, column);
+      assertCloseRelative(
+        table.array(column, Array) as number[],
+        expected.rows.map(r => r[column]),
+        1e-12,
+        column
+      );
     }
     const fist = groupStats(epochs, 'gesture').find(g => g.key === 'fist');
     assert.ok(fist);

@@ -11,11 +11,11 @@ import * as path from 'node:path';
 import { DatasetRefusedError, FormatError } from '../../src/core/errors.js';
 import { ndarrayBytes } from '../../src/core/dtype.js';
 import { readHdf5 } from '../../src/kernel/hdf5.js';
-import { TaskReader } from '../../src/kernel/taskReader.js';
+import { TaskReader } from '../../src/kernel/task-reader.js';
 import { LruBlockCache } from '../../src/lab/hdf5/lru-blocks.js';
 import { datasetRefusalInWorker } from '../../src/lab/hdf5/dataset-guard.js';
-import { localFile, nodeHdf5Reader } from '../helpers/hdf5Reader.js';
-import { valueAsTypedArray } from '../../src/core/hdf5Containment.js';
+import { localFile, nodeHdf5Reader } from '../helpers/hdf5-reader.js';
+import { valueAsTypedArray } from '../../src/core/hdf5-containment.js';
 import { CURRENT_PYTHON, PYTHON, makeTempDir } from '../helpers/python.js';
 import { errorNaming } from '../helpers/errors.js';
 import { execFileSync } from 'node:child_process';
@@ -49,11 +49,19 @@ function hexOf(view: ArrayBufferView): string {
 /** A worker's view of the file: its bytes through the preview's block cache. */
 function blockCacheOf(filePath: string): LruBlockCache {
   const bytes = fs.readFileSync(filePath);
-  const cache = new LruBlockCache({ length: bytes.length, blockSize: 512, maxBlocks: 4, fetchRange: (start, end) => bytes.subarray(start, end) });
+  const cache = new LruBlockCache({
+    length: bytes.length,
+    blockSize: 512,
+    maxBlocks: 4,
+    fetchRange: (start, end) => bytes.subarray(start, end)
+  });
   return cache;
 }
 
-for (const [label, python] of [['h5py 3.8 (axopy venv)', PYTHON], ['current h5py', CURRENT_PYTHON]] as const) {
+for (const [label, python] of [
+  ['h5py 3.8 (axopy venv)', PYTHON],
+  ['current h5py', CURRENT_PYTHON]
+] as const) {
   describe(`HDF5 data outside its file, written by ${label}`, () => {
     const { dir, cleanup } = makeTempDir('axopy-escapes-');
     after(cleanup);
@@ -103,7 +111,10 @@ for (const [label, python] of [['h5py 3.8 (axopy venv)', PYTHON], ['current h5py
           assert.ok('refused' in counted, 'refused');
           assert.equal(counted.refused.dataset, '0');
           assert.match(counted.refused.reason, reason);
-          assert.throws(() => browser.read(remote, '0'), errorNaming(DatasetRefusedError, `${name}.hdf5`, new RegExp(`dataset "0" .*${reason.source}`)));
+          assert.throws(
+            () => browser.read(remote, '0'),
+            errorNaming(DatasetRefusedError, `${name}.hdf5`, new RegExp(`dataset "0" .*${reason.source}`))
+          );
           assert.match(browser.describe(remote).datasets.find(d => d.name === '0')?.refused ?? '', reason);
         } finally {
           h5.close();
@@ -114,11 +125,21 @@ for (const [label, python] of [['h5py 3.8 (axopy venv)', PYTHON], ['current h5py
     test('a declared 2 GiB contiguous dataset in a 2 KB file is refused before any allocation', async () => {
       assert.ok(manifest.bomb_contiguous.fileBytes < 4096);
       assert.deepEqual(manifest.bomb_contiguous.shape, [2 ** 28]);
-      await assert.rejects(reader.trialArray('bomb_contiguous', 0), errorNaming(DatasetRefusedError, file('bomb_contiguous'), /declares 2\.0 GiB .*more than the 1\.0 GiB/));
+      await assert.rejects(
+        reader.trialArray('bomb_contiguous', 0),
+        errorNaming(DatasetRefusedError, file('bomb_contiguous'), /declares 2\.0 GiB .*more than the 1\.0 GiB/)
+      );
       // Under a larger limit, the file-size rule still holds: contiguous data lies in the file.
       reader.hdf5Limits = { maxDatasetBytes: 2 ** 40 };
       try {
-        await assert.rejects(reader.trialArray('bomb_contiguous', 0), errorNaming(DatasetRefusedError, file('bomb_contiguous'), /declares 2\.0 GiB .* but its file holds only 2\.0 KiB/));
+        await assert.rejects(
+          reader.trialArray('bomb_contiguous', 0),
+          errorNaming(
+            DatasetRefusedError,
+            file('bomb_contiguous'),
+            /declares 2\.0 GiB .* but its file holds only 2\.0 KiB/
+          )
+        );
       } finally {
         reader.hdf5Limits = {};
       }
@@ -127,11 +148,21 @@ for (const [label, python] of [['h5py 3.8 (axopy venv)', PYTHON], ['current h5py
 
     test('a 2^62-element chunked dataset is refused with a typed error (h5py: MemoryError)', async () => {
       assert.match(manifest.bomb_chunked.error ?? '', /MemoryError/);
-      await assert.rejects(reader.trialArray('bomb_chunked', 0), errorNaming(DatasetRefusedError, file('bomb_chunked'), /declares more than 2\^53 bytes \(\[2147483648, 2147483648\] x 1 bytes\)/));
+      await assert.rejects(
+        reader.trialArray('bomb_chunked', 0),
+        errorNaming(
+          DatasetRefusedError,
+          file('bomb_chunked'),
+          /declares more than 2\^53 bytes \(\[2147483648, 2147483648\] x 1 bytes\)/
+        )
+      );
       const h5wasm = await loadH5wasm();
       const h5 = new h5wasm.File(file('bomb_chunked'), 'r');
       try {
-        assert.match(datasetRefusalInWorker(h5wasm.Module, h5.file_id, '0', blockCacheOf(file('bomb_chunked'))) ?? '', /declares more than 2\^53 bytes/);
+        assert.match(
+          datasetRefusalInWorker(h5wasm.Module, h5.file_id, '0', blockCacheOf(file('bomb_chunked'))) ?? '',
+          /declares more than 2\^53 bytes/
+        );
       } finally {
         h5.close();
       }
@@ -152,7 +183,10 @@ for (const [label, python] of [['h5py 3.8 (axopy venv)', PYTHON], ['current h5py
         const sent = structuredClone(view, { transfer: [view.buffer as ArrayBuffer] }) as Float64Array;
         assert.deepEqual(Array.from(sent), [3.5]);
         const { reader: browser } = await nodeHdf5Reader();
-        assert.deepEqual(browser.count(localFile(task, 'scalar.hdf5')), { count: 2, bytesFetched: fs.statSync(file('scalar')).size });
+        assert.deepEqual(browser.count(localFile(task, 'scalar.hdf5')), {
+          count: 2,
+          bytesFetched: fs.statSync(file('scalar')).size
+        });
       } finally {
         h5.close();
       }
@@ -160,7 +194,11 @@ for (const [label, python] of [['h5py 3.8 (axopy venv)', PYTHON], ['current h5py
 
     test('an lzf dataset: the error names the missing filter, not a build path; gzip reads', async () => {
       await assert.rejects(reader.trialArray('lzf', 0), (error: unknown) => {
-        errorNaming(DatasetRefusedError, file('lzf'), /compressed with lzf \(filter id 32000\), which this reader does not include/)(error);
+        errorNaming(
+          DatasetRefusedError,
+          file('lzf'),
+          /compressed with lzf \(filter id 32000\), which this reader does not include/
+        )(error);
         assert.doesNotMatch((error as Error).message, /__w|plugin/);
         return true;
       });
@@ -176,7 +214,10 @@ for (const [label, python] of [['h5py 3.8 (axopy venv)', PYTHON], ['current h5py
         const counted = browser.count(localFile(task, `${name}.hdf5`));
         assert.ok('count' in counted && counted.count === 2, `${name}: ${JSON.stringify(counted)}`);
       }
-      for (const [name, reason] of [['lzf', /compressed with lzf/], ['bomb_contiguous', /declares 2\.0 GiB/]] as const) {
+      for (const [name, reason] of [
+        ['lzf', /compressed with lzf/],
+        ['bomb_contiguous', /declares 2\.0 GiB/]
+      ] as const) {
         const remote = localFile(task, `${name}.hdf5`);
         assert.throws(() => browser.read(remote, '0'), errorNaming(DatasetRefusedError, `${name}.hdf5`, reason));
         assert.match(browser.describe(remote).datasets.find(d => d.name === '0')?.refused ?? '', reason);

@@ -1,5 +1,5 @@
 /**
- * Direct reads (core/hdf5DirectRead.ts, kernel/hdf5-direct.ts): datasets h5py (current and
+ * Direct reads (core/hdf5-direct-read.ts, kernel/hdf5-direct.ts): datasets h5py (current and
  * AxoPy's), real AxoPy and our writer store read back bit for bit as h5py reads them, and go
  * straight from the file exactly when h5py says their layout is contiguous (bool, chunked and
  * gzip datasets through h5wasm), counted by `hdf5ReadCounts`.
@@ -13,8 +13,8 @@ import { DatasetRefusedError, type NDArray, ndarrayBytes } from '../../src/core/
 import { Hdf5File, hdf5ReadCounts } from '../../src/kernel/hdf5.js';
 import { Storage } from '../../src/kernel/index.js';
 import { journalPathFor } from '../../src/kernel/hdf5-journal.js';
-import { planDirectRead, readRootLinks } from '../../src/core/hdf5DirectRead.js';
-import { ObjectHeaderError, readSuperblock } from '../../src/core/hdf5ObjectHeader.js';
+import { planDirectRead, readRootLinks } from '../../src/core/hdf5-direct-read.js';
+import { ObjectHeaderError, readSuperblock } from '../../src/core/hdf5-object-header.js';
 import { CURRENT_PYTHON, PYTHON, makeTempDir, runPython, runPythonJson } from '../helpers/python';
 
 const tmp = makeTempDir('axopy-direct-read-');
@@ -82,7 +82,10 @@ function hex(array: NDArray): string {
 }
 
 /** Reads every expected dataset of `file`, comparing values and which path each read took. */
-async function checkFile(file: string, expected: Record<string, Expected>): Promise<{ direct: number; viaHdf5: number }> {
+async function checkFile(
+  file: string,
+  expected: Record<string, Expected>
+): Promise<{ direct: number; viaHdf5: number }> {
   const h5 = await Hdf5File.open(file, 'r');
   const total = { direct: 0, viaHdf5: 0 };
   try {
@@ -97,7 +100,11 @@ async function checkFile(file: string, expected: Record<string, Expected>): Prom
       const viaHdf5 = hdf5ReadCounts.viaHdf5 - before.viaHdf5;
       const bytes = want.hex.length / 2;
       // An empty dataset has nothing to read through h5wasm.
-      assert.deepEqual({ direct, viaHdf5 }, want.direct ? { direct: 1, viaHdf5: 0 } : { direct: 0, viaHdf5: bytes > 0 ? 1 : 0 }, `${file} ${name}: read path`);
+      assert.deepEqual(
+        { direct, viaHdf5 },
+        want.direct ? { direct: 1, viaHdf5: 0 } : { direct: 0, viaHdf5: bytes > 0 ? 1 : 0 },
+        `${file} ${name}: read path`
+      );
       total.direct += direct;
       total.viaHdf5 += viaHdf5;
     }
@@ -107,12 +114,20 @@ async function checkFile(file: string, expected: Record<string, Expected>): Prom
   return total;
 }
 
-for (const [label, python] of [['current h5py (.venv)', CURRENT_PYTHON], ["AxoPy's h5py (.venv-axopy)", PYTHON]] as const) {
+for (const [label, python] of [
+  ['current h5py (.venv)', CURRENT_PYTHON],
+  ["AxoPy's h5py (.venv-axopy)", PYTHON]
+] as const) {
   for (const libver of ['earliest', 'latest']) {
     test(`${label}, libver=${libver}: every dtype, byte order and shape reads as h5py reads it; contiguous ones straight from the file`, async () => {
       const dir = path.join(tmp.dir, `${label.replace(/\W+/g, '-')}${libver}`);
       fs.mkdirSync(dir);
-      const { files, expected } = runPythonJson<{ files: string[]; expected: Record<string, Expected>[] }>(WRITE, [dir, libver], undefined, python);
+      const { files, expected } = runPythonJson<{ files: string[]; expected: Record<string, Expected>[] }>(
+        WRITE,
+        [dir, libver],
+        undefined,
+        python
+      );
       const [mixed, nine, many] = files;
       assert.ok(Object.keys(expected[0]).length >= 86, 'the mixed file covers 14 dtypes x 6 shapes, chunked, gzip');
       assert.equal(expected[0].le_f8_2d.direct, true, 'h5py stores a plain dataset contiguous');
@@ -126,7 +141,10 @@ for (const [label, python] of [['current h5py (.venv)', CURRENT_PYTHON], ["AxoPy
       const h5 = await Hdf5File.open(mixed, 'r');
       try {
         assert.equal(hex(h5.read('soft')), expected[0].le_f8_2d.hex, 'a soft link reads its target');
-        assert.throws(() => h5.read('ext'), (error: Error) => error instanceof DatasetRefusedError && /external link/.test(error.message));
+        assert.throws(
+          () => h5.read('ext'),
+          (error: Error) => error instanceof DatasetRefusedError && /external link/.test(error.message)
+        );
       } finally {
         h5.close();
       }
@@ -144,7 +162,12 @@ test('files our writer wrote read back straight from the file as h5py reads them
   h5.create('i2', { dtype: 'int16', shape: [0], data: new Int16Array(0) });
   h5.create('flags', { dtype: 'bool', shape: [3], data: Uint8Array.from([1, 0, 1]) });
   h5.close();
-  const expected = runPythonJson<Record<string, Expected>>(`${DESCRIBE}\nprint(json.dumps(describe(sys.argv[1])))`, [file], undefined, CURRENT_PYTHON);
+  const expected = runPythonJson<Record<string, Expected>>(
+    `${DESCRIBE}\nprint(json.dumps(describe(sys.argv[1])))`,
+    [file],
+    undefined,
+    CURRENT_PYTHON
+  );
   assert.deepEqual(Object.keys(expected).sort(), ['f4', 'f8', 'flags', 'i2', 'i8', 'u2']);
   assert.deepEqual(await checkFile(file, expected), { direct: 5, viaHdf5: 1 });
 });
@@ -153,11 +176,20 @@ test("TaskReader.array and epochs of a task the real AxoPy wrote: h5py's bytes, 
   const root = path.join(tmp.dir, 'axopy-root');
   const trials = 30;
   const realAxopy = path.resolve(__dirname, '../../../tests/python/real_axopy.py');
-  runPython(`import runpy, sys; script = sys.argv[1]; sys.argv = [script, 'bench'] + sys.argv[2:]; runpy.run_path(script, run_name='__main__')`, [realAxopy, root, String(trials)]);
-  const digest = runPython(`import sys, hashlib, h5py, numpy as np
+  runPython(
+    `import runpy, sys; script = sys.argv[1]; sys.argv = [script, 'bench'] + sys.argv[2:]; runpy.run_path(script, run_name='__main__')`,
+    [realAxopy, root, String(trials)]
+  );
+  const digest = runPython(
+    `import sys, hashlib, h5py, numpy as np
 with h5py.File(sys.argv[1], 'r') as f:
     a = np.vstack([f[str(i)][()] for i in range(int(sys.argv[2]))])
-print(hashlib.sha256(a.astype('<f8').tobytes()).hexdigest(), a.shape[0], a.shape[1])`, [path.join(root, 's1', 'bench', 'emg.hdf5'), String(trials)], CURRENT_PYTHON).trim().split(' ');
+print(hashlib.sha256(a.astype('<f8').tobytes()).hexdigest(), a.shape[0], a.shape[1])`,
+    [path.join(root, 's1', 'bench', 'emg.hdf5'), String(trials)],
+    CURRENT_PYTHON
+  )
+    .trim()
+    .split(' ');
   const storage = new Storage(root, { readOnly: true });
   storage.subjectId = 's1';
   const reader = storage.requireTask('bench');
@@ -168,13 +200,20 @@ print(hashlib.sha256(a.astype('<f8').tobytes()).hexdigest(), a.shape[0], a.shape
   const epochs = await reader.epochs('emg');
   assert.deepEqual(epochs.data.shape, [trials, 8, 2000]);
   assert.equal(createHash('sha256').update(ndarrayBytes(epochs.data)).digest('hex'), digest[0]);
-  assert.deepEqual({ direct: hdf5ReadCounts.direct - before.direct, viaHdf5: hdf5ReadCounts.viaHdf5 - before.viaHdf5 }, { direct: 2 * trials, viaHdf5: 0 });
+  assert.deepEqual(
+    { direct: hdf5ReadCounts.direct - before.direct, viaHdf5: hdf5ReadCounts.viaHdf5 - before.viaHdf5 },
+    { direct: 2 * trials, viaHdf5: 0 }
+  );
 });
 
 test('the direct plan applies the containment rule: external raw storage is left to the checked path, a contiguous bomb is refused by the plan itself', async () => {
   const dir = path.join(tmp.dir, 'escapes');
   const writer = path.resolve(__dirname, '../../../tests/python/write_hdf5_escapes.py');
-  runPython(`import runpy, sys; script = sys.argv[1]; sys.argv = sys.argv[1:]; runpy.run_path(script, run_name='__main__')`, [writer, dir], CURRENT_PYTHON);
+  runPython(
+    `import runpy, sys; script = sys.argv[1]; sys.argv = sys.argv[1:]; runpy.run_path(script, run_name='__main__')`,
+    [writer, dir],
+    CURRENT_PYTHON
+  );
   const task = path.join(dir, 'root', 'p', 't');
   const parsed = (name: string) => {
     const bytes = fs.readFileSync(path.join(task, `${name}.hdf5`));
@@ -193,7 +232,10 @@ test('the direct plan applies the containment rule: external raw storage is left
   for (const name of ['external_raw', 'external_raw_v2']) {
     const h5 = await Hdf5File.open(path.join(task, `${name}.hdf5`), 'r');
     try {
-      assert.throws(() => h5.read('0'), (error: Error) => error instanceof DatasetRefusedError && /external file/.test(error.message));
+      assert.throws(
+        () => h5.read('0'),
+        (error: Error) => error instanceof DatasetRefusedError && /external file/.test(error.message)
+      );
       assert.deepEqual([...(h5.read('1').data as Float64Array)], [0, 1, 2], 'its plain neighbour still reads');
     } finally {
       h5.close();
@@ -217,7 +259,10 @@ test('a flush journal beside the file (a commit under way) sends reads through h
     } finally {
       reader.close();
     }
-    assert.deepEqual({ direct: hdf5ReadCounts.direct - before.direct, viaHdf5: hdf5ReadCounts.viaHdf5 - before.viaHdf5 }, { direct: 0, viaHdf5: 1 });
+    assert.deepEqual(
+      { direct: hdf5ReadCounts.direct - before.direct, viaHdf5: hdf5ReadCounts.viaHdf5 - before.viaHdf5 },
+      { direct: 0, viaHdf5: 1 }
+    );
   } finally {
     fs.rmSync(journalPathFor(file));
   }
@@ -225,11 +270,15 @@ test('a flush journal beside the file (a commit under way) sends reads through h
 
 test('damaged metadata: the parser throws only ObjectHeaderError and never plans a read outside the file', () => {
   const file = path.join(tmp.dir, 'fuzz.hdf5');
-  runPython(`import sys, h5py, numpy as np
+  runPython(
+    `import sys, h5py, numpy as np
 with h5py.File(sys.argv[1], 'w') as f:
     for i in range(40):
         f.create_dataset(str(i), data=np.arange(6, dtype='>i4').reshape(2, 3) + i)
-    f.create_dataset('chunked', data=np.arange(8.0), chunks=(4,))`, [file], CURRENT_PYTHON);
+    f.create_dataset('chunked', data=np.arange(8.0), chunks=(4,))`,
+    [file],
+    CURRENT_PYTHON
+  );
   const original = fs.readFileSync(file);
   let seed = 12345;
   const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
@@ -245,7 +294,10 @@ with h5py.File(sys.argv[1], 'w') as f:
           const { plan } = planDirectRead(readAt, superblock, address, bytes.length);
           if (plan === undefined) continue;
           plans += 1;
-          assert.ok(plan.position >= 0 && plan.position + plan.byteCount <= bytes.length, `round ${round}: plan inside the file`);
+          assert.ok(
+            plan.position >= 0 && plan.position + plan.byteCount <= bytes.length,
+            `round ${round}: plan inside the file`
+          );
           assert.equal(plan.byteCount, plan.shape.reduce((a, b) => a * b, 1) * plan.elementBytes);
         } catch (error) {
           if (!(error instanceof ObjectHeaderError)) throw error;

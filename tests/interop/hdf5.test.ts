@@ -4,7 +4,16 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DatasetError, FileNotFoundError, FormatError, type DType, type NDArray, isDType, ndarrayBytes, ndarrayFromBytes } from '../../src/core/index.js';
+import {
+  DatasetError,
+  FileNotFoundError,
+  FormatError,
+  type DType,
+  type NDArray,
+  isDType,
+  ndarrayBytes,
+  ndarrayFromBytes
+} from '../../src/core/index.js';
 import { Hdf5File, readHdf5, writeHdf5 } from '../../src/kernel/hdf5.js';
 import { PYTHON } from '../helpers/python';
 
@@ -91,8 +100,10 @@ test('writeHdf5 creates a missing file, appends to an existing one, and refuses 
   const second = manifestArray(fixtures.manifest.bool_1d);
   await writeHdf5(file, first);
   await writeHdf5(file, second, '1');
-  await assert.rejects(writeHdf5(file, first, '1'), (error: unknown) =>
-    error instanceof DatasetError && error.message.includes(file) && error.message.includes('"1"'));
+  await assert.rejects(
+    writeHdf5(file, first, '1'),
+    (error: unknown) => error instanceof DatasetError && error.message.includes(file) && error.message.includes('"1"')
+  );
   assert.equal(hex(await readHdf5(file)), fixtures.manifest.float32_special.hex);
   const seen = JSON.parse(python('hdf5_describe.py', file)) as Record<string, Described>;
   assert.deepEqual(Object.keys(seen).sort(), ['1', 'data']);
@@ -132,11 +143,25 @@ test('groups, missing names and non-numeric datasets fail with errors naming fil
     assert.deepEqual(h5.datasetNames(), ['ok', 'pairs', 'text']);
     assert.ok(!h5.has('group'));
     const names = (error: unknown, kind: abstract new (...args: never[]) => Error, dataset: string) =>
-      error instanceof kind && (error as Error).message.includes(file) && (error as Error).message.includes(`"${dataset}"`);
-    assert.throws(() => h5.read('group'), e => names(e, DatasetError, 'group') && /group/.test((e as Error).message));
-    assert.throws(() => h5.read('missing'), e => names(e, DatasetError, 'missing'));
-    assert.throws(() => h5.read('text'), e => names(e, FormatError, 'text') && /string/.test((e as Error).message));
-    assert.throws(() => h5.describe('pairs'), e => names(e, FormatError, 'pairs') && /compound/.test((e as Error).message));
+      error instanceof kind &&
+      (error as Error).message.includes(file) &&
+      (error as Error).message.includes(`"${dataset}"`);
+    assert.throws(
+      () => h5.read('group'),
+      e => names(e, DatasetError, 'group') && /group/.test((e as Error).message)
+    );
+    assert.throws(
+      () => h5.read('missing'),
+      e => names(e, DatasetError, 'missing')
+    );
+    assert.throws(
+      () => h5.read('text'),
+      e => names(e, FormatError, 'text') && /string/.test((e as Error).message)
+    );
+    assert.throws(
+      () => h5.describe('pairs'),
+      e => names(e, FormatError, 'pairs') && /compound/.test((e as Error).message)
+    );
     assert.deepEqual([...(h5.read('ok').data as Float64Array)], [0, 1, 2]);
   } finally {
     h5.close();
@@ -156,7 +181,11 @@ test('missing, empty, garbage, truncated and bit-flipped files throw cleanly and
   for (const [name, bytes] of Object.entries(cases)) {
     const file = path.join(tmp, name);
     fs.writeFileSync(file, bytes);
-    await assert.rejects(readHdf5(file, 'float64_1d'), (e: unknown) => e instanceof FormatError && e.path === file, name);
+    await assert.rejects(
+      readHdf5(file, 'float64_1d'),
+      (e: unknown) => e instanceof FormatError && e.path === file,
+      name
+    );
     if (bytes.length > 0) {
       await assert.rejects(Hdf5File.open(file, 'a'), (e: unknown) => e instanceof FormatError && e.path === file, name);
     }

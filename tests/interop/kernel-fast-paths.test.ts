@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DatasetError, type NDArray } from '../../src/core/index.js';
-import { vstack } from '../../src/core/arrayOps.js';
+import { vstack } from '../../src/core/array-ops.js';
 import { Hdf5File } from '../../src/kernel/hdf5.js';
 import { Design, Storage } from '../../src/kernel/index.js';
 import { runPythonJson } from '../helpers/python.js';
@@ -47,7 +47,10 @@ test('create refuses a taken name with DatasetError and leaves the file writable
   const file = path.join(tmp, 'taken.hdf5');
   const h5 = await Hdf5File.open(file, 'a');
   h5.create('0', rowArray(0));
-  assert.throws(() => h5.create('0', rowArray(9)), (error: Error) => error instanceof DatasetError && /already exists/.test(error.message));
+  assert.throws(
+    () => h5.create('0', rowArray(9)),
+    (error: Error) => error instanceof DatasetError && /already exists/.test(error.message)
+  );
   h5.create('1', rowArray(1));
   h5.close();
   const reader = await Hdf5File.open(file, 'r');
@@ -79,7 +82,12 @@ test('array() stacks as vstack of iterArray does: one dtype, mixed dtypes, and s
   for (let row = 0; row < 5; row++) {
     const trial = block.addTrial({ row });
     trial.addArray('same', rowArray(row));
-    trial.addArray('mixed', row % 2 === 0 ? { dtype: 'int16', shape: [3], data: Int16Array.of(row, -row, 7) } : { dtype: 'float32', shape: [3], data: Float32Array.of(row, 0.5, -1) });
+    trial.addArray(
+      'mixed',
+      row % 2 === 0
+        ? { dtype: 'int16', shape: [3], data: Int16Array.of(row, -row, 7) }
+        : { dtype: 'float32', shape: [3], data: Float32Array.of(row, 0.5, -1) }
+    );
     trial.addArray('ragged', { dtype: 'float64', shape: [row + 1], data: new Float64Array(row + 1) });
     await writer.write(trial);
   }
@@ -94,6 +102,9 @@ test('array() stacks as vstack of iterArray does: one dtype, mixed dtypes, and s
     assert.deepEqual(stacked.shape, expected.shape, name);
     assert.deepEqual([...stacked.data], [...expected.data], name);
   }
-  await assert.rejects(reader.array('ragged'), (error: Error) => error instanceof DatasetError && /cannot be stacked/.test(error.message));
+  await assert.rejects(
+    reader.array('ragged'),
+    (error: Error) => error instanceof DatasetError && /cannot be stacked/.test(error.message)
+  );
   await assert.rejects(reader.array('nothing'), /nothing\.hdf5/);
 });

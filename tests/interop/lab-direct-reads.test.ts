@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { answerAnalysisRequest, type IReduceTrialsReply } from '../../src/lab/analysis/worker-handlers.js';
 import type { IRemoteFile } from '../../src/lab/hdf5/protocol.js';
 import type { IAsyncRangeSource } from '../../src/lab/hdf5/reader.js';
-import { JOURNAL_SUFFIX } from '../../src/core/hdf5Journal.js';
-import { localFile, nodeHdf5Reader } from '../helpers/hdf5Reader.js';
+import { JOURNAL_SUFFIX } from '../../src/core/hdf5-journal.js';
+import { localFile, nodeHdf5Reader } from '../helpers/hdf5-reader.js';
 import { CURRENT_PYTHON, makeTempDir, runPython, runPythonJson } from '../helpers/python.js';
 
 const TRIALS = 40;
@@ -94,7 +94,10 @@ test('direct reads give h5py values; a chunk of adjacent trials is one data requ
   const data = source.requests[source.requests.length - 1];
   assert.deepEqual(data, { start: written.offsets['0'][0], end: written.offsets['19'][0] + written.offsets['19'][1] });
   const headerRequests = source.requests.slice(0, -1);
-  assert.ok(headerRequests.length >= 1 && headerRequests.every(r => r.end - r.start <= 20 * 1024), JSON.stringify(headerRequests));
+  assert.ok(
+    headerRequests.length >= 1 && headerRequests.every(r => r.end - r.start <= 20 * 1024),
+    JSON.stringify(headerRequests)
+  );
   // Headers: a window of 1 KiB per object header at most (merged where they touch).
   const headerBytes = headerRequests.reduce((sum, r) => sum + r.end - r.start, 0);
   assert.ok(headerBytes <= 20 * 1024, `${headerBytes} header bytes: ${JSON.stringify(headerRequests)}`);
@@ -115,7 +118,11 @@ test('big-endian floats and integers are read directly, swapped; chunked and com
   assert.ok(read.get('i0')!.data instanceof Int32Array);
 });
 
-async function reduce(names: string[], source: IAsyncRangeSource, file = 'emg.hdf5'): Promise<{ reply: IReduceTrialsReply; direct: number; viaHdf5: number }> {
+async function reduce(
+  names: string[],
+  source: IAsyncRangeSource,
+  file = 'emg.hdf5'
+): Promise<{ reply: IReduceTrialsReply; direct: number; viaHdf5: number }> {
   const { reader, requests } = await nodeHdf5Reader();
   const remote = localFile(base, file);
   await reader.readDirect(remote, [], source);
@@ -127,7 +134,14 @@ async function reduce(names: string[], source: IAsyncRangeSource, file = 'emg.hd
       id: 1,
       op: 'reduceTrials',
       file: remote,
-      chunk: { trials: rows.map(row => ({ row, atom: 0 })), filter: {}, sampleRate: 1000, overlayBuckets: 50, overlayRows: [], imageColumns: 0 }
+      chunk: {
+        trials: rows.map(row => ({ row, atom: 0 })),
+        filter: {},
+        sampleRate: 1000,
+        overlayBuckets: 50,
+        overlayRows: [],
+        imageColumns: 0
+      }
     },
     {
       read: (r, d) => reader.read(r, d),
@@ -164,7 +178,11 @@ test('a reduced chunk read directly equals numpy; its bytes count in the reply',
 test('a flush journal beside the file, or a file that grew, leaves the chunk to h5wasm', async () => {
   const copy = join(base, 'live.hdf5');
   writeFileSync(copy, new Uint8Array(0));
-  runPython(`import shutil, sys; shutil.copyfile(sys.argv[1], sys.argv[2])`, [join(base, 'emg.hdf5'), copy], CURRENT_PYTHON);
+  runPython(
+    `import shutil, sys; shutil.copyfile(sys.argv[1], sys.argv[2])`,
+    [join(base, 'emg.hdf5'), copy],
+    CURRENT_PYTHON
+  );
   const { reader } = await nodeHdf5Reader();
   const names = ['0', '1', '2'];
   let source = fileSource();

@@ -19,7 +19,13 @@ const diskSource: ITaskFilesSource = {
     return fs.readdirSync(folder, { withFileTypes: true }).map(entry => {
       const full = path.join(folder, entry.name);
       const stat = fs.statSync(full);
-      return { name: entry.name, path: full, isFolder: entry.isDirectory(), lastModified: stat.mtime.toISOString(), size: stat.size };
+      return {
+        name: entry.name,
+        path: full,
+        isFolder: entry.isDirectory(),
+        lastModified: stat.mtime.toISOString(),
+        size: stat.size
+      };
     });
   },
   async readText(file: string): Promise<string> {

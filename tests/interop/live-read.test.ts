@@ -9,12 +9,14 @@ import { makeTempDir } from '../helpers/python.js';
 
 const SECONDS = Number(process.env.AXOPY_LIVE_SECONDS ?? 8);
 const HZ = 50;
-const writerScript = join(__dirname, '..', 'helpers', 'liveWriter.js');
+const writerScript = join(__dirname, '..', 'helpers', 'live-writer.js');
 
 test(`a TaskReader follows a task appended at ${HZ} Hz for ${SECONDS} s without an error`, async () => {
   const { dir, cleanup } = makeTempDir('axopy-live-');
   try {
-    const child = spawn(process.execPath, [writerScript, dir, String(HZ), String(SECONDS)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [writerScript, dir, String(HZ), String(SECONDS)], {
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
     let stderr = '';
     let stdout = '';
     child.stderr.on('data', chunk => (stderr += chunk));
@@ -36,7 +38,10 @@ test(`a TaskReader follows a task appended at ${HZ} Hz for ${SECONDS} s without 
           assert.deepEqual(Array.from(column), [...Array(rows).keys()], 'every row complete and in order');
           // The newest row's array is in the file: arrays are flushed before the row is written.
           const newest = await reader.trialArray('emg', rows - 1);
-          assert.ok((newest.data as Int32Array).every(v => v === rows - 1), `array of row ${rows - 1}`);
+          assert.ok(
+            (newest.data as Int32Array).every(v => v === rows - 1),
+            `array of row ${rows - 1}`
+          );
         }
         lastRows = rows;
         rowCountsSeen.add(rows);

@@ -38,7 +38,9 @@ async function performAsPython(root: string, call: string): Promise<unknown> {
     const table = storage.requireTask('t1').trials;
     const columns = table.columnNames();
     if (table.numRows() > 1000) return { columns, rows: table.numRows() };
-    const values = Object.fromEntries(columns.map(column => [column, Array.from(table.array(column) as ArrayLike<unknown>)]));
+    const values = Object.fromEntries(
+      columns.map(column => [column, Array.from(table.array(column) as ArrayLike<unknown>)])
+    );
     return { columns, rows: result, values };
   }
   if (call.startsWith('array:')) {
@@ -46,7 +48,9 @@ async function performAsPython(root: string, call: string): Promise<unknown> {
     return { dtype: array.dtype, shape: array.shape, values: Array.from(array.data as ArrayLike<number>) };
   }
   if (call.startsWith('pickle:')) {
-    return JSON.parse(JSON.stringify(result, (_key, value: unknown) => (value instanceof Map ? Object.fromEntries(value) : value)));
+    return JSON.parse(
+      JSON.stringify(result, (_key, value: unknown) => (value instanceof Map ? Object.fromEntries(value) : value))
+    );
   }
   return result;
 }
@@ -66,10 +70,22 @@ test('malformed input: typed errors naming the file, nothing executed, nothing w
   const { dir, cleanup } = makeTempDir('axopy-malformed-');
   try {
     runPython(readFileSync(GENERATOR, 'utf8'), [dir, ...(process.env.AXOPY_BIG_CORPUS ? ['--big'] : [])]);
-    const manifest = JSON.parse(readFileSync(join(dir, 'cases.json'), 'utf8')) as { marker: string; cases: CorpusCase[] };
+    const manifest = JSON.parse(readFileSync(join(dir, 'cases.json'), 'utf8')) as {
+      marker: string;
+      cases: CorpusCase[];
+    };
     assert.ok(manifest.cases.length >= 30, 'at least 30 cases');
     const compared = manifest.cases.filter(c => c.expect !== undefined).map(c => c.name);
-    for (const name of ['hdf5-gzip-chunked', 'hdf5-extra-dataset', 'csv-bom', 'csv-crlf', 'csv-header-only', 'csv-quoted-wrong', 'csv-html-cells', 'pickle-plain-ok']) {
+    for (const name of [
+      'hdf5-gzip-chunked',
+      'hdf5-extra-dataset',
+      'csv-bom',
+      'csv-crlf',
+      'csv-header-only',
+      'csv-quoted-wrong',
+      'csv-html-cells',
+      'pickle-plain-ok'
+    ]) {
       assert.ok(compared.includes(name), `${name} is compared with what Python reads`);
     }
     const before = snapshot(dir);
@@ -78,9 +94,16 @@ test('malformed input: typed errors naming the file, nothing executed, nothing w
         const root = join(dir, c.name);
         if (c.error === null) {
           if (c.expect === undefined) {
-            await assert.doesNotReject(Promise.resolve().then(() => perform(root, c.call)), c.note);
+            await assert.doesNotReject(
+              Promise.resolve().then(() => perform(root, c.call)),
+              c.note
+            );
           } else {
-            assert.deepEqual(await performAsPython(root, c.call), c.expect, `${c.name}: reads as Python does (${c.note})`);
+            assert.deepEqual(
+              await performAsPython(root, c.call),
+              c.expect,
+              `${c.name}: reads as Python does (${c.note})`
+            );
           }
           return;
         }
@@ -89,7 +112,10 @@ test('malformed input: typed errors naming the file, nothing executed, nothing w
         await assert.rejects(
           Promise.resolve().then(() => perform(root, c.call)),
           (error: Error) => {
-            assert.ok(error instanceof errorClass, `${c.name}: expected ${c.error}, got ${error.name}: ${error.message}`);
+            assert.ok(
+              error instanceof errorClass,
+              `${c.name}: expected ${c.error}, got ${error.name}: ${error.message}`
+            );
             assert.ok(error.message.includes(c.file!), `${c.name}: message names ${c.file}: ${error.message}`);
             return true;
           }

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPickle } from '../../src/core/pickle/index.js';
-import { PickleDisplayTree, bigIntSummary } from '../../src/core/pickle/displayTree.js';
+import { PickleDisplayTree, bigIntSummary } from '../../src/core/pickle/display-tree.js';
 import { type ILocalPickleItem as IPickleItem, pickleItem } from '../../src/lab/previews/pickle-tree.js';
-import { PickleTreeService, type PickleTreeRequest } from '../../src/lab/worker/pickle-tree-service.js';
+import { PickleTreeService, type PickleTreeRequest } from '../../src/lab/previews/pickle-tree-service.js';
 import { PYTHON, makeTempDir, runPythonJson } from '../helpers/python.js';
 
 const { dir, cleanup } = makeTempDir('axopy-pickle-hostile-');
@@ -111,7 +111,7 @@ test('a 10 MB int is summarised by digit count and leading digits, as Python pri
   assert.equal(bigIntSummary(2n ** 100n), '1267650600228229401496703205376');
 });
 
-test('the pickle worker\'s service: the 22-level pickle opened node by node over messages, errors by name', () => {
+test("the pickle worker's service: the 22-level pickle opened node by node over messages, errors by name", () => {
   const path = join(dir, 'shared-service.pkl');
   const python = writeSharedPickle(path, 22);
   const service = new PickleTreeService();
@@ -130,8 +130,17 @@ test('the pickle worker\'s service: the 22-level pickle opened node by node over
     stack.push(...reply.nodes);
   }
   assert.equal(expandable, python.nonEmpty);
-  const unsafe = send({ id: 99, type: 'open', bytes: Buffer.from('cos\nsystem\n(S"echo hi"\ntR.'), path: 'evil.pkl', key: 'evil' });
-  assert.ok(!unsafe.ok && unsafe.name === 'UnsafePickleError' && /evil\.pkl/.test(unsafe.message), JSON.stringify(unsafe));
+  const unsafe = send({
+    id: 99,
+    type: 'open',
+    bytes: Buffer.from('cos\nsystem\n(S"echo hi"\ntR.'),
+    path: 'evil.pkl',
+    key: 'evil'
+  });
+  assert.ok(
+    !unsafe.ok && unsafe.name === 'UnsafePickleError' && /evil\.pkl/.test(unsafe.message),
+    JSON.stringify(unsafe)
+  );
   send({ id: 100, type: 'close', tree: opened.tree });
   const closed = send({ id: 101, type: 'children', tree: opened.tree, node: 0 });
   assert.ok(!closed.ok && /no node 0 in tree/.test(closed.message));

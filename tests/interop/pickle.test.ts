@@ -44,7 +44,18 @@ const CASES: Record<string, PickleValue> = {
   int64_max: 2n ** 63n - 1n,
   two_pow_64: 2n ** 64n,
   neg_two_pow_70: -(2n ** 70n),
-  int_edges: [255, 256, 65535, 65536, -(2 ** 31), -(2 ** 31) - 1, 2 ** 53, 2n ** 53n + 1n, -(2 ** 53), -(2n ** 53n) - 1n],
+  int_edges: [
+    255,
+    256,
+    65535,
+    65536,
+    -(2 ** 31),
+    -(2 ** 31) - 1,
+    2 ** 53,
+    2n ** 53n + 1n,
+    -(2 ** 53),
+    -(2n ** 53n) - 1n
+  ],
   huge_int: 3n ** 1400n,
   tenth: 0.1,
   neg_zero: -0,
@@ -61,8 +72,15 @@ const CASES: Record<string, PickleValue> = {
   nested: [1, pyTuple(2, 'a'), { k: [null, pyTuple(true)] }, [], pyTuple()],
   long_tuple: pyTuple(1, 2, 3, 4, 5),
   long_list: Array.from({ length: 2500 }, (_, i) => i),
-  int_keys: new Map<PickleValue, PickleValue>([[1, 'a'], [2, 'b']]),
-  mixed_keys: new Map<PickleValue, PickleValue>([['a', 1], [pyTuple(1, 2), 't'], [null, 0]]),
+  int_keys: new Map<PickleValue, PickleValue>([
+    [1, 'a'],
+    [2, 'b']
+  ]),
+  mixed_keys: new Map<PickleValue, PickleValue>([
+    ['a', 1],
+    [pyTuple(1, 2), 't'],
+    [null, 0]
+  ]),
   proto_key: JSON.parse('{"__proto__": 1, "a": 2}'),
   set: new Set([1, 2, 3]),
   frozenset: new PyFrozenSet(['a']),
@@ -76,7 +94,11 @@ const CASES: Record<string, PickleValue> = {
   float32_1d: { dtype: 'float32', shape: [2], data: Float32Array.of(0.5, -1.25) },
   empty_array: { dtype: 'float64', shape: [0], data: new Float64Array(0) },
   fortran_2d: { dtype: 'int32', shape: [2, 3], data: Int32Array.of(0, 1, 2, 3, 4, 5) },
-  calibration_dict: { gains: { dtype: 'float64', shape: [2], data: Float64Array.of(1, 2) }, names: ['a', 'b'], offset: 3 },
+  calibration_dict: {
+    gains: { dtype: 'float64', shape: [2], data: Float64Array.of(1, 2) },
+    names: ['a', 'b'],
+    offset: 3
+  },
   instance: calibration()
 };
 

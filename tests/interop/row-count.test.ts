@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describeTaskFolder, TaskReader } from '../../src/kernel/index.js';
-import { TaskFileCounts } from '../../src/lab/model/file-counts.js';
+import { TaskFileCounts } from '../../src/lab/sidebar/file-counts.js';
 import { checkTaskFolder, type ITaskFilesSource } from '../../src/lab/previews/check.js';
 import { TaskPreviewModel } from '../../src/lab/previews/task-preview-model.js';
 import type { IArrayProvider } from '../../src/lab/hdf5/provider.js';
@@ -19,7 +19,8 @@ import { loadPickle } from '../../src/core/pickle/index.js';
 import { pickleItem } from '../../src/lab/previews/pickle-tree.js';
 
 /** The pickle loaded as the pickle worker loads it, here in the test's thread. */
-const loadPickleInPage = async (bytes: Uint8Array, path: string, name: string) => pickleItem(name, loadPickle(bytes, path));
+const loadPickleInPage = async (bytes: Uint8Array, path: string, name: string) =>
+  pickleItem(name, loadPickle(bytes, path));
 
 const GENERATOR = join(__dirname, '..', '..', '..', 'tests', 'python', 'make_malformed_corpus.py');
 
@@ -49,7 +50,12 @@ function trialsFiles(root: string): string[] {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
       const path = join(folder, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name === 'trials.csv' && !lstatSync(path).isSymbolicLink() && statSync(path).size < 8 * 1024 * 1024) found.push(path);
+      else if (
+        entry.name === 'trials.csv' &&
+        !lstatSync(path).isSymbolicLink() &&
+        statSync(path).size < 8 * 1024 * 1024
+      )
+        found.push(path);
     }
   };
   walk(root);
@@ -79,7 +85,13 @@ const disk: ITaskFilesSource & IStorageProvider = {
     return readdirSync(folder, { withFileTypes: true }).map(entry => {
       const full = join(folder, entry.name);
       const stat = statSync(full);
-      return { name: entry.name, path: full, isFolder: entry.isDirectory(), lastModified: stat.mtime.toISOString(), size: stat.size };
+      return {
+        name: entry.name,
+        path: full,
+        isFolder: entry.isDirectory(),
+        lastModified: stat.mtime.toISOString(),
+        size: stat.size
+      };
     });
   },
   readText: async file => readFileSync(file, 'utf8'),
@@ -112,7 +124,12 @@ async function shellCounts(csv: string): Promise<Record<string, Count>> {
     return counts.rowCounts().get(csv);
   });
   const preview = await attempt(async () => {
-    const model = new TaskPreviewModel({ taskPath: task, source: disk, arrays: noArrays, loadPickleItem: loadPickleInPage });
+    const model = new TaskPreviewModel({
+      taskPath: task,
+      source: disk,
+      arrays: noArrays,
+      loadPickleItem: loadPickleInPage
+    });
     try {
       await model.refresh();
       return model.trials.parsed?.rowCount;

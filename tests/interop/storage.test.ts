@@ -2,7 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Storage, Design, TaskExistsError, TaskNotFoundError, InvalidIdError, NoSubjectError, DatasetError, FileNotFoundError } from '../../src/kernel/index.js';
+import {
+  Storage,
+  Design,
+  TaskExistsError,
+  TaskNotFoundError,
+  InvalidIdError,
+  NoSubjectError,
+  DatasetError,
+  FileNotFoundError
+} from '../../src/kernel/index.js';
 import { errorNaming } from '../helpers/errors.js';
 import type { AttrValue, NDArray } from '../../src/kernel/index.js';
 import { CURRENT_PYTHON, PYTHON, makeTempDir, runPython, runPythonJson } from '../helpers/python.js';
@@ -36,7 +45,14 @@ function expectedColumn(values: unknown[]): unknown[] {
   return values.map(value => {
     if (value !== null && typeof value === 'object') {
       const v = value as { float?: string; int?: string };
-      if (v.float !== undefined) return v.float === 'nan' ? NaN : v.float === 'inf' ? Infinity : v.float === '-inf' ? -Infinity : Number(v.float);
+      if (v.float !== undefined)
+        return v.float === 'nan'
+          ? NaN
+          : v.float === 'inf'
+            ? Infinity
+            : v.float === '-inf'
+              ? -Infinity
+              : Number(v.float);
       return asBigInt ? BigInt(v.int!) : Number(v.int);
     }
     return value;
@@ -88,8 +104,14 @@ test('reads what Python AxoPy writes: trials typed as pandas, arrays exactly', a
     const stacked = await reader.array('emg');
     assert.deepEqual(stacked.shape, [96, 50]);
     const task = join(dir, 's1', 'corpus');
-    await assert.rejects(reader.array('flags'), errorNaming(DatasetError, join(task, 'flags.hdf5'), /"3".*missing.*trial 3/s));
-    await assert.rejects(reader.array('nothing'), errorNaming(FileNotFoundError, join(task, 'nothing.hdf5'), /No such array file/));
+    await assert.rejects(
+      reader.array('flags'),
+      errorNaming(DatasetError, join(task, 'flags.hdf5'), /"3".*missing.*trial 3/s)
+    );
+    await assert.rejects(
+      reader.array('nothing'),
+      errorNaming(FileNotFoundError, join(task, 'nothing.hdf5'), /No such array file/)
+    );
   } finally {
     cleanup();
   }
@@ -132,7 +154,11 @@ test('writes what Python reads equal, and trials.csv byte-equal to pandas', asyn
     // pandas AxoPy runs with (1.5) and the current release alike.
     const ours = readFileSync(join(written, 'trials.csv'), 'utf8');
     for (const python of [PYTHON, CURRENT_PYTHON]) {
-      assert.equal(runPython(PANDAS_REWRITE, [join(written, 'trials.csv')], python), ours, `pandas of ${python} rewrites trials.csv byte for byte`);
+      assert.equal(
+        runPython(PANDAS_REWRITE, [join(written, 'trials.csv')], python),
+        ours,
+        `pandas of ${python} rewrites trials.csv byte for byte`
+      );
     }
     assert.deepEqual(dump(written, ['emg', 'force', 'flags']), dump(reader.root, ['emg', 'force', 'flags']));
   } finally {
@@ -157,7 +183,10 @@ for v in (1/3, 5e-324, 0.1 + 0.2):
     writer.write(block.add_trial(attrs={'value': v}))`,
       [dir]
     );
-    const axopyCells = readFileSync(join(dir, 'py', 't', 'trials.csv'), 'utf8').split('\n').slice(1, 4).map(line => line.split(',')[0]);
+    const axopyCells = readFileSync(join(dir, 'py', 't', 'trials.csv'), 'utf8')
+      .split('\n')
+      .slice(1, 4)
+      .map(line => line.split(',')[0]);
     assert.deepEqual(axopyCells, ['0.333333333333', '4.94065645841e-324', '0.3']);
 
     const storage = new Storage(dir);
@@ -180,7 +209,9 @@ print(json.dumps({
   'axopy': [float(v).hex() for v in storage.require_task('t').trials['value']][:2]}))`,
       [dir]
     );
-    const hex = runPythonJson<string[]>('import json; print(json.dumps([(1/3).hex(), (5e-324).hex(), (0.1 + 0.2).hex()]))');
+    const hex = runPythonJson<string[]>(
+      'import json; print(json.dumps([(1/3).hex(), (5e-324).hex(), (0.1 + 0.2).hex()]))'
+    );
     assert.deepEqual(read.exact, [...hex, ...hex]);
     assert.deepEqual(read.axopy, hex.slice(0, 2));
   } finally {
@@ -217,7 +248,10 @@ test('refuses bad task operations with AxoPy messages and writes nothing outside
     storage.subjectId = 's';
     storage.createTask('t');
     assert.throws(() => storage.createTask('t'), TaskExistsError);
-    assert.throws(() => storage.createTask('t'), /Subject s has already started "t"\. Only unique task names are allowed\./);
+    assert.throws(
+      () => storage.createTask('t'),
+      /Subject s has already started "t"\. Only unique task names are allowed\./
+    );
     assert.throws(() => storage.requireTask('u'), TaskNotFoundError);
     assert.throws(() => storage.requireTask('u'), /Subject s has not started "u" yet/);
     for (const bad of ['../escape', 'a/b', '..', 'nul\0x']) {
@@ -226,7 +260,10 @@ test('refuses bad task operations with AxoPy messages and writes nothing outside
         storage.subjectId = bad;
       }, InvalidIdError);
     }
-    assert.deepEqual(runPythonJson<string[]>('import os,sys,json; print(json.dumps(sorted(os.listdir(sys.argv[1]))))', [dir]), ['root']);
+    assert.deepEqual(
+      runPythonJson<string[]>('import os,sys,json; print(json.dumps(sorted(os.listdir(sys.argv[1]))))', [dir]),
+      ['root']
+    );
   } finally {
     cleanup();
   }
@@ -261,7 +298,13 @@ with h5py.File(os.path.join(task, "emg.hdf5"), "r") as f:
 print(json.dumps({"files": sorted(os.listdir(task)), "columns": list(df.columns), "rows": len(df), "datasets": datasets, "emg": emg}))`,
       [task]
     );
-    assert.deepEqual(seen, { files: ['emg.hdf5', 'trials.csv'], columns: ['fresh', 'block', 'trial'], rows: 1, datasets: ['0'], emg: [9, 9] });
+    assert.deepEqual(seen, {
+      files: ['emg.hdf5', 'trials.csv'],
+      columns: ['fresh', 'block', 'trial'],
+      rows: 1,
+      datasets: ['0'],
+      emg: [9, 9]
+    });
   } finally {
     cleanup();
   }

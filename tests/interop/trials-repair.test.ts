@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repairTrialsCsv, trialsCsvIsTorn } from '../../src/kernel/trialWriter.js';
+import { repairTrialsCsv, trialsCsvIsTorn } from '../../src/kernel/trial-writer.js';
 import { makeTempDir, runPythonJson } from '../helpers/python.js';
 
 const COMPLETE = 'label,force,block,trial\n"two\nlines",0.5,0,0\nplain,1.5,0,1\n';
@@ -17,8 +17,14 @@ test('a row torn inside a quoted line break is cut whole; pandas then reads ever
       assert.equal(trialsCsvIsTorn(csv), true, JSON.stringify(torn));
       assert.equal(repairTrialsCsv(csv), Buffer.byteLength(torn), JSON.stringify(torn));
       assert.equal(readFileSync(csv, 'utf8'), COMPLETE);
-      const rows = runPythonJson<unknown[]>('import sys, pandas; print(pandas.read_csv(sys.argv[1]).to_json(orient="values"))', [csv]);
-      assert.deepEqual(rows, [['two\nlines', 0.5, 0, 0], ['plain', 1.5, 0, 1]]);
+      const rows = runPythonJson<unknown[]>(
+        'import sys, pandas; print(pandas.read_csv(sys.argv[1]).to_json(orient="values"))',
+        [csv]
+      );
+      assert.deepEqual(rows, [
+        ['two\nlines', 0.5, 0, 0],
+        ['plain', 1.5, 0, 1]
+      ]);
     }
     writeFileSync(csv, COMPLETE);
     assert.equal(trialsCsvIsTorn(csv), false);

@@ -68,7 +68,9 @@ test('names with "..", backslashes or drive colons are escaped: no extractor wri
   writeFileSync(join(root, 'C:windows.txt'), 'x');
   writeFileSync(join(root, 'plain.txt'), 'y');
   const warnings: string[] = [];
-  const archive = await storageToZip(root, join(dir, 'names', 'out.zip'), { onWarning: message => warnings.push(message) });
+  const archive = await storageToZip(root, join(dir, 'names', 'out.zip'), {
+    onWarning: message => warnings.push(message)
+  });
   const names = Object.keys(contents(archive));
   function contents(path: string): Record<string, string> {
     return zipContents(path);
@@ -82,7 +84,10 @@ test('names with "..", backslashes or drive colons are escaped: no extractor wri
   assert.equal(warnings.length, 2);
   // Python's zipfile extracts every entry inside the target folder.
   const target = join(dir, 'names', 'extracted');
-  runPythonJson('import json, sys, zipfile\nzipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])\nprint(1)', [archive, target]);
+  runPythonJson('import json, sys, zipfile\nzipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])\nprint(1)', [
+    archive,
+    target
+  ]);
   assert.ok(existsSync(join(target, 'root', '..%5C..%5Cevil', 'task', 'trials.csv')));
 });
 
@@ -105,28 +110,36 @@ async function archivesDuringRecording(name: string, command: string, args: stri
     await sleep(30);
   }
   await exited;
-  const report = runPythonJson<Record<string, { error?: string; rows: number; missing: Record<string, number[]>; unreadable: Record<string, string> }>>(
-    readFileSync(join(SCRIPTS, 'zip_task_consistency.py'), 'utf8'),
-    ['root/s1/live', ...archives],
-    undefined,
-    PYTHON
-  );
+  const report = runPythonJson<
+    Record<
+      string,
+      { error?: string; rows: number; missing: Record<string, number[]>; unreadable: Record<string, string> }
+    >
+  >(readFileSync(join(SCRIPTS, 'zip_task_consistency.py'), 'utf8'), ['root/s1/live', ...archives], undefined, PYTHON);
   const inconsistent = Object.entries(report).filter(
-    ([, r]) => r.error !== undefined || Object.keys(r.unreadable).length > 0 || Object.values(r.missing).some(rows => rows.length > 0)
+    ([, r]) =>
+      r.error !== undefined ||
+      Object.keys(r.unreadable).length > 0 ||
+      Object.values(r.missing).some(rows => rows.length > 0)
   );
   return { archives, warnings, inconsistent };
 }
 
 for (const [label, command, args] of [
-  ['this package\'s writer', process.execPath, [join(__dirname, '..', 'helpers', 'liveWriter.js')]],
+  ["this package's writer", process.execPath, [join(__dirname, '..', 'helpers', 'live-writer.js')]],
   ['Python AxoPy', PYTHON, [join(SCRIPTS, 'record_task_live.py')]]
 ] as const) {
   test(`archives taken while ${label} records: every archived row has its dataset, h5py reads them`, async t => {
-    const { archives, warnings, inconsistent } = await archivesDuringRecording(label.replace(/\W+/g, '-'), command, [...args]);
+    const { archives, warnings, inconsistent } = await archivesDuringRecording(label.replace(/\W+/g, '-'), command, [
+      ...args
+    ]);
     assert.ok(archives.length >= 10, `${archives.length} archives`);
     // An archive may be inconsistent only where the export said so.
     const warned = warnings.filter(message => /being (written|recorded)/.test(message)).length;
     t.diagnostic(`${archives.length} archives, ${inconsistent.length} inconsistent, ${warned} warned as being written`);
-    assert.ok(inconsistent.length <= warned, `${inconsistent.length} of ${archives.length} archives inconsistent, ${warned} warnings: ${JSON.stringify(inconsistent.slice(0, 2))}`);
+    assert.ok(
+      inconsistent.length <= warned,
+      `${inconsistent.length} of ${archives.length} archives inconsistent, ${warned} warnings: ${JSON.stringify(inconsistent.slice(0, 2))}`
+    );
   });
 }

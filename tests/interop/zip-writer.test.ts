@@ -80,9 +80,19 @@ test('an append-only output gets data descriptors that zipfile and unzip accept,
   const output = appendOnlyFile(archive);
   const writer = new ZipArchiveWriter(output, webZipCodecs, { zip64: false });
   const csv = text('trial,gain\n' + Array.from({ length: 200_000 }, (_, i) => `${i},${i / 7}`).join('\n') + '\n');
-  await writer.addStream('r/s\u00e9/t/trials.csv', chunksOf(csv.subarray(0, 3 * MIB), csv.subarray(3 * MIB)), 'deflate', MTIME);
+  await writer.addStream(
+    'r/s\u00e9/t/trials.csv',
+    chunksOf(csv.subarray(0, 3 * MIB), csv.subarray(3 * MIB)),
+    'deflate',
+    MTIME
+  );
   const binary = new Uint8Array(3 * MIB).map((_, i) => (i * 2654435761) >>> 24);
-  await writer.addStream('r/s\u00e9/t/emg.hdf5', chunksOf(binary.subarray(0, MIB + 1), binary.subarray(MIB + 1)), 'store', MTIME);
+  await writer.addStream(
+    'r/s\u00e9/t/emg.hdf5',
+    chunksOf(binary.subarray(0, MIB + 1), binary.subarray(MIB + 1)),
+    'store',
+    MTIME
+  );
   await writer.addBytes('r/s\u00e9/t/note.pkl', text('a small one'), 'deflate', MTIME);
   await writer.finish();
   output.close();

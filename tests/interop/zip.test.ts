@@ -57,7 +57,10 @@ function leftovers(folder: string): string[] {
 
 test('exports the hierarchy that Python zipfile and unzip read back byte for byte', async () => {
   assert.ok(fs.statSync(path.join(root, 'p1/main/emg.hdf5')).size > 4 * 2 ** 20, 'a streamed stored file');
-  assert.ok(fs.statSync(path.join(root, 'sujet-\u00e9/main/trials.csv')).size > 4 * 2 ** 20, 'a streamed deflated file');
+  assert.ok(
+    fs.statSync(path.join(root, 'sujet-\u00e9/main/trials.csv')).size > 4 * 2 ** 20,
+    'a streamed deflated file'
+  );
   const archive = path.join(workDir, 'out', 'export.zip');
   fs.mkdirSync(path.dirname(archive));
   const progress: number[] = [];

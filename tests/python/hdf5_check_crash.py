@@ -1,4 +1,4 @@
-"""Checks, after the writer of hdf5_crash_child was killed, that h5py opens FILE and that every
+"""Checks, after the writer of hdf5-crash-child was killed, that h5py opens FILE and that every
 trial reported done (0 .. DONE-1) is there with the values written: dataset "<i>" float64
 8 x COLUMNS = i * 1e6 + arange, and "b<i>" bool for every 7th trial. Exit status 1 otherwise.
 

@@ -7,7 +7,7 @@ const parse = (text: string | Uint8Array, ignoreIncompleteLastLine = false) =>
 
 /** dtype and values of a column `a` holding these cells (next to an int column). */
 function column(...cells: string[]) {
-  const parsed = parse(`a,z\n${cells.map((cell) => `${cell},0\n`).join('')}`);
+  const parsed = parse(`a,z\n${cells.map(cell => `${cell},0\n`).join('')}`);
   return { dtype: parsed.dtypes.a, values: parsed.values.a };
 }
 
@@ -27,7 +27,10 @@ test('follows pandas beyond int64: uint64, or text', () => {
   // A missing value beside a uint64 value: pandas keeps even the NA strings as text.
   assert.deepEqual(column('9223372036854775808', ''), { dtype: 'object', values: ['9223372036854775808', ''] });
   assert.deepEqual(column('-9223372036854775809', ''), { dtype: 'object', values: ['-9223372036854775809', null] });
-  assert.deepEqual(column('123456789012345678901234567890', '2.5'), { dtype: 'object', values: ['123456789012345678901234567890', '2.5'] });
+  assert.deepEqual(column('123456789012345678901234567890', '2.5'), {
+    dtype: 'object',
+    values: ['123456789012345678901234567890', '2.5']
+  });
 });
 
 test('makes int columns with missing values float64', () => {
@@ -39,18 +42,55 @@ test('makes int columns with missing values float64', () => {
 });
 
 test('reads floats, inf spellings and every default NA string', () => {
-  assert.deepEqual(column('1.', '.5', '1e3', '-0.0', ' 1.5 ', '+.5e-3'), { dtype: 'float64', values: [1, 0.5, 1000, -0, 1.5, 0.0005] });
+  assert.deepEqual(column('1.', '.5', '1e3', '-0.0', ' 1.5 ', '+.5e-3'), {
+    dtype: 'float64',
+    values: [1, 0.5, 1000, -0, 1.5, 0.0005]
+  });
   assert.deepEqual(column('inf', '-inf', 'Infinity', 'INF', '+inf', '-Infinity', 'iNf'), {
     dtype: 'float64',
-    values: [Infinity, -Infinity, Infinity, Infinity, Infinity, -Infinity, Infinity],
+    values: [Infinity, -Infinity, Infinity, Infinity, Infinity, -Infinity, Infinity]
   });
-  const na = ['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'n/a', 'nan', 'null'];
+  const na = [
+    '',
+    '#N/A',
+    '#N/A N/A',
+    '#NA',
+    '-1.#IND',
+    '-1.#QNAN',
+    '-NaN',
+    '-nan',
+    '1.#IND',
+    '1.#QNAN',
+    '<NA>',
+    'N/A',
+    'NA',
+    'NULL',
+    'NaN',
+    'n/a',
+    'nan',
+    'null'
+  ];
   assert.deepEqual(column('1.5', ...na), { dtype: 'float64', values: [1.5, ...na.map(() => NaN)] });
   assert.deepEqual(column('None', 'x'), { dtype: 'object', values: ['None', 'x'] });
 });
 
 test('rejects what pandas does not take as a float', () => {
-  for (const word of ['.', '-', 'e5', '1e', '1e+', '1.5e5x', '1.2.3', '--1', '1 2', '1e400', '0e400', '10e308', '1_000', '0x10']) {
+  for (const word of [
+    '.',
+    '-',
+    'e5',
+    '1e',
+    '1e+',
+    '1.5e5x',
+    '1.2.3',
+    '--1',
+    '1 2',
+    '1e400',
+    '0e400',
+    '10e308',
+    '1_000',
+    '0x10'
+  ]) {
     assert.equal(column(word, '2.5').dtype, 'object', word);
   }
   assert.deepEqual(column('1e-400', '1e308'), { dtype: 'float64', values: [0, 1e308] });
@@ -65,7 +105,10 @@ test('rounds floats like pandas precise_xstrtod, not correctly', () => {
 });
 
 test('reads bools in any letter case; with missing values they are object', () => {
-  assert.deepEqual(column('True', 'TRUE', 'true', 'tRue', 'False'), { dtype: 'bool', values: [true, true, true, true, false] });
+  assert.deepEqual(column('True', 'TRUE', 'true', 'tRue', 'False'), {
+    dtype: 'bool',
+    values: [true, true, true, true, false]
+  });
   assert.deepEqual(column('True', ''), { dtype: 'object', values: [true, null] });
   assert.deepEqual(column('True', ' true'), { dtype: 'object', values: ['True', ' true'] });
   assert.deepEqual(column('yes', 'no'), { dtype: 'object', values: ['yes', 'no'] });
@@ -74,7 +117,7 @@ test('reads bools in any letter case; with missing values they are object', () =
 test('keeps text as is, with null for NA strings', () => {
   assert.deepEqual(column('"a,b"', '"say ""hi"""', 'x"y', '"x"y', '"l1\nl2"', '  ', 'NA'), {
     dtype: 'object',
-    values: ['a,b', 'say "hi"', 'x"y', 'xy', 'l1\nl2', '  ', null],
+    values: ['a,b', 'say "hi"', 'x"y', 'xy', 'l1\nl2', '  ', null]
   });
 });
 
@@ -107,7 +150,10 @@ test('pads short rows and reads header-only files as empty object columns', () =
 
 test('reports malformed files with the file and line', () => {
   const fails = (text: string | Uint8Array, pattern: RegExp) =>
-    assert.throws(() => parse(text), (e: unknown) => e instanceof FormatError && e.path === 'trials.csv' && pattern.test(e.message));
+    assert.throws(
+      () => parse(text),
+      (e: unknown) => e instanceof FormatError && e.path === 'trials.csv' && pattern.test(e.message)
+    );
   fails('a,b\n1,2\n\n3,4,5\n', /^trials\.csv: line 4: expected 2 fields, saw 3$/);
   fails('a,b\n1,"2\n', /line 2: quoted field not closed/);
   fails('', /line 1: no header line/);
@@ -131,6 +177,6 @@ test('builds an arquero table in file order with pandas types', () => {
   assert.deepEqual(table.columnNames(), ['b', '0', 'f', 's', 't']);
   assert.deepEqual(table.objects(), [
     { b: 1, 0: 9007199254740993n, f: 0.5, s: 'x', t: true },
-    { b: 2, 0: 1n, f: NaN, s: null, t: false },
+    { b: 2, 0: 1n, f: NaN, s: null, t: false }
   ]);
 });

@@ -7,7 +7,7 @@ import {
   formatTrialsCsv,
   pythonFloatRepr,
   widenTrialsCsv,
-  type TrialRow,
+  type TrialRow
 } from '../../src/core/index.js';
 
 test('formats floats as Python repr, not JavaScript String()', () => {
@@ -34,7 +34,7 @@ test('formats floats as Python repr, not JavaScript String()', () => {
     [-Infinity, '-inf'],
     [NaN, 'nan'],
     [Number.MAX_VALUE, '1.7976931348623157e+308'],
-    [2 ** 53 + 2, '9007199254740994.0'],
+    [2 ** 53 + 2, '9007199254740994.0']
   ];
   for (const [x, repr] of cases) assert.equal(pythonFloatRepr(x), repr, String(x));
 });
@@ -42,14 +42,17 @@ test('formats floats as Python repr, not JavaScript String()', () => {
 test('writes ints as digits, floats as repr, NaN and missing as empty, bools as True/False', () => {
   const rows: TrialRow[] = [
     { i: 1, f: 0.5, b: true, s: 'x', n: null },
-    { i: 2, f: NaN, b: false, s: 'y', n: undefined },
+    { i: 2, f: NaN, b: false, s: 'y', n: undefined }
   ];
   assert.equal(formatTrialsCsv(rows), 'i,f,b,s,n\n1,0.5,True,x,\n2,,False,y,\n');
 });
 
 test('types each column over all its values as pandas does', () => {
   const column = (...values: TrialRow[keyof TrialRow][]) =>
-    formatTrialsCsv(values.map((a) => ({ a, z: 0 } as TrialRow))).split('\n').slice(1, -1).map((l) => l.slice(0, -2));
+    formatTrialsCsv(values.map(a => ({ a, z: 0 }) as TrialRow))
+      .split('\n')
+      .slice(1, -1)
+      .map(l => l.slice(0, -2));
   assert.deepEqual(column(1, 2, null), ['1.0', '2.0', '']); // int + None -> float64
   assert.deepEqual(column(1, 2.5), ['1.0', '2.5']);
   assert.deepEqual(column(true, null), ['True', '']); // bool + None -> object
@@ -79,13 +82,25 @@ test('quotes a record made of one empty field, as Python csv does', () => {
 
 test('puts columns in first-seen order and leaves missing cells empty', () => {
   assert.equal(formatTrialsCsv([{ a: 1 }, { b: 2, a: 3 }]), 'a,b\n1,\n3,2.0\n');
-  const ordered = new Map<string, number>([['b', 1], ['0', 2]]);
+  const ordered = new Map<string, number>([
+    ['b', 1],
+    ['0', 2]
+  ]);
   assert.equal(formatTrialsCsv([ordered]), 'b,0\n1,2\n');
 });
 
 test('declared float64 writes integral numbers as floats; other declarations are checked', () => {
   const options = { declaredDTypes: { f: 'float64', i: 'int64' } as const };
-  assert.equal(formatTrialsCsv([{ f: 2, i: 3 }, { f: null, i: 2n ** 60n }], options), 'f,i\n2.0,3\n,1152921504606846976\n');
+  assert.equal(
+    formatTrialsCsv(
+      [
+        { f: 2, i: 3 },
+        { f: null, i: 2n ** 60n }
+      ],
+      options
+    ),
+    'f,i\n2.0,3\n,1152921504606846976\n'
+  );
   assert.throws(() => formatTrialsCsv([{ i: null }], options), ValueFormatError);
   assert.throws(() => formatTrialsCsv([{ i: 1.5 }], options), /declared int64 but got float 1.5/);
   assert.throws(() => formatTrialsCsv([{ f: 'x' }], options), ValueFormatError);
@@ -108,7 +123,7 @@ test('appending gives the whole-file bytes when no later row changes a column dt
   const rows: TrialRow[] = [
     { x: 1.5, label: 'a', n: 1, ok: true, block: 0, trial: 0 },
     { x: 2, label: 'b,c', n: 2, ok: false, block: 0, trial: 1 },
-    { x: NaN, label: null, n: 3, ok: true, block: 1, trial: 0 },
+    { x: NaN, label: null, n: 3, ok: true, block: 1, trial: 0 }
   ];
   const expected = 'x,label,n,ok,block,trial\n1.5,a,1,True,0,0\n2.0,"b,c",2,False,0,1\n,,3,True,1,0\n';
   assert.equal(appendRows(rows), expected);
@@ -145,7 +160,10 @@ test('widens header and rows, keeping quoted newlines and CRLF intact', () => {
 });
 
 test('widening refuses incomplete text and reordered or repeated columns', () => {
-  assert.throws(() => widenTrialsCsv('a\n1', ['b'], 'f.csv'), (e: unknown) => e instanceof FormatError && /f\.csv: line 2: incomplete/.test(e.message));
+  assert.throws(
+    () => widenTrialsCsv('a\n1', ['b'], 'f.csv'),
+    (e: unknown) => e instanceof FormatError && /f\.csv: line 2: incomplete/.test(e.message)
+  );
   assert.throws(() => widenTrialsCsv('a\n"1\n', ['b'], 'f.csv'), /line 2: quoted field not closed/);
   assert.throws(() => widenTrialsCsv('a,b\n', ['b', 'a', 'c'], 'f.csv'), /column "b" is already in the header/);
 });

@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { Block, DataArray, Design, Trial, hstack, vstack, dstack, promoteDTypes } from '../../src/core/index.js';
 import type { NDArray } from '../../src/core/index.js';
 
-const f64 = (shape: number[], values: number[]): NDArray => ({ dtype: 'float64', shape, data: Float64Array.from(values) });
+const f64 = (shape: number[], values: number[]): NDArray => ({
+  dtype: 'float64',
+  shape,
+  data: Float64Array.from(values)
+});
 
 test('addBlock numbers blocks and addTrial sets block and trial attrs', () => {
   const design = new Design();
@@ -30,10 +34,19 @@ test('shuffle without reset keeps trial attrs, with reset renumbers', () => {
   const block = new Block(0);
   for (let i = 0; i < 20; i++) block.addTrial({ id: i });
   block.shuffle({ seed: 1, resetIndex: false });
-  assert.notDeepEqual(block.map(t => t.attrs.id), [...Array(20).keys()]);
-  assert.deepEqual(block.map(t => t.attrs.trial), block.map(t => t.attrs.id));
+  assert.notDeepEqual(
+    block.map(t => t.attrs.id),
+    [...Array(20).keys()]
+  );
+  assert.deepEqual(
+    block.map(t => t.attrs.trial),
+    block.map(t => t.attrs.id)
+  );
   block.shuffle({ seed: 2 });
-  assert.deepEqual(block.map(t => t.attrs.trial), [...Array(20).keys()]);
+  assert.deepEqual(
+    block.map(t => t.attrs.trial),
+    [...Array(20).keys()]
+  );
 });
 
 test('DataArray stacks like hstack by default and vstack/dstack on request', () => {

@@ -18,11 +18,23 @@ test('the storage root of a root, subject and task export', () => {
 test('a choice preselects for its root only, and says why', async () => {
   const memory = new DestinationMemory(null);
   const task = exportTarget('task', 'data/p01/gestures');
-  assert.deepEqual(memory.preselect(task, 'download'), { destination: 'download', reason: 'default', rootPath: 'data' });
+  assert.deepEqual(memory.preselect(task, 'download'), {
+    destination: 'download',
+    reason: 'default',
+    rootPath: 'data'
+  });
   await memory.remember(task, 'server');
   // The same root through a subject, and the root itself.
-  assert.deepEqual(memory.preselect(exportTarget('subject', 'data/p02'), 'download'), { destination: 'server', reason: 'root', rootPath: 'data' });
-  assert.deepEqual(memory.preselect(exportTarget('root', 'data'), 'download'), { destination: 'server', reason: 'root', rootPath: 'data' });
+  assert.deepEqual(memory.preselect(exportTarget('subject', 'data/p02'), 'download'), {
+    destination: 'server',
+    reason: 'root',
+    rootPath: 'data'
+  });
+  assert.deepEqual(memory.preselect(exportTarget('root', 'data'), 'download'), {
+    destination: 'server',
+    reason: 'root',
+    rootPath: 'data'
+  });
   // Another root with the same subject/task names keeps the default.
   assert.deepEqual(memory.preselect(exportTarget('task', 'other/p01/gestures'), 'download'), {
     destination: 'download',
@@ -39,7 +51,11 @@ test('choices are read from and written to the store (the destinationByRoot sett
   let saved: ReadonlyPartialJSONObject | undefined = { other: 'server', broken: 'ftp' };
   const memory = new DestinationMemory({ read: () => saved, write: async choices => void (saved = choices) });
   assert.equal(memory.preselect(exportTarget('task', 'other/p/t'), 'download').destination, 'server');
-  assert.deepEqual(memory.preselect(exportTarget('root', 'broken'), 'download'), { destination: 'download', reason: 'default', rootPath: 'broken' });
+  assert.deepEqual(memory.preselect(exportTarget('root', 'broken'), 'download'), {
+    destination: 'download',
+    reason: 'default',
+    rootPath: 'broken'
+  });
   await memory.remember(exportTarget('subject', 'data/p01'), 'server');
   assert.deepEqual(saved, { other: 'server', broken: 'ftp', data: 'server' });
   assert.deepEqual(preselect({}, '', 'server'), { destination: 'server', reason: 'default', rootPath: '' });

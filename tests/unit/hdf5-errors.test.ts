@@ -12,7 +12,11 @@ function acrossPostMessage(error: unknown): Error {
 }
 
 test('a DatasetRefusedError arrives as one, with its path, dataset and message', () => {
-  const sent = new DatasetRefusedError('root/s/t/emg.hdf5', '0', 'is an external link to "/0" in x.hdf5: links out of the file are not followed');
+  const sent = new DatasetRefusedError(
+    'root/s/t/emg.hdf5',
+    '0',
+    'is an external link to "/0" in x.hdf5: links out of the file are not followed'
+  );
   const got = acrossPostMessage(sent);
   assert.ok(got instanceof DatasetRefusedError);
   assert.ok(got instanceof FormatError);

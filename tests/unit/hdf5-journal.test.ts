@@ -1,8 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  decodeJournal, encodeJournal, fileOfJournalName, filesBeingRecovered, journalFileName, journalMatchesFile
-} from '../../src/core/hdf5Journal.js';
+  decodeJournal,
+  encodeJournal,
+  fileOfJournalName,
+  filesBeingRecovered,
+  journalFileName,
+  journalMatchesFile
+} from '../../src/core/hdf5-journal.js';
 
 const target = { name: 'emg.hdf5', device: 2049n, inode: 2n ** 40n + 7n, committedSize: 4096n };
 const writes = [
@@ -16,7 +21,10 @@ test('a journal decodes to its target and writes, and not at all when torn at an
   const decoded = decodeJournal(journal);
   assert.ok(decoded);
   assert.deepEqual(decoded.target, target);
-  assert.deepEqual(decoded.writes.map(w => [w.position, [...w.bytes]]), writes.map(w => [w.position, [...w.bytes]]));
+  assert.deepEqual(
+    decoded.writes.map(w => [w.position, [...w.bytes]]),
+    writes.map(w => [w.position, [...w.bytes]])
+  );
   for (let length = 0; length < journal.length; length++) {
     assert.equal(decodeJournal(journal.subarray(0, length)), undefined, `torn at ${length}`);
   }
@@ -52,7 +60,15 @@ test('the journal name rule: beside the file, and a listing tells which files ar
   assert.equal(fileOfJournalName('emg.hdf5-journal'), 'emg.hdf5');
   assert.equal(fileOfJournalName('-journal'), undefined);
   assert.equal(fileOfJournalName('emg.hdf5'), undefined);
-  const listing = ['trials.csv', 'emg.hdf5', 'emg.hdf5-journal', 'force.hdf5', 'gone.hdf5-journal', '1.hdf5', '1.hdf5-journal'];
+  const listing = [
+    'trials.csv',
+    'emg.hdf5',
+    'emg.hdf5-journal',
+    'force.hdf5',
+    'gone.hdf5-journal',
+    '1.hdf5',
+    '1.hdf5-journal'
+  ];
   // A journal whose file is gone protects nothing; the file is not "recovering".
   assert.deepEqual(filesBeingRecovered(listing), ['1.hdf5', 'emg.hdf5']);
   assert.deepEqual(filesBeingRecovered(['emg.hdf5', 'force.hdf5']), []);
@@ -60,10 +76,19 @@ test('the journal name rule: beside the file, and a listing tells which files ar
 
 test('a journal written over an older, longer one decodes as itself; torn, as nothing; invalidated, as nothing', () => {
   const older = encodeJournal(target, [{ position: 0, bytes: new Uint8Array(900).fill(7) }]);
-  const newer = encodeJournal(target, [{ position: 16, bytes: Uint8Array.of(5, 6) }, { position: 40, bytes: Uint8Array.of(9) }]);
+  const newer = encodeJournal(target, [
+    { position: 16, bytes: Uint8Array.of(5, 6) },
+    { position: 40, bytes: Uint8Array.of(9) }
+  ]);
   const file = older.slice();
   file.set(newer, 0);
-  assert.deepEqual(decodeJournal(file)?.writes.map(w => [w.position, [...w.bytes]]), [[16, [5, 6]], [40, [9]]]);
+  assert.deepEqual(
+    decodeJournal(file)?.writes.map(w => [w.position, [...w.bytes]]),
+    [
+      [16, [5, 6]],
+      [40, [9]]
+    ]
+  );
   const torn = older.slice();
   torn.set(newer.subarray(0, newer.length - 5), 0); // killed before the newer trailer was written
   assert.equal(decodeJournal(torn), undefined);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ObjectHeaderError, readDatasetStorageFacts } from '../../src/core/hdf5ObjectHeader.js';
-import { datasetReadRefusal } from '../../src/core/hdf5Containment.js';
+import { ObjectHeaderError, readDatasetStorageFacts } from '../../src/core/hdf5-object-header.js';
+import { datasetReadRefusal } from '../../src/core/hdf5-containment.js';
 
 /** A version-0 superblock (8-byte offsets and lengths, base address 0) and room after it. */
 function fileWithSuperblock(size: number): Uint8Array {
@@ -48,8 +48,20 @@ test('a continuation chain that loops, or a header without a layout, is an error
 
 test('the rule refuses a header it could not check, and sizes beyond 2^53', () => {
   const base = { filters: [], shape: [4], elementBytes: 8 };
-  assert.match(datasetReadRefusal({ ...base, storage: { layout: 'unknown', externalFiles: undefined, unreadable: 'x' } }, 1000) ?? '', /cannot check/);
-  assert.equal(datasetReadRefusal({ ...base, storage: { layout: 'contiguous', externalFiles: undefined } }, 1000), undefined);
+  assert.match(
+    datasetReadRefusal({ ...base, storage: { layout: 'unknown', externalFiles: undefined, unreadable: 'x' } }, 1000) ??
+      '',
+    /cannot check/
+  );
+  assert.equal(
+    datasetReadRefusal({ ...base, storage: { layout: 'contiguous', externalFiles: undefined } }, 1000),
+    undefined
+  );
   assert.match(datasetReadRefusal({ ...base, shape: [2 ** 40, 2 ** 40] }, 1000) ?? '', /more than 2\^53 bytes/);
-  assert.equal(datasetReadRefusal({ ...base, storage: { layout: 'contiguous', externalFiles: ['/etc/passwd'] } }, 1000, { allowExternalData: true }), undefined);
+  assert.equal(
+    datasetReadRefusal({ ...base, storage: { layout: 'contiguous', externalFiles: ['/etc/passwd'] } }, 1000, {
+      allowExternalData: true
+    }),
+    undefined
+  );
 });

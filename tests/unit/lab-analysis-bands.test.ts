@@ -19,9 +19,14 @@ test('a long average band keeps, per pixel bucket, the mean extremes and the wid
   const points = bandPoints(mean, spread, buckets);
   assert.equal(points.mean.length, 2 * buckets);
   for (let b = 0; b < buckets; b++) {
-    const from = (b * n) / buckets, to = ((b + 1) * n) / buckets;
+    const from = (b * n) / buckets,
+      to = ((b + 1) * n) / buckets;
     const slice = Array.from(mean.subarray(from, to));
-    assert.deepEqual([Math.min(points.mean[2 * b], points.mean[2 * b + 1]), Math.max(points.mean[2 * b], points.mean[2 * b + 1])], [Math.min(...slice), Math.max(...slice)], `bucket ${b} mean extremes`);
+    assert.deepEqual(
+      [Math.min(points.mean[2 * b], points.mean[2 * b + 1]), Math.max(points.mean[2 * b], points.mean[2 * b + 1])],
+      [Math.min(...slice), Math.max(...slice)],
+      `bucket ${b} mean extremes`
+    );
     const lows = slice.map((m, k) => m - spread[from + k]);
     const highs = slice.map((m, k) => m + spread[from + k]);
     assert.equal(points.lo[2 * b], Math.min(...lows));

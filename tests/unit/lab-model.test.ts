@@ -4,11 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FileNotFoundError } from '../../src/core/errors.js';
-import { StorageModel } from '../../src/lab/model/storage-model.js';
-import type { IStorageNode } from '../../src/lab/model/tree.js';
+import { StorageModel } from '../../src/lab/sidebar/storage-model.js';
+import type { IStorageNode } from '../../src/lab/sidebar/tree.js';
 import type { IFolderEntry, IStorageProvider } from '../../src/lab/provider/types.js';
 import { runPython } from '../helpers/python.js';
-import { nodeHdf5Provider } from '../helpers/hdf5Reader.js';
+import { nodeHdf5Provider } from '../helpers/hdf5-reader.js';
 import type { IDatasetCount, IFileVersion } from '../../src/lab/hdf5/provider.js';
 
 // h5wasm is ESM-only: a dynamic import (kept as is in the CommonJS output) loads it.
@@ -202,7 +202,10 @@ test(
       fs.mkdirSync(path.join(base, 'data/s999/t'), { recursive: true });
       await model.refresh();
       assert.equal(changes, 1);
-      assert.deepEqual(model.tree[0].children.map(node => node.label), ['s000', 's999']);
+      assert.deepEqual(
+        model.tree[0].children.map(node => node.label),
+        ['s000', 's999']
+      );
     }
   )
 );
@@ -283,12 +286,21 @@ test(
       await model.refresh();
       await model.refresh();
       assert.deepEqual(provider.missingAsked, []);
-      assert.deepEqual(model.tree[0].children.map(node => node.label), ['s000']);
-      assert.deepEqual(model.tree[0].children[0].children.map(node => node.label), ['task1']);
+      assert.deepEqual(
+        model.tree[0].children.map(node => node.label),
+        ['s000']
+      );
+      assert.deepEqual(
+        model.tree[0].children[0].children.map(node => node.label),
+        ['task1']
+      );
       assert.deepEqual(model.tree[1].children[0].problem, { code: 'missing', path: 'nowhere/deep' });
       fs.mkdirSync(path.join(base, 'nowhere/deep/p1/t1'), { recursive: true });
       await model.refresh();
-      assert.deepEqual(model.tree[1].children.map(node => node.label), ['p1']);
+      assert.deepEqual(
+        model.tree[1].children.map(node => node.label),
+        ['p1']
+      );
     }
   )
 );
@@ -334,7 +346,7 @@ test(
       fs.mkdirSync(path.join(base, 'data/s001/t'), { recursive: true });
       provider.listed = [];
       await model.refresh();
-      assert.equal(provider.listed.length, 0, "listed while on standby");
+      assert.equal(provider.listed.length, 0, 'listed while on standby');
       const shown = treeWhere(model, () => model.tree[0].children.length === 2);
       model.active = true;
       await shown;
@@ -376,7 +388,10 @@ test('discovers storage roots by their layout, whatever their names, and only th
     assert.deepEqual(model.roots, ['my-study', 'pilot 2']);
     const study = find(model.tree, 'my-study');
     assert.equal(study.kind, 'root');
-    assert.deepEqual(study.children.map(child => child.label), ['p01']);
+    assert.deepEqual(
+      study.children.map(child => child.label),
+      ['p01']
+    );
     assert.equal(study.problem, undefined);
     // Configured roots come first; a discovered one is not shown twice.
     model.setConfiguredRoots(['pilot 2']);
@@ -401,7 +416,10 @@ test('a server root that is storage itself is the one root, labelled by its fold
     await model.refresh();
     assert.deepEqual(model.roots, ['']);
     assert.equal(model.tree[0].label, 'my-study');
-    assert.deepEqual(model.tree[0].children.map(child => child.label), ['p01']);
+    assert.deepEqual(
+      model.tree[0].children.map(child => child.label),
+      ['p01']
+    );
     model.dispose();
   } finally {
     fs.rmSync(base, { recursive: true, force: true });

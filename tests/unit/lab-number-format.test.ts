@@ -43,10 +43,19 @@ test('value-axis ticks: round steps, two to four inside the range, whatever its 
   assert.deepEqual(valueTicks(0, 1), [0, 0.5, 1]);
   assert.deepEqual(valueTicks(0.1, 0.4), [0.1, 0.2, 0.3, 0.4]);
   assert.deepEqual(valueTicks(1e6, 4.5e6), [1e6, 2e6, 3e6, 4e6]);
-  for (const [min, max] of [[-1e-9, 3e-9], [-5, 5], [123, 124], [-7.3e-5, 6.1e-5], [0, 65535]]) {
+  for (const [min, max] of [
+    [-1e-9, 3e-9],
+    [-5, 5],
+    [123, 124],
+    [-7.3e-5, 6.1e-5],
+    [0, 65535]
+  ]) {
     const ticks = valueTicks(min, max);
     assert.ok(ticks.length >= 2 && ticks.length <= 4, `${min}..${max}: ${ticks}`);
-    assert.ok(ticks.every(t => t >= min && t <= max), `${min}..${max}: inside`);
+    assert.ok(
+      ticks.every(t => t >= min && t <= max),
+      `${min}..${max}: inside`
+    );
   }
   assert.deepEqual(valueTicks(3, 3), [3]);
   assert.deepEqual(valueTicks(NaN, 1), []);

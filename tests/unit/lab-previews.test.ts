@@ -39,7 +39,10 @@ test('min/max decimation keeps every peak and stays within 2 points per bucket',
   for (let i = 1; i < line.x.length; i++) assert.ok(line.x[i] >= line.x[i - 1], 'x increases');
   // A zoomed range with few samples comes back raw.
   const zoomed = decimateMinMax(data, samples, 123_450, 123_460, 1000);
-  assert.deepEqual([...zoomed.x], [...Array(10).keys()].map(i => 123_450 + i));
+  assert.deepEqual(
+    [...zoomed.x],
+    [...Array(10).keys()].map(i => 123_450 + i)
+  );
   assert.equal(zoomed.y[7], 50);
 });
 
@@ -49,7 +52,8 @@ test('int64 elements become numbers for plotting', () => {
   assert.equal(toNumbers(ints), ints);
 });
 
-const CSV = 'label,gain,ok,block,trial\nrest,0.5,True,0,0\n"fist, tight",2.25,False,0,1\nopen,,True,0,2\nrest,1e-05,False,1,0\n';
+const CSV =
+  'label,gain,ok,block,trial\nrest,0.5,True,0,0\n"fist, tight",2.25,False,0,1\nopen,,True,0,2\nrest,1e-05,False,1,0\n';
 
 test('the trials view shows cells as pandas prints them', () => {
   const view = new TrialsView(parseTrialsCsv(CSV, 'trials.csv'));
@@ -87,16 +91,33 @@ test('new contents keep the sort and the filter', () => {
 });
 
 test('a pickle becomes a tree of readable items', () => {
-  const value = loadPickle(dumpPickle({ gain: [1, 2.5], name: 'cal', pair: pyTuple(1, null), m: new Map<unknown, unknown>([[1, true]]) } as never), 'cal.pkl');
+  const value = loadPickle(
+    dumpPickle({
+      gain: [1, 2.5],
+      name: 'cal',
+      pair: pyTuple(1, null),
+      m: new Map<unknown, unknown>([[1, true]])
+    } as never),
+    'cal.pkl'
+  );
   const tree = pickleItem('cal', value);
   assert.equal(tree.summary, 'dict (4)');
   const byKey = new Map(tree.children.map(child => [child.key, child]));
   assert.equal(byKey.get('gain')!.summary, 'list (2)');
-  assert.deepEqual(byKey.get('gain')!.children.map(c => c.summary), ['1', '2.5']);
+  assert.deepEqual(
+    byKey.get('gain')!.children.map(c => c.summary),
+    ['1', '2.5']
+  );
   assert.equal(byKey.get('name')!.summary, '"cal"');
   assert.equal(byKey.get('pair')!.summary, 'tuple (2)');
-  assert.deepEqual(byKey.get('pair')!.children.map(c => c.summary), ['1', 'None']);
-  assert.deepEqual(byKey.get('m')!.children.map(c => [c.key, c.summary]), [['1', 'True']]);
+  assert.deepEqual(
+    byKey.get('pair')!.children.map(c => c.summary),
+    ['1', 'None']
+  );
+  assert.deepEqual(
+    byKey.get('m')!.children.map(c => [c.key, c.summary]),
+    [['1', 'True']]
+  );
   const cyclic: unknown[] = [];
   cyclic.push(cyclic);
   const cycle = pickleItem('x', cyclic as never);
@@ -173,7 +194,13 @@ test('the block cache drops the least recently used blocks', () => {
   // 0, 1000 fetched; 0 hit; 2000 evicts 1000; 0 hit; 1000 fetched again.
   assert.equal(fetched, 4000);
   assert.throws(
-    () => new LruBlockCache({ length: 10, blockSize: 4, maxBlocks: 1, fetchRange: () => new Uint8Array(1) }).read(out, 0, 1, 0),
+    () =>
+      new LruBlockCache({ length: 10, blockSize: 4, maxBlocks: 1, fetchRange: () => new Uint8Array(1) }).read(
+        out,
+        0,
+        1,
+        0
+      ),
     /expected bytes 0-3/
   );
 });

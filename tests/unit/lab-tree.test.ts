@@ -9,7 +9,7 @@ import {
   visibleNodes,
   type FolderState,
   type ITreeSources
-} from '../../src/lab/model/tree.js';
+} from '../../src/lab/sidebar/tree.js';
 
 function folder(path: string): IFolderEntry {
   return { name: path.split('/').pop()!, path, isFolder: true };
@@ -41,7 +41,10 @@ test('lists subjects sorted by code point, unexpanded ones without children', ()
     sources({ data: loaded(folder('data/\u{1F600}'), folder('data/\uFF21'), folder('data/b'), file('data/x.txt')) }, [])
   );
   assert.equal(tree.length, 1);
-  assert.deepEqual(tree[0].children.map(node => node.label), ['b', '\uFF21', '\u{1F600}']);
+  assert.deepEqual(
+    tree[0].children.map(node => node.label),
+    ['b', '\uFF21', '\u{1F600}']
+  );
   assert.ok(tree[0].children.every(node => node.kind === 'subject' && !node.expanded));
   assert.ok(tree[0].children.every(node => node.children.length === 0));
 });
@@ -53,20 +56,29 @@ test('a task shows trials.csv with its row count, then arrays and pickles', () =
       {
         data: loaded(folder('data/s1')),
         'data/s1': loaded(folder(task)),
-        [task]: loaded(file(`${task}/emg.hdf5`), file(`${task}/notes.txt`), file(`${task}/cfg.pkl`),
-          file(`${task}/trials.csv`), file(`${task}/acc.hdf5`), file(`${task}/.hdf5`))
+        [task]: loaded(
+          file(`${task}/emg.hdf5`),
+          file(`${task}/notes.txt`),
+          file(`${task}/cfg.pkl`),
+          file(`${task}/trials.csv`),
+          file(`${task}/acc.hdf5`),
+          file(`${task}/.hdf5`)
+        )
       },
       ['data/s1', task],
       { rowCounts: new Map([[`${task}/trials.csv`, 7]]) }
     )
   );
   const files = tree[0].children[0].children[0].children;
-  assert.deepEqual(files.map(node => [node.kind, node.label]), [
-    ['trials', 'trials.csv'],
-    ['array', 'acc.hdf5'],
-    ['array', 'emg.hdf5'],
-    ['pickle', 'cfg.pkl']
-  ]);
+  assert.deepEqual(
+    files.map(node => [node.kind, node.label]),
+    [
+      ['trials', 'trials.csv'],
+      ['array', 'acc.hdf5'],
+      ['array', 'emg.hdf5'],
+      ['pickle', 'cfg.pkl']
+    ]
+  );
   assert.equal(files[0].rowCount, 7);
 });
 
@@ -85,7 +97,10 @@ test('explains empty subjects, tasks without trials.csv, missing and failing fol
     )
   );
   const [s1, s2, s3, s4] = tree[0].children;
-  assert.deepEqual(s1.children.map(node => node.problem), [{ code: 'no-tasks', path: 'data/s1' }]);
+  assert.deepEqual(
+    s1.children.map(node => node.problem),
+    [{ code: 'no-tasks', path: 'data/s1' }]
+  );
   assert.deepEqual(s2.children[0].children[0].problem, { code: 'no-trials-csv', path: 'data/s2/t' });
   assert.equal(s2.children[0].children[1].kind, 'array');
   assert.deepEqual(s3.children[0].problem, { code: 'missing', path: 'data/s3' });
@@ -129,12 +144,12 @@ test('keeps hostile names verbatim as labels', () => {
 
 test('visible nodes follow display order and skip collapsed children', () => {
   const tree = buildTree(
-    sources(
-      { data: loaded(folder('data/a'), folder('data/b')), 'data/a': loaded(folder('data/a/t')) },
-      ['data/a']
-    )
+    sources({ data: loaded(folder('data/a'), folder('data/b')), 'data/a': loaded(folder('data/a/t')) }, ['data/a'])
   );
-  assert.deepEqual(visibleNodes(tree).map(node => node.path), ['data', 'data/a', 'data/a/t', 'data/b']);
+  assert.deepEqual(
+    visibleNodes(tree).map(node => node.path),
+    ['data', 'data/a', 'data/a/t', 'data/b']
+  );
   assert.equal(new Set(visibleNodes(tree).map(node => node.id)).size, 4);
 });
 
@@ -145,17 +160,30 @@ test('an array file with its journal beside it is "recovering", without a datase
       {
         data: loaded(folder('data/s1')),
         'data/s1': loaded(folder(task)),
-        [task]: loaded(file(`${task}/trials.csv`), file(`${task}/emg.hdf5`), file(`${task}/emg.hdf5-journal`),
-          file(`${task}/acc.hdf5`), file(`${task}/gone.hdf5-journal`))
+        [task]: loaded(
+          file(`${task}/trials.csv`),
+          file(`${task}/emg.hdf5`),
+          file(`${task}/emg.hdf5-journal`),
+          file(`${task}/acc.hdf5`),
+          file(`${task}/gone.hdf5-journal`)
+        )
       },
       ['data/s1', task],
-      { datasetCounts: new Map([[`${task}/emg.hdf5`, 4], [`${task}/acc.hdf5`, 4]]) }
+      {
+        datasetCounts: new Map([
+          [`${task}/emg.hdf5`, 4],
+          [`${task}/acc.hdf5`, 4]
+        ])
+      }
     )
   );
   const arrays = tree[0].children[0].children[0].children.filter(node => node.kind === 'array');
   // The journal files themselves are not array files; one whose array is gone marks nothing.
-  assert.deepEqual(arrays.map(node => [node.label, node.recovering ?? false, node.datasetCount]), [
-    ['acc.hdf5', false, 4],
-    ['emg.hdf5', true, undefined]
-  ]);
+  assert.deepEqual(
+    arrays.map(node => [node.label, node.recovering ?? false, node.datasetCount]),
+    [
+      ['acc.hdf5', false, 4],
+      ['emg.hdf5', true, undefined]
+    ]
+  );
 });

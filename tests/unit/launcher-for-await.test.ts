@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ts from 'typescript';
-import { wrapTopLevelForAwait } from '../../src/kernel/launcher/forAwait.js';
+import { wrapTopLevelForAwait } from '../../src/kernel/launcher/for-await.js';
 
 test('a top-level for-await loop is wrapped in an awaited async arrow on the same line', () => {
   const cell = 'let n = 0;\nfor await (const a of reader.iterArray("emg")) {\n  n++;\n}\nconsole.log(n);';
@@ -27,7 +27,10 @@ test('the rewritten cell runs the loop to the end before the next statement', as
     yield 1;
     yield 2;
   }
-  const js = ts.transpile(wrapTopLevelForAwait('let n = 0;\nfor await (const a of numbers()) n += a;\nresult.push(n);', ts), { target: ts.ScriptTarget.ES2022 });
+  const js = ts.transpile(
+    wrapTopLevelForAwait('let n = 0;\nfor await (const a of numbers()) n += a;\nresult.push(n);', ts),
+    { target: ts.ScriptTarget.ES2022 }
+  );
   const result: number[] = [];
   await new Function('numbers', 'result', `return (async () => { ${js} })();`)(numbers, result);
   assert.deepEqual(result, [3]);

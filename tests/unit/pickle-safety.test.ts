@@ -4,7 +4,9 @@ import { loadPickle, PyObject, UnsafePickleError } from '../../src/core/index.js
 
 /** Pickle bytes from latin-1 text pieces ("\x80\x04", "cos\nsystem\n") and byte arrays. */
 function pickleBytes(...parts: Array<string | number[]>): Uint8Array {
-  return Uint8Array.from(parts.flatMap(part => (typeof part === 'string' ? [...part].map(ch => ch.charCodeAt(0)) : part)));
+  return Uint8Array.from(
+    parts.flatMap(part => (typeof part === 'string' ? [...part].map(ch => ch.charCodeAt(0)) : part))
+  );
 }
 
 /** Asserts the pickle is refused with an UnsafePickleError naming the file and `named`. */
@@ -22,7 +24,15 @@ const shortUnicode = (text: string) => `\x8c${String.fromCharCode(text.length)}$
 test('refuses os.system built by hand in every protocol spelling', () => {
   assertRefused('os.system', "cos\nsystem\n(S'touch /tmp/pwned'\ntR.");
   assertRefused('posix.system', '\x80\x02cposix\nsystem\nX\x04\x00\x00\x00true\x85R.');
-  assertRefused('os.system', '\x80\x04', shortUnicode('os'), shortUnicode('system'), '\x93', shortUnicode('true'), '\x85R.');
+  assertRefused(
+    'os.system',
+    '\x80\x04',
+    shortUnicode('os'),
+    shortUnicode('system'),
+    '\x93',
+    shortUnicode('true'),
+    '\x85R.'
+  );
   assertRefused('nt.system', '\x80\x02cnt\nsystem\n.'); // even when only named, never called
 });
 
@@ -59,7 +69,10 @@ test('refuses persistent ids and the extension registry', () => {
 
 test('keeps an instance of a harmless unknown class without running its code', () => {
   // copyreg._reconstructor(mymod.Thing, object, None), as protocol 0 spells instances.
-  const thing = loadPickle(pickleBytes('ccopy_reg\n_reconstructor\n(cmymod\nThing\nc__builtin__\nobject\nNtR(dVx\nI1\nsb.'), 'x.pkl');
+  const thing = loadPickle(
+    pickleBytes('ccopy_reg\n_reconstructor\n(cmymod\nThing\nc__builtin__\nobject\nNtR(dVx\nI1\nsb.'),
+    'x.pkl'
+  );
   assert.ok(thing instanceof PyObject);
   assert.equal(thing.__class__, 'mymod.Thing');
   assert.deepStrictEqual(thing.state, { x: 1 });

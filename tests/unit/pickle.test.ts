@@ -18,19 +18,64 @@ import {
 
 /** Pickle bytes from latin-1 text pieces ("\x80\x04", "cos\nsystem\n") and byte arrays. */
 function pickleBytes(...parts: Array<string | number[]>): Uint8Array {
-  return Uint8Array.from(parts.flatMap(part => (typeof part === 'string' ? [...part].map(ch => ch.charCodeAt(0)) : part)));
+  return Uint8Array.from(
+    parts.flatMap(part => (typeof part === 'string' ? [...part].map(ch => ch.charCodeAt(0)) : part))
+  );
 }
 
 const load = (...parts: Array<string | number[]>) => loadPickle(pickleBytes(...parts), 'test.pkl');
 
 test('round-trips plain data through dumpPickle and loadPickle', () => {
   const values: PickleValue[] = [
-    null, true, false, 0, 1, -1, 255, 256, 65535, 65536, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 2 ** 53, -(2 ** 53),
-    2n ** 53n + 1n, -(2n ** 64n), 2n ** 2100n, 0.5, -0, NaN, Infinity, 1e300, '', 'x'.repeat(300), 'é€😀', 'a\ud800',
-    new Uint8Array(0), Uint8Array.of(1, 2, 3), new Uint8Array(300).fill(7),
-    [], [1, [2, [3]]], Array.from({ length: 2001 }, (_, i) => i), pyTuple(), pyTuple(1), pyTuple(1, 2), pyTuple(1, 2, 3), pyTuple(1, 2, 3, 4),
-    {}, { a: 1, b: { c: 'd' } }, new Map<PickleValue, PickleValue>([[1, 'one'], [pyTuple(1, 'x'), null], [2n ** 70n, true]]),
-    new Set(['a', 1]), new Set(Array.from({ length: 1500 }, (_, i) => i)), new PyFrozenSet([1, 2]), new PyComplex(0.5, -1),
+    null,
+    true,
+    false,
+    0,
+    1,
+    -1,
+    255,
+    256,
+    65535,
+    65536,
+    2 ** 31 - 1,
+    -(2 ** 31),
+    2 ** 31,
+    2 ** 53,
+    -(2 ** 53),
+    2n ** 53n + 1n,
+    -(2n ** 64n),
+    2n ** 2100n,
+    0.5,
+    -0,
+    NaN,
+    Infinity,
+    1e300,
+    '',
+    'x'.repeat(300),
+    'é€😀',
+    'a\ud800',
+    new Uint8Array(0),
+    Uint8Array.of(1, 2, 3),
+    new Uint8Array(300).fill(7),
+    [],
+    [1, [2, [3]]],
+    Array.from({ length: 2001 }, (_, i) => i),
+    pyTuple(),
+    pyTuple(1),
+    pyTuple(1, 2),
+    pyTuple(1, 2, 3),
+    pyTuple(1, 2, 3, 4),
+    {},
+    { a: 1, b: { c: 'd' } },
+    new Map<PickleValue, PickleValue>([
+      [1, 'one'],
+      [pyTuple(1, 'x'), null],
+      [2n ** 70n, true]
+    ]),
+    new Set(['a', 1]),
+    new Set(Array.from({ length: 1500 }, (_, i) => i)),
+    new PyFrozenSet([1, 2]),
+    new PyComplex(0.5, -1),
     new PyGlobal('collections', 'OrderedDict'),
     { dtype: 'uint16', shape: [2, 2], data: Uint16Array.of(1, 2, 3, 65535) },
     { dtype: 'uint64', shape: [1], data: BigUint64Array.of(2n ** 64n - 1n) },
@@ -63,7 +108,10 @@ test('keeps shared and cyclic references when writing', () => {
   cyclic.push(cyclic);
   const dict: Record<string, PickleValue> = {};
   dict.self = dict;
-  const [first, second, list, loopedDict] = loadPickle(dumpPickle([shared, shared, cyclic, dict]), 'x.pkl') as PickleValue[];
+  const [first, second, list, loopedDict] = loadPickle(
+    dumpPickle([shared, shared, cyclic, dict]),
+    'x.pkl'
+  ) as PickleValue[];
   assert.equal(first, second);
   assert.equal((list as PickleValue[])[0], list);
   assert.equal((loopedDict as Record<string, PickleValue>).self, loopedDict);
@@ -75,11 +123,18 @@ test('writes a tuple that contains itself through a list like Python does', () =
   list.push(tuple);
   const loaded = loadPickle(dumpPickle(tuple), 'x.pkl') as PyTuple;
   assert.ok(loaded instanceof PyTuple);
-  assert.equal(((loaded[0] as PickleValue[])[0]), loaded);
+  assert.equal((loaded[0] as PickleValue[])[0], loaded);
 });
 
 test('refuses values Python has no form for', () => {
-  for (const bad of [() => 1, Symbol('s'), new Date(0), [new Map([[[1], 2]])], new Set([[1]]), new Uint8ClampedArray(1)]) {
+  for (const bad of [
+    () => 1,
+    Symbol('s'),
+    new Date(0),
+    [new Map([[[1], 2]])],
+    new Set([[1]]),
+    new Uint8ClampedArray(1)
+  ]) {
     assert.throws(() => dumpPickle(bad, 'out.pkl'), ValueFormatError);
   }
   assert.throws(() => dumpPickle({ dtype: 'float64', shape: [3], data: new Float64Array(2) }), /holds 3 elements/);
@@ -115,7 +170,10 @@ test('reads protocol 1 and 2 binary opcodes', () => {
   assert.equal(load('U\x02ab.'), 'ab');
   assert.equal(load('T', [1, 0, 0, 0], 'z.'), 'z');
   assert.equal(load('X', [2, 0, 0, 0], [0xc3, 0xa9], '.'), 'é');
-  assert.deepStrictEqual(load('\x80\x02K\x01K\x02K\x03\x87K\x04\x85\x88\x89\x86N)\x87.'), pyTuple(pyTuple(true, false), null, pyTuple()));
+  assert.deepStrictEqual(
+    load('\x80\x02K\x01K\x02K\x03\x87K\x04\x85\x88\x89\x86N)\x87.'),
+    pyTuple(pyTuple(true, false), null, pyTuple())
+  );
   assert.deepStrictEqual(load('\x80\x02K\x01K\x02K\x03\x87.'), pyTuple(1, 2, 3));
   assert.deepStrictEqual(load('\x80\x02K\x04\x85.'), pyTuple(4));
   assert.deepStrictEqual(load('\x80\x02]q\x00(K\x01K\x02eh\x00K\x03a0.'), [1, 2, 3], 'APPENDS, BINGET, APPEND, POP');
@@ -149,17 +207,36 @@ test('reads instances of unknown classes as inert placeholders', () => {
 test('reports truncated and malformed pickles as FormatError naming the file', () => {
   const valid = dumpPickle({ a: [1, 2.5, 'x', Uint8Array.of(1)], b: pyTuple(2n ** 70n) });
   for (let end = 0; end < valid.length; end++) {
-    assert.throws(() => loadPickle(valid.subarray(0, end), 'cut.pkl'), (error: unknown) => error instanceof FormatError && /^cut\.pkl: /.test(error.message), `cut at ${end}`);
+    assert.throws(
+      () => loadPickle(valid.subarray(0, end), 'cut.pkl'),
+      (error: unknown) => error instanceof FormatError && /^cut\.pkl: /.test(error.message),
+      `cut at ${end}`
+    );
   }
-  for (const bad of ['\xff.', '\x80\x06N.', 'a.', 't.', 'h\x05.', 'I1x\n.', '(]K\x01s.', '(]]\x91.', '\x80\x02K\x01\x85K\x01\x81.']) {
+  for (const bad of [
+    '\xff.',
+    '\x80\x06N.',
+    'a.',
+    't.',
+    'h\x05.',
+    'I1x\n.',
+    '(]K\x01s.',
+    '(]]\x91.',
+    '\x80\x02K\x01\x85K\x01\x81.'
+  ]) {
     assert.throws(() => load(bad), errorNaming(FormatError, 'test.pkl'), JSON.stringify(bad));
   }
 });
 
 test('never fails with anything but a typed error on corrupted bytes', () => {
-  const valid = dumpPickle([{ a: 1, b: [pyTuple(1, 'x'), new Set([2])] }, { dtype: 'int16', shape: [2], data: Int16Array.of(1, 2) }, 'é', 2n ** 80n]);
+  const valid = dumpPickle([
+    { a: 1, b: [pyTuple(1, 'x'), new Set([2])] },
+    { dtype: 'int16', shape: [2], data: Int16Array.of(1, 2) },
+    'é',
+    2n ** 80n
+  ]);
   let seed = 12345;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let round = 0; round < 3000; round++) {
     const corrupted = valid.slice();
     corrupted[Math.floor(random() * corrupted.length)] = Math.floor(random() * 256);

@@ -27,6 +27,8 @@ test('the README table lists exactly the runtime exports of jupyterlab-axopy/ker
 });
 
 test('package.json exports kernel, core, style and package.json, not lib/*', () => {
-  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    exports: Record<string, unknown>;
+  };
   assert.deepEqual(Object.keys(manifest.exports).sort(), ['./core', './kernel', './package.json', './style/*']);
 });

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rootsContaining, StorageModel } from '../../src/lab/model/storage-model.js';
+import { rootsContaining, StorageModel } from '../../src/lab/sidebar/storage-model.js';
 import type { IFolderEntry, IStorageProvider } from '../../src/lab/provider/types.js';
 
 test('only the roots holding a changed path are refreshed', () => {

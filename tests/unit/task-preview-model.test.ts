@@ -11,14 +11,21 @@ import { loadPickle } from '../../src/core/pickle/index.js';
 import { pickleItem } from '../../src/lab/previews/pickle-tree.js';
 
 /** The pickle loaded as the pickle worker loads it, here in the test's thread. */
-const loadPickleInPage = async (bytes: Uint8Array, path: string, name: string) => pickleItem(name, loadPickle(bytes, path));
+const loadPickleInPage = async (bytes: Uint8Array, path: string, name: string) =>
+  pickleItem(name, loadPickle(bytes, path));
 
 /** An in-memory task folder whose files can change between refreshes. */
 function memoryTask(files: Map<string, { text?: string; stamp: string; datasets?: Record<string, number[]> }>) {
   const reads: string[] = [];
   const source = {
     async listFolder(path: string): Promise<IFolderEntry[]> {
-      return [...files.entries()].map(([name, file]) => ({ name, path: `${path}/${name}`, isFolder: false, lastModified: file.stamp, size: 1 }));
+      return [...files.entries()].map(([name, file]) => ({
+        name,
+        path: `${path}/${name}`,
+        isFolder: false,
+        lastModified: file.stamp,
+        size: 1
+      }));
     },
     async readText(path: string): Promise<string> {
       reads.push(path);
@@ -35,7 +42,9 @@ function memoryTask(files: Map<string, { text?: string; stamp: string; datasets?
     async readDataset(file: IFileVersion, dataset: string): Promise<IArrayData | undefined> {
       reads.push(`${file.path}#${dataset}`);
       const values = files.get(file.path.split('/').pop()!)!.datasets![dataset];
-      return values === undefined ? undefined : { dtype: 'float64', shape: [values.length], data: Float64Array.from(values) };
+      return values === undefined
+        ? undefined
+        : { dtype: 'float64', shape: [values.length], data: Float64Array.from(values) };
     },
     bytesFetched: () => undefined
   };

@@ -22,7 +22,11 @@ test('the e2e server config asks for it, and only it', () => {
   // What the wheel ships (the server extension, its jupyter-config) never sets it.
   const shipped = (folder: string): string[] =>
     readdirSync(folder, { withFileTypes: true }).flatMap(entry =>
-      entry.isDirectory() ? (entry.name === 'labextension' ? [] : shipped(join(folder, entry.name))) : [join(folder, entry.name)]
+      entry.isDirectory()
+        ? entry.name === 'labextension'
+          ? []
+          : shipped(join(folder, entry.name))
+        : [join(folder, entry.name)]
     );
   for (const file of [...shipped(join(REPO_ROOT, 'jupyterlab_axopy')), ...shipped(join(REPO_ROOT, 'jupyter-config'))]) {
     assert.doesNotMatch(readFileSync(file, 'utf8'), new RegExp(TEST_HOOKS_OPTION), file);

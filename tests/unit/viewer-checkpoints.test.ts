@@ -33,9 +33,15 @@ print(json.dumps(dict(subjects=subjects, tasks=sorted(s.task_ids))))`,
     assert.deepEqual(axopy.tasks, ['.ipynb_checkpoints', 'gestures']);
     // Ours: the same listing without the hidden folders.
     const storage = new Storage(dir);
-    assert.deepEqual(storage.subjectIds, axopy.subjects.filter(name => !name.startsWith('.')));
+    assert.deepEqual(
+      storage.subjectIds,
+      axopy.subjects.filter(name => !name.startsWith('.'))
+    );
     storage.subjectId = 'p01';
-    assert.deepEqual(storage.taskIds, axopy.tasks.filter(name => !name.startsWith('.')));
+    assert.deepEqual(
+      storage.taskIds,
+      axopy.tasks.filter(name => !name.startsWith('.'))
+    );
   } finally {
     cleanup();
   }

@@ -9,9 +9,16 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTrialsCsv } from '../../src/core/csv/index.js';
-import { evaluateFilter, parseFilterQuery } from '../../src/core/filterExpression.js';
-import { countNonFinite, describeArrayReadError, describeEmptyShape, describeNonFinite, sampleScale, sampleTicks } from '../../src/core/plotText.js';
-import { distinctTitles } from '../../src/core/tabTitles.js';
+import { evaluateFilter, parseFilterQuery } from '../../src/core/filter-expression.js';
+import {
+  countNonFinite,
+  describeArrayReadError,
+  describeEmptyShape,
+  describeNonFinite,
+  sampleScale,
+  sampleTicks
+} from '../../src/core/plot-text.js';
+import { distinctTitles } from '../../src/core/tab-titles.js';
 import { channelStats } from '../../src/lab/previews/decimate.js';
 import { decimateMinMax } from '../../src/core/decimation.js';
 import { TrialsView } from '../../src/lab/previews/trials-view.js';
@@ -82,7 +89,11 @@ test('filter text that is not an expression is a substring; a broken expression 
 
 test('filter expressions are parsed, never evaluated as code', () => {
   const scope = globalThis as { pwned?: boolean };
-  for (const text of ['label == (globalThis.pwned = true)', "label == '); globalThis.pwned = true; ('", 'constructor.constructor("globalThis.pwned = true")()']) {
+  for (const text of [
+    'label == (globalThis.pwned = true)',
+    "label == '); globalThis.pwned = true; ('",
+    'constructor.constructor("globalThis.pwned = true")()'
+  ]) {
     const query = parseFilterQuery(text, ['label']);
     if (query.kind === 'expression') evaluateFilter(query.expression, () => 'x');
   }
@@ -91,12 +102,24 @@ test('filter expressions are parsed, never evaluated as code', () => {
 
 test('NaN and inf: counted as numpy counts them, said in words, left out of statistics and lines', () => {
   const values = [1, NaN, 3, -Infinity, 2, Infinity, Infinity, NaN, NaN, -5];
-  const expected = runPythonJson<{ nan: number; posInf: number; negInf: number; min: number; max: number; mean: number }>(
+  const expected = runPythonJson<{
+    nan: number;
+    posInf: number;
+    negInf: number;
+    min: number;
+    max: number;
+    mean: number;
+  }>(
     `import json, sys, numpy as np
 a = np.array(json.loads(sys.argv[1].replace('NaN', 'NaN')), dtype=float)
 f = a[np.isfinite(a)]
 print(json.dumps(dict(nan=int(np.isnan(a).sum()), posInf=int(np.isposinf(a).sum()), negInf=int(np.isneginf(a).sum()), min=float(f.min()), max=float(f.max()), mean=float(f.mean()))))`,
-    [JSON.stringify(values.map(v => (Number.isFinite(v) ? v : String(v)))).replace(/"NaN"/g, 'NaN').replace(/"-Infinity"/g, '-Infinity').replace(/"Infinity"/g, 'Infinity')],
+    [
+      JSON.stringify(values.map(v => (Number.isFinite(v) ? v : String(v))))
+        .replace(/"NaN"/g, 'NaN')
+        .replace(/"-Infinity"/g, '-Infinity')
+        .replace(/"Infinity"/g, 'Infinity')
+    ],
     undefined,
     CURRENT_PYTHON
   );
@@ -114,7 +137,10 @@ print(json.dumps(dict(nan=int(np.isnan(a).sum()), posInf=int(np.isposinf(a).sum(
   // [1, NaN, 3, -inf, 2] -> 1 and 3; [inf, inf, NaN, NaN, -5] -> -5 (its only finite value).
   const line = decimateMinMax(data, 0, 0, data.length, 2);
   assert.deepEqual([...line.y], [1, 3, -5, -5]);
-  assert.ok([...line.y].every(v => Number.isFinite(v) || Number.isNaN(v)), 'no inf reaches the plot');
+  assert.ok(
+    [...line.y].every(v => Number.isFinite(v) || Number.isNaN(v)),
+    'no inf reaches the plot'
+  );
 });
 
 test('empty arrays are said, not drawn: (0,) and (8, 0) are "empty array (0 samples)"', () => {
@@ -126,11 +152,22 @@ test('empty arrays are said, not drawn: (0,) and (8, 0) are "empty array (0 samp
 });
 
 test('sample axes get whole-number ticks, never more than asked; one sample is not 0..100', () => {
-  for (const [min, max, most] of [[0, 1, 8], [0, 1699, 8], [0, 10, 3], [12.3, 17.9, 10], [-1, 1, 8], [0, 74239, 6], [3, 3, 8]]) {
+  for (const [min, max, most] of [
+    [0, 1, 8],
+    [0, 1699, 8],
+    [0, 10, 3],
+    [12.3, 17.9, 10],
+    [-1, 1, 8],
+    [0, 74239, 6],
+    [3, 3, 8]
+  ]) {
     const ticks = sampleTicks(min, max, most);
     assert.ok(ticks.length >= 1 && ticks.length <= most, `${min}..${max}: ${ticks}`);
     assert.ok(ticks.every(Number.isInteger), `${min}..${max}: ${ticks}`);
-    assert.ok(ticks.every(t => t >= min && t <= max), `${min}..${max}: ${ticks}`);
+    assert.ok(
+      ticks.every(t => t >= min && t <= max),
+      `${min}..${max}: ${ticks}`
+    );
     const steps = new Set(ticks.slice(1).map((t, i) => t - ticks[i]));
     assert.ok(steps.size <= 1, 'evenly spaced');
   }

@@ -1,11 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { arraysMayLagRows, RECORDING_RECENT_MS, sameFileVersion, servedVersionMismatch } from '../../src/core/zipSnapshot.js';
+import {
+  arraysMayLagRows,
+  RECORDING_RECENT_MS,
+  sameFileVersion,
+  servedVersionMismatch
+} from '../../src/core/zip-snapshot.js';
 
 const listed = { size: 1234, mtimeMs: Date.UTC(2026, 11, 7, 16, 0, 5, 678) };
 
 test('a served file matches its listing to the second of its HTTP date', () => {
-  assert.equal(servedVersionMismatch(listed, { size: 1234, lastModifiedMs: Date.UTC(2026, 11, 7, 16, 0, 5) }), undefined);
+  assert.equal(
+    servedVersionMismatch(listed, { size: 1234, lastModifiedMs: Date.UTC(2026, 11, 7, 16, 0, 5) }),
+    undefined
+  );
   assert.equal(servedVersionMismatch(listed, {}), undefined); // headers absent: nothing to compare
 });
 

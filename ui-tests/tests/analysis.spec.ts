@@ -91,7 +91,11 @@ function analysis(page: Page): Promise<IAnalysisState | undefined> {
   );
 }
 
-async function waitForAnalysis(page: Page, check: (s: IAnalysisState) => boolean, timeout = 30_000): Promise<IAnalysisState> {
+async function waitForAnalysis(
+  page: Page,
+  check: (s: IAnalysisState) => boolean,
+  timeout = 30_000
+): Promise<IAnalysisState> {
   let last: IAnalysisState | undefined;
   await expect.poll(async () => (last = await analysis(page)) !== undefined && check(last), { timeout }).toBe(true);
   return last!;
@@ -122,15 +126,24 @@ async function averageGroupedByGesture(page: Page): Promise<IAnalysisState> {
   await section(page).locator('button[data-mode="average"]').click();
   await waitForAnalysis(page, s => s.groups.length > 0);
   await section(page).locator('[data-control="grouping"] select').selectOption('gesture');
-  await waitForAnalysis(page, s => s.grouping === 'gesture' && s.progress.done === TRIALS && !s.busy && s.groups.length === 3);
+  await waitForAnalysis(
+    page,
+    s => s.grouping === 'gesture' && s.progress.done === TRIALS && !s.busy && s.groups.length === 3
+  );
   // Drawn with every trial in: the legend (made with the plots) says so.
   await expect(section(page).locator('.jp-AxoPyAnalysis-caption')).toContainText(`${TRIALS} of ${TRIALS} kept trials`);
   await expect(section(page).locator('.jp-AxoPyAnalysis-legend')).toContainText('gesture = open (n = 8)');
   return (await analysis(page))!;
 }
 
-test('Average by gesture equals numpy; one coloured band per group on the canvas; legend sizes', async ({ page, problems, storageServer }) => {
-  const expected = JSON.parse(execFileSync(CURRENT_PYTHON, ['-c', NUMPY_GROUPS, path.join(storageServer.rootDir, TASK)], { encoding: 'utf8' })) as Expected;
+test('Average by gesture equals numpy; one coloured band per group on the canvas; legend sizes', async ({
+  page,
+  problems,
+  storageServer
+}) => {
+  const expected = JSON.parse(
+    execFileSync(CURRENT_PYTHON, ['-c', NUMPY_GROUPS, path.join(storageServer.rootDir, TASK)], { encoding: 'utf8' })
+  ) as Expected;
   const state = await averageGroupedByGesture(page);
   assertGroups(state, expected.raw, 1e-12);
   expect(state.channelNames).toEqual(['FDS', 'EDC', 'FCU']);
@@ -159,7 +172,9 @@ test('Average by gesture equals numpy; one coloured band per group on the canvas
     { colors: state.groups.map(g => g.color) }
   );
   const centre = (rows: number[]) => rows.reduce((a, b) => a + b, 0) / rows.length;
-  rowsOfColor.forEach((rows, i) => expect(rows.length, `pixel rows of ${state.groups[i].label}'s colour`).toBeGreaterThan(0));
+  rowsOfColor.forEach((rows, i) =>
+    expect(rows.length, `pixel rows of ${state.groups[i].label}'s colour`).toBeGreaterThan(0)
+  );
   const [rest, fist, open] = rowsOfColor.map(centre);
   expect(fist).toBeLessThan(rest);
   expect(rest).toBeLessThan(open);
@@ -167,9 +182,15 @@ test('Average by gesture equals numpy; one coloured band per group on the canvas
 });
 
 test('Feature columns in the trials table equal Python AxoPy features', async ({ page, problems, storageServer }) => {
-  const features = JSON.parse(execFileSync(PYTHON, ['-c', AXOPY_FEATURES, path.join(storageServer.rootDir, TASK)], { encoding: 'utf8' })) as Record<string, number[][]>;
+  const features = JSON.parse(
+    execFileSync(PYTHON, ['-c', AXOPY_FEATURES, path.join(storageServer.rootDir, TASK)], { encoding: 'utf8' })
+  ) as Record<string, number[][]>;
   await averageGroupedByGesture(page);
-  const table = await waitForPreview(page, TASK, s => s.columns.includes('logvar_FCU') && !s.viewCells.some(row => row.includes('NaN')));
+  const table = await waitForPreview(
+    page,
+    TASK,
+    s => s.columns.includes('logvar_FCU') && !s.viewCells.some(row => row.includes('NaN'))
+  );
   for (const [name, values] of Object.entries(features)) {
     ['FDS', 'EDC', 'FCU'].forEach((channel, c) => {
       const column = table.columns.indexOf(`${name}_${channel}`);
@@ -177,7 +198,9 @@ test('Feature columns in the trials table equal Python AxoPy features', async ({
       table.viewTrials.forEach((trial, r) => {
         const shown = Number(table.viewCells[r][column]);
         const want = values[trial][c];
-        expect(Math.abs(shown - want), `${name}_${channel} of trial ${trial}: ${shown} vs ${want}`).toBeLessThanOrEqual(1e-12 * Math.abs(want));
+        expect(Math.abs(shown - want), `${name}_${channel} of trial ${trial}: ${shown} vs ${want}`).toBeLessThanOrEqual(
+          1e-12 * Math.abs(want)
+        );
       });
     });
   }
@@ -209,11 +232,20 @@ test('Overlay: a hovered trace names its trial and clicking it selects that row'
   expect(problems).toEqual([]);
 });
 
-test('Changing the display filter redraws with the filtered averages and states the filter', async ({ page, problems, storageServer }) => {
-  const expected = JSON.parse(execFileSync(CURRENT_PYTHON, ['-c', NUMPY_GROUPS, path.join(storageServer.rootDir, TASK)], { encoding: 'utf8' })) as Expected;
+test('Changing the display filter redraws with the filtered averages and states the filter', async ({
+  page,
+  problems,
+  storageServer
+}) => {
+  const expected = JSON.parse(
+    execFileSync(CURRENT_PYTHON, ['-c', NUMPY_GROUPS, path.join(storageServer.rootDir, TASK)], { encoding: 'utf8' })
+  ) as Expected;
   const before = await averageGroupedByGesture(page);
   await section(page).locator('input[data-filter="envelope"]').check();
-  const after = await waitForAnalysis(page, s => /envelope/.test(s.filterText) && s.progress.done === TRIALS && !s.busy && s.draws > before.draws);
+  const after = await waitForAnalysis(
+    page,
+    s => /envelope/.test(s.filterText) && s.progress.done === TRIALS && !s.busy && s.draws > before.draws
+  );
   expect(after.filterText).toContain('rectified, envelope low-pass 6 Hz (order 2)');
   assertGroups(after, expected.envelope, 1e-9);
   await expect(section(page).locator('.jp-AxoPyAnalysis-caption')).toContainText('envelope low-pass 6 Hz');
@@ -230,14 +262,22 @@ with h5py.File(sys.argv[1] + '/emg.hdf5', 'r') as h:
 print(json.dumps(out))
 `;
 
-test('Spectrum: the selected trial\'s Welch PSD equals scipy.signal.welch, and follows the selection', async ({ page, problems, storageServer }) => {
-  const expected = JSON.parse(execFileSync(CURRENT_PYTHON, ['-c', SCIPY_WELCH, path.join(storageServer.rootDir, TASK)], { encoding: 'utf8' })) as Record<string, { f: number[]; p: number[][] }>;
+test("Spectrum: the selected trial's Welch PSD equals scipy.signal.welch, and follows the selection", async ({
+  page,
+  problems,
+  storageServer
+}) => {
+  const expected = JSON.parse(
+    execFileSync(CURRENT_PYTHON, ['-c', SCIPY_WELCH, path.join(storageServer.rootDir, TASK)], { encoding: 'utf8' })
+  ) as Record<string, { f: number[]; p: number[][] }>;
   await averageGroupedByGesture(page);
   await section(page).locator('button[data-mode="spectrum"]').click();
   let state = await waitForAnalysis(page, s => s.mode === 'spectrum' && s.trialSpectrum?.row === 0);
   assertClose([state.trialSpectrum!.frequencies], [expected[0].f], 1e-12, 'frequencies');
   assertClose(state.trialSpectrum!.psd, expected[0].p, 1e-9, 'PSD of trial 0');
-  await page.locator(`.jp-AxoPyPreview[data-task-path="${TASK}"] .jp-AxoPyPreview-grid`).click({ position: { x: 120, y: 24 + 22 * 4 + 11 } });
+  await page
+    .locator(`.jp-AxoPyPreview[data-task-path="${TASK}"] .jp-AxoPyPreview-grid`)
+    .click({ position: { x: 120, y: 24 + 22 * 4 + 11 } });
   state = await waitForAnalysis(page, s => s.trialSpectrum?.row === 4);
   assertClose(state.trialSpectrum!.psd, expected[4].p, 1e-9, 'PSD of trial 4');
   expect(problems).toEqual([]);

@@ -32,9 +32,7 @@ function watchProblems(page: Page): string[] {
 }
 
 function pageConfig(page: Page): Promise<Record<string, any>> {
-  return page.evaluate(() =>
-    JSON.parse(document.getElementById('jupyter-config-data')!.textContent ?? '{}')
-  );
+  return page.evaluate(() => JSON.parse(document.getElementById('jupyter-config-data')!.textContent ?? '{}'));
 }
 
 const NOTEBOOK = {
@@ -77,12 +75,22 @@ test('the wheel carries the prebuilt labextension; jupyter labextension list sho
   const wheel = path.join(repoRoot, 'dist', `jupyterlab_axopy-${version}-py3-none-any.whl`);
   const names = execFileSync('unzip', ['-Z1', wheel], { encoding: 'utf8' }).split('\n');
   const shared = `jupyterlab_axopy-${version}.data/data/share/jupyter/labextensions/jupyterlab-axopy`;
-  expect(names).toEqual(expect.arrayContaining([`${shared}/package.json`, `${shared}/install.json`, `${shared}/schemas/jupyterlab-axopy/sidebar.json`]));
+  expect(names).toEqual(
+    expect.arrayContaining([
+      `${shared}/package.json`,
+      `${shared}/install.json`,
+      `${shared}/schemas/jupyterlab-axopy/sidebar.json`
+    ])
+  );
   expect(names.some(name => name.startsWith(`${shared}/static/remoteEntry.`))).toBe(true);
   // Jupyter prints the listing on stderr.
-  const listing = spawnSync(path.join(repoRoot, '.venv', 'bin', 'jupyter'), ['labextension', 'list'], { encoding: 'utf8' });
+  const listing = spawnSync(path.join(repoRoot, '.venv', 'bin', 'jupyter'), ['labextension', 'list'], {
+    encoding: 'utf8'
+  });
   const plain = (listing.stdout + listing.stderr).replace(/\u001b\[[0-9;]*m/g, '');
-  expect(plain).toMatch(new RegExp(`jupyterlab-axopy v${version.replace(/\./g, '\\.')} enabled OK \\(python, jupyterlab_axopy\\)`));
+  expect(plain).toMatch(
+    new RegExp(`jupyterlab-axopy v${version.replace(/\./g, '\\.')} enabled OK \\(python, jupyterlab_axopy\\)`)
+  );
 });
 
 test('loads the jupyterlab-axopy extension with each of its plugins', async ({ page }) => {

@@ -34,10 +34,15 @@ const test = storageServerTest('axopy-e2e-discovery-', rootDir => {
   fs.mkdirSync(path.join(rootDir, 'empty'));
 });
 
-test('shows a storage folder named my-study without configuration, and only storage folders', async ({ page, problems }) => {
+test('shows a storage folder named my-study without configuration, and only storage folders', async ({
+  page,
+  problems
+}) => {
   await openSidebar(page);
   const rootLabels = () =>
-    panel(page).locator('[role="tree"] > [role="treeitem"] > .jp-AxoPyStorage-row > .jp-AxoPyStorage-label').allTextContents();
+    panel(page)
+      .locator('[role="tree"] > [role="treeitem"] > .jp-AxoPyStorage-row > .jp-AxoPyStorage-label')
+      .allTextContents();
   await expect.poll(rootLabels).toEqual(['my-study']);
   await expect(item(page, 'my-study')).toHaveAttribute('aria-expanded', 'true');
   await expect.poll(() => childLabels(page, 'my-study')).toEqual(['p01', 'p02']);

@@ -83,7 +83,11 @@ test('downloads a task through the server; Python reads every byte back', async 
   expect(problems).toEqual([]);
 });
 
-test('saves a whole root on the server beside it, and replaces it when confirmed', async ({ page, problems, storageServer }) => {
+test('saves a whole root on the server beside it, and replaces it when confirmed', async ({
+  page,
+  problems,
+  storageServer
+}) => {
   const archive = path.join(storageServer.rootDir, 'data.zip');
   const bulk = path.join(storageServer.rootDir, 'data', 'p02', 'calibration', 'bulk.bin');
   fs.writeFileSync(bulk, crypto.randomBytes(3_000_000));
@@ -92,7 +96,9 @@ test('saves a whole root on the server beside it, and replaces it when confirmed
   await row(page, 'data').click({ button: 'right' });
   await page.getByRole('menuitem', { name: 'Export as ZIP…' }).click();
   await chooseDestination(page, /Save data\.zip on the server/);
-  await expect(toast(page, /Exported data to data\.zip \(.*\), written by the server/)).toBeVisible({ timeout: 30_000 });
+  await expect(toast(page, /Exported data to data\.zip \(.*\), written by the server/)).toBeVisible({
+    timeout: 30_000
+  });
   expectArchiveOf(archive, storageServer.rootDir, 'data', SERVER_ENTRIES);
   expect(partialFiles(storageServer.rootDir)).toEqual([]);
 
@@ -103,9 +109,9 @@ test('saves a whole root on the server beside it, and replaces it when confirmed
   await expect(page.locator('.jp-Dialog')).toContainText('data.zip already exists');
   await page.locator('.jp-Dialog').getByRole('button', { name: 'Replace' }).click();
   await expect(toast(page, /Exported data to data\.zip/)).toHaveCount(1);
-  await expect.poll(() => verifyZip(archive, storageServer.rootDir, 'data').names, { timeout: 30_000 }).toContain(
-    'data/p02/calibration/notes.txt'
-  );
+  await expect
+    .poll(() => verifyZip(archive, storageServer.rootDir, 'data').names, { timeout: 30_000 })
+    .toContain('data/p02/calibration/notes.txt');
   expectArchiveOf(archive, storageServer.rootDir, 'data', SERVER_ENTRIES);
   expect(partialFiles(storageServer.rootDir)).toEqual([]);
   fs.rmSync(bulk);
@@ -126,7 +132,11 @@ test('a symlink leading out of the server root is not followed', async ({ page, 
     // Through the command: whatever the listing shows, the archive holds no byte from outside.
     await page.filebrowser.openHomeDirectory();
     await page.evaluate(() => {
-      void window.jupyterapp.commands.execute('jupyterlab-axopy:export-zip', { path: 'data/p02', level: 'subject', destination: 'server' });
+      void window.jupyterapp.commands.execute('jupyterlab-axopy:export-zip', {
+        path: 'data/p02',
+        level: 'subject',
+        destination: 'server'
+      });
     });
     await expect(toast(page, /Exported data\/p02 to data\/p02\.zip/)).toBeVisible({ timeout: 30_000 });
     const archive = path.join(storageServer.rootDir, 'data', 'p02.zip');
@@ -165,13 +175,18 @@ test('a symlink leading out of the server root is not followed', async ({ page, 
     expect(finished.warnings).toHaveLength(2);
     expect(finished.warnings.join('\n')).toContain('leak.txt: refused');
     const hostile = path.join(storageServer.rootDir, 'data', 'hostile.zip');
-    expect(verifyZip(hostile, storageServer.rootDir, 'data/p02/calibration').names).toEqual(['data/p02/calibration/trials.csv']);
+    expect(verifyZip(hostile, storageServer.rootDir, 'data/p02/calibration').names).toEqual([
+      'data/p02/calibration/trials.csv'
+    ]);
     fs.rmSync(hostile);
 
     // Plans climbing out of the root, or naming archive entries that would, are refused outright.
     for (const bad of [
       { base: '..', entries: [entry('p02/calibration/trials.csv', stat.size)] },
-      { base: 'data', entries: [{ ...entry('p02/calibration/trials.csv', stat.size), relativePath: '../../etc/passwd' }] },
+      {
+        base: 'data',
+        entries: [{ ...entry('p02/calibration/trials.csv', stat.size), relativePath: '../../etc/passwd' }]
+      },
       { base: 'data', entries: [{ ...entry('p02/calibration/trials.csv', stat.size), archivePath: '../evil.csv' }] },
       { base: '/etc', entries: [entry('passwd', 10)] }
     ]) {
@@ -197,9 +212,14 @@ test.describe('a dataset over 1 GB', () => {
     await page.evaluate(() => {
       void window.jupyterapp.commands.execute('jupyterlab-axopy:export-zip', { path: 'big', destination: 'server' });
     });
-    const progress = toast(page, /Exporting big as ZIP: \d+ of 5 files, [\d.]+ \w+ of 1\.1 GB \(written by the server\)/);
+    const progress = toast(
+      page,
+      /Exporting big as ZIP: \d+ of 5 files, [\d.]+ \w+ of 1\.1 GB \(written by the server\)/
+    );
     await expect(progress).toBeVisible({ timeout: 30_000 });
-    await expect(page.locator('.jp-AxoPyExport-status')).toContainText(/ZIP big: \d\/5 files, .*\(written by the server\)/);
+    await expect(page.locator('.jp-AxoPyExport-status')).toContainText(
+      /ZIP big: \d\/5 files, .*\(written by the server\)/
+    );
     await expect.poll(() => partialFiles(storageServer.rootDir).length, { timeout: 30_000 }).toBe(1);
     await progress.getByRole('button', { name: 'Cancel' }).click();
     await expect(toast(page, 'Export of big cancelled; no archive was written')).toBeVisible({ timeout: 30_000 });
@@ -244,11 +264,15 @@ test.describe('a dataset over 1 GB', () => {
     const saved = path.join(storageServer.base, 'server-big.zip');
     try {
       await download.saveAs(saved);
-      await expect(toast(page, /Exported big to big\.zip \(1\.1 GB\), written by the server/)).toBeVisible({ timeout: 60_000 });
+      await expect(toast(page, /Exported big to big\.zip \(1\.1 GB\), written by the server/)).toBeVisible({
+        timeout: 60_000
+      });
     } finally {
       clearInterval(sampler);
     }
-    console.log(`server RSS while streaming ${BIG_MEGABYTES} MiB: baseline ${(baseline / 2 ** 20).toFixed(0)} MiB, peak growth ${((peak - baseline) / 2 ** 20).toFixed(0)} MiB`);
+    console.log(
+      `server RSS while streaming ${BIG_MEGABYTES} MiB: baseline ${(baseline / 2 ** 20).toFixed(0)} MiB, peak growth ${((peak - baseline) / 2 ** 20).toFixed(0)} MiB`
+    );
     // Streamed in chunks: the server holds a few MiB, never the archive.
     expect(peak - baseline).toBeLessThan(SERVER_MEMORY_GROWTH_LIMIT);
     try {

@@ -29,11 +29,7 @@ const HEAP_GROWTH_LIMIT = 256 * 1024 * 1024;
 
 // The browser path: the server extension is off, as in a JupyterLab without it
 // (export-server.spec.ts tests the server path).
-const test = storageServerTest(
-  'axopy-e2e-export-',
-  writeExportStorage,
-  { withoutServerExtension: true }
-);
+const test = storageServerTest('axopy-e2e-export-', writeExportStorage, { withoutServerExtension: true });
 
 /** Streams to a picked file need a native dialog automation cannot answer: use Blob downloads. */
 async function useBlobDownloads(page: Page): Promise<void> {
@@ -107,7 +103,10 @@ test.describe('server save in many requests', () => {
   }) => {
     const archive = path.join(storageServer.rootDir, 'data.zip');
     // ~300 KB more (incompressible), so the archive needs several 64 KiB requests.
-    fs.writeFileSync(path.join(storageServer.rootDir, 'data', 'p02', 'calibration', 'bulk.bin'), crypto.randomBytes(300_000));
+    fs.writeFileSync(
+      path.join(storageServer.rootDir, 'data', 'p02', 'calibration', 'bulk.bin'),
+      crypto.randomBytes(300_000)
+    );
     let saveRequests = 0;
     page.on('request', request => {
       if (request.method() === 'PUT' && request.url().includes('/api/contents/data.zip.partial-')) saveRequests += 1;
@@ -148,9 +147,11 @@ test.describe('server save in many requests', () => {
     await expect(toast(page, /Exported data to data\.zip/)).toHaveCount(1);
     // The replacement deletes the old archive, then renames the new one into place (the
     // Contents API's rename does not overwrite): between the two there is no data.zip.
-    await expect.poll(() => (fs.existsSync(archive) ? verifyZip(archive, storageServer.rootDir, 'data').names : []), { timeout: 30_000 }).toContain(
-      'data/p02/calibration/notes.txt'
-    );
+    await expect
+      .poll(() => (fs.existsSync(archive) ? verifyZip(archive, storageServer.rootDir, 'data').names : []), {
+        timeout: 30_000
+      })
+      .toContain('data/p02/calibration/notes.txt');
     expectArchiveOf(archive, storageServer.rootDir, 'data');
     expect(partialFiles(storageServer.rootDir)).toEqual([]);
     expect(problems).toEqual([]);
@@ -201,7 +202,9 @@ test.describe('a dataset over 1 GB', () => {
     // The status bar's progress bar follows the bytes read.
     const bar = page.locator('.jp-AxoPyExport-status progress');
     await expect(page.locator('.jp-AxoPyExport-status')).toContainText(/ZIP big: \d\/5 files/);
-    await expect.poll(() => bar.evaluate(element => (element as HTMLProgressElement).value), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => bar.evaluate(element => (element as HTMLProgressElement).value), { timeout: 30_000 })
+      .toBeGreaterThan(0);
     await progress.getByRole('button', { name: 'Cancel' }).click();
     await expect(toast(page, 'Export of big cancelled; no archive was written')).toBeVisible({ timeout: 30_000 });
     await expect(page.locator('.jp-AxoPyExport-status')).toBeHidden();

@@ -58,7 +58,9 @@ async function timedSidebarClick(page: Page, folderPath: string): Promise<number
   const expanded = await item(page, folderPath).getAttribute('aria-expanded');
   const start = Date.now();
   await row(page, folderPath).click({ timeout: 30_000 });
-  await expect(item(page, folderPath)).toHaveAttribute('aria-expanded', expanded === 'true' ? 'false' : 'true', { timeout: 30_000 });
+  await expect(item(page, folderPath)).toHaveAttribute('aria-expanded', expanded === 'true' ? 'false' : 'true', {
+    timeout: 30_000
+  });
   return Date.now() - start;
 }
 
@@ -75,13 +77,19 @@ async function useBlobDownloads(page: Page): Promise<void> {
 async function downloadExport(page: Page, folder: string, saved: string): Promise<void> {
   const downloading = page.waitForEvent('download', { timeout: 60_000 });
   await page.evaluate(
-    p => void (window as any).jupyterapp.commands.execute('jupyterlab-axopy:export-zip', { path: p, destination: 'download' }),
+    p =>
+      void (window as any).jupyterapp.commands.execute('jupyterlab-axopy:export-zip', {
+        path: p,
+        destination: 'download'
+      }),
     folder
   );
   await (await downloading).saveAs(saved);
 }
 
-test('HDF5 data outside its file is refused in words naming dataset and reason; a scalar shows; lzf is named', async ({ page }) => {
+test('HDF5 data outside its file is refused in words naming dataset and reason; a scalar shows; lzf is named', async ({
+  page
+}) => {
   const task = 'esc/p/t';
   await openSidebar(page);
   await openRoot(page, 'esc');
@@ -96,7 +104,8 @@ test('HDF5 data outside its file is refused in words naming dataset and reason; 
   const s = await waitForPreview(
     page,
     task,
-    x => Object.keys(refused).every(name => x.arrays[name]?.status === 'error') && x.arrays.scalar?.status === 'plotted',
+    x =>
+      Object.keys(refused).every(name => x.arrays[name]?.status === 'error') && x.arrays.scalar?.status === 'plotted',
     40_000
   );
   for (const [name, reason] of Object.entries(refused)) {
@@ -105,7 +114,9 @@ test('HDF5 data outside its file is refused in words naming dataset and reason; 
     expect(message, name).toContain('dataset "0"');
     expect(message, name).toMatch(reason);
     expect(s.arrays[name].summary, name).toBeUndefined();
-    await expect(page.locator(`.jp-AxoPyPreview[data-task-path="${task}"] [data-array="${name}"]`)).toContainText(`${name}.hdf5`);
+    await expect(page.locator(`.jp-AxoPyPreview[data-task-path="${task}"] [data-array="${name}"]`)).toContainText(
+      `${name}.hdf5`
+    );
   }
   // The escapes' targets hold 1..8 and 10..17; the refused sections show none of it.
   const shown = await page.locator(`.jp-AxoPyPreview[data-task-path="${task}"]`).innerText();
@@ -114,7 +125,10 @@ test('HDF5 data outside its file is refused in words naming dataset and reason; 
   expect(s.arrays.scalar.summary!.channels[0]).toMatchObject({ min: 3.5, max: 3.5 });
 });
 
-test('a 22-level shared pickle and a 24 MiB int load off the page: the sidebar answers a click meanwhile', async ({ page, problems }) => {
+test('a 22-level shared pickle and a 24 MiB int load off the page: the sidebar answers a click meanwhile', async ({
+  page,
+  problems
+}) => {
   const task = 'pickles/s1/t';
   await openSidebar(page);
   await openRoot(page, 'pickles');
@@ -127,7 +141,12 @@ test('a 22-level shared pickle and a 24 MiB int load off the page: the sidebar a
   const atClick = await waitForPreview(page, task, () => true);
   expect(clickMs, `sidebar click answered in ${clickMs} ms during the load`).toBeLessThan(CLICK_RESPONSE_MS);
   expect(atClick.pickles['bigint.pkl']?.status, 'the click came during the load').not.toBe('shown');
-  const s = await waitForPreview(page, task, x => x.pickles['bigint.pkl']?.status === 'shown' && x.pickles['shared.pkl']?.status === 'shown', 60_000);
+  const s = await waitForPreview(
+    page,
+    task,
+    x => x.pickles['bigint.pkl']?.status === 'shown' && x.pickles['shared.pkl']?.status === 'shown',
+    60_000
+  );
   expect(s.pickles['bigint.pkl'].message).toBeUndefined();
   const view = page.locator(`.jp-AxoPyPreview[data-task-path="${task}"]`);
   await expect(view.locator('[data-pickle="bigint.pkl"]')).toContainText(/int of about 606\d{5} digits/);
@@ -148,7 +167,9 @@ test('a 22-level shared pickle and a 24 MiB int load off the page: the sidebar a
   expect(problems).toEqual([]);
 });
 
-test('a 1 GiB trials.csv is not read by the page: a worded limit, and the sidebar answers meanwhile', async ({ page }) => {
+test('a 1 GiB trials.csv is not read by the page: a worded limit, and the sidebar answers meanwhile', async ({
+  page
+}) => {
   const task = 'huge/s1/big';
   await openSidebar(page);
   await openRoot(page, 'huge');
@@ -159,10 +180,15 @@ test('a 1 GiB trials.csv is not read by the page: a worded limit, and the sideba
   expect(clickMs, `sidebar click answered in ${clickMs} ms`).toBeLessThan(CLICK_RESPONSE_MS);
   const s = await waitForPreview(page, task, x => x.trialsError !== undefined);
   expect(s.trialsError).toContain(`${task}/trials.csv: is 1024 MiB: larger than the 256 MiB the browser reads`);
-  await expect(page.locator(`.jp-AxoPyPreview[data-task-path="${task}"] .jp-AxoPyPreview-error`).first()).toContainText('larger than the 256 MiB');
+  await expect(page.locator(`.jp-AxoPyPreview[data-task-path="${task}"] .jp-AxoPyPreview-error`).first()).toContainText(
+    'larger than the 256 MiB'
+  );
 });
 
-test('while real AxoPy records, the sidebar count never goes back; a browser export is consistent or warns', async ({ page, storageServer }) => {
+test('while real AxoPy records, the sidebar count never goes back; a browser export is consistent or warns', async ({
+  page,
+  storageServer
+}) => {
   test.setTimeout(120_000);
   const liveRoot = path.join(storageServer.rootDir, 'live');
   const csv = `live/s1/live/trials.csv`;
@@ -184,7 +210,10 @@ test('while real AxoPy records, the sidebar count never goes back; a browser exp
     const warnings: string[] = [];
     const sampleUntil = Date.now() + 15_000;
     while (Date.now() < sampleUntil) {
-      const text = (await row(page, csv).innerText().catch(() => '')) ?? '';
+      const text =
+        (await row(page, csv)
+          .innerText()
+          .catch(() => '')) ?? '';
       const count = /(\d+) rows?/.exec(text);
       if (count) counts.push(Number(count[1]));
       if (archives.length < 3 && counts.length % 15 === 14) {
@@ -198,33 +227,49 @@ test('while real AxoPy records, the sidebar count never goes back; a browser exp
       await page.waitForTimeout(100);
     }
     expect(counts.length).toBeGreaterThan(20);
-    const backwards = counts.flatMap((count, i) => (i > 0 && count < counts[i - 1] ? [`${counts[i - 1]} -> ${count}`] : []));
+    const backwards = counts.flatMap((count, i) =>
+      i > 0 && count < counts[i - 1] ? [`${counts[i - 1]} -> ${count}`] : []
+    );
     expect(backwards, `counts seen: ${counts.join(' ')}`).toEqual([]);
     expect(new Set(counts).size, 'the count grew while recording').toBeGreaterThan(2);
     expect(archives.length).toBe(3);
-    const report = JSON.parse(execFileSync(PYTHON, [CONSISTENCY, 'live/s1/live', ...archives], { encoding: 'utf8' })) as Record<
+    const report = JSON.parse(
+      execFileSync(PYTHON, [CONSISTENCY, 'live/s1/live', ...archives], { encoding: 'utf8' })
+    ) as Record<
       string,
       { rows?: number; error?: string; missing: Record<string, number[]>; unreadable: Record<string, string> }
     >;
     const inconsistent = Object.entries(report).filter(
-      ([, r]) => r.error !== undefined || Object.keys(r.unreadable).length > 0 || Object.values(r.missing).some(rows => rows.length > 0)
+      ([, r]) =>
+        r.error !== undefined ||
+        Object.keys(r.unreadable).length > 0 ||
+        Object.values(r.missing).some(rows => rows.length > 0)
     );
     // Each inconsistent archive was said to be so (a warning per archive at most).
-    expect(inconsistent.length, `${JSON.stringify(report)} warnings: ${warnings.join(' | ')}`).toBeLessThanOrEqual(warnings.length);
+    expect(inconsistent.length, `${JSON.stringify(report)} warnings: ${warnings.join(' | ')}`).toBeLessThanOrEqual(
+      warnings.length
+    );
     expect(await finished, output).toBe(0);
   } finally {
     if (recorder.exitCode === null) recorder.kill();
   }
 });
 
-test('names an extractor could take for paths are escaped in the archive, and the toast says so', async ({ page, storageServer }) => {
+test('names an extractor could take for paths are escaped in the archive, and the toast says so', async ({
+  page,
+  storageServer
+}) => {
   await openSidebar(page);
   await useBlobDownloads(page);
   await openRoot(page, 'names');
   const saved = path.join(storageServer.base, 'names.zip');
   await downloadExport(page, 'names', saved);
   const names = JSON.parse(
-    execFileSync(PYTHON, ['-c', 'import json, sys, zipfile; print(json.dumps(zipfile.ZipFile(sys.argv[1]).namelist()))', saved], { encoding: 'utf8' })
+    execFileSync(
+      PYTHON,
+      ['-c', 'import json, sys, zipfile; print(json.dumps(zipfile.ZipFile(sys.argv[1]).namelist()))', saved],
+      { encoding: 'utf8' }
+    )
   ) as string[];
   expect(names).toEqual(['names/s%5C..%5C..%5Cevil/t/trials.csv']);
   const shown = toast(page, /Exported names/);
@@ -236,7 +281,10 @@ test('names an extractor could take for paths are escaped in the archive, and th
   await dialog.getByRole('button', { name: 'Close' }).click();
 });
 
-test('a file swapped for a link between the listing and the read fails the export, naming it', async ({ page, storageServer }) => {
+test('a file swapped for a link between the listing and the read fails the export, naming it', async ({
+  page,
+  storageServer
+}) => {
   await openSidebar(page);
   await useBlobDownloads(page);
   await openRoot(page, 'esc');
@@ -256,7 +304,13 @@ test('a file swapped for a link between the listing and the read fails the expor
     await route.continue();
   });
   try {
-    await page.evaluate(() => void (window as any).jupyterapp.commands.execute('jupyterlab-axopy:export-zip', { path: 'esc/p/t', destination: 'download' }));
+    await page.evaluate(
+      () =>
+        void (window as any).jupyterapp.commands.execute('jupyterlab-axopy:export-zip', {
+          path: 'esc/p/t',
+          destination: 'download'
+        })
+    );
     const dialog = page.locator('.jp-Dialog');
     await expect(dialog).toContainText('ZIP export of esc/p/t failed', { timeout: 30_000 });
     await expect(dialog).toContainText('esc/p/t/plain.hdf5 is not the file listed');

@@ -11,13 +11,21 @@ import { repoRoot } from '../lab-server';
 import { childLabels, expand, panel, row, storageServerTest } from '../fixtures';
 
 const test = storageServerTest('axopy-e2e-notebook-', rootDir => {
-  execFileSync('node', [path.join(repoRoot, 'scripts', 'make-demo-data.cjs'), path.join(rootDir, 'data'), '--trials', '6']);
+  execFileSync('node', [
+    path.join(repoRoot, 'scripts', 'make-demo-data.cjs'),
+    path.join(rootDir, 'data'),
+    '--trials',
+    '6'
+  ]);
 });
 // The product's default, read from the settings schema (the other specs turn it off in
 // playwright.config.ts): if the default changes, "shown at start" below fails.
 const sidebarSchema = JSON.parse(fs.readFileSync(path.join(repoRoot, 'schema', 'sidebar.json'), 'utf8'));
 test.use({
-  mockSettings: { ...galata.DEFAULT_SETTINGS, 'jupyterlab-axopy:sidebar': { openOnStart: sidebarSchema.properties.openOnStart.default } }
+  mockSettings: {
+    ...galata.DEFAULT_SETTINGS,
+    'jupyterlab-axopy:sidebar': { openOnStart: sidebarSchema.properties.openOnStart.default }
+  }
 });
 
 test('storage written by the kernel API shows in the tree and opens in a working notebook', async ({
@@ -45,7 +53,9 @@ test('storage written by the kernel API shows in the tree and opens in a working
   const outputs = page.locator('.jp-NotebookPanel .jp-OutputArea-output');
   await expect(outputs.locator('table').first()).toContainText('gesture', { timeout: 60_000 });
   await expect(outputs.locator('svg, img').first()).toBeVisible({ timeout: 60_000 });
-  await expect(outputs.locator('xpath=self::*[@data-mime-type="application/vnd.jupyter.stdout"]').filter({ hasText: 'float64' })).toContainText('[ 48, 2000 ]');
+  await expect(
+    outputs.locator('xpath=self::*[@data-mime-type="application/vnd.jupyter.stdout"]').filter({ hasText: 'float64' })
+  ).toContainText('[ 48, 2000 ]');
   await expect(page.locator('.jp-NotebookPanel [data-mime-type="application/vnd.jupyter.stderr"]')).toHaveCount(0);
   // JupyterLab 4.6.3's debugger extension asks every kernel for its modules after each
   // execution and throws "No active debugger session" (uncaught) when the kernel has no

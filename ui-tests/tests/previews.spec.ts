@@ -20,7 +20,6 @@ const test = storageServerTest('axopy-e2e-previews-', rootDir => {
   execFileSync(PYTHON, [WRITER, 'fixtures', path.join(rootDir, 'data')]);
 });
 
-
 /** Clicks the body cell of view row `row` (0-based) in the trials grid. */
 async function clickRow(page: Page, taskPath: string, row: number): Promise<void> {
   const grid = page.locator(`.jp-AxoPyPreview[data-task-path="${taskPath}"] .jp-AxoPyPreview-grid`);
@@ -59,27 +58,49 @@ test('plots the selected trial; up/down change trial and the plot follows', asyn
     [200, 699, 449.5],
     [300, 799, 549.5]
   ]);
-  await expect(page.locator(`.jp-AxoPyPreview[data-task-path="${SESSION}"] [data-array="emg"] canvas`).first()).toBeVisible();
+  await expect(
+    page.locator(`.jp-AxoPyPreview[data-task-path="${SESSION}"] [data-array="emg"] canvas`).first()
+  ).toBeVisible();
   await clickRow(page, SESSION, 2);
-  s = await waitFor(page, SESSION, x => x.selectedTrial === 2 && x.arrays.emg?.dataset === '2' && x.arrays.emg.status === 'plotted');
+  s = await waitFor(
+    page,
+    SESSION,
+    x => x.selectedTrial === 2 && x.arrays.emg?.dataset === '2' && x.arrays.emg.status === 'plotted'
+  );
   expect(s.arrays.emg.summary!.channels[1].min).toBe(2100);
   expect(s.arrays.force.summary!.dtype).toBe('int16');
   expect(s.arrays.force.summary!.channels[0].min).toBe(-300);
   await page.keyboard.press('ArrowDown');
-  s = await waitFor(page, SESSION, x => x.selectedTrial === 3 && x.arrays.emg?.status === 'plotted' && x.arrays.emg.dataset === '3' && x.arrays.force?.status === 'missing');
+  s = await waitFor(
+    page,
+    SESSION,
+    x =>
+      x.selectedTrial === 3 &&
+      x.arrays.emg?.status === 'plotted' &&
+      x.arrays.emg.dataset === '3' &&
+      x.arrays.force?.status === 'missing'
+  );
   expect(s.arrays.emg.summary!.channels[0].min).toBe(3000);
   // Trial 3 has no force dataset: said so, not an error.
-  await expect(page.locator(`.jp-AxoPyPreview[data-task-path="${SESSION}"] [data-array="force"] .jp-AxoPyPreview-message`)).toContainText('Trial 3 has no force array');
+  await expect(
+    page.locator(`.jp-AxoPyPreview[data-task-path="${SESSION}"] [data-array="force"] .jp-AxoPyPreview-message`)
+  ).toContainText('Trial 3 has no force array');
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('ArrowUp');
-  s = await waitFor(page, SESSION, x => x.selectedTrial === 1 && x.arrays.emg?.dataset === '1' && x.arrays.emg.status === 'plotted');
+  s = await waitFor(
+    page,
+    SESSION,
+    x => x.selectedTrial === 1 && x.arrays.emg?.dataset === '1' && x.arrays.emg.status === 'plotted'
+  );
   expect(s.arrays.emg.summary!.channels[3].max).toBe(1799);
   // N-D: grid is (2, 3, 50) float32: a slice picker on axis 0; 3 channels of 50 samples.
   s = await waitFor(page, SESSION, x => x.arrays.grid?.status === 'plotted' && x.arrays.grid.dataset === '1');
   expect(s.arrays.grid.summary!.shape).toEqual([2, 3, 50]);
   expect(s.arrays.grid.summary!.channelCount).toBe(3);
   expect(s.arrays.grid.summary!.channels[0].min).toBe(1);
-  const picker = page.locator(`.jp-AxoPyPreview[data-task-path="${SESSION}"] [data-array="grid"] .jp-AxoPyPreview-slicePicker input`);
+  const picker = page.locator(
+    `.jp-AxoPyPreview[data-task-path="${SESSION}"] [data-array="grid"] .jp-AxoPyPreview-slicePicker input`
+  );
   await picker.fill('1');
   await picker.press('Enter');
   s = await waitFor(page, SESSION, x => x.arrays.grid?.summary?.slice[0] === 1);
@@ -99,19 +120,36 @@ test('pickles show as a tree; an unsafe pickle shows why it is not loaded', asyn
   expect(problems).toEqual([]);
 });
 
-test('a corrupt .hdf5 and a ragged trials.csv show errors naming the file; the rest works', async ({ page, problems }) => {
+test('a corrupt .hdf5 and a ragged trials.csv show errors naming the file; the rest works', async ({
+  page,
+  problems
+}) => {
   await openPreview(page, 'data/p01/corrupt');
-  const corrupt = await waitFor(page, 'data/p01/corrupt', x => x.arrays.bad?.status === 'error' && x.arrays.emg?.status === 'plotted');
+  const corrupt = await waitFor(
+    page,
+    'data/p01/corrupt',
+    x => x.arrays.bad?.status === 'error' && x.arrays.emg?.status === 'plotted'
+  );
   expect(corrupt.arrays.bad.message).toContain('data/p01/corrupt/bad.hdf5');
   expect(corrupt.arrays.emg.summary!.channels[0].max).toBe(499);
   await openPreview(page, 'data/p01/ragged');
-  const ragged = await waitFor(page, 'data/p01/ragged', x => x.trialsError !== undefined && x.pickles['meta.pkl']?.status === 'shown');
+  const ragged = await waitFor(
+    page,
+    'data/p01/ragged',
+    x => x.trialsError !== undefined && x.pickles['meta.pkl']?.status === 'shown'
+  );
   expect(ragged.trialsError).toMatch(/data\/p01\/ragged\/trials\.csv.*line 4/);
-  await expect(page.locator('.jp-AxoPyPreview[data-task-path="data/p01/ragged"] .jp-AxoPyPreview-error').first()).toContainText('trials.csv');
+  await expect(
+    page.locator('.jp-AxoPyPreview[data-task-path="data/p01/ragged"] .jp-AxoPyPreview-error').first()
+  ).toContainText('trials.csv');
   expect(problems).toEqual([]);
 });
 
-test('10 000 trials: sorted and scrolled; a growing trials.csv keeps the selection', async ({ page, problems, storageServer }) => {
+test('10 000 trials: sorted and scrolled; a growing trials.csv keeps the selection', async ({
+  page,
+  problems,
+  storageServer
+}) => {
   await openPreview(page, 'data/p01/many');
   await waitFor(page, 'data/p01/many', x => x.rowCount === 10000);
   const grid = page.locator('.jp-AxoPyPreview[data-task-path="data/p01/many"] .jp-AxoPyPreview-grid');
@@ -139,7 +177,10 @@ test('10 000 trials: sorted and scrolled; a growing trials.csv keeps the selecti
   expect(problems).toEqual([]);
 });
 
-test('the trials table copies its painted cells to the screen once per region, not once per cell', async ({ page, problems }) => {
+test('the trials table copies its painted cells to the screen once per region, not once per cell', async ({
+  page,
+  problems
+}) => {
   // Per-cell copies cost 1-2 ms each on a software canvas (grid-paint.ts): a screen of this
   // table (about 30 rows x 5 cells) would make well over 100 of them.
   await page.evaluate(() => {
@@ -161,7 +202,11 @@ test('the trials table copies its painted cells to the screen once per region, n
   expect(problems).toEqual([]);
 });
 
-test('"Check dataset" on a storage root reports what checkStorage reports', async ({ page, problems, storageServer }) => {
+test('"Check dataset" on a storage root reports what checkStorage reports', async ({
+  page,
+  problems,
+  storageServer
+}) => {
   await page.sidebar.openTab(PANEL_ID);
   const rootRow = page.locator(`#${PANEL_ID} .jp-AxoPyStorage-item[data-path="data"] > .jp-AxoPyStorage-row`).first();
   // Wait for the tree to load, so the row does not re-render under the pointer.
@@ -190,7 +235,9 @@ test('"Check dataset" on a storage root reports what checkStorage reports', asyn
     issue => `${issue.severity} ${path.relative(storageServer.rootDir, issue.path)}`
   );
   expect(expected.length).toBeGreaterThan(3);
-  const shown = await rows.evaluateAll(trs => trs.map(tr => `${tr.children[0].textContent} ${tr.children[1].textContent}`));
+  const shown = await rows.evaluateAll(trs =>
+    trs.map(tr => `${tr.children[0].textContent} ${tr.children[1].textContent}`)
+  );
   expect(shown).toEqual(expected);
   expect(problems).toEqual([]);
 });
@@ -243,11 +290,22 @@ test('light and dark themes, with screenshots', async ({ page, problems }, testI
   expect(problems).toEqual([]);
 });
 
-test('lazy HDF5: one trial of a >= 1 GB file moves <= 2x its bytes + 1 MB', async ({ page, problems, storageServer }) => {
+test('lazy HDF5: one trial of a >= 1 GB file moves <= 2x its bytes + 1 MB', async ({
+  page,
+  problems,
+  storageServer
+}) => {
   test.setTimeout(120_000);
   // 130 trials of 8 x 125 000 float64 (8 MB each): 1.04 GB, written by h5py.
   const [trials, channels, samples] = [130, 8, 125_000];
-  execFileSync(PYTHON, [WRITER, 'big', path.join(storageServer.rootDir, 'data'), String(trials), String(channels), String(samples)]);
+  execFileSync(PYTHON, [
+    WRITER,
+    'big',
+    path.join(storageServer.rootDir, 'data'),
+    String(trials),
+    String(channels),
+    String(samples)
+  ]);
   const file = path.join(storageServer.rootDir, 'data', 'p02', 'big', 'emg.hdf5');
   try {
     expect(fs.statSync(file).size).toBeGreaterThanOrEqual(1e9);
@@ -274,9 +332,15 @@ test('lazy HDF5: one trial of a >= 1 GB file moves <= 2x its bytes + 1 MB', asyn
     expect(moved).toBeLessThanOrEqual(2 * trialBytes + 1024 * 1024);
     // The table selects trial 0 once trials.csv is read: the read made before it is kept, not
     // made again (which would move a second 8 MB).
-    const settled = await waitFor(page, 'data/p02/big', x => x.rowCount === trials && x.selectedTrial === 0 && x.arrays.emg?.status === 'plotted');
+    const settled = await waitFor(
+      page,
+      'data/p02/big',
+      x => x.rowCount === trials && x.selectedTrial === 0 && x.arrays.emg?.status === 'plotted'
+    );
     expect(settled.arrays.emg.bytesFetched!).toBeLessThan(1.5 * trialBytes);
-    testInfo(`bytes moved ${s.arrays.emg.bytesFetched} (network ${moved} in ${seen.length} responses) for a ${trialBytes}-byte trial`);
+    testInfo(
+      `bytes moved ${s.arrays.emg.bytesFetched} (network ${moved} in ${seen.length} responses) for a ${trialBytes}-byte trial`
+    );
   } finally {
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   }

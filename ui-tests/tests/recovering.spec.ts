@@ -12,7 +12,7 @@ import { repoRoot } from '../lab-server';
 import { ensureExpanded, openSidebar, row, storageServerTest } from '../fixtures';
 import { PYTHON } from '../../tests/helpers/python';
 
-const CRASH_WRITER = path.join(repoRoot, 'build', 'tests', 'helpers', 'crashWriter.js');
+const CRASH_WRITER = path.join(repoRoot, 'build', 'tests', 'helpers', 'crash-writer.js');
 
 /** Runs the crash writer into `root` until it kills its own process group at `step`. */
 function crashAt(root: string, step: string): Promise<void> {
@@ -33,7 +33,11 @@ function crashAt(root: string, step: string): Promise<void> {
 
 const test = storageServerTest('axopy-e2e-recovering-', rootDir => fs.mkdirSync(path.join(rootDir, 'data')));
 
-test('an array file left mid-flush shows "recovering" until the kernel replays its journal', async ({ page, problems, storageServer }) => {
+test('an array file left mid-flush shows "recovering" until the kernel replays its journal', async ({
+  page,
+  problems,
+  storageServer
+}) => {
   expect(fs.existsSync(CRASH_WRITER), 'build/tests is built (npm run build:tests)').toBe(true);
   const data = path.join(storageServer.rootDir, 'data');
   await crashAt(data, 'batch-part-applied@9');
@@ -55,9 +59,17 @@ test('an array file left mid-flush shows "recovering" until the kernel replays i
   ]);
   expect(fs.readdirSync(task)).not.toContain('emg.hdf5-journal');
   const datasets = Number(
-    execFileSync(PYTHON, ['-c', 'import sys, h5py; f = h5py.File(sys.argv[1], "r"); [f[k][()] for k in f]; print(len(f))', path.join(task, 'emg.hdf5')], {
-      encoding: 'utf8'
-    }).trim()
+    execFileSync(
+      PYTHON,
+      [
+        '-c',
+        'import sys, h5py; f = h5py.File(sys.argv[1], "r"); [f[k][()] for k in f]; print(len(f))',
+        path.join(task, 'emg.hdf5')
+      ],
+      {
+        encoding: 'utf8'
+      }
+    ).trim()
   );
   expect(datasets).toBeGreaterThan(0);
   await expect(row(page, 'data/s1/crash/emg.hdf5')).toContainText(`${datasets} dataset`, { timeout: 15_000 });

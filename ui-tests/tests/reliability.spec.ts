@@ -10,13 +10,23 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { makeServerFolders, repoRoot, startLabServer } from '../lab-server';
-import { ensureExpanded, item, openPreview, openSidebar, panel, row, storageServerTest, previewState as state, waitForPreview as waitFor } from '../fixtures';
+import {
+  ensureExpanded,
+  item,
+  openPreview,
+  openSidebar,
+  panel,
+  row,
+  storageServerTest,
+  previewState as state,
+  waitForPreview as waitFor
+} from '../fixtures';
 import { PYTHON } from '../../tests/helpers/python';
 
 const CORPUS_WRITER = path.join(repoRoot, 'tests', 'python', 'make_malformed_corpus.py');
 const HOSTILE_WRITER = path.join(repoRoot, 'tests', 'python', 'write_hostile_storage.py');
 const SIDEBAR_WRITER = path.join(repoRoot, 'tests', 'python', 'write_sidebar_storage.py');
-const LIVE_WRITER = path.join(repoRoot, 'build', 'tests', 'helpers', 'liveWriter.js');
+const LIVE_WRITER = path.join(repoRoot, 'build', 'tests', 'helpers', 'live-writer.js');
 const LIVE_SECONDS = Number(process.env.AXOPY_LIVE_SECONDS ?? 10);
 
 interface ICorpusCase {
@@ -95,7 +105,12 @@ function pandasRowCount(csvPath: string): number {
 playwrightTest('token auth: the extension works behind a token; without it the server refuses', async ({ page }) => {
   const token = 'a'.repeat(8) + Math.random().toString(16).slice(2).padEnd(16, '0');
   const folders = makeServerFolders('axopy-e2e-token-');
-  execFileSync(PYTHON, [SIDEBAR_WRITER, 'write', path.join(folders.rootDir, 'data'), JSON.stringify({ p01: { calibration: 3 } })]);
+  execFileSync(PYTHON, [
+    SIDEBAR_WRITER,
+    'write',
+    path.join(folders.rootDir, 'data'),
+    JSON.stringify({ p01: { calibration: 3 } })
+  ]);
   const server = await startLabServer({ rootDir: folders.rootDir, token, stateDir: folders.stateDir });
   try {
     const problems: string[] = [];
@@ -134,12 +149,17 @@ playwrightTest('token auth: the extension works behind a token; without it the s
     // Without the token (and without the page's cookie) the server refuses.
     const contents = await fetch(`${server.url}/api/contents/data`, { redirect: 'manual' });
     expect(contents.status).toBe(403);
-    const file = await fetch(`${server.url}/files/data/p01/calibration/emg.hdf5`, { redirect: 'manual', headers: { Range: 'bytes=0-7' } });
+    const file = await fetch(`${server.url}/files/data/p01/calibration/emg.hdf5`, {
+      redirect: 'manual',
+      headers: { Range: 'bytes=0-7' }
+    });
     // Jupyter answers a browser-style GET of /files/ with a redirect to its login page.
     expect([302, 403]).toContain(file.status);
     if (file.status === 302) expect(file.headers.get('location')).toContain('/login');
     expect(file.headers.get('content-range')).toBe(null);
-    const withToken = await fetch(`${server.url}/files/data/p01/calibration/emg.hdf5`, { headers: { Range: 'bytes=0-7', Authorization: `token ${token}` } });
+    const withToken = await fetch(`${server.url}/files/data/p01/calibration/emg.hdf5`, {
+      headers: { Range: 'bytes=0-7', Authorization: `token ${token}` }
+    });
     expect(withToken.status).toBe(206);
   } finally {
     await server.stop();
@@ -170,12 +190,20 @@ const ERROR_SAYS: Record<string, string> = {
   'pickle-truncated': 'truncated'
 };
 
-test('malformed corpus: each bad file shows an error naming it; nothing else breaks, runs or changes', async ({ page, problems, storageServer }) => {
+test('malformed corpus: each bad file shows an error naming it; nothing else breaks, runs or changes', async ({
+  page,
+  problems,
+  storageServer
+}) => {
   const { marker, cases } = readCases(storageServer.rootDir);
   const corpusDir = path.join(storageServer.rootDir, 'corpus');
   const before = snapshot(corpusDir);
   const bad = cases.filter(
-    c => ['trials', 'array:emg', 'pickle:obj'].includes(c.call) && c.error !== null && c.error !== 'FileNotFoundError' && !(c.name in NOT_SHOWN_AS_ERRORS)
+    c =>
+      ['trials', 'array:emg', 'pickle:obj'].includes(c.call) &&
+      c.error !== null &&
+      c.error !== 'FileNotFoundError' &&
+      !(c.name in NOT_SHOWN_AS_ERRORS)
   );
   expect(bad.length).toBeGreaterThanOrEqual(15);
   await openSidebar(page);
@@ -220,7 +248,11 @@ test('malformed corpus: each bad file shows an error naming it; nothing else bre
   await expect(row(page, 'corpus/pickle-plain-ok/t1/trials.csv')).toContainText('3 rows');
   await expect(row(page, 'corpus/pickle-plain-ok/t1/emg.hdf5')).toContainText('3 datasets');
   await openPreview(page, 'corpus/pickle-plain-ok/t1');
-  const good = await waitFor(page, 'corpus/pickle-plain-ok/t1', x => x.arrays.emg?.status === 'plotted' && x.pickles['obj.pkl']?.status === 'shown');
+  const good = await waitFor(
+    page,
+    'corpus/pickle-plain-ok/t1',
+    x => x.arrays.emg?.status === 'plotted' && x.pickles['obj.pkl']?.status === 'shown'
+  );
   expect(good.arrays.emg.summary!.shape).toEqual([2, 4]);
   await openPreview(page, 'corpus/hdf5-gzip-chunked/t1');
   await waitFor(page, 'corpus/hdf5-gzip-chunked/t1', x => x.arrays.emg?.status === 'plotted');
@@ -245,12 +277,18 @@ test('hostile text in trials.csv cells and pickles renders as text, never as mar
   const csvTask = 'corpus/csv-html-cells/t1';
   await openPreview(page, csvTask);
   const csv = await waitFor(page, csvTask, x => x.rowCount === 2);
-  expect(csv.viewCells.map(cells => cells[1])).toEqual(['<script>window.__pwned=1</script>', '<img src=x onerror="window.__pwned=2">']);
+  expect(csv.viewCells.map(cells => cells[1])).toEqual([
+    '<script>window.__pwned=1</script>',
+    '<img src=x onerror="window.__pwned=2">'
+  ]);
 
   const notesTask = 'hostile/h1/notes';
   await openPreview(page, notesTask);
   const notes = await waitFor(page, notesTask, x => x.rowCount === 2 && x.pickles['notes.pkl']?.status === 'shown');
-  expect(notes.viewCells.map(cells => cells[0])).toEqual(['<img src=x onerror="window.__pwned=3">', '<script>window.__pwned=4</script>']);
+  expect(notes.viewCells.map(cells => cells[0])).toEqual([
+    '<img src=x onerror="window.__pwned=3">',
+    '<script>window.__pwned=4</script>'
+  ]);
   const pickleView = preview(page, notesTask).locator('[data-pickle="notes.pkl"]');
   await expect(pickleView).toContainText('<img src=x onerror="window.__pwned=3">');
   await expect(pickleView).toContainText('<script>window.__pwned=4</script>');
@@ -266,22 +304,31 @@ test('hostile text in trials.csv cells and pickles renders as text, never as mar
   for (const taskPath of [csvTask, notesTask, plainTask]) {
     await expect(preview(page, taskPath).locator('img, script, iframe, b')).toHaveCount(0);
   }
-  const injected = await page.evaluate(() =>
-    Array.from(document.querySelectorAll('*')).filter(
-      el => Array.from(el.attributes).some(a => a.value.includes('__pwned')) || (el.tagName === 'SCRIPT' && (el.textContent ?? '').includes('__pwned'))
-    ).length
+  const injected = await page.evaluate(
+    () =>
+      Array.from(document.querySelectorAll('*')).filter(
+        el =>
+          Array.from(el.attributes).some(a => a.value.includes('__pwned')) ||
+          (el.tagName === 'SCRIPT' && (el.textContent ?? '').includes('__pwned'))
+      ).length
   );
   expect(injected).toBe(0);
   expect(await pwned(page)).toBe(undefined);
   expect(problems).toEqual([]);
 });
 
-test(`live: a writer appends at 50 Hz for ${LIVE_SECONDS} s; tree and table keep up, no errors`, async ({ page, problems, storageServer }) => {
+test(`live: a writer appends at 50 Hz for ${LIVE_SECONDS} s; tree and table keep up, no errors`, async ({
+  page,
+  problems,
+  storageServer
+}) => {
   test.setTimeout(60_000 + LIVE_SECONDS * 2000);
   const liveRoot = path.join(storageServer.rootDir, 'live');
   const taskPath = 'live/s1/live';
   await openSidebar(page);
-  const writer = spawn(process.execPath, [LIVE_WRITER, liveRoot, '50', String(LIVE_SECONDS)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const writer = spawn(process.execPath, [LIVE_WRITER, liveRoot, '50', String(LIVE_SECONDS)], {
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
   let writerOutput = '';
   writer.stdout.on('data', chunk => (writerOutput += chunk));
   writer.stderr.on('data', chunk => (writerOutput += chunk));
@@ -305,7 +352,8 @@ test(`live: a writer appends at 50 Hz for ${LIVE_SECONDS} s; tree and table keep
       for (const [name, array] of Object.entries(s?.arrays ?? {})) {
         if (array.status === 'error') seen.push(`${name}: ${array.message}`);
       }
-      if ((await preview(page, taskPath).locator('.jp-AxoPyPreview-error:visible').count()) > 0) seen.push('an error is visible');
+      if ((await preview(page, taskPath).locator('.jp-AxoPyPreview-error:visible').count()) > 0)
+        seen.push('an error is visible');
       if (s?.rowCount) rowCountsSeen.add(s.rowCount);
       await page.waitForTimeout(250);
     }
@@ -314,12 +362,16 @@ test(`live: a writer appends at 50 Hz for ${LIVE_SECONDS} s; tree and table keep
     // The table grew while the writer ran (shown at several sizes), not only at the end.
     expect(rowCountsSeen.size, `row counts shown: ${[...rowCountsSeen].join(', ')}`).toBeGreaterThanOrEqual(3);
     const rows = pandasRowCount(path.join(liveRoot, 's1', 'live', 'trials.csv'));
-    expect(rows, 'every trial the writer finished is in trials.csv').toBe(Number(/finished (\d+)/.exec(writerOutput)?.[1]));
+    expect(rows, 'every trial the writer finished is in trials.csv').toBe(
+      Number(/finished (\d+)/.exec(writerOutput)?.[1])
+    );
     await expect(row(page, `${taskPath}/trials.csv`)).toContainText(`${rows} rows`, { timeout: 30_000 });
     await waitFor(page, taskPath, x => x.rowCount === rows && x.trialsError === undefined, 30_000);
     // A /files/ read that races the writer's rewrite of a file ends short; the browser logs it
     // (the extension cannot silence that) and the next refresh reads the file again.
-    expect(problems.filter(p => p !== 'console error: Failed to load resource: net::ERR_CONTENT_LENGTH_MISMATCH')).toEqual([]);
+    expect(
+      problems.filter(p => p !== 'console error: Failed to load resource: net::ERR_CONTENT_LENGTH_MISMATCH')
+    ).toEqual([]);
   } finally {
     if (writer.exitCode === null) writer.kill();
   }

@@ -19,7 +19,9 @@ const REVIEW = process.env.AXOPY_E2E_REVIEW === '1';
 
 const test = storageServerTest('axopy-e2e-review-', rootDir => {
   if (!REVIEW) return;
-  execFileSync('bash', [path.join(repoRoot, 'scripts', 'make-demo-data.sh'), path.join(rootDir, 'demo')], { stdio: 'ignore' });
+  execFileSync('bash', [path.join(repoRoot, 'scripts', 'make-demo-data.sh'), path.join(rootDir, 'demo')], {
+    stdio: 'ignore'
+  });
   const writer = path.join(repoRoot, 'tests', 'python', 'write_preview_storage.py');
   execFileSync(CURRENT_PYTHON, [writer, 'fixtures', path.join(rootDir, 'corpus')]);
   execFileSync(CURRENT_PYTHON, [writer, 'big', path.join(rootDir, 'big'), '130', '8', '125000']);
@@ -31,7 +33,8 @@ function tasks(rootDir: string): string[] {
   for (const root of fs.readdirSync(rootDir).sort())
     for (const subject of fs.readdirSync(path.join(rootDir, root)).sort())
       for (const task of fs.readdirSync(path.join(rootDir, root, subject)).sort())
-        if (fs.existsSync(path.join(rootDir, root, subject, task, 'trials.csv'))) found.push(`${root}/${subject}/${task}`);
+        if (fs.existsSync(path.join(rootDir, root, subject, task, 'trials.csv')))
+          found.push(`${root}/${subject}/${task}`);
   return found;
 }
 
@@ -44,7 +47,9 @@ async function review(page: Page, taskPath: string, name: string): Promise<strin
     taskPath,
     x =>
       (x.rowCount > 0 || x.trialsError !== undefined) &&
-      Object.values(x.arrays).every(a => a.status !== 'loading' && a.status !== 'idle' && (a.status !== 'plotted' || a.summary !== undefined)),
+      Object.values(x.arrays).every(
+        a => a.status !== 'loading' && a.status !== 'idle' && (a.status !== 'plotted' || a.summary !== undefined)
+      ),
     60_000
   );
   const preview = page.locator(`.jp-AxoPyPreview[data-task-path="${taskPath}"]`);
@@ -55,20 +60,26 @@ async function review(page: Page, taskPath: string, name: string): Promise<strin
   for (const [array, state] of Object.entries(s.arrays)) {
     const section = preview.locator(`[data-array="${array}"]`);
     await section.scrollIntoViewIfNeeded();
-    const note = state.status === 'plotted' ? (state.summary as { note?: string }).note ?? '' : state.message ?? '';
+    const note = state.status === 'plotted' ? ((state.summary as { note?: string }).note ?? '') : (state.message ?? '');
     if (state.status === 'plotted' && state.summary!.channelCount > 0 && state.summary!.samples > 0) {
       const canvases = section.locator('.uplot canvas');
       const count = await canvases.count();
       expect(count, `${taskPath} ${array}: one canvas per channel`).toBe(state.summary!.channels.length);
       for (let c = 0; c < count; c++) {
-        await expect.poll(() => linePixels(canvases.nth(c)), { message: `${taskPath} ${array} channel ${c} draws` }).toBeGreaterThan(10);
+        await expect
+          .poll(() => linePixels(canvases.nth(c)), { message: `${taskPath} ${array} channel ${c} draws` })
+          .toBeGreaterThan(10);
       }
-      const areas = await section.locator('.uplot .u-over').evaluateAll(nodes => nodes.map(n => n.getBoundingClientRect().toJSON()));
+      const areas = await section
+        .locator('.uplot .u-over')
+        .evaluateAll(nodes => nodes.map(n => n.getBoundingClientRect().toJSON()));
       for (const area of areas) {
         expect(area.height, `${taskPath} ${array}: plot height`).toBeGreaterThanOrEqual(60);
         expect(area.width, `${taskPath} ${array}: plot width`).toBeGreaterThanOrEqual(150);
       }
-      seen.push(`${taskPath} ${array}: ${count} channels drawn, areas ${Math.round(areas[0].width)}x${Math.round(areas[0].height)}${note ? `, note "${note}"` : ''}`);
+      seen.push(
+        `${taskPath} ${array}: ${count} channels drawn, areas ${Math.round(areas[0].width)}x${Math.round(areas[0].height)}${note ? `, note "${note}"` : ''}`
+      );
     } else {
       expect(note, `${taskPath} ${array}: not drawn (${state.status}), so said`).not.toBe('');
       seen.push(`${taskPath} ${array}: ${state.status}, said "${note.split('\n')[0]}"`);
@@ -79,7 +90,11 @@ async function review(page: Page, taskPath: string, name: string): Promise<strin
   return seen;
 }
 
-test('every preview of the demo, the Python fixtures and a 1 GB task draws or says why not, light and dark', async ({ page, problems, storageServer }) => {
+test('every preview of the demo, the Python fixtures and a 1 GB task draws or says why not, light and dark', async ({
+  page,
+  problems,
+  storageServer
+}) => {
   test.skip(!REVIEW, 'set AXOPY_E2E_REVIEW=1 (writes a 1 GB file)');
   test.setTimeout(15 * 60_000);
   const seen: string[] = [];
@@ -87,7 +102,9 @@ test('every preview of the demo, the Python fixtures and a 1 GB task draws or sa
     if (theme === 'dark') await page.theme.setDarkTheme();
     else await page.theme.setLightTheme();
     for (const taskPath of tasks(storageServer.rootDir)) {
-      seen.push(...(await review(page, taskPath, `${theme}-${taskPath.replace(/\//g, '-')}`)).map(line => `${theme}: ${line}`));
+      seen.push(
+        ...(await review(page, taskPath, `${theme}-${taskPath.replace(/\//g, '-')}`)).map(line => `${theme}: ${line}`)
+      );
     }
   }
   fs.writeFileSync(test.info().outputPath('review.txt'), `${seen.join('\n')}\n`);

@@ -42,11 +42,9 @@ test('shows subjects, tasks and row counts of storage written by Python', async 
   await expand(page, 'data/p01');
   await expect.poll(() => childLabels(page, 'data/p01')).toEqual(['calibration', 'game']);
   await expand(page, 'data/p01/calibration');
-  await expect.poll(() => childLabels(page, 'data/p01/calibration')).toEqual([
-    'trials.csv',
-    'emg.hdf5',
-    'calibration.pkl'
-  ]);
+  await expect
+    .poll(() => childLabels(page, 'data/p01/calibration'))
+    .toEqual(['trials.csv', 'emg.hdf5', 'calibration.pkl']);
   // Quoted labels hold newlines: 3 rows, not 6 lines.
   await expect(row(page, 'data/p01/calibration/trials.csv')).toContainText('3 rows');
   await expand(page, 'data/p01/game');
@@ -65,7 +63,10 @@ test('shows subjects, tasks and row counts of storage written by Python', async 
   expect(problems).toEqual([]);
 });
 
-test('keyboard: arrows move and expand, Enter opens the task preview (trials.csv: its table)', async ({ page, problems }) => {
+test('keyboard: arrows move and expand, Enter opens the task preview (trials.csv: its table)', async ({
+  page,
+  problems
+}) => {
   await openSidebar(page);
   await expect.poll(() => childLabels(page, 'data')).toContain('p01');
   await item(page, 'data').focus();
@@ -100,15 +101,14 @@ test('keyboard: arrows move and expand, Enter opens the task preview (trials.csv
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('Enter');
   // trials.csv opens the preview's table, with the keyboard in it (the CSV viewer is in the menu).
-  await expect.poll(() => page.evaluate(() => document.activeElement?.closest('.jp-AxoPyPreview-grid') !== null)).toBe(true);
+  await expect
+    .poll(() => page.evaluate(() => document.activeElement?.closest('.jp-AxoPyPreview-grid') !== null))
+    .toBe(true);
   await expect(page.locator('.jp-CSVViewer')).toHaveCount(0);
   expect(problems).toEqual([]);
 });
 
-test('"Open as AxoPy storage" from the file browser, and why a folder is not storage', async ({
-  page,
-  problems
-}) => {
+test('"Open as AxoPy storage" from the file browser, and why a folder is not storage', async ({ page, problems }) => {
   await page.filebrowser.openHomeDirectory();
   const folderItem = (name: string) =>
     page.locator('.jp-DirListing-item[data-isdir="true"]').filter({
@@ -133,18 +133,15 @@ test('updates live when a writer appends a trial', async ({ page, problems, stor
   // a recording experiment never makes the page download a whole .hdf5 again.
   const hdf5Reads: { url: string; range: string | undefined }[] = [];
   page.on('request', request => {
-    if (/\/files\/.*\.hdf5(\?|$)/.test(request.url())) hdf5Reads.push({ url: request.url(), range: request.headers()['range'] });
+    if (/\/files\/.*\.hdf5(\?|$)/.test(request.url()))
+      hdf5Reads.push({ url: request.url(), range: request.headers()['range'] });
   });
   await openSidebar(page);
   await expect.poll(() => childLabels(page, 'data')).toContain('p02');
   await expand(page, 'data/p02');
   await expand(page, 'data/p02/calibration');
   await expect(row(page, 'data/p02/calibration/trials.csv')).toContainText('2 rows');
-  execFileSync(PYTHON, [
-    WRITER,
-    'append',
-    path.join(storageServer.rootDir, 'data', 'p02', 'calibration')
-  ]);
+  execFileSync(PYTHON, [WRITER, 'append', path.join(storageServer.rootDir, 'data', 'p02', 'calibration')]);
   await expect(row(page, 'data/p02/calibration/trials.csv')).toContainText('3 rows', {
     timeout: 15_000
   });
@@ -161,7 +158,9 @@ test('updates live when a writer appends a trial', async ({ page, problems, stor
 test('a change of the roots and discoverRoots settings takes effect', async ({ page, problems }) => {
   await openSidebar(page);
   const rootLabels = () =>
-    panel(page).locator('[role="tree"] > [role="treeitem"] > .jp-AxoPyStorage-row > .jp-AxoPyStorage-label').allTextContents();
+    panel(page)
+      .locator('[role="tree"] > [role="treeitem"] > .jp-AxoPyStorage-row > .jp-AxoPyStorage-label')
+      .allTextContents();
   // Found by their layout: both storage folders, not projects/.
   await expect.poll(rootLabels).toEqual(['archive', 'data']);
   const setSetting = (key: string, value: unknown) =>
@@ -179,9 +178,7 @@ test('a change of the roots and discoverRoots settings takes effect', async ({ p
   await expect.poll(rootLabels).toEqual(['archive', 'missing-root']);
   await expect(item(page, 'data')).toHaveCount(0);
   await expect.poll(() => childLabels(page, 'archive')).toEqual(['s9']);
-  await expect(item(page, 'missing-root').locator('[data-kind="note"]')).toContainText(
-    'missing-root does not exist'
-  );
+  await expect(item(page, 'missing-root').locator('[data-kind="note"]')).toContainText('missing-root does not exist');
   // Configured roots first, then the discovered ones not configured.
   await setSetting('discoverRoots', true);
   await expect.poll(rootLabels).toEqual(['archive', 'missing-root', 'data']);

@@ -30,22 +30,31 @@ for i in range(3):
   );
   const port = await findFreePort();
   const started = Date.now();
-  const server = spawn('bash', [path.join(repoRoot, 'scripts', 'start.sh'), '--data', study, '--no-browser', '--port', String(port)], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe']
-  });
+  const server = spawn(
+    'bash',
+    [path.join(repoRoot, 'scripts', 'start.sh'), '--data', study, '--no-browser', '--port', String(port)],
+    {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  );
   let output = '';
   server.stdout!.on('data', chunk => (output += chunk));
   server.stderr!.on('data', chunk => (output += chunk));
   try {
     await expect
-      .poll(() => /token=([0-9a-f]+)/.exec(output)?.[1], { timeout: 200_000, message: 'start.sh prints the URL with a token' })
+      .poll(() => /token=([0-9a-f]+)/.exec(output)?.[1], {
+        timeout: 200_000,
+        message: 'start.sh prints the URL with a token'
+      })
       .toBeTruthy();
     const token = /token=([0-9a-f]+)/.exec(output)![1];
     console.log(`[start] URL printed after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const url = `http://127.0.0.1:${port}`;
     const auth = { headers: { Authorization: `token ${token}` } };
-    await expect.poll(async () => (await fetch(`${url}/api/status`, auth).catch(() => undefined))?.status, { timeout: 60_000 }).toBe(200);
+    await expect
+      .poll(async () => (await fetch(`${url}/api/status`, auth).catch(() => undefined))?.status, { timeout: 60_000 })
+      .toBe(200);
     const top = (await (await fetch(`${url}/api/contents`, auth)).json()) as { content: Array<{ name: string }> };
     expect(top.content.map(entry => entry.name).sort()).toEqual(['p01']);
     // Nothing above DIR: its parent and the file beside it are out of reach.
@@ -57,7 +66,9 @@ for i in range(3):
     // The sidebar shows itself at start; the server root is the storage root, named by its folder.
     const tree = page.locator('#jupyterlab-axopy-storage [role="tree"]');
     await expect(tree).toBeVisible({ timeout: 60_000 });
-    await expect(tree.locator('> [role="treeitem"] > .jp-AxoPyStorage-row > .jp-AxoPyStorage-label')).toHaveText(['my-study']);
+    await expect(tree.locator('> [role="treeitem"] > .jp-AxoPyStorage-row > .jp-AxoPyStorage-label')).toHaveText([
+      'my-study'
+    ]);
     await expect(tree.locator('[data-path="p01"]').first()).toBeVisible();
   } finally {
     if (server.exitCode === null) process.kill(-server.pid!, 'SIGTERM');

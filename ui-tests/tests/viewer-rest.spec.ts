@@ -55,7 +55,11 @@ function listing(dir: string): string[] {
   return (fs.readdirSync(dir, { recursive: true }) as string[]).map(p => p.split(path.sep).join('/')).sort();
 }
 
-test('"Open trials.csv in CSV Viewer" shows the rows and writes nothing into the storage', async ({ page, problems, storageServer }) => {
+test('"Open trials.csv in CSV Viewer" shows the rows and writes nothing into the storage', async ({
+  page,
+  problems,
+  storageServer
+}) => {
   const before = listing(storageServer.rootDir);
   await openSidebar(page);
   await ensureExpanded(page, 'data');
@@ -71,7 +75,12 @@ test('"Open trials.csv in CSV Viewer" shows the rows and writes nothing into the
     // The viewer parses the text after the context is ready, then gives its grid the model.
     const model = () => widget.content._grid?.dataModel;
     for (let i = 0; i < 200 && !(model()?.rowCount('body') > 0); i++) await new Promise(r => setTimeout(r, 50));
-    return { rows: model()?.rowCount('body'), columns: model()?.columnCount('body'), path: widget.context.path, canSave: widget.context.canSave };
+    return {
+      rows: model()?.rowCount('body'),
+      columns: model()?.columnCount('body'),
+      path: widget.context.path,
+      canSave: widget.context.canSave
+    };
   });
   await page.waitForTimeout(500);
   expect(listing(storageServer.rootDir).filter(p => p.includes('.ipynb_checkpoints'))).toEqual([]);
@@ -83,7 +92,10 @@ test('"Open trials.csv in CSV Viewer" shows the rows and writes nothing into the
 /** Opens the export dialog of `folder` (as `level`); returns it. */
 async function exportDialog(page: Page, folder: string, level: string) {
   // Not awaited in the page: the command runs until the export it starts is done.
-  await page.evaluate(([p, l]) => void (window as any).jupyterapp.commands.execute('jupyterlab-axopy:export-zip', { path: p, level: l }), [folder, level]);
+  await page.evaluate(
+    ([p, l]) => void (window as any).jupyterapp.commands.execute('jupyterlab-axopy:export-zip', { path: p, level: l }),
+    [folder, level]
+  );
   const dialog = page.locator('.jp-Dialog');
   await expect(dialog.locator('input[type="radio"]')).toHaveCount(2);
   return dialog;
@@ -124,7 +136,9 @@ test('export dialog: each radio looks different checked and unchecked (light, da
   // The root's subject: the server, as last chosen for "data", and the dialog says so.
   dialog = await exportDialog(page, 'data/p01', 'subject');
   await expect(dialog.getByLabel(/on the server/)).toBeChecked();
-  await expect(dialog.locator('.jp-AxoPyExport-lastChoice')).toHaveText('Preselected: your last choice for the storage root data.');
+  await expect(dialog.locator('.jp-AxoPyExport-lastChoice')).toHaveText(
+    'Preselected: your last choice for the storage root data.'
+  );
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   // Another root, same subject/task names: still the default.
   dialog = await exportDialog(page, 'other/p01/gestures', 'task');
@@ -146,7 +160,10 @@ test.describe('copy', () => {
     // The cells of trial 1 in columns "big" (0) and "note" (1): 110 px wide, their text cut.
     const cell = (column: number) => ({ x: box.x + 56 + 110 * column + 55, y: box.y + 24 + 22 + 11 });
     const note = `${'a note much longer than the column is wide '.repeat(2)}1`;
-    for (const [column, full] of [[0, '9007199254740994'], [1, note]] as const) {
+    for (const [column, full] of [
+      [0, '9007199254740994'],
+      [1, note]
+    ] as const) {
       await page.mouse.move(cell(column).x, cell(column).y);
       await expect(grid).toHaveAttribute('title', full);
       await page.mouse.click(cell(column).x, cell(column).y);
@@ -157,7 +174,9 @@ test.describe('copy', () => {
     }
     // Shift copies the whole row, tab-separated, every value whole.
     await page.keyboard.press('ControlOrMeta+Shift+c');
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(`9007199254740994\t${note}\t0\t1`);
+    await expect
+      .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+      .toBe(`9007199254740994\t${note}\t0\t1`);
     expect(problems).toEqual([]);
   });
 });
@@ -167,7 +186,9 @@ test('a task with only trials.csv says it has no array files', async ({ page, pr
   const s = await waitForPreview(page, CSV_ONLY, x => x.rowCount === 2 && (x as any).detailsNote !== '');
   const text = `${CSV_ONLY} has no array files (.hdf5) and no pickles (.pkl): only trials.csv.`;
   expect((s as any).detailsNote).toBe(text);
-  await expect(page.locator(`.jp-AxoPyPreview[data-task-path="${CSV_ONLY}"] .jp-AxoPyPreview-detailsNote`)).toHaveText(text);
+  await expect(page.locator(`.jp-AxoPyPreview[data-task-path="${CSV_ONLY}"] .jp-AxoPyPreview-detailsNote`)).toHaveText(
+    text
+  );
   // A task with arrays has no such note.
   await openPreview(page, TASK);
   const withArrays = await waitForPreview(page, TASK, x => x.arrays.emg?.status === 'plotted');
@@ -176,7 +197,10 @@ test('a task with only trials.csv says it has no array files', async ({ page, pr
   expect(problems).toEqual([]);
 });
 
-test('a preview taken out of the main area by a layout restore comes back on Preview Task', async ({ page, problems }) => {
+test('a preview taken out of the main area by a layout restore comes back on Preview Task', async ({
+  page,
+  problems
+}) => {
   // What JupyterLab's layout restore does to a tab opened before it finishes: the main dock
   // panel gets the saved layout, which does not have the tab; the widget leaves the shell
   // without being closed.
@@ -192,9 +216,16 @@ test('a preview taken out of the main area by a layout restore comes back on Pre
   expect(problems).toEqual([]);
 });
 
-test('with a sidecar (sample_rate 250, channel_names) the x axis is in seconds and the channels are named', async ({ page, problems }, testInfo) => {
+test('with a sidecar (sample_rate 250, channel_names) the x axis is in seconds and the channels are named', async ({
+  page,
+  problems
+}, testInfo) => {
   await openPreview(page, TIMED);
-  const s = await waitForPreview(page, TIMED, x => (x.arrays.emg?.summary as any)?.xLabel === 'time (s)' && (x.arrays.emg.summary as any).xTickLabels.length > 1);
+  const s = await waitForPreview(
+    page,
+    TIMED,
+    x => (x.arrays.emg?.summary as any)?.xLabel === 'time (s)' && (x.arrays.emg.summary as any).xTickLabels.length > 1
+  );
   const emg = s.arrays.emg.summary as any;
   expect(emg.sampleRate).toBe(250);
   expect(emg.channels.map((c: { name: string }) => c.name)).toEqual(['FDS', 'EDC', 'ECU']);
@@ -206,13 +237,19 @@ test('with a sidecar (sample_rate 250, channel_names) the x axis is in seconds a
   // One second is sample 250 (not sample 1, as an axis of sample indices would have it).
   expect(emg.xTicks[seconds.indexOf(1)]).toBeCloseTo(250, 9);
   const section = page.locator(`.jp-AxoPyPreview[data-task-path="${TIMED}"] [data-array="emg"]`);
-  const names = await section.locator('.uplot').evaluateAll(nodes => nodes.map(node => node.getAttribute('aria-label')));
+  const names = await section
+    .locator('.uplot')
+    .evaluateAll(nodes => nodes.map(node => node.getAttribute('aria-label')));
   expect(names).toEqual(['FDS against time (s)', 'EDC against time (s)', 'ECU against time (s)']);
   await expect(section.locator('.jp-AxoPyPreview-stats')).toContainText('FDS');
   await section.screenshot({ path: testInfo.outputPath('viewer-seconds.png') });
   // Without a sidecar: samples, numbered channels.
   await openPreview(page, TASK);
-  const plain = await waitForPreview(page, TASK, x => x.arrays.emg?.status === 'plotted' && (x.arrays.emg.summary as any)?.xTickLabels.length > 1);
+  const plain = await waitForPreview(
+    page,
+    TASK,
+    x => x.arrays.emg?.status === 'plotted' && (x.arrays.emg.summary as any)?.xTickLabels.length > 1
+  );
   expect((plain.arrays.emg.summary as any).xLabel).toBe('sample');
   expect(plain.arrays.emg.summary!.channels.map(c => (c as any).name)).toEqual(['ch 0', 'ch 1']);
   expect(problems).toEqual([]);

@@ -11,7 +11,19 @@ import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { childLabels, expand, item, linePixels, openPreview, openSidebar, panel, previewState, row, storageServerTest, waitForPreview } from '../fixtures';
+import {
+  childLabels,
+  expand,
+  item,
+  linePixels,
+  openPreview,
+  openSidebar,
+  panel,
+  previewState,
+  row,
+  storageServerTest,
+  waitForPreview
+} from '../fixtures';
 import type { IPreviewState } from '../fixtures';
 import { PYTHON } from '../../tests/helpers/python';
 
@@ -74,7 +86,9 @@ print(json.dumps(dict(query={q: [int(i) for i in df.query(q).index] for q in que
 const FILTERS = ['target_force > 0.5', "target_force <= 0.25 and label == 'fist'"];
 
 const test = storageServerTest('axopy-e2e-viewer-', rootDir => {
-  written = JSON.parse(execFileSync(PYTHON, ['-c', WRITER, rootDir, JSON.stringify(FILTERS)], { encoding: 'utf8' })) as IWritten;
+  written = JSON.parse(
+    execFileSync(PYTHON, ['-c', WRITER, rootDir, JSON.stringify(FILTERS)], { encoding: 'utf8' })
+  ) as IWritten;
 });
 
 /** The preview state with what this issue adds (see src/lab/previews/task-preview.ts). */
@@ -90,7 +104,12 @@ type State = IPreviewState & {
         note: string;
         xTicks: number[];
         yTicks: number[][];
-        channels: Array<{ min: number; max: number; name: string; nonFinite: { nan: number; posInf: number; negInf: number } }>;
+        channels: Array<{
+          min: number;
+          max: number;
+          name: string;
+          nonFinite: { nan: number; posInf: number; negInf: number };
+        }>;
       };
     }
   >;
@@ -104,9 +123,16 @@ function preview(page: Page, taskPath: string) {
   return page.locator(`.jp-AxoPyPreview[data-task-path="${taskPath}"]`);
 }
 
-test('channels line up: equal plotting areas, one x axis of whole samples, named axes', async ({ page, problems }, testInfo) => {
+test('channels line up: equal plotting areas, one x axis of whole samples, named axes', async ({
+  page,
+  problems
+}, testInfo) => {
   await openPreview(page, TASK);
-  const s = await waitFor(page, TASK, x => x.arrays.emg?.status === 'plotted' && (x.arrays.emg.summary?.xTicks.length ?? 0) > 0);
+  const s = await waitFor(
+    page,
+    TASK,
+    x => x.arrays.emg?.status === 'plotted' && (x.arrays.emg.summary?.xTicks.length ?? 0) > 0
+  );
   const emg = s.arrays.emg.summary!;
   expect(emg.xScale).toEqual([0, 1799]);
   expect(emg.xLabel).toBe('sample');
@@ -132,22 +158,28 @@ test('channels line up: equal plotting areas, one x axis of whole samples, named
     expect(Math.abs(columnOf(area) - columnOf(areas[0]))).toBeLessThan(1);
   }
   // uPlot writes axis names on the canvas; each plot also names them for assistive technology.
-  const names = await section.locator('.uplot').evaluateAll(nodes => nodes.map(node => node.getAttribute('aria-label')));
+  const names = await section
+    .locator('.uplot')
+    .evaluateAll(nodes => nodes.map(node => node.getAttribute('aria-label')));
   expect(names).toEqual(['ch 0 against sample', 'ch 1 against sample', 'ch 2 against sample']);
   // For a review by eye (ui-tests/test-results): the whole preview, every array of trial 0.
   await preview(page, TASK).screenshot({ path: testInfo.outputPath('viewer-trial0.png') });
   expect(problems).toEqual([]);
 });
 
-test('NaN and inf are said, finite samples drawn; empty arrays said; one sample is not 0..100', async ({ page, problems }, testInfo) => {
+test('NaN and inf are said, finite samples drawn; empty arrays said; one sample is not 0..100', async ({
+  page,
+  problems
+}, testInfo) => {
   await openPreview(page, TASK);
   // uPlot sets its x scale when it first draws, a frame after the state says 'plotted'.
   const s = await waitFor(
     page,
     TASK,
     x =>
-      ['odd', 'empty', 'nosamples', 'one'].every(name => x.arrays[name]?.status === 'plotted' && x.arrays[name].summary !== undefined) &&
-      x.arrays.one.summary!.xScale !== undefined
+      ['odd', 'empty', 'nosamples', 'one'].every(
+        name => x.arrays[name]?.status === 'plotted' && x.arrays[name].summary !== undefined
+      ) && x.arrays.one.summary!.xScale !== undefined
   );
   const odd = s.arrays.odd.summary!;
   expect(odd.channels[0].nonFinite).toEqual({ nan: 1, posInf: 0, negInf: 1 });
@@ -183,10 +215,15 @@ test('NaN and inf are said, finite samples drawn; empty arrays said; one sample 
 
 /** Clicks the body cell of view row `row` (0-based) in the trials grid. */
 async function clickRow(page: Page, taskPath: string, row: number): Promise<void> {
-  await preview(page, taskPath).locator('.jp-AxoPyPreview-grid').click({ position: { x: 120, y: 24 + 22 * row + 11 } });
+  await preview(page, taskPath)
+    .locator('.jp-AxoPyPreview-grid')
+    .click({ position: { x: 120, y: 24 + 22 * row + 11 } });
 }
 
-test('the selection follows the trial through sort and filter; the sort shows its direction', async ({ page, problems }) => {
+test('the selection follows the trial through sort and filter; the sort shows its direction', async ({
+  page,
+  problems
+}) => {
   await openPreview(page, TASK);
   await waitFor(page, TASK, x => x.rowCount === 20 && x.selectedTrial === 0);
   await clickRow(page, TASK, 2);
@@ -248,7 +285,9 @@ test('a truncated .hdf5 is an error in words and error colours, the raw detail b
   await waitFor(page, TASK, x => x.arrays.cut?.status === 'error');
   const message = preview(page, TASK).locator('[data-array="cut"] .jp-AxoPyPreview-message');
   const group = (n: number) => n.toLocaleString('en-US').replace(/,/g, ' ');
-  await expect(message).toHaveText(`cut.hdf5 is truncated: ${group(written!.truncatedSize)} of ${group(written!.truncatedFull)} bytes`);
+  await expect(message).toHaveText(
+    `cut.hdf5 is truncated: ${group(written!.truncatedSize)} of ${group(written!.truncatedFull)} bytes`
+  );
   await expect(message).toHaveClass(/jp-AxoPyPreview-error/);
   const [color, errorColor] = await message.evaluate(node => [
     getComputedStyle(node).color,
@@ -262,7 +301,9 @@ test('a truncated .hdf5 is an error in words and error colours, the raw detail b
     })()
   ]);
   expect(color).toBe(errorColor);
-  await expect(preview(page, TASK).locator('[data-array="cut"] .jp-AxoPyPreview-errorDetail')).toContainText('truncated file');
+  await expect(preview(page, TASK).locator('[data-array="cut"] .jp-AxoPyPreview-errorDetail')).toContainText(
+    'truncated file'
+  );
   expect(problems).toEqual([]);
 });
 
@@ -270,7 +311,9 @@ test('the export dialog shows two distinct radios in light and dark themes', asy
   for (const theme of ['light', 'dark'] as const) {
     if (theme === 'dark') await page.theme.setDarkTheme();
     else await page.theme.setLightTheme();
-    void page.evaluate(() => (window as any).jupyterapp.commands.execute('jupyterlab-axopy:export-zip', { path: 'data/p01/gestures' }));
+    void page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('jupyterlab-axopy:export-zip', { path: 'data/p01/gestures' })
+    );
     const dialog = page.locator('.jp-Dialog');
     const radios = dialog.locator('input[type="radio"]');
     await expect(radios).toHaveCount(2);
@@ -289,7 +332,11 @@ test('the export dialog shows two distinct radios in light and dark themes', asy
   expect(problems).toEqual([]);
 });
 
-test('double click or Enter in the sidebar opens the preview; trials.csv opens its table, no checkpoint written', async ({ page, problems, storageServer }) => {
+test('double click or Enter in the sidebar opens the preview; trials.csv opens its table, no checkpoint written', async ({
+  page,
+  problems,
+  storageServer
+}) => {
   await openSidebar(page);
   // Jupyter's checkpoint folders are neither subjects nor tasks.
   await expect.poll(() => childLabels(page, 'data')).toEqual(['p01']);
@@ -313,7 +360,9 @@ test('double click or Enter in the sidebar opens the preview; trials.csv opens i
   await page.locator('.lm-TabBar-tab.lm-mod-current .lm-TabBar-tabCloseIcon').last().click();
   await row(page, `${TASK}/trials.csv`).dblclick();
   await expect(preview(page, TASK)).toBeVisible();
-  await expect.poll(() => page.evaluate(() => document.activeElement?.closest('.jp-AxoPyPreview-grid') !== null)).toBe(true);
+  await expect
+    .poll(() => page.evaluate(() => document.activeElement?.closest('.jp-AxoPyPreview-grid') !== null))
+    .toBe(true);
   await expect(page.locator('.jp-CSVViewer')).toHaveCount(0);
   // The CSV viewer stays in the context menu.
   await row(page, `${TASK}/trials.csv`).click({ button: 'right' });
@@ -332,7 +381,10 @@ test('two previews of p01/gestures under different roots get distinct tab titles
   expect(problems).toEqual([]);
 });
 
-test('"Open as AxoPy storage" from the palette does not act on a hidden file-browser selection', async ({ page, problems }) => {
+test('"Open as AxoPy storage" from the palette does not act on a hidden file-browser selection', async ({
+  page,
+  problems
+}) => {
   await page.filebrowser.openHomeDirectory();
   const folder = page.locator('.jp-DirListing-item[data-isdir="true"]').filter({
     has: page.locator('.jp-DirListing-itemText', { hasText: /^data$/ })

@@ -33,7 +33,10 @@ export function toFloat64(input: ArrayInput, what = 'array'): Float64NDArray {
 }
 
 /** A float64 NDArray around `data`. */
-export function float64Array(shape: readonly number[], data: Float64Array = new Float64Array(elementCount(shape))): Float64NDArray {
+export function float64Array(
+  shape: readonly number[],
+  data: Float64Array = new Float64Array(elementCount(shape))
+): Float64NDArray {
   return { dtype: 'float64', shape: [...shape], data };
 }
 
@@ -92,16 +95,28 @@ export function pairwiseSum(data: Float64Array, start: number, n: number): numbe
     return sum;
   }
   if (n <= PAIRWISE_BLOCK) {
-    let r0 = data[start], r1 = data[start + 1], r2 = data[start + 2], r3 = data[start + 3];
-    let r4 = data[start + 4], r5 = data[start + 5], r6 = data[start + 6], r7 = data[start + 7];
+    let r0 = data[start],
+      r1 = data[start + 1],
+      r2 = data[start + 2],
+      r3 = data[start + 3];
+    let r4 = data[start + 4],
+      r5 = data[start + 5],
+      r6 = data[start + 6],
+      r7 = data[start + 7];
     const whole = n - (n % PAIRWISE_UNROLL);
     let i = PAIRWISE_UNROLL;
     for (; i < whole; i += PAIRWISE_UNROLL) {
       const p = start + i;
-      r0 += data[p]; r1 += data[p + 1]; r2 += data[p + 2]; r3 += data[p + 3];
-      r4 += data[p + 4]; r5 += data[p + 5]; r6 += data[p + 6]; r7 += data[p + 7];
+      r0 += data[p];
+      r1 += data[p + 1];
+      r2 += data[p + 2];
+      r3 += data[p + 3];
+      r4 += data[p + 4];
+      r5 += data[p + 5];
+      r6 += data[p + 6];
+      r7 += data[p + 7];
     }
-    let sum = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    let sum = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
     for (; i < n; i++) sum += data[start + i];
     return sum;
   }
@@ -123,16 +138,28 @@ export function pairwiseSumAbs(data: Float64Array, start: number, n: number): nu
     return sum;
   }
   if (n <= PAIRWISE_BLOCK) {
-    let r0 = Math.abs(data[start]), r1 = Math.abs(data[start + 1]), r2 = Math.abs(data[start + 2]), r3 = Math.abs(data[start + 3]);
-    let r4 = Math.abs(data[start + 4]), r5 = Math.abs(data[start + 5]), r6 = Math.abs(data[start + 6]), r7 = Math.abs(data[start + 7]);
+    let r0 = Math.abs(data[start]),
+      r1 = Math.abs(data[start + 1]),
+      r2 = Math.abs(data[start + 2]),
+      r3 = Math.abs(data[start + 3]);
+    let r4 = Math.abs(data[start + 4]),
+      r5 = Math.abs(data[start + 5]),
+      r6 = Math.abs(data[start + 6]),
+      r7 = Math.abs(data[start + 7]);
     const whole = n - (n % PAIRWISE_UNROLL);
     let i = PAIRWISE_UNROLL;
     for (; i < whole; i += PAIRWISE_UNROLL) {
       const p = start + i;
-      r0 += Math.abs(data[p]); r1 += Math.abs(data[p + 1]); r2 += Math.abs(data[p + 2]); r3 += Math.abs(data[p + 3]);
-      r4 += Math.abs(data[p + 4]); r5 += Math.abs(data[p + 5]); r6 += Math.abs(data[p + 6]); r7 += Math.abs(data[p + 7]);
+      r0 += Math.abs(data[p]);
+      r1 += Math.abs(data[p + 1]);
+      r2 += Math.abs(data[p + 2]);
+      r3 += Math.abs(data[p + 3]);
+      r4 += Math.abs(data[p + 4]);
+      r5 += Math.abs(data[p + 5]);
+      r6 += Math.abs(data[p + 6]);
+      r7 += Math.abs(data[p + 7]);
     }
-    let sum = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    let sum = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
     for (; i < n; i++) sum += Math.abs(data[start + i]);
     return sum;
   }
@@ -151,16 +178,28 @@ export function pairwiseSumSquares(data: Float64Array, start: number, n: number)
   if (n <= PAIRWISE_BLOCK) {
     const d = data;
     const s = start;
-    let r0 = d[s] * d[s], r1 = d[s + 1] * d[s + 1], r2 = d[s + 2] * d[s + 2], r3 = d[s + 3] * d[s + 3];
-    let r4 = d[s + 4] * d[s + 4], r5 = d[s + 5] * d[s + 5], r6 = d[s + 6] * d[s + 6], r7 = d[s + 7] * d[s + 7];
+    let r0 = d[s] * d[s],
+      r1 = d[s + 1] * d[s + 1],
+      r2 = d[s + 2] * d[s + 2],
+      r3 = d[s + 3] * d[s + 3];
+    let r4 = d[s + 4] * d[s + 4],
+      r5 = d[s + 5] * d[s + 5],
+      r6 = d[s + 6] * d[s + 6],
+      r7 = d[s + 7] * d[s + 7];
     const whole = n - (n % PAIRWISE_UNROLL);
     let i = PAIRWISE_UNROLL;
     for (; i < whole; i += PAIRWISE_UNROLL) {
       const p = s + i;
-      r0 += d[p] * d[p]; r1 += d[p + 1] * d[p + 1]; r2 += d[p + 2] * d[p + 2]; r3 += d[p + 3] * d[p + 3];
-      r4 += d[p + 4] * d[p + 4]; r5 += d[p + 5] * d[p + 5]; r6 += d[p + 6] * d[p + 6]; r7 += d[p + 7] * d[p + 7];
+      r0 += d[p] * d[p];
+      r1 += d[p + 1] * d[p + 1];
+      r2 += d[p + 2] * d[p + 2];
+      r3 += d[p + 3] * d[p + 3];
+      r4 += d[p + 4] * d[p + 4];
+      r5 += d[p + 5] * d[p + 5];
+      r6 += d[p + 6] * d[p + 6];
+      r7 += d[p + 7] * d[p + 7];
     }
-    let sum = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    let sum = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
     for (; i < n; i++) sum += d[s + i] * d[s + i];
     return sum;
   }
@@ -174,7 +213,10 @@ export function pairwiseSumSquares(data: Float64Array, start: number, n: number)
  * order NumPy's `add.reduce` uses: pairwise along a contiguous axis, else one step of the axis
  * after another.
  */
-export function sumAlongAxis(values: Float64Array, view: { outer: number; length: number; inner: number }): Float64Array {
+export function sumAlongAxis(
+  values: Float64Array,
+  view: { outer: number; length: number; inner: number }
+): Float64Array {
   const { outer, length, inner } = view;
   const out = new Float64Array(outer * inner);
   if (inner === 1) {

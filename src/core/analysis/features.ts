@@ -76,7 +76,9 @@ function mavWeights(weights: MavWeights, n: number): Float64Array {
   if (weights === 'mav1') return invertedTWindow(n, 0.25, 0.5);
   if (weights === 'mav2') return trapezoidalWindow(n, 0.25);
   if (typeof weights === 'string') {
-    throw new RangeError(`meanAbsoluteValue: weights ${JSON.stringify(weights)} not recognized: use 'mav', 'mav1', 'mav2' or one weight per sample`);
+    throw new RangeError(
+      `meanAbsoluteValue: weights ${JSON.stringify(weights)} not recognized: use 'mav', 'mav1', 'mav2' or one weight per sample`
+    );
   }
   if (weights.length !== n) {
     throw new RangeError(`meanAbsoluteValue: ${weights.length} custom weights for signals of ${n} samples`);

@@ -5,7 +5,7 @@
  * I, zero phase), and envelopes (`rectify`, `movingAverage`, `movingRms`).
  */
 import { ArrayInput, Float64NDArray, axisView, float64Array, toFloat64 } from './axis.js';
-import { cheby1Lowpass, type Sos } from './filterDesign.js';
+import { cheby1Lowpass, type Sos } from './filter-design.js';
 import { abs } from './reductions.js';
 
 /** The time axis to filter along (default -1, the last, as SciPy). */
@@ -36,10 +36,22 @@ function checkedSos(sos: Sos, what: string): Float64Array {
  * the previous section's, so the values are the same to the bit, and a section's
  * coefficients and state stay in registers.
  */
-function filterSignal(sos: Float64Array, sections: number, x: Float64Array, start: number, length: number, stride: number, zi: Float64Array): void {
+function filterSignal(
+  sos: Float64Array,
+  sections: number,
+  x: Float64Array,
+  start: number,
+  length: number,
+  stride: number,
+  zi: Float64Array
+): void {
   for (let s = 0; s < sections; s++) {
     const c = s * 6;
-    const b0 = sos[c], b1 = sos[c + 1], b2 = sos[c + 2], a1 = sos[c + 4], a2 = sos[c + 5];
+    const b0 = sos[c],
+      b1 = sos[c + 1],
+      b2 = sos[c + 2],
+      a1 = sos[c + 4],
+      a2 = sos[c + 5];
     let z0 = zi[s * 2];
     let z1 = zi[s * 2 + 1];
     for (let n = 0, at = start; n < length; n++, at += stride) {
@@ -80,7 +92,10 @@ function sectionSteadyState(b0: number, b1: number, b2: number, a1: number, a2: 
   const B0 = b1 - a1 * b0;
   const B1 = b2 - a2 * b0;
   // Gaussian elimination with partial pivoting, as LAPACK's solve picks its pivot.
-  const m00 = 1 + a1, m01 = -1, m10 = a2, m11 = 1;
+  const m00 = 1 + a1,
+    m01 = -1,
+    m10 = a2,
+    m11 = 1;
   if (Math.abs(m10) > Math.abs(m00)) {
     const f = m00 / m10;
     const z1 = (B0 - f * B1) / (m01 - f * m11);
@@ -125,7 +140,8 @@ export function filtfilt(sos: Sos, input: ArrayInput, options: FiltfiltOptions =
   const edge = options.padlen ?? 3 * taps;
   const x = toFloat64(input);
   const { outer, length, inner } = axisView(x.shape, options.axis ?? -1);
-  if (!Number.isInteger(edge) || edge < 0) throw new RangeError(`filtfilt: padlen must be a non-negative integer, got ${edge}`);
+  if (!Number.isInteger(edge) || edge < 0)
+    throw new RangeError(`filtfilt: padlen must be a non-negative integer, got ${edge}`);
   if (length <= edge) {
     throw new RangeError(`filtfilt: the signal has ${length} samples; it must be longer than padlen, which is ${edge}`);
   }
@@ -168,7 +184,8 @@ export interface DecimateOptions extends TimeAxisOptions {
  * Chebyshev type I lowpass at 0.8 / q of Nyquist, then every q-th sample kept.
  */
 export function decimate(input: ArrayInput, factor: number, options: DecimateOptions = {}): Float64NDArray {
-  if (!Number.isInteger(factor) || factor < 1) throw new RangeError(`decimate: factor must be a positive integer, got ${factor}`);
+  if (!Number.isInteger(factor) || factor < 1)
+    throw new RangeError(`decimate: factor must be a positive integer, got ${factor}`);
   const x = toFloat64(input);
   const axis = options.axis ?? -1;
   const filtered = filtfilt(cheby1Lowpass(options.order ?? 8, 0.05, 0.8 / factor), x, { axis });
@@ -224,7 +241,13 @@ export function movingRms(input: ArrayInput, window: number, options: TimeAxisOp
  * Running window sums, re-summed from scratch every `window` steps so that rounding from
  * adding and removing samples cannot build up along long signals.
  */
-function movingMean(x: Float64NDArray, window: number, axis: number, f: (v: number) => number, what: string): Float64NDArray {
+function movingMean(
+  x: Float64NDArray,
+  window: number,
+  axis: number,
+  f: (v: number) => number,
+  what: string
+): Float64NDArray {
   const view = axisView(x.shape, axis);
   checkedWindow(window, view.length, what);
   const kept = view.length - window + 1;

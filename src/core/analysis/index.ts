@@ -15,13 +15,13 @@ export {
   invertedTWindow,
   trapezoidalWindow
 } from './features.js';
-export type { FilterType, ButterOptions, Sos } from './filterDesign.js';
-export { butter, cheby1Lowpass } from './filterDesign.js';
+export type { FilterType, ButterOptions, Sos } from './filter-design.js';
+export { butter, cheby1Lowpass } from './filter-design.js';
 export type { TimeAxisOptions, FiltfiltOptions, DecimateOptions } from './filtering.js';
 export { sosfilt, sosfiltZi, filtfilt, decimate, rectify, movingAverage, movingRms } from './filtering.js';
-export type { TrialStats, KeyedTrialStats } from './trialStats.js';
-export { trialStats, takeTrials, groupedTrialStats } from './trialStats.js';
-export { GroupAccumulator, RunningMoments } from './groupAccumulator.js';
+export type { TrialStats, KeyedTrialStats } from './trial-stats.js';
+export { trialStats, takeTrials, groupedTrialStats } from './trial-stats.js';
+export { GroupAccumulator, RunningMoments } from './group-accumulator.js';
 export type { WelchOptions, WelchResult } from './welch.js';
 export { welch, periodicHann } from './welch.js';
-export { epochsImageOrder, epochsImage } from './epochsImage.js';
+export { epochsImageOrder, epochsImage } from './epochs-image.js';

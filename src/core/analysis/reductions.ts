@@ -3,7 +3,16 @@
  * the whole array, and the elementwise `abs`, `square`, `sqrt`. Results are float64 whatever
  * the input dtype (NumPy's `sum` of ints would be int64: here numbers are what a notebook adds).
  */
-import { ArrayInput, AxisOptions, Float64NDArray, axisView, float64Array, pairwiseSum, sumAlongAxis, toFloat64 } from './axis.js';
+import {
+  ArrayInput,
+  AxisOptions,
+  Float64NDArray,
+  axisView,
+  float64Array,
+  pairwiseSum,
+  sumAlongAxis,
+  toFloat64
+} from './axis.js';
 
 /** Options of a reduction: no `axis` reduces the whole array to a 0-d array, as NumPy. */
 export type ReduceOptions = AxisOptions;
@@ -14,7 +23,10 @@ export interface VarianceOptions extends ReduceOptions {
 }
 
 /** The array flattened when no axis is given, with the shape keepdims then restores. */
-function reductionInput(input: ArrayInput, options: ReduceOptions): { x: Float64NDArray; axis: number; keptShape?: number[] } {
+function reductionInput(
+  input: ArrayInput,
+  options: ReduceOptions
+): { x: Float64NDArray; axis: number; keptShape?: number[] } {
   const x = toFloat64(input);
   if (options.axis !== undefined) return { x, axis: options.axis };
   const flat = float64Array([x.data.length], x.data);
@@ -156,4 +168,3 @@ function extremeAlongAxis(
   }
   return out;
 }
-

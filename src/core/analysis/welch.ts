@@ -40,7 +40,8 @@ export function welch(input: ArrayInput, options: WelchOptions = {}): WelchResul
   if (!(fs > 0) || !Number.isFinite(fs)) throw new RangeError(`welch: fs must be a positive number, got ${fs}`);
   const length = view.length;
   const nperseg = Math.min(options.nperseg ?? 256, length);
-  if (!Number.isInteger(nperseg) || nperseg < 1) throw new RangeError(`welch: nperseg must be a positive integer, got ${options.nperseg}`);
+  if (!Number.isInteger(nperseg) || nperseg < 1)
+    throw new RangeError(`welch: nperseg must be a positive integer, got ${options.nperseg}`);
   const noverlap = options.noverlap ?? Math.floor(nperseg / 2);
   if (!Number.isInteger(noverlap) || noverlap < 0 || noverlap >= nperseg) {
     throw new RangeError(`welch: noverlap must be an integer from 0 to nperseg - 1, got ${noverlap}`);
@@ -121,7 +122,8 @@ class RealSpectrum {
     const { n, out } = this;
     if (!this.radix2) {
       for (let b = 0; b < out.length; b++) {
-        let re = 0, im = 0;
+        let re = 0,
+          im = 0;
         for (let k = 0, at = 0; k < n; k++, at = (at + b) % n) {
           re += segment[k] * this.cos[at];
           im -= segment[k] * this.sin[at];
@@ -136,11 +138,14 @@ class RealSpectrum {
       im[this.bitReverse[i]] = 0;
     }
     for (let size = 2; size <= n; size *= 2) {
-      const half = size / 2, stride = n / size;
+      const half = size / 2,
+        stride = n / size;
       for (let start = 0; start < n; start += size) {
         for (let k = 0; k < half; k++) {
-          const wr = this.cos[k * stride], wi = -this.sin[k * stride];
-          const a = start + k, b = a + half;
+          const wr = this.cos[k * stride],
+            wi = -this.sin[k * stride];
+          const a = start + k,
+            b = a + half;
           const tr = re[b] * wr - im[b] * wi;
           const ti = re[b] * wi + im[b] * wr;
           re[b] = re[a] - tr;

@@ -1,6 +1,6 @@
 /** The pandas-compatible trials.csv codec. */
-export { pythonFloatRepr } from './floatRepr.js';
-export type { CellValue, ColumnDType } from './columnInference.js';
+export { pythonFloatRepr } from './float-repr.js';
+export type { CellValue, ColumnDType } from './column-inference.js';
 export { TrialsCsvFormatter, formatTrialsCsv, widenTrialsCsv } from './writer.js';
 export type { TrialRow, TrialsCsvOptions } from './writer.js';
 export { TrialsCsvParser, countTrialsCsvRows, parseTrialsCsv } from './reader.js';

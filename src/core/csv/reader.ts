@@ -2,16 +2,10 @@
  * Reading trials.csv with the column typing of `pandas.read_csv` (pandas 1.5 defaults).
  */
 import { FormatError } from '../errors.js';
-import type { ColumnDType } from './columnInference.js';
-import {
-  PANDAS_NA_STRINGS,
-  parsePandasBool,
-  parsePandasFloat,
-  scanInt64,
-  scanUint64,
-} from './pandasScalars.js';
+import type { ColumnDType } from './column-inference.js';
+import { PANDAS_NA_STRINGS, parsePandasBool, parsePandasFloat, scanInt64, scanUint64 } from './pandas-scalars.js';
 import { type CsvRecord, CsvTokenizer } from './tokenizer.js';
-import { LineLengthGuard, requireLinesWithin } from './lineGuard.js';
+import { LineLengthGuard, requireLinesWithin } from './line-guard.js';
 
 /** A cell as read: int64/uint64 as number (bigint for a column beyond 2**53), float64 as
  *  number (NaN when missing), bool as boolean, object as string (null when missing). */
@@ -50,11 +44,11 @@ type IntegerDigits = { negative: boolean; digits: string };
 /** Integer values: numbers when all are within 2**53, else bigints for the whole column. */
 function integerValues(scans: readonly IntegerDigits[]): ParsedCell[] {
   // Up to 15 digits is always below 2**53: skip BigInt for the common case.
-  if (scans.every((scan) => scan.digits.length <= 15)) {
-    return scans.map((scan) => (scan.negative ? -Number(scan.digits) : Number(scan.digits)));
+  if (scans.every(scan => scan.digits.length <= 15)) {
+    return scans.map(scan => (scan.negative ? -Number(scan.digits) : Number(scan.digits)));
   }
-  const bigints = scans.map((scan) => (scan.negative ? -BigInt(scan.digits) : BigInt(scan.digits)));
-  const safe = bigints.every((value) => value <= MAX_SAFE && value >= -MAX_SAFE);
+  const bigints = scans.map(scan => (scan.negative ? -BigInt(scan.digits) : BigInt(scan.digits)));
+  const safe = bigints.every(value => value <= MAX_SAFE && value >= -MAX_SAFE);
   return safe ? bigints.map(Number) : bigints;
 }
 
@@ -66,7 +60,7 @@ function setOwn<T>(target: Record<string, T>, name: string, value: T): void {
 function objectColumn(words: readonly string[], filterNA: boolean): TypedColumn {
   return {
     dtype: 'object',
-    values: words.map((word) => (filterNA && PANDAS_NA_STRINGS.has(word) ? null : word)),
+    values: words.map(word => (filterNA && PANDAS_NA_STRINGS.has(word) ? null : word))
   };
 }
 
@@ -118,7 +112,7 @@ function typeAsInteger(words: readonly string[]): TypedColumn | undefined {
   // pandas reads the ints, then upcasts int64 with missing values to float64.
   return {
     dtype: 'float64',
-    values: scans.map((scan) => (scan === null ? NaN : (scan.negative ? -1 : 1) * Number(scan.digits))),
+    values: scans.map(scan => (scan === null ? NaN : (scan.negative ? -1 : 1) * Number(scan.digits)))
   };
 }
 
@@ -156,7 +150,7 @@ export function typeColumn(words: readonly string[]): TypedColumn {
 export function pandasColumnNames(header: readonly string[]): string[] {
   const names = header.map((name, i) => (name === '' ? `Unnamed: ${i}` : name));
   const unnamed = header.flatMap((name, i) => (name === '' ? [i] : []));
-  const order = [...header.keys()].filter((i) => header[i] !== '').concat(unnamed);
+  const order = [...header.keys()].filter(i => header[i] !== '').concat(unnamed);
   const counts = new Map<string, number>();
   for (const i of order) {
     const original = names[i];
@@ -165,7 +159,7 @@ export function pandasColumnNames(header: readonly string[]): string[] {
     while (count > 0) {
       counts.set(original, count + 1);
       name = `${original}.${count}`;
-      count = names.includes(name) ? count + 1 : counts.get(name) ?? 0;
+      count = names.includes(name) ? count + 1 : (counts.get(name) ?? 0);
     }
     names[i] = name;
     counts.set(name, count + 1);
@@ -249,7 +243,7 @@ export class TrialsCsvParser {
   ) {
     this.live = options.ignoreIncompleteLastLine ?? false;
     this.guard = new LineLengthGuard(path, options.maxLineBytes);
-    this.tokenizer = new CsvTokenizer(path, (record) => this.addRecord(record));
+    this.tokenizer = new CsvTokenizer(path, record => this.addRecord(record));
   }
 
   /** The next chunk of the file's UTF-8 bytes: line lengths checked, decoded, tokenized. */
@@ -360,7 +354,7 @@ function cutAtNul(field: string): string {
 export function parseTrialsCsv(
   text: string | Uint8Array,
   path: string,
-  options: ParseTrialsCsvOptions = {},
+  options: ParseTrialsCsvOptions = {}
 ): ParsedTrialsCsv {
   return readTrialsCsv(text, path, options, false);
 }
@@ -374,7 +368,7 @@ export function parseTrialsCsv(
 export function countTrialsCsvRows(
   text: string | Uint8Array,
   path: string,
-  options: ParseTrialsCsvOptions = {},
+  options: ParseTrialsCsvOptions = {}
 ): number {
   return readTrialsCsv(text, path, options, true).rowCount;
 }

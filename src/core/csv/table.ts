@@ -18,6 +18,6 @@ export type { ColumnTable } from 'arquero';
  * object in pandas too and keeps its booleans).
  */
 export function trialsTable(parsed: ParsedTrialsCsv): ColumnTable {
-  const columns = new Map(parsed.columns.map((name) => [name, parsed.values[name]] as const));
+  const columns = new Map(parsed.columns.map(name => [name, parsed.values[name]] as const));
   return table(columns, parsed.columns);
 }

@@ -47,7 +47,7 @@ const enum State {
   /** Inside quotes. */
   Quoted,
   /** Just after a quote inside quotes: `""` is a quote character, anything else closes. */
-  QuoteInQuoted,
+  QuoteInQuoted
 }
 
 /**
@@ -223,7 +223,7 @@ export class CsvTokenizer {
  */
 export function tokenizeCsv(text: string, path: string, options: TokenizeOptions = {}): CsvRecord[] {
   const records: CsvRecord[] = [];
-  const tokenizer = new CsvTokenizer(path, (record) => records.push(record));
+  const tokenizer = new CsvTokenizer(path, record => records.push(record));
   tokenizer.feed(text);
   if (options.ignoreIncompleteLastLine) return records;
   const last = tokenizer.finish();

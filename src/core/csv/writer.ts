@@ -11,8 +11,8 @@ import {
   formatCell,
   joinRecord,
   quoteField,
-  toPythonValue,
-} from './columnInference.js';
+  toPythonValue
+} from './column-inference.js';
 import { tokenizeCsv } from './tokenizer.js';
 
 /** One trial's attributes; a Map keeps insertion order even for integer-like names. */
@@ -43,7 +43,7 @@ class ColumnState {
 
   constructor(
     readonly name: string,
-    private readonly declared: ColumnDType | undefined,
+    private readonly declared: ColumnDType | undefined
   ) {}
 
   /** Records the value as written and returns its text under the dtype seen so far. */
@@ -94,7 +94,7 @@ export class TrialsCsvFormatter {
 
   /** Column names in first-seen order. */
   get columns(): readonly string[] {
-    return this.states.map((state) => state.name);
+    return this.states.map(state => state.name);
   }
 
   /**
@@ -106,7 +106,9 @@ export class TrialsCsvFormatter {
     for (const key of rowKeys(row)) {
       if (this.known.has(key)) continue;
       this.known.add(key);
-      const declared = Object.prototype.hasOwnProperty.call(this.declaredDTypes, key) ? this.declaredDTypes[key] : undefined;
+      const declared = Object.prototype.hasOwnProperty.call(this.declaredDTypes, key)
+        ? this.declaredDTypes[key]
+        : undefined;
       const state = new ColumnState(key, declared);
       if (this.rowsFormatted > 0) state.observeMissingEarlierRows();
       this.states.push(state);
@@ -131,7 +133,7 @@ export class TrialsCsvFormatter {
         throw new ValueFormatError(`trial has column "${key}" not yet in trials.csv; call addColumns first`);
       }
     }
-    const line = joinRecord(this.states.map((state) => state.format(rowValue(row, state.name))));
+    const line = joinRecord(this.states.map(state => state.format(rowValue(row, state.name))));
     this.rowsFormatted++;
     return line;
   }
@@ -149,16 +151,23 @@ export function formatTrialsCsv(rows: readonly TrialRow[], options: TrialsCsvOpt
   for (const row of rows) {
     for (const key of rowKeys(row)) {
       if (!states.has(key)) {
-        states.set(key, new ColumnState(key, Object.prototype.hasOwnProperty.call(declared, key) ? declared[key] : undefined));
+        states.set(
+          key,
+          new ColumnState(key, Object.prototype.hasOwnProperty.call(declared, key) ? declared[key] : undefined)
+        );
       }
     }
   }
   const columns = [...states.values()];
   for (const row of rows) for (const state of columns) state.observe(rowValue(row, state.name));
-  const lines = [joinRecord(columns.map((state) => state.name))];
+  const lines = [joinRecord(columns.map(state => state.name))];
   for (const row of rows) {
     lines.push(
-      joinRecord(columns.map((state) => formatCell(toPythonValue(rowValue(row, state.name), state.dtype === 'float64'), state.dtype))),
+      joinRecord(
+        columns.map(state =>
+          formatCell(toPythonValue(rowValue(row, state.name), state.dtype === 'float64'), state.dtype)
+        )
+      )
     );
   }
   return lines.join('');
@@ -178,7 +187,7 @@ export function widenTrialsCsv(text: string, columns: readonly string[], path: s
   const current = records[0].fields;
   const isWholeList = columns.length >= current.length && current.every((name, i) => columns[i] === name);
   const added = isWholeList ? columns.slice(current.length) : columns;
-  const clash = added.find((name) => current.includes(name));
+  const clash = added.find(name => current.includes(name));
   if (clash !== undefined) {
     throw new FormatError(path, `line 1: column "${clash}" is already in the header, or columns were reordered`);
   }

@@ -5,7 +5,7 @@
  */
 import { ValueFormatError } from '../errors.js';
 import { asNDArray, isDType, type DType, type NDArray } from '../ndarray.js';
-import { encodeUtf8 } from './byteCursor.js';
+import { encodeUtf8 } from './byte-cursor.js';
 import { byteOrderOf, NUMPY_DESCR_FOR_DTYPE, rawBytesOf } from './numpy.js';
 import { Op } from './opcodes.js';
 import { MAX_INT_AS_NUMBER, PyComplex, PyFloat, PyFrozenSet, PyGlobal, PyObject, PyTuple } from './values.js';
@@ -15,8 +15,14 @@ const BATCH_SIZE = 1000;
 
 /** The numpy dtype each non-byte TypedArray is written as (a Uint8Array is `bytes`). */
 const DTYPE_FOR_TYPED_ARRAY: ReadonlyArray<[new (length: number) => ArrayBufferView, DType]> = [
-  [Float64Array, 'float64'], [Float32Array, 'float32'], [Int8Array, 'int8'], [Int16Array, 'int16'],
-  [Int32Array, 'int32'], [BigInt64Array, 'int64'], [Uint16Array, 'uint16'], [Uint32Array, 'uint32'],
+  [Float64Array, 'float64'],
+  [Float32Array, 'float32'],
+  [Int8Array, 'int8'],
+  [Int16Array, 'int16'],
+  [Int32Array, 'int32'],
+  [BigInt64Array, 'int64'],
+  [Uint16Array, 'uint16'],
+  [Uint32Array, 'uint32'],
   [BigUint64Array, 'uint64']
 ];
 
@@ -37,7 +43,8 @@ export function dumpPickle(value: unknown, path = 'pickle'): Uint8Array {
   try {
     writer.save(value);
   } catch (error) {
-    if (error instanceof RangeError && /call stack/i.test(error.message)) throw new ValueFormatError(`${path}: value is nested too deeply to pickle`);
+    if (error instanceof RangeError && /call stack/i.test(error.message))
+      throw new ValueFormatError(`${path}: value is nested too deeply to pickle`);
     throw error;
   }
   writer.byte(Op.STOP);
@@ -89,12 +96,18 @@ class PickleWriter {
   save(value: unknown): void {
     if (value === null || value === undefined) return this.byte(Op.NONE);
     switch (typeof value) {
-      case 'boolean': return this.byte(value ? Op.NEWTRUE : Op.NEWFALSE);
-      case 'number': return this.saveNumber(value);
-      case 'bigint': return this.saveInt(value);
-      case 'string': return this.saveSized(encodeUtf8(value), Op.SHORT_BINUNICODE, Op.BINUNICODE, Op.BINUNICODE8);
-      case 'object': break;
-      default: return this.fail(`a ${typeof value}`);
+      case 'boolean':
+        return this.byte(value ? Op.NEWTRUE : Op.NEWFALSE);
+      case 'number':
+        return this.saveNumber(value);
+      case 'bigint':
+        return this.saveInt(value);
+      case 'string':
+        return this.saveSized(encodeUtf8(value), Op.SHORT_BINUNICODE, Op.BINUNICODE, Op.BINUNICODE8);
+      case 'object':
+        break;
+      default:
+        return this.fail(`a ${typeof value}`);
     }
     const memoIndex = this.memo.get(value);
     if (memoIndex !== undefined) return this.memoGet(memoIndex);
@@ -105,13 +118,16 @@ class PickleWriter {
     if (value instanceof Map) return this.saveDict(value, [...value]);
     if (value instanceof PyFrozenSet) return this.saveFrozenSet(value);
     if (value instanceof Set) return this.saveSet(value);
-    if (value instanceof PyComplex) return this.saveCall('builtins', 'complex', [new PyFloat(value.real), new PyFloat(value.imag)]);
+    if (value instanceof PyComplex)
+      return this.saveCall('builtins', 'complex', [new PyFloat(value.real), new PyFloat(value.imag)]);
     if (value instanceof PyGlobal) return this.saveGlobal(value.module, value.name);
     if (value instanceof PyObject) return this.saveObject(value);
     if (ArrayBuffer.isView(value)) return this.saveNDArray(this.typedArrayAsNDArray(value));
     const prototype = Object.getPrototypeOf(value);
-    if (prototype !== Object.prototype && prototype !== null) return this.fail(`an instance of ${value.constructor?.name ?? 'a class'}`);
-    if (isDType((value as NDArray).dtype) && ArrayBuffer.isView((value as NDArray).data)) return this.saveNDArray(value);
+    if (prototype !== Object.prototype && prototype !== null)
+      return this.fail(`an instance of ${value.constructor?.name ?? 'a class'}`);
+    if (isDType((value as NDArray).dtype) && ArrayBuffer.isView((value as NDArray).data))
+      return this.saveNDArray(value);
     return this.saveDict(value, Object.entries(value));
   }
 
@@ -266,7 +282,12 @@ class PickleWriter {
     if (object.listItems.length) this.saveBatches(object.listItems, Op.APPEND, Op.APPENDS, item => this.save(item));
     if (object.dictItems.size) {
       const entries = [...object.dictItems];
-      this.saveBatches(entries, Op.SETITEM, Op.SETITEMS, ([key, item]) => (this.save(this.hashable(key)), this.save(item)));
+      this.saveBatches(
+        entries,
+        Op.SETITEM,
+        Op.SETITEMS,
+        ([key, item]) => (this.save(this.hashable(key)), this.save(item))
+      );
     }
     if (object.state !== undefined) {
       this.save(object.state);
@@ -288,7 +309,11 @@ class PickleWriter {
     } catch (error) {
       return this.fail((error as Error).message);
     }
-    this.saveCall('numpy.core.multiarray', '_reconstruct', [new PyGlobal('numpy', 'ndarray'), PyTuple.fromItems([0]), Uint8Array.of(0x62)]);
+    this.saveCall('numpy.core.multiarray', '_reconstruct', [
+      new PyGlobal('numpy', 'ndarray'),
+      PyTuple.fromItems([0]),
+      Uint8Array.of(0x62)
+    ]);
     this.memoize(value);
     this.byte(Op.MARK);
     this.save(1);

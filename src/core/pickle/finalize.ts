@@ -77,7 +77,12 @@ export function finalizeValue(root: unknown, path: string): PickleValue {
     pending.push(() => {
       for (const [key, item] of map) {
         // defineProperty, not assignment: a "__proto__" key must stay a key, not a prototype.
-        Object.defineProperty(object, key as string, { value: visit(item), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(object, key as string, {
+          value: visit(item),
+          enumerable: true,
+          writable: true,
+          configurable: true
+        });
       }
     });
     return object;
@@ -88,8 +93,10 @@ export function finalizeValue(root: unknown, path: string): PickleValue {
     if (state === undefined) throw new FormatError(path, 'numpy array without its state (BUILD)');
     // Version 1 state is (1, shape, dtype, is_fortran, raw); older numpy omitted the version.
     const [shape, dtype, isFortran, raw] = state.length === 5 ? state.slice(1) : state;
-    if (!(dtype instanceof NumpyDType) || !Array.isArray(shape)) throw new FormatError(path, 'numpy array state is malformed');
-    const array = raw instanceof Uint8Array ? ndarrayFromRawOrFail(dtype, shape, raw, isFortran === true, path) : undefined;
+    if (!(dtype instanceof NumpyDType) || !Array.isArray(shape))
+      throw new FormatError(path, 'numpy array state is malformed');
+    const array =
+      raw instanceof Uint8Array ? ndarrayFromRawOrFail(dtype, shape, raw, isFortran === true, path) : undefined;
     const result = array ?? new PyObject('numpy.ndarray', []);
     finalFor.set(pendingArray, result);
     if (result instanceof PyObject) {
@@ -107,7 +114,8 @@ export function finalizeValue(root: unknown, path: string): PickleValue {
 }
 
 function ndarrayFromRawOrFail(dtype: NumpyDType, shape: unknown[], raw: Uint8Array, fortran: boolean, path: string) {
-  if (!shape.every(n => Number.isSafeInteger(n) && (n as number) >= 0)) throw new FormatError(path, 'numpy shape is malformed');
+  if (!shape.every(n => Number.isSafeInteger(n) && (n as number) >= 0))
+    throw new FormatError(path, 'numpy shape is malformed');
   try {
     return ndarrayFromRaw(dtype, shape as number[], raw, fortran);
   } catch (error) {

@@ -6,7 +6,7 @@
  * with a clear {@link UnsafePickleError} even where the name would only have been stored.
  */
 import { UnsafePickleError } from '../errors.js';
-import { copyBytes } from './byteCursor.js';
+import { copyBytes } from './byte-cursor.js';
 import { NumpyDType, PendingNDArray, ndarrayFromRaw, scalarFromRaw } from './numpy.js';
 import { PyComplex, PyFrozenSet, PyGlobal, PyObject } from './values.js';
 
@@ -41,7 +41,8 @@ function expectDType(value: unknown): NumpyDType {
 
 function expectShape(value: unknown): number[] {
   const shape = expectItems(value, 'numpy shape');
-  if (!shape.every(n => Number.isSafeInteger(n) && (n as number) >= 0)) throw new Error('numpy shape is not a tuple of sizes');
+  if (!shape.every(n => Number.isSafeInteger(n) && (n as number) >= 0))
+    throw new Error('numpy shape is not a tuple of sizes');
   return shape as number[];
 }
 
@@ -49,7 +50,8 @@ function expectShape(value: unknown): number[] {
 function latin1Bytes(args: readonly unknown[]): Uint8Array {
   const text = expectString(args[0], '_codecs.encode argument');
   const encoding = args[1] === undefined ? 'utf-8' : expectString(args[1], '_codecs.encode encoding');
-  if (!/^latin[-_]?1$|^iso[-_]?8859[-_]1$/i.test(encoding)) throw new Error(`_codecs.encode to ${encoding} is not supported`);
+  if (!/^latin[-_]?1$|^iso[-_]?8859[-_]1$/i.test(encoding))
+    throw new Error(`_codecs.encode to ${encoding} is not supported`);
   return Uint8Array.from(text, ch => {
     const code = ch.charCodeAt(0);
     if (code > 0xff) throw new Error('_codecs.encode argument is not latin-1');
@@ -95,7 +97,8 @@ const ALLOWED_CALLS: Readonly<Record<string, StandIn>> = {
   'builtins.bytearray': bytesFromArgs,
   'builtins.complex': args => {
     const [real, imag] = args;
-    if (typeof real !== 'number' || (imag !== undefined && typeof imag !== 'number')) throw new Error('complex needs floats');
+    if (typeof real !== 'number' || (imag !== undefined && typeof imag !== 'number'))
+      throw new Error('complex needs floats');
     return new PyComplex(real, imag ?? 0);
   },
   '_codecs.encode': latin1Bytes,
@@ -118,13 +121,67 @@ const INERT_BUILTINS = new Set(['object', 'list', 'dict', 'tuple', 'int', 'float
 
 /** Modules whose globals exist to run code, touch the system or load more pickles. */
 const REFUSED_MODULES = new Set([
-  'os', 'posix', 'nt', 'subprocess', 'sys', 'shutil', 'socket', 'ctypes', 'runpy', 'code', 'codeop',
-  'pty', 'webbrowser', 'multiprocessing', 'asyncio', 'signal', 'threading', '_thread', 'io', '_io',
-  'types', 'functools', 'operator', 'inspect', 'marshal', 'pickle', '_pickle', 'pdb', 'timeit',
-  'importlib', 'pkgutil', 'zipimport', 'site', 'tempfile', 'pathlib', 'glob', 'platform', 'shelve',
-  'commands', 'popen2', 'dill', 'cloudpickle', 'joblib', 'torch', 'posixpath', 'ntpath', 'tkinter',
-  'ensurepip', 'venv', 'distutils', 'setuptools', 'pip', 'numpy.testing', 'numpy.f2py',
-  'numpy.distutils', 'numpy.lib.npyio', 'ssl', 'http', 'urllib', 'ftplib', 'smtplib'
+  'os',
+  'posix',
+  'nt',
+  'subprocess',
+  'sys',
+  'shutil',
+  'socket',
+  'ctypes',
+  'runpy',
+  'code',
+  'codeop',
+  'pty',
+  'webbrowser',
+  'multiprocessing',
+  'asyncio',
+  'signal',
+  'threading',
+  '_thread',
+  'io',
+  '_io',
+  'types',
+  'functools',
+  'operator',
+  'inspect',
+  'marshal',
+  'pickle',
+  '_pickle',
+  'pdb',
+  'timeit',
+  'importlib',
+  'pkgutil',
+  'zipimport',
+  'site',
+  'tempfile',
+  'pathlib',
+  'glob',
+  'platform',
+  'shelve',
+  'commands',
+  'popen2',
+  'dill',
+  'cloudpickle',
+  'joblib',
+  'torch',
+  'posixpath',
+  'ntpath',
+  'tkinter',
+  'ensurepip',
+  'venv',
+  'distutils',
+  'setuptools',
+  'pip',
+  'numpy.testing',
+  'numpy.f2py',
+  'numpy.distutils',
+  'numpy.lib.npyio',
+  'ssl',
+  'http',
+  'urllib',
+  'ftplib',
+  'smtplib'
 ]);
 
 function isRefusedModule(module: string): boolean {
@@ -152,11 +209,16 @@ export class ResolvedGlobal extends PyGlobal {
 export function resolveGlobal(rawModule: string, name: string, path: string): ResolvedGlobal {
   const module = MODULE_ALIASES[rawModule] ?? rawModule;
   const qualifiedName = `${module}.${name}`;
-  const standIn = Object.prototype.hasOwnProperty.call(ALLOWED_CALLS, qualifiedName) ? ALLOWED_CALLS[qualifiedName] : undefined;
+  const standIn = Object.prototype.hasOwnProperty.call(ALLOWED_CALLS, qualifiedName)
+    ? ALLOWED_CALLS[qualifiedName]
+    : undefined;
   if (standIn) return new ResolvedGlobal(module, name, standIn);
   const harmlessBuiltin = module === 'builtins' && INERT_BUILTINS.has(name);
   if ((module === 'builtins' && !harmlessBuiltin) || isRefusedModule(module) || !isIdentifierPath(module, name)) {
-    throw new UnsafePickleError(path, `refuses the global ${qualifiedName}: it could run code; only plain data is read`);
+    throw new UnsafePickleError(
+      path,
+      `refuses the global ${qualifiedName}: it could run code; only plain data is read`
+    );
   }
   return new ResolvedGlobal(module, name, undefined);
 }
@@ -175,7 +237,10 @@ export function callGlobal(callee: unknown, args: readonly unknown[], path: stri
     throw new UnsafePickleError(path, 'refuses to call a value that is not an allow-listed global');
   }
   if (!callee.standIn) {
-    throw new UnsafePickleError(path, `refuses to call ${callee.qualifiedName}: only numpy, set, bytes, complex and OrderedDict constructors are run`);
+    throw new UnsafePickleError(
+      path,
+      `refuses to call ${callee.qualifiedName}: only numpy, set, bytes, complex and OrderedDict constructors are run`
+    );
   }
   return callee.standIn(args);
 }

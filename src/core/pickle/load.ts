@@ -3,7 +3,7 @@
  * never executes anything (see globals.ts for the only calls it makes).
  */
 import { AxoPyError, UnsafePickleError } from '../errors.js';
-import { ByteCursor, decodeQuotedString, decodeRawUnicodeEscape } from './byteCursor.js';
+import { ByteCursor, decodeQuotedString, decodeRawUnicodeEscape } from './byte-cursor.js';
 import { finalizeValue } from './finalize.js';
 import { callGlobal, instantiate, resolveGlobal } from './globals.js';
 import { NumpyDType, PendingNDArray } from './numpy.js';
@@ -90,73 +90,207 @@ class UnpicklingMachine {
         if (protocol > 5) throw cursor.error(`unsupported pickle protocol ${protocol}`);
         return true;
       }
-      case Op.FRAME: cursor.uint64(); return true; // frames only batch reads; contents follow inline
-      case Op.MARK: this.metastack.push(this.stack); this.stack = []; return true;
-      case Op.POP: if (this.stack.length) this.stack.pop(); else this.popMark(); return true;
-      case Op.POP_MARK: this.popMark(); return true;
-      case Op.DUP: this.push(this.top()); return true;
-      case Op.PUT: this.memo.set(parseDecimal(cursor.line(), cursor, 'PUT'), this.top()); return true;
-      case Op.BINPUT: this.memo.set(cursor.uint8(), this.top()); return true;
-      case Op.LONG_BINPUT: this.memo.set(cursor.uint32(), this.top()); return true;
-      case Op.MEMOIZE: this.memo.set(this.memo.size, this.top()); return true;
-      case Op.GET: this.memoGet(parseDecimal(cursor.line(), cursor, 'GET')); return true;
-      case Op.BINGET: this.memoGet(cursor.uint8()); return true;
-      case Op.LONG_BINGET: this.memoGet(cursor.uint32()); return true;
-      case Op.NONE: this.push(null); return true;
-      case Op.NEWTRUE: this.push(true); return true;
-      case Op.NEWFALSE: this.push(false); return true;
-      case Op.INT: this.push(parseIntLine(cursor.line(), cursor)); return true;
-      case Op.LONG: this.push(intFromBigInt(parseDecimal(cursor.line().replace(/L$/, ''), cursor, 'LONG', true))); return true;
-      case Op.BININT: this.push(cursor.int32()); return true;
-      case Op.BININT1: this.push(cursor.uint8()); return true;
-      case Op.BININT2: this.push(cursor.uint16()); return true;
-      case Op.LONG1: this.push(decodeLong(cursor.bytesCopy(cursor.uint8()))); return true;
-      case Op.LONG4: this.push(decodeLong(cursor.bytesCopy(nonNegative(cursor.int32(), cursor)))); return true;
-      case Op.FLOAT: this.push(parseFloatLine(cursor.line(), cursor)); return true;
-      case Op.BINFLOAT: this.push(cursor.float64BigEndian()); return true;
-      case Op.STRING: this.push(decodeQuotedString(cursor.line(), cursor)); return true;
-      case Op.BINSTRING: this.push(cursor.latin1(nonNegative(cursor.int32(), cursor))); return true;
-      case Op.SHORT_BINSTRING: this.push(cursor.latin1(cursor.uint8())); return true;
-      case Op.UNICODE: this.push(decodeRawUnicodeEscape(cursor.line())); return true;
-      case Op.BINUNICODE: this.push(cursor.utf8(cursor.uint32())); return true;
-      case Op.SHORT_BINUNICODE: this.push(cursor.utf8(cursor.uint8())); return true;
-      case Op.BINUNICODE8: this.push(cursor.utf8(cursor.uint64())); return true;
-      case Op.BINBYTES: this.push(cursor.bytesCopy(cursor.uint32())); return true;
-      case Op.SHORT_BINBYTES: this.push(cursor.bytesCopy(cursor.uint8())); return true;
-      case Op.BINBYTES8: this.push(cursor.bytesCopy(cursor.uint64())); return true;
-      case Op.BYTEARRAY8: this.push(cursor.bytesCopy(cursor.uint64())); return true;
-      case Op.READONLY_BUFFER: this.top(); return true;
-      case Op.NEXT_BUFFER: throw cursor.error('out-of-band buffers (pickle protocol 5 buffer_callback) cannot be read from a file');
-      default: return false;
+      case Op.FRAME:
+        cursor.uint64();
+        return true; // frames only batch reads; contents follow inline
+      case Op.MARK:
+        this.metastack.push(this.stack);
+        this.stack = [];
+        return true;
+      case Op.POP:
+        if (this.stack.length) this.stack.pop();
+        else this.popMark();
+        return true;
+      case Op.POP_MARK:
+        this.popMark();
+        return true;
+      case Op.DUP:
+        this.push(this.top());
+        return true;
+      case Op.PUT:
+        this.memo.set(parseDecimal(cursor.line(), cursor, 'PUT'), this.top());
+        return true;
+      case Op.BINPUT:
+        this.memo.set(cursor.uint8(), this.top());
+        return true;
+      case Op.LONG_BINPUT:
+        this.memo.set(cursor.uint32(), this.top());
+        return true;
+      case Op.MEMOIZE:
+        this.memo.set(this.memo.size, this.top());
+        return true;
+      case Op.GET:
+        this.memoGet(parseDecimal(cursor.line(), cursor, 'GET'));
+        return true;
+      case Op.BINGET:
+        this.memoGet(cursor.uint8());
+        return true;
+      case Op.LONG_BINGET:
+        this.memoGet(cursor.uint32());
+        return true;
+      case Op.NONE:
+        this.push(null);
+        return true;
+      case Op.NEWTRUE:
+        this.push(true);
+        return true;
+      case Op.NEWFALSE:
+        this.push(false);
+        return true;
+      case Op.INT:
+        this.push(parseIntLine(cursor.line(), cursor));
+        return true;
+      case Op.LONG:
+        this.push(intFromBigInt(parseDecimal(cursor.line().replace(/L$/, ''), cursor, 'LONG', true)));
+        return true;
+      case Op.BININT:
+        this.push(cursor.int32());
+        return true;
+      case Op.BININT1:
+        this.push(cursor.uint8());
+        return true;
+      case Op.BININT2:
+        this.push(cursor.uint16());
+        return true;
+      case Op.LONG1:
+        this.push(decodeLong(cursor.bytesCopy(cursor.uint8())));
+        return true;
+      case Op.LONG4:
+        this.push(decodeLong(cursor.bytesCopy(nonNegative(cursor.int32(), cursor))));
+        return true;
+      case Op.FLOAT:
+        this.push(parseFloatLine(cursor.line(), cursor));
+        return true;
+      case Op.BINFLOAT:
+        this.push(cursor.float64BigEndian());
+        return true;
+      case Op.STRING:
+        this.push(decodeQuotedString(cursor.line(), cursor));
+        return true;
+      case Op.BINSTRING:
+        this.push(cursor.latin1(nonNegative(cursor.int32(), cursor)));
+        return true;
+      case Op.SHORT_BINSTRING:
+        this.push(cursor.latin1(cursor.uint8()));
+        return true;
+      case Op.UNICODE:
+        this.push(decodeRawUnicodeEscape(cursor.line()));
+        return true;
+      case Op.BINUNICODE:
+        this.push(cursor.utf8(cursor.uint32()));
+        return true;
+      case Op.SHORT_BINUNICODE:
+        this.push(cursor.utf8(cursor.uint8()));
+        return true;
+      case Op.BINUNICODE8:
+        this.push(cursor.utf8(cursor.uint64()));
+        return true;
+      case Op.BINBYTES:
+        this.push(cursor.bytesCopy(cursor.uint32()));
+        return true;
+      case Op.SHORT_BINBYTES:
+        this.push(cursor.bytesCopy(cursor.uint8()));
+        return true;
+      case Op.BINBYTES8:
+        this.push(cursor.bytesCopy(cursor.uint64()));
+        return true;
+      case Op.BYTEARRAY8:
+        this.push(cursor.bytesCopy(cursor.uint64()));
+        return true;
+      case Op.READONLY_BUFFER:
+        this.top();
+        return true;
+      case Op.NEXT_BUFFER:
+        throw cursor.error('out-of-band buffers (pickle protocol 5 buffer_callback) cannot be read from a file');
+      default:
+        return false;
     }
   }
 
   /** Tuples, lists, dicts and sets. Returns false for other opcodes. */
   private readContainer(opcode: number): boolean {
-        switch (opcode) {
-      case Op.EMPTY_TUPLE: this.push(new PyTuple()); return true;
-      case Op.TUPLE: this.push(openTuple(this.popMark())); return true;
-      case Op.TUPLE1: this.push(openTuple([this.pop()])); return true;
-      case Op.TUPLE2: { const b = this.pop(); const a = this.pop(); this.push(openTuple([a, b])); return true; }
-      case Op.TUPLE3: { const c = this.pop(); const b = this.pop(); const a = this.pop(); this.push(openTuple([a, b, c])); return true; }
-      case Op.EMPTY_LIST: this.push([]); return true;
-      case Op.LIST: this.push(this.popMark()); return true;
-      case Op.APPEND: { const item = this.pop(); this.append(this.top(), [item]); return true; }
-      case Op.APPENDS: { const items = this.popMark(); this.append(this.top(), items); return true; }
-      case Op.EMPTY_DICT: this.push(new Map()); return true;
-      case Op.DICT: { const dict = new Map(); this.setItems(dict, this.popMark()); this.push(dict); return true; }
-      case Op.SETITEM: { const value = this.pop(); const key = this.pop(); this.setItems(this.top(), [key, value]); return true; }
-      case Op.SETITEMS: { const items = this.popMark(); this.setItems(this.top(), items); return true; }
-      case Op.EMPTY_SET: this.push(new Set()); return true;
-      case Op.ADDITEMS: { const items = this.popMark(); this.addItems(this.top(), items); return true; }
-      case Op.FROZENSET: { const items = this.popMark(); items.forEach(item => this.checkHashable(item)); this.push(new PyFrozenSet(items)); return true; }
-      default: return false;
+    switch (opcode) {
+      case Op.EMPTY_TUPLE:
+        this.push(new PyTuple());
+        return true;
+      case Op.TUPLE:
+        this.push(openTuple(this.popMark()));
+        return true;
+      case Op.TUPLE1:
+        this.push(openTuple([this.pop()]));
+        return true;
+      case Op.TUPLE2: {
+        const b = this.pop();
+        const a = this.pop();
+        this.push(openTuple([a, b]));
+        return true;
+      }
+      case Op.TUPLE3: {
+        const c = this.pop();
+        const b = this.pop();
+        const a = this.pop();
+        this.push(openTuple([a, b, c]));
+        return true;
+      }
+      case Op.EMPTY_LIST:
+        this.push([]);
+        return true;
+      case Op.LIST:
+        this.push(this.popMark());
+        return true;
+      case Op.APPEND: {
+        const item = this.pop();
+        this.append(this.top(), [item]);
+        return true;
+      }
+      case Op.APPENDS: {
+        const items = this.popMark();
+        this.append(this.top(), items);
+        return true;
+      }
+      case Op.EMPTY_DICT:
+        this.push(new Map());
+        return true;
+      case Op.DICT: {
+        const dict = new Map();
+        this.setItems(dict, this.popMark());
+        this.push(dict);
+        return true;
+      }
+      case Op.SETITEM: {
+        const value = this.pop();
+        const key = this.pop();
+        this.setItems(this.top(), [key, value]);
+        return true;
+      }
+      case Op.SETITEMS: {
+        const items = this.popMark();
+        this.setItems(this.top(), items);
+        return true;
+      }
+      case Op.EMPTY_SET:
+        this.push(new Set());
+        return true;
+      case Op.ADDITEMS: {
+        const items = this.popMark();
+        this.addItems(this.top(), items);
+        return true;
+      }
+      case Op.FROZENSET: {
+        const items = this.popMark();
+        items.forEach(item => this.checkHashable(item));
+        this.push(new PyFrozenSet(items));
+        return true;
+      }
+      default:
+        return false;
     }
   }
 
   private append(target: unknown, items: unknown[]): void {
     const list = target instanceof PyObject ? target.listItems : target;
-    if (!Array.isArray(list) || list instanceof PyTuple) throw this.cursor.error('APPEND to something that is not a list');
+    if (!Array.isArray(list) || list instanceof PyTuple)
+      throw this.cursor.error('APPEND to something that is not a list');
     for (const item of items) list.push(item);
   }
 
@@ -170,13 +304,17 @@ class UnpicklingMachine {
   }
 
   private addItems(target: unknown, items: unknown[]): void {
-    if (!(target instanceof Set) || target instanceof PyFrozenSet) throw this.cursor.error('ADDITEMS to something that is not a set');
+    if (!(target instanceof Set) || target instanceof PyFrozenSet)
+      throw this.cursor.error('ADDITEMS to something that is not a set');
     for (const item of items) target.add(this.checkHashable(item));
   }
 
   /** Python refuses lists, dicts and sets as keys or set members; so does the reader. */
   private checkHashable(key: unknown): unknown {
-    const mutable = (Array.isArray(key) && !(key instanceof PyTuple)) || key instanceof Map || (key instanceof Set && !(key instanceof PyFrozenSet));
+    const mutable =
+      (Array.isArray(key) && !(key instanceof PyTuple)) ||
+      key instanceof Map ||
+      (key instanceof Set && !(key instanceof PyFrozenSet));
     if (mutable) throw this.cursor.error('unhashable dict key or set member');
     return key;
   }
@@ -186,7 +324,11 @@ class UnpicklingMachine {
     const { cursor } = this;
     const path = cursor.path;
     switch (opcode) {
-      case Op.GLOBAL: { const module = cursor.utf8Line(); this.push(resolveGlobal(module, cursor.utf8Line(), path)); return true; }
+      case Op.GLOBAL: {
+        const module = cursor.utf8Line();
+        this.push(resolveGlobal(module, cursor.utf8Line(), path));
+        return true;
+      }
       case Op.STACK_GLOBAL: {
         const name = this.pop();
         const module = this.pop();
@@ -194,30 +336,51 @@ class UnpicklingMachine {
         this.push(resolveGlobal(module, name, path));
         return true;
       }
-      case Op.REDUCE: { const args = this.argsOf(this.pop()); this.push(callGlobal(this.pop(), args, path)); return true; }
+      case Op.REDUCE: {
+        const args = this.argsOf(this.pop());
+        this.push(callGlobal(this.pop(), args, path));
+        return true;
+      }
       case Op.INST: {
         const module = cursor.utf8Line();
         const callee = resolveGlobal(module, cursor.utf8Line(), path);
         this.push(callGlobal(callee, this.popMark(), path));
         return true;
       }
-      case Op.OBJ: { const [callee, ...args] = this.popMark(); this.push(callGlobal(callee, args, path)); return true; }
-      case Op.NEWOBJ: { const args = this.argsOf(this.pop()); this.push(instantiate(this.pop(), args, path)); return true; }
-      case Op.NEWOBJ_EX: {
-        const keywords = this.pop();
+      case Op.OBJ: {
+        const [callee, ...args] = this.popMark();
+        this.push(callGlobal(callee, args, path));
+        return true;
+      }
+      case Op.NEWOBJ: {
         const args = this.argsOf(this.pop());
-        if (!(keywords instanceof Map) || keywords.size > 0) throw cursor.error('NEWOBJ_EX with keyword arguments is not supported');
         this.push(instantiate(this.pop(), args, path));
         return true;
       }
-      case Op.BUILD: { const state = this.pop(); this.build(this.top(), state); return true; }
+      case Op.NEWOBJ_EX: {
+        const keywords = this.pop();
+        const args = this.argsOf(this.pop());
+        if (!(keywords instanceof Map) || keywords.size > 0)
+          throw cursor.error('NEWOBJ_EX with keyword arguments is not supported');
+        this.push(instantiate(this.pop(), args, path));
+        return true;
+      }
+      case Op.BUILD: {
+        const state = this.pop();
+        this.build(this.top(), state);
+        return true;
+      }
       case Op.PERSID:
       case Op.BINPERSID:
       case Op.EXT1:
       case Op.EXT2:
       case Op.EXT4:
-        throw new UnsafePickleError(path, 'refuses persistent ids and the copyreg extension registry: they resolve objects by running code');
-      default: return false;
+        throw new UnsafePickleError(
+          path,
+          'refuses persistent ids and the copyreg extension registry: they resolve objects by running code'
+        );
+      default:
+        return false;
     }
   }
 
@@ -269,7 +432,8 @@ function parseDecimal(text: string, cursor: ByteCursor, opcode: string): number;
 function parseDecimal(text: string, cursor: ByteCursor, opcode: string, big: true): bigint;
 function parseDecimal(text: string, cursor: ByteCursor, opcode: string, big = false): number | bigint {
   // Python 3.11+ refuses int() of more than 4300 digits (quadratic time); so does the reader.
-  if (!/^\s*[+-]?\d{1,4300}\s*$/.test(text)) throw cursor.error(`${opcode} argument ${JSON.stringify(text.slice(0, 40))} is not an integer`);
+  if (!/^\s*[+-]?\d{1,4300}\s*$/.test(text))
+    throw cursor.error(`${opcode} argument ${JSON.stringify(text.slice(0, 40))} is not an integer`);
   return big ? BigInt(text.trim()) : Number(text);
 }
 
@@ -280,13 +444,21 @@ function parseIntLine(text: string, cursor: ByteCursor): number | bigint | boole
   return intFromBigInt(parseDecimal(text, cursor, 'INT', true));
 }
 
-const SPECIAL_FLOATS = new Map([['inf', Infinity], ['+inf', Infinity], ['-inf', -Infinity], ['nan', NaN], ['+nan', NaN], ['-nan', NaN]]);
+const SPECIAL_FLOATS = new Map([
+  ['inf', Infinity],
+  ['+inf', Infinity],
+  ['-inf', -Infinity],
+  ['nan', NaN],
+  ['+nan', NaN],
+  ['-nan', NaN]
+]);
 
 /** Protocol 0 FLOAT: Python's `repr(float)`, including `inf` and `nan`. */
 function parseFloatLine(text: string, cursor: ByteCursor): number {
   const lower = text.trim().toLowerCase().replace('infinity', 'inf');
   const special = SPECIAL_FLOATS.get(lower);
   if (special !== undefined) return special;
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(lower)) throw cursor.error(`FLOAT argument ${JSON.stringify(text)} is not a number`);
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(lower))
+    throw cursor.error(`FLOAT argument ${JSON.stringify(text)} is not a number`);
   return Number(lower);
 }

@@ -6,7 +6,7 @@
  * BUILD with `(3, byteorder, ...)`. Only these numbers are mapped; other dtypes (strings,
  * records, objects, datetimes) stay inert placeholders.
  */
-import { copyBytes } from './byteCursor.js';
+import { copyBytes } from './byte-cursor.js';
 import { intFromBigInt } from './values.js';
 import { elementCount, itemSize, TYPED_ARRAY_FOR_DTYPE, type DType, type NDArray } from '../ndarray.js';
 
@@ -72,7 +72,9 @@ export function ndarrayFromRaw(
   const size = itemSize(name);
   const count = elementCount(shape);
   if (raw.length !== count * size) {
-    throw new Error(`numpy ${dtype.descr} array of shape (${shape.join(', ')}) needs ${count * size} bytes, has ${raw.length}`);
+    throw new Error(
+      `numpy ${dtype.descr} array of shape (${shape.join(', ')}) needs ${count * size} bytes, has ${raw.length}`
+    );
   }
   const copy = copyBytes(raw);
   if (dtype.needsByteSwap && size > 1) {

@@ -39,7 +39,10 @@ export function pyFloat(value: number): PyFloat {
 
 /** A Python `complex`. */
 export class PyComplex {
-  constructor(readonly real: number, readonly imag: number) {}
+  constructor(
+    readonly real: number,
+    readonly imag: number
+  ) {}
 }
 
 /**

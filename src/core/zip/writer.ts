@@ -116,10 +116,18 @@ export class ZipArchiveWriter {
   }
 
   /** Adds an entry whose whole content is in memory: CRC-32 and sizes go in its local header. */
-  async addBytes(name: string, content: Uint8Array, method: ZipMethod, mtime: Date, level?: number): Promise<ZipEntryResult> {
+  async addBytes(
+    name: string,
+    content: Uint8Array,
+    method: ZipMethod,
+    mtime: Date,
+    level?: number
+  ): Promise<ZipEntryResult> {
     const record = this.openEntry(name, method, mtime, false);
     const data =
-      method === 'deflate' ? await this.codecs.deflateRawBytes(content, level ?? this.options.level ?? DEFAULT_LEVEL) : content;
+      method === 'deflate'
+        ? await this.codecs.deflateRawBytes(content, level ?? this.options.level ?? DEFAULT_LEVEL)
+        : content;
     record.crc32 = this.codecs.crc32(content, 0);
     record.size = content.length;
     record.compressedSize = data.length;
@@ -154,7 +162,9 @@ export class ZipArchiveWriter {
       }
     };
     const data =
-      method === 'deflate' ? codecs.deflateRaw(checksummed(), level ?? this.options.level ?? DEFAULT_LEVEL) : checksummed();
+      method === 'deflate'
+        ? codecs.deflateRaw(checksummed(), level ?? this.options.level ?? DEFAULT_LEVEL)
+        : checksummed();
     for await (const piece of data) {
       record.compressedSize += piece.length;
       await this.append(piece);
@@ -202,7 +212,10 @@ export class ZipArchiveWriter {
   }
 
   private checkLimits(record: ZipEntryRecord): void {
-    if (!record.zip64 && (record.size >= ZIP_MAX_32 || record.compressedSize >= ZIP_MAX_32 || record.offset >= ZIP_MAX_32)) {
+    if (
+      !record.zip64 &&
+      (record.size >= ZIP_MAX_32 || record.compressedSize >= ZIP_MAX_32 || record.offset >= ZIP_MAX_32)
+    ) {
       throw new ZipLimitError();
     }
   }

@@ -65,7 +65,7 @@ export function kernelSpec(nodeBinary: string, launcher: string): Record<string,
 
 /** Installs the kernelspec with Jupyter; returns the folder Jupyter reports. */
 export function installKernel(options: IInstallKernelOptions): string {
-  const launcher = path.join(__dirname, 'tslabKernel.js');
+  const launcher = path.join(__dirname, 'tslab-kernel.js');
   if (!fs.existsSync(launcher)) {
     throw new Error(`${launcher} is missing: build the package first (npm run build)`);
   }
@@ -87,13 +87,20 @@ export function installKernel(options: IInstallKernelOptions): string {
       execFileSync(options.python, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr ?? '';
-      throw new Error(`${options.python} -m jupyter kernelspec install failed: ${stderr.trim() || String(error)}`, { cause: error });
+      throw new Error(`${options.python} -m jupyter kernelspec install failed: ${stderr.trim() || String(error)}`, {
+        cause: error
+      });
     }
     const listing = execFileSync(options.python, ['-m', 'jupyter', 'kernelspec', 'list', '--json'], {
       encoding: 'utf8',
-      env: options.where.kind === 'prefix' ? { ...process.env, JUPYTER_PATH: jupyterPathFor(options.where.dir) } : process.env
+      env:
+        options.where.kind === 'prefix'
+          ? { ...process.env, JUPYTER_PATH: jupyterPathFor(options.where.dir) }
+          : process.env
     });
-    const found = (JSON.parse(listing) as { kernelspecs: Record<string, { resource_dir: string }> }).kernelspecs[KERNEL_NAME];
+    const found = (JSON.parse(listing) as { kernelspecs: Record<string, { resource_dir: string }> }).kernelspecs[
+      KERNEL_NAME
+    ];
     return found?.resource_dir ?? specDir;
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });

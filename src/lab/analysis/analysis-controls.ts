@@ -14,13 +14,22 @@ const GROUP_NONE = '';
 export class AnalysisControls {
   readonly node = document.createElement('div');
 
-  constructor(private readonly _trans: TranslationBundle, private readonly _onChange: (name: ControlName) => void) {
+  constructor(
+    private readonly _trans: TranslationBundle,
+    private readonly _onChange: (name: ControlName) => void
+  ) {
     const trans = _trans;
     this.node.className = 'jp-AxoPyAnalysis-controls';
     this._grouping = this._select(trans.__('Group by'), 'grouping');
-    this._spread = this._select(trans.__('Band'), 'spread', [['sem', trans.__('mean ± SEM')], ['std', trans.__('mean ± SD')]]);
+    this._spread = this._select(trans.__('Band'), 'spread', [
+      ['sem', trans.__('mean ± SEM')],
+      ['std', trans.__('mean ± SD')]
+    ]);
     this._channel = this._select(trans.__('Channel'), 'channel');
-    this._sortBy = this._select(trans.__('Sort by'), 'sortBy', [['', trans.__('trial order')], ...FEATURE_NAMES.map(f => [f, f] as [string, string])]);
+    this._sortBy = this._select(trans.__('Sort by'), 'sortBy', [
+      ['', trans.__('trial order')],
+      ...FEATURE_NAMES.map(f => [f, f] as [string, string])
+    ]);
     this._filterInputs = this._filterControls(trans);
   }
 
@@ -65,7 +74,10 @@ export class AnalysisControls {
   /** The grouping choices and channels of a model. */
   fill(model: AnalysisModel): void {
     const current = this._grouping.value;
-    this._grouping.replaceChildren(new Option(this._trans.__('(all trials)'), GROUP_NONE), ...model.groupableColumns.map(c => new Option(c, c)));
+    this._grouping.replaceChildren(
+      new Option(this._trans.__('(all trials)'), GROUP_NONE),
+      ...model.groupableColumns.map(c => new Option(c, c))
+    );
     this._grouping.value = model.groupableColumns.includes(current) ? current : GROUP_NONE;
     this.fillChannels(model);
   }

@@ -10,13 +10,25 @@
  * depend on the filter and are kept per trial.
  */
 import { ISignal, Signal } from '@lumino/signaling';
-import { RunningMoments, type TrialStats } from '../../core/analysis/groupAccumulator.js';
-import { epochsImageOrder } from '../../core/analysis/epochsImage.js';
+import { RunningMoments, type TrialStats } from '../../core/analysis/group-accumulator.js';
+import { epochsImageOrder } from '../../core/analysis/epochs-image.js';
 import { welch } from '../../core/analysis/welch.js';
-import type { ArrayMetadata } from '../../core/arraySidecar.js';
+import type { ArrayMetadata } from '../../core/array-sidecar.js';
 import type { ParsedCell, ParsedTrialsCsv } from '../../core/csv/index.js';
-import { type IDisplayFilter, NO_FILTER, describeDisplayFilter, designDisplayFilter, filterKey } from './display-filter.js';
-import { FEATURE_NAMES, type FeatureName, type IReduceChunkRequest, type IReducedChunk, overlayX } from './trial-reduction.js';
+import {
+  type IDisplayFilter,
+  NO_FILTER,
+  describeDisplayFilter,
+  designDisplayFilter,
+  filterKey
+} from './display-filter.js';
+import {
+  FEATURE_NAMES,
+  type FeatureName,
+  type IReduceChunkRequest,
+  type IReducedChunk,
+  overlayX
+} from './trial-reduction.js';
 
 /**
  * Trials of the first chunk of a read: the first groups are drawn after a few trials (the
@@ -122,7 +134,9 @@ export class AnalysisModel {
   }
   set grouping(column: string | undefined) {
     if (column !== undefined && !this._groupable.includes(column)) {
-      throw new RangeError(`cannot group by "${column}": groupable columns are ${this._groupable.join(', ') || 'none'}`);
+      throw new RangeError(
+        `cannot group by "${column}": groupable columns are ${this._groupable.join(', ') || 'none'}`
+      );
     }
     this._set(() => (this._grouping = column));
   }
@@ -225,7 +239,11 @@ export class AnalysisModel {
     }
     return [...merged]
       .filter(([, moments]) => moments.count > 0)
-      .map(([key, moments]) => ({ key, label: index < 0 ? keyText(key) : `${this._grouping} = ${keyText(key)}`, ...moments.stats(shape) }));
+      .map(([key, moments]) => ({
+        key,
+        label: index < 0 ? keyText(key) : `${this._grouping} = ${keyText(key)}`,
+        ...moments.stats(shape)
+      }));
   }
 
   /** Overlay traces of the first kept trials read (y per channel; x from {@link overlaySamples}). */
@@ -242,7 +260,12 @@ export class AnalysisModel {
   }
 
   /** Welch PSD of each group's mean (per channel): frequencies and (channels, bins) values. */
-  spectra(): { readonly label: string; readonly frequencies: Float64Array; readonly psd: Float64Array; readonly bins: number }[] {
+  spectra(): {
+    readonly label: string;
+    readonly frequencies: Float64Array;
+    readonly psd: Float64Array;
+    readonly bins: number;
+  }[] {
     return this.groups().map(group => {
       const { frequencies, psd } = welch(group.mean, { fs: this._metadata.sampleRate ?? 1 });
       return { label: group.label, frequencies, psd: psd.data, bins: frequencies.length };
@@ -259,10 +282,13 @@ export class AnalysisModel {
     const rows = this._kept.filter(row => cache.image.has(row));
     if (shape === undefined || rows.length === 0) return { rows: [], columns: 0, data: new Float32Array(0) };
     const columns = Math.min(this._imageColumns, shape[1]);
-    const sortValues = this._sortBy === undefined ? undefined : rows.map(row => this.feature(row, this._sortBy!, this._channel));
+    const sortValues =
+      this._sortBy === undefined ? undefined : rows.map(row => this.feature(row, this._sortBy!, this._channel));
     const order = epochsImageOrder(rows.length, sortValues).map(i => rows[i]);
     const data = new Float32Array(order.length * columns);
-    order.forEach((row, r) => data.set(cache.image.get(row)!.subarray(this._channel * columns, (this._channel + 1) * columns), r * columns));
+    order.forEach((row, r) =>
+      data.set(cache.image.get(row)!.subarray(this._channel * columns, (this._channel + 1) * columns), r * columns)
+    );
     return { rows: order, columns, data };
   }
 
@@ -298,7 +324,8 @@ export class AnalysisModel {
     const old = this._trials;
     if (trials.rowCount < old.rowCount || trials.columns.join('\n') !== old.columns.join('\n')) return false;
     for (const column of old.columns) {
-      const before = old.values[column], after = trials.values[column];
+      const before = old.values[column],
+        after = trials.values[column];
       for (let row = 0; row < old.rowCount; row++) if (!Object.is(before[row], after[row])) return false;
     }
     if (this._groupableColumns(trials).join('\n') !== this._groupable.join('\n')) return false;
@@ -341,7 +368,12 @@ export class AnalysisModel {
    */
   private async _readMissing(): Promise<void> {
     let size = Math.min(FIRST_CHUNK_TRIALS, this._chunkSize);
-    const ask = (): { chunk: { key: string; request: IReduceChunkRequest }; reply: Promise<{ reduced: IReducedChunk; bytesFetched: number }> } | undefined => {
+    const ask = ():
+      | {
+          chunk: { key: string; request: IReduceChunkRequest };
+          reply: Promise<{ reduced: IReducedChunk; bytesFetched: number }>;
+        }
+      | undefined => {
       const chunk = this._disposed ? undefined : this._nextChunk(size);
       size = this._chunkSize;
       if (chunk === undefined) return undefined;
@@ -379,7 +411,8 @@ export class AnalysisModel {
   private _dropStaleAtoms(): void {
     const kept = new Set(this._kept);
     for (const cache of this._caches.values()) {
-      for (const [atom, entry] of cache.atoms) if ([...entry.rows].some(row => !kept.has(row))) cache.atoms.delete(atom);
+      for (const [atom, entry] of cache.atoms)
+        if ([...entry.rows].some(row => !kept.has(row))) cache.atoms.delete(atom);
     }
   }
 
@@ -392,7 +425,8 @@ export class AnalysisModel {
     for (const row of this._kept) {
       if (wanted.length >= size) break;
       // A row the table shows before the model's trials.csv has it (extendTrials) waits for it.
-      if (row >= this._trials.rowCount || this._missing.has(row) || this._misshapen.has(row) || this._inFlight.has(row)) continue;
+      if (row >= this._trials.rowCount || this._missing.has(row) || this._misshapen.has(row) || this._inFlight.has(row))
+        continue;
       const atom = this._atomOfRow[row];
       const inMoments = cache.atoms.get(atom)?.rows.has(row) ?? false;
       const needsOverlay = this._mode === 'overlay' && overlayRows.has(row) && !cache.overlay.has(row);
@@ -449,7 +483,8 @@ export class AnalysisModel {
     const columns = Math.min(request.imageColumns, shape[1]);
     reduced.rows.forEach((row, i) => {
       this._features.set(row, reduced.features.slice(i * perTrial, (i + 1) * perTrial));
-      if (request.imageColumns > 0) cache.image.set(row, reduced.image.slice(i * shape[0] * columns, (i + 1) * shape[0] * columns));
+      if (request.imageColumns > 0)
+        cache.image.set(row, reduced.image.slice(i * shape[0] * columns, (i + 1) * shape[0] * columns));
     });
     for (const { row, y } of reduced.overlay) cache.overlay.set(row, y);
   }
@@ -466,7 +501,9 @@ export class AnalysisModel {
   private _atoms(from: number): void {
     for (let row = from; row < this._trials.rowCount; row++) {
       const tuple = this._groupable.map(column => this._trials.values[column][row]);
-      const text = JSON.stringify(tuple.map(v => (typeof v === 'number' && Number.isNaN(v) ? 'NaN' : typeof v === 'bigint' ? `${v}n` : v)));
+      const text = JSON.stringify(
+        tuple.map(v => (typeof v === 'number' && Number.isNaN(v) ? 'NaN' : typeof v === 'bigint' ? `${v}n` : v))
+      );
       let atom = this._atomIndex.get(text);
       if (atom === undefined) {
         atom = this._atomKeys.length;

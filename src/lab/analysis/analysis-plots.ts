@@ -44,7 +44,14 @@ function timeAxis(model: AnalysisModel, samples: ArrayLike<number>): { x: Float6
   return { x, label: rate === undefined ? 'sample' : 'time (s)' };
 }
 
-function basePlot(width: number, last: boolean, series: uPlot.Series[], xLabel: string, yLabel: string, extra: Partial<uPlot.Options> = {}): uPlot.Options {
+function basePlot(
+  width: number,
+  last: boolean,
+  series: uPlot.Series[],
+  xLabel: string,
+  yLabel: string,
+  extra: Partial<uPlot.Options> = {}
+): uPlot.Options {
   return {
     width,
     height: CHANNEL_HEIGHT + (last ? 44 : 0),
@@ -71,7 +78,11 @@ export function drawAverage(host: HTMLElement, context: IPlotContext): uPlot[] {
     let samplesDrawn: Float64Array = new Float64Array(0);
     for (const group of groups) {
       const color = context.colors.get(group.label) ?? [0, 0, 0];
-      const points = bandPoints(group.mean.data.subarray(c * samples, (c + 1) * samples), group[context.spread].data.subarray(c * samples, (c + 1) * samples), buckets);
+      const points = bandPoints(
+        group.mean.data.subarray(c * samples, (c + 1) * samples),
+        group[context.spread].data.subarray(c * samples, (c + 1) * samples),
+        buckets
+      );
       // Every group's points share x: the buckets are the same; within one, min and max
       // positions differ by less than a pixel, so the first group's stand for all.
       if (samplesDrawn.length === 0) samplesDrawn = points.samples;
@@ -108,7 +119,9 @@ export function drawOverlay(host: HTMLElement, context: IPlotContext): uPlot[] {
       focus: { alpha: 0.25 },
       cursor: { focus: { prox: 12 }, drag: { x: false, y: false } },
       hooks: {
-        setSeries: [(_plot: uPlot, index: number | null) => context.onHover(index === null ? undefined : traces[index - 1]?.row)]
+        setSeries: [
+          (_plot: uPlot, index: number | null) => context.onHover(index === null ? undefined : traces[index - 1]?.row)
+        ]
       }
     });
     const plot = new uPlot(options, data, host);
@@ -157,13 +170,33 @@ export function drawSpectrum(host: HTMLElement, context: IPlotContext): uPlot[] 
       ...spectra.map(s => Array.from(s.psd.subarray(c * bins, (c + 1) * bins), v => (v > 0 ? v : null))),
       ...(trial ? [Array.from(trial.psd.subarray(c * bins, (c + 1) * bins), v => (v > 0 ? v : null))] : [])
     ];
-    const series: uPlot.Series[] = spectra.map(s => ({ label: s.label, stroke: rgbText(context.colors.get(s.label) ?? [0, 0, 0]), width: 1.5, points: { show: false } }));
-    if (trial) series.push({ label: `trial ${trial.row}`, stroke: cssVar('--jp-ui-font-color1', '#212121'), width: 1, dash: [4, 3], points: { show: false } });
-    const options = basePlot(context.width, c === shape[0] - 1, series, `frequency (${unit})`, `${model.channelNames[c]} PSD`, {
-      scales: { x: { time: false }, y: { distr: 3 } }
-    });
+    const series: uPlot.Series[] = spectra.map(s => ({
+      label: s.label,
+      stroke: rgbText(context.colors.get(s.label) ?? [0, 0, 0]),
+      width: 1.5,
+      points: { show: false }
+    }));
+    if (trial)
+      series.push({
+        label: `trial ${trial.row}`,
+        stroke: cssVar('--jp-ui-font-color1', '#212121'),
+        width: 1,
+        dash: [4, 3],
+        points: { show: false }
+      });
+    const options = basePlot(
+      context.width,
+      c === shape[0] - 1,
+      series,
+      `frequency (${unit})`,
+      `${model.channelNames[c]} PSD`,
+      {
+        scales: { x: { time: false }, y: { distr: 3 } }
+      }
+    );
     // Powers of ten span decades: written as 1e-5, not rounded to 0.
-    options.axes![1].values = (_plot: uPlot, ticks: (number | null)[]) => ticks.map(tick => (tick === null ? '' : tick.toExponential(0)));
+    options.axes![1].values = (_plot: uPlot, ticks: (number | null)[]) =>
+      ticks.map(tick => (tick === null ? '' : tick.toExponential(0)));
     return new uPlot(options, data, host);
   });
 }
@@ -195,7 +228,10 @@ export function drawImage(host: HTMLElement, model: AnalysisModel, width: number
   context.imageSmoothingEnabled = false;
   context.drawImage(source, 0, 0, canvas.width, canvas.height);
   canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', `${model.channelNames[model.channel]}: ${rows.length} trials by time, colour is amplitude (±${scale.toPrecision(3)})${model.sortBy ? `, sorted by ${model.sortBy}` : ''}`);
+  canvas.setAttribute(
+    'aria-label',
+    `${model.channelNames[model.channel]}: ${rows.length} trials by time, colour is amplitude (±${scale.toPrecision(3)})${model.sortBy ? `, sorted by ${model.sortBy}` : ''}`
+  );
   const caption = document.createElement('div');
   caption.className = 'jp-AxoPyAnalysis-imageCaption';
   const rate = model.metadata.sampleRate;

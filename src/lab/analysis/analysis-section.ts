@@ -9,7 +9,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 import type uPlot from 'uplot';
-import type { ArrayMetadata } from '../../core/arraySidecar.js';
+import type { ArrayMetadata } from '../../core/array-sidecar.js';
 import type { ParsedTrialsCsv } from '../../core/csv/index.js';
 import type { IArrayData, IFileVersion } from '../hdf5/provider.js';
 import { toNumbers } from '../previews/decimate.js';
@@ -56,12 +56,20 @@ export interface IAnalysisState {
   readonly channelNames: readonly string[];
   readonly xLabel: string;
   /** Per group: label, size, colour, and mean / sem / std per channel (channels x samples). */
-  readonly groups: readonly { label: string; count: number; color: Rgb; mean: number[][]; sem: number[][]; std: number[][] }[];
+  readonly groups: readonly {
+    label: string;
+    count: number;
+    color: Rgb;
+    mean: number[][];
+    sem: number[][];
+    std: number[][];
+  }[];
   readonly overlayRows: readonly number[];
   readonly hoveredTrial: number | undefined;
   readonly imageRows: readonly number[];
   /** Spectrum mode: Welch PSD of the selected trial (display filter applied), channels x bins. */
-  readonly trialSpectrum: { readonly row: number; readonly frequencies: number[]; readonly psd: number[][] } | undefined;
+  readonly trialSpectrum:
+    { readonly row: number; readonly frequencies: number[]; readonly psd: number[][] } | undefined;
   /** Increments on every redraw. */
   readonly draws: number;
 }
@@ -70,7 +78,10 @@ export interface IAnalysisState {
 const DRAW_INTERVAL_MS = 250;
 
 export class AnalysisSection extends Widget {
-  constructor(readonly arrayName: string, private readonly _host: IAnalysisHost) {
+  constructor(
+    readonly arrayName: string,
+    private readonly _host: IAnalysisHost
+  ) {
     super();
     this.addClass('jp-AxoPyAnalysis');
     const trans = _host.trans;
@@ -212,7 +223,9 @@ export class AnalysisSection extends Widget {
     const model = this._model;
     const shape = model?.trialShape;
     const split = (values: Float64Array): number[][] =>
-      shape ? Array.from({ length: shape[0] }, (_, c) => Array.from(values.subarray(c * shape[1], (c + 1) * shape[1]))) : [];
+      shape
+        ? Array.from({ length: shape[0] }, (_, c) => Array.from(values.subarray(c * shape[1], (c + 1) * shape[1])))
+        : [];
     return {
       mode: this._mode,
       grouping: model?.grouping,
@@ -233,12 +246,17 @@ export class AnalysisSection extends Widget {
       })),
       overlayRows: model?.overlay().map(t => t.row) ?? [],
       hoveredTrial: this._hovered,
-      imageRows: this._mode === 'image' ? model?.image().rows ?? [] : [],
+      imageRows: this._mode === 'image' ? (model?.image().rows ?? []) : [],
       trialSpectrum: this._trialSpectrum && {
         row: this._trialSpectrum.row,
         frequencies: Array.from(this._trialSpectrum.frequencies),
         psd: Array.from({ length: this._trialSpectrum.channels }, (_, c) =>
-          Array.from(this._trialSpectrum!.psd.subarray(c * this._trialSpectrum!.frequencies.length, (c + 1) * this._trialSpectrum!.frequencies.length))
+          Array.from(
+            this._trialSpectrum!.psd.subarray(
+              c * this._trialSpectrum!.frequencies.length,
+              (c + 1) * this._trialSpectrum!.frequencies.length
+            )
+          )
         )
       },
       draws: this._draws
@@ -371,7 +389,13 @@ export class AnalysisSection extends Widget {
     const skipped = model.skipped;
     const parts = [model.filterText, this._host.trans.__('%1 of %2 kept trials', done, total)];
     if (skipped.missing.length + skipped.misshapen.length > 0) {
-      parts.push(this._host.trans.__('%1 without this array, %2 of another shape left out', skipped.missing.length, skipped.misshapen.length));
+      parts.push(
+        this._host.trans.__(
+          '%1 without this array, %2 of another shape left out',
+          skipped.missing.length,
+          skipped.misshapen.length
+        )
+      );
     }
     if (this._mode === 'overlay') parts.push(this._host.trans.__('%1 traces drawn', model.overlay().length));
     if (!this._caption.classList.contains('jp-AxoPyPreview-error')) this._caption.textContent = parts.join(' · ');
@@ -386,7 +410,8 @@ export class AnalysisSection extends Widget {
       spread: this._controls.spread,
       onHover: row => {
         this._hovered = row;
-        this._hover.textContent = row === undefined ? '' : this._host.trans.__('trial %1 (%2) — click to select it', row, groupOfRow(row));
+        this._hover.textContent =
+          row === undefined ? '' : this._host.trans.__('trial %1 (%2) — click to select it', row, groupOfRow(row));
         this._host.changed();
       },
       onPick: row => this._host.selectTrial(row),
@@ -449,7 +474,8 @@ export class AnalysisSection extends Widget {
   private _uplots: uPlot[] = [];
   private _hovered: number | undefined;
   private _drawPending = false;
-  private _trialSpectrum: { key: string; row: number; channels: number; frequencies: Float64Array; psd: Float64Array } | undefined;
+  private _trialSpectrum:
+    { key: string; row: number; channels: number; frequencies: Float64Array; psd: Float64Array } | undefined;
   private _spectrumTicket = 0;
   private _lastDraw = -Infinity;
   private _drawnWidth = -1;

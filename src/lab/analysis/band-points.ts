@@ -25,8 +25,10 @@ export function bandPoints(
   const lo = new Float64Array(line.y.length);
   const hi = new Float64Array(line.y.length);
   for (let b = 0; b < buckets; b++) {
-    const from = Math.floor((b * n) / buckets), to = Math.floor(((b + 1) * n) / buckets);
-    let low = Infinity, high = -Infinity;
+    const from = Math.floor((b * n) / buckets),
+      to = Math.floor(((b + 1) * n) / buckets);
+    let low = Infinity,
+      high = -Infinity;
     for (let i = from; i < to; i++) {
       low = Math.min(low, mean[i] - width(i));
       high = Math.max(high, mean[i] + width(i));

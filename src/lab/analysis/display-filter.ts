@@ -30,7 +30,10 @@ export function filterKey(filter: IDisplayFilter): string {
 export function designDisplayFilter(filter: IDisplayFilter, sampleRate: number | undefined): IDesignedFilter {
   const rate = sampleRate ?? 1;
   const stages: (Sos | 'rectify')[] = [];
-  if (filter.bandpass) stages.push(butter(filter.bandpass.order, [filter.bandpass.low, filter.bandpass.high], { type: 'bandpass', sampleRate: rate }));
+  if (filter.bandpass)
+    stages.push(
+      butter(filter.bandpass.order, [filter.bandpass.low, filter.bandpass.high], { type: 'bandpass', sampleRate: rate })
+    );
   if (filter.notch) {
     const { center, width } = filter.notch;
     stages.push(butter(2, [center - width / 2, center + width / 2], { type: 'bandstop', sampleRate: rate }));
@@ -53,8 +56,12 @@ export function applyDisplayFilter(designed: IDesignedFilter, trial: Float64NDAr
 export function describeDisplayFilter(filter: IDisplayFilter, sampleRate: number | undefined): string {
   const unit = sampleRate !== undefined ? ' Hz' : ' cycles/sample';
   const parts: string[] = [];
-  if (filter.bandpass) parts.push(`band-pass ${filter.bandpass.low}-${filter.bandpass.high}${unit} (Butterworth order ${filter.bandpass.order}, zero-phase)`);
+  if (filter.bandpass)
+    parts.push(
+      `band-pass ${filter.bandpass.low}-${filter.bandpass.high}${unit} (Butterworth order ${filter.bandpass.order}, zero-phase)`
+    );
   if (filter.notch) parts.push(`notch ${filter.notch.center}${unit} (width ${filter.notch.width})`);
-  if (filter.envelope) parts.push(`rectified, envelope low-pass ${filter.envelope.cutoff}${unit} (order ${filter.envelope.order})`);
+  if (filter.envelope)
+    parts.push(`rectified, envelope low-pass ${filter.envelope.cutoff}${unit} (order ${filter.envelope.order})`);
   return parts.length === 0 ? 'unfiltered' : parts.join(' · ');
 }

@@ -38,5 +38,9 @@ export function groupColors(count: number): Rgb[] {
 
 /** Negative, zero and positive ends of the epochs image's colour scale. */
 export function imageScale(): [Rgb, Rgb, Rgb] {
-  return [toRgb(cssVar('--jp-brand-color1', '#1976d2')), toRgb(cssVar('--jp-layout-color0', '#ffffff')), toRgb(cssVar('--jp-error-color1', '#d32f2f'))];
+  return [
+    toRgb(cssVar('--jp-brand-color1', '#1976d2')),
+    toRgb(cssVar('--jp-layout-color0', '#ffffff')),
+    toRgb(cssVar('--jp-error-color1', '#d32f2f'))
+  ];
 }

@@ -4,7 +4,7 @@
  * back with the feature columns. The preview calls a handful of methods; the rest is here.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { parseArraySidecar, type ArrayMetadata } from '../../core/arraySidecar.js';
+import { parseArraySidecar, type ArrayMetadata } from '../../core/array-sidecar.js';
 import type { ParsedTrialsCsv } from '../../core/csv/index.js';
 import { datasetNameForRow } from '../../core/layout.js';
 import type { ITaskFilesSource } from '../previews/check.js';
@@ -16,7 +16,10 @@ import type { IReduceChunkRequest, IReducedChunk } from './trial-reduction.js';
 
 /** An array provider that can also reduce trials in its worker. */
 export interface IReducingArrayProvider extends IArrayProvider {
-  reduceTrials?(file: IFileVersion, chunk: IReduceChunkRequest): Promise<{ reduced: IReducedChunk; bytesFetched: number }>;
+  reduceTrials?(
+    file: IFileVersion,
+    chunk: IReduceChunkRequest
+  ): Promise<{ reduced: IReducedChunk; bytesFetched: number }>;
 }
 
 export interface IPreviewAnalysisOptions {
@@ -30,7 +33,10 @@ export interface IPreviewAnalysisOptions {
 }
 
 /** `{ <feature>_<channel>: values }` added to trials.csv's columns, typed float64. */
-export function withFeatureColumns(parsed: ParsedTrialsCsv, columns: readonly { name: string; values: number[] }[]): ParsedTrialsCsv {
+export function withFeatureColumns(
+  parsed: ParsedTrialsCsv,
+  columns: readonly { name: string; values: number[] }[]
+): ParsedTrialsCsv {
   const added = columns.filter(c => !parsed.columns.includes(c.name));
   if (added.length === 0) return parsed;
   return {
@@ -48,12 +54,19 @@ export class PreviewAnalysis {
   }
 
   /** Adds the analysis controls to an array's section, before `before`; `trialPlot` shows in "Trial" mode only. */
-  attach(name: string, parent: HTMLElement, before: Element, trialPlot: readonly HTMLElement[], file: IFileVersion): void {
+  attach(
+    name: string,
+    parent: HTMLElement,
+    before: Element,
+    trialPlot: readonly HTMLElement[],
+    file: IFileVersion
+  ): void {
     const host: IAnalysisHost = {
       trans: this._options.trans,
       reducerFor: (version: IFileVersion): ITrialReducer => ({
         reduceTrials: chunk => {
-          if (!this._options.arrays.reduceTrials) return Promise.reject(new Error('this array reader cannot reduce trials'));
+          if (!this._options.arrays.reduceTrials)
+            return Promise.reject(new Error('this array reader cannot reduce trials'));
           return this._options.arrays.reduceTrials(version, chunk);
         }
       }),
@@ -107,7 +120,9 @@ export class PreviewAnalysis {
     const trials = this._trials;
     if (!trials) return;
     const columns = [...this._sections.values()].flatMap(section =>
-      section.featureColumns().map(c => ({ name: this._sections.size > 1 ? `${section.arrayName}.${c.name}` : c.name, values: c.values }))
+      section
+        .featureColumns()
+        .map(c => ({ name: this._sections.size > 1 ? `${section.arrayName}.${c.name}` : c.name, values: c.values }))
     );
     const grid = this._options.grid;
     grid.setContents(grid.view.withContents(withFeatureColumns(trials, columns)));

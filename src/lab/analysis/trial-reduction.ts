@@ -5,7 +5,7 @@
  * decimated per pixel for overlays and per column for the epochs image, then dropped. Only
  * reductions leave the worker, never the trials, so memory stays that of one trial.
  */
-import { RunningMoments } from '../../core/analysis/groupAccumulator.js';
+import { RunningMoments } from '../../core/analysis/group-accumulator.js';
 import { float64Array } from '../../core/analysis/axis.js';
 import { NAMED_FEATURES } from '../../core/analysis/features.js';
 import { datasetNameForRow } from '../../core/layout.js';
@@ -16,8 +16,6 @@ import { applyDisplayFilter, designDisplayFilter, type IDisplayFilter } from './
 /** The per-trial features, in the order of a trial's feature values. */
 export const FEATURE_NAMES = ['mav', 'rms', 'wl', 'zc', 'ssc', 'iemg', 'logvar'] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
-
-
 
 /** One array's trial as read: dtype, shape and elements (what the worker's read gives). */
 export interface ITrialArray {
@@ -87,7 +85,10 @@ export function overlayX(samples: number, buckets: number): Float64Array {
 }
 
 /** Reduces a chunk of trials, each read by `read(datasetName)` (undefined: no such dataset). */
-export function reduceTrialChunk(read: (dataset: string) => ITrialArray | undefined, request: IReduceChunkRequest): IReducedChunk {
+export function reduceTrialChunk(
+  read: (dataset: string) => ITrialArray | undefined,
+  request: IReduceChunkRequest
+): IReducedChunk {
   const designed = designDisplayFilter(request.filter, request.sampleRate);
   const overlayRows = new Set(request.overlayRows);
   const atoms = new Map<number, RunningMoments>();
@@ -105,17 +106,26 @@ export function reduceTrialChunk(read: (dataset: string) => ITrialArray | undefi
       continue;
     }
     const layout = trialLayout(value.shape);
-    if (layout === undefined || (trialShape !== undefined && (layout[0] !== trialShape[0] || layout[1] !== trialShape[1]))) {
+    if (
+      layout === undefined ||
+      (trialShape !== undefined && (layout[0] !== trialShape[0] || layout[1] !== trialShape[1]))
+    ) {
       misshapen.push({ row, shape: [...value.shape] });
       continue;
     }
     trialShape ??= layout;
     const [channels, samples] = layout;
     // float64 data as read (not copied: nothing below writes into it); other dtypes converted.
-    const raw = float64Array(layout, value.data instanceof Float64Array ? value.data : Float64Array.from(toNumbers(value.data)));
+    const raw = float64Array(
+      layout,
+      value.data instanceof Float64Array ? value.data : Float64Array.from(toNumbers(value.data))
+    );
     for (const name of FEATURE_NAMES) {
       const computed = NAMED_FEATURES[name](raw).data;
-      for (let c = 0; c < channels; c++) features[(rows.length * channels + c) * FEATURE_NAMES.length + FEATURE_NAMES.indexOf(name)] = Number(computed[c]);
+      for (let c = 0; c < channels; c++)
+        features[(rows.length * channels + c) * FEATURE_NAMES.length + FEATURE_NAMES.indexOf(name)] = Number(
+          computed[c]
+        );
     }
     const shown = applyDisplayFilter(designed, raw);
     let moments = atoms.get(atom);
@@ -124,7 +134,8 @@ export function reduceTrialChunk(read: (dataset: string) => ITrialArray | undefi
       atoms.set(atom, moments);
     }
     moments.add(shown.data);
-    if (overlayRows.has(row)) overlay.push({ row, y: overlayTrace(shown.data, channels, samples, request.overlayBuckets) });
+    if (overlayRows.has(row))
+      overlay.push({ row, y: overlayTrace(shown.data, channels, samples, request.overlayBuckets) });
     if (request.imageColumns > 0) imageRows.push(bucketMeans(shown.data, channels, samples, request.imageColumns));
     rows.push(row);
   }
@@ -155,7 +166,8 @@ function bucketMeans(data: Float64Array, channels: number, samples: number, colu
   const out = new Float32Array(channels * width);
   for (let c = 0; c < channels; c++) {
     for (let b = 0; b < width; b++) {
-      const lo = Math.floor((b * samples) / width), hi = Math.floor(((b + 1) * samples) / width);
+      const lo = Math.floor((b * samples) / width),
+        hi = Math.floor(((b + 1) * samples) / width);
       let sum = 0;
       for (let i = lo; i < hi; i++) sum += data[c * samples + i];
       out[c * width + b] = sum / (hi - lo);

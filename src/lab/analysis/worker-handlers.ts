@@ -6,7 +6,13 @@
 import type { IRemoteFile } from '../hdf5/protocol.js';
 import type { IDirectTrial } from '../hdf5/direct-reads.js';
 import { datasetNameForRow } from '../../core/layout.js';
-import { type IReduceChunkRequest, type IReducedChunk, type ITrialArray, reduceTrialChunk, transferablesOf } from './trial-reduction.js';
+import {
+  type IReduceChunkRequest,
+  type IReducedChunk,
+  type ITrialArray,
+  reduceTrialChunk,
+  transferablesOf
+} from './trial-reduction.js';
 
 /** Bytes read ahead while reducing trials. */
 const SCAN_READ_AHEAD_BYTES = 4 * 1024 * 1024;
@@ -28,7 +34,17 @@ export interface IReduceTrialsReply {
 
 /** The worker's HDF5 reader, reduced to what is used here. */
 export interface IScanningReader {
-  read(remote: IRemoteFile, dataset: string): { readonly found: false; readonly bytesFetched: number } | { readonly found: true; readonly shape: readonly number[]; readonly data: ArrayBufferView; readonly bytesFetched: number };
+  read(
+    remote: IRemoteFile,
+    dataset: string
+  ):
+    | { readonly found: false; readonly bytesFetched: number }
+    | {
+        readonly found: true;
+        readonly shape: readonly number[];
+        readonly data: ArrayBufferView;
+        readonly bytesFetched: number;
+      };
   scanning<T>(remote: IRemoteFile, readAhead: number, scan: () => T): T;
   /** Reads datasets directly (reader.ts readDirect), bound to the worker's Range source. */
   readDirect?(remote: IRemoteFile, names: readonly string[]): Promise<Map<string, IDirectTrial>>;

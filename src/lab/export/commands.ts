@@ -9,13 +9,13 @@ import type { Contents } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { downloadIcon } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
-import { CommandIDs } from '../commands.js';
+import { CommandIDs } from '../sidebar/commands.js';
 import type { IStorageBrowser, IStorageModel, IStorageNode } from '../tokens.js';
 import { askDestination, confirmReplace, type ExportDestination } from './dialog.js';
 import type { DestinationMemory } from './destination-choice.js';
 import { exportToZip, type IExportProgress } from './exporter.js';
 import { ExportNotification } from './progress.js';
-import { exportOnServer, serverExportAvailable } from './serverExport.js';
+import { exportOnServer, serverExportAvailable } from './server-export.js';
 import type { ExportStatus } from './status.js';
 import { blobDownloadSink, canPickSaveFile, pickFileSink, serverFileSink, type IArchiveSink } from './sinks.js';
 import { exportTarget, levelOfFolder, type ExportLevel, type IExportTarget } from './target.js';
@@ -182,7 +182,14 @@ async function runExport(context: IExportCommandContext, args: ReadonlyPartialJS
   };
   try {
     if (onServer) {
-      const result = await exportOnServer({ contents, target, destination, replace, signal: controller.signal, onProgress });
+      const result = await exportOnServer({
+        contents,
+        target,
+        destination,
+        replace,
+        signal: controller.signal,
+        onProgress
+      });
       const where = destination === 'download' ? target.archiveName : target.archivePath;
       notification.succeeded(where, result.archiveBytes, result.warnings);
     } else {

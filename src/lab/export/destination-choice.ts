@@ -33,7 +33,9 @@ export function preselect(
   fallback: ExportDestination
 ): IPreselection {
   const last = remembered[rootPath];
-  return isDestination(last) ? { destination: last, reason: 'root', rootPath } : { destination: fallback, reason: 'default', rootPath };
+  return isDestination(last)
+    ? { destination: last, reason: 'root', rootPath }
+    : { destination: fallback, reason: 'default', rootPath };
 }
 
 /** Where the choices per root are kept: the `destinationByRoot` setting (schema/export.json). */

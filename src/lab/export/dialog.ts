@@ -20,8 +20,16 @@ class DestinationBody extends Widget implements Dialog.IBodyWidget<ExportDestina
     intro.textContent = trans.__('The archive keeps the folders %1/…', target.rootName);
     this.node.appendChild(intro);
     this._radios = {
-      download: this._addChoice('download', trans.__('Download %1 to this computer', target.archiveName), preselection.destination),
-      server: this._addChoice('server', trans.__('Save %1 on the server, beside the folder', target.archivePath), preselection.destination)
+      download: this._addChoice(
+        'download',
+        trans.__('Download %1 to this computer', target.archiveName),
+        preselection.destination
+      ),
+      server: this._addChoice(
+        'server',
+        trans.__('Save %1 on the server, beside the folder', target.archivePath),
+        preselection.destination
+      )
     };
     // Said, not silently reused: which rule preselected the choice.
     const note = document.createElement('p');
@@ -30,7 +38,10 @@ class DestinationBody extends Widget implements Dialog.IBodyWidget<ExportDestina
     note.textContent =
       preselection.reason === 'root'
         ? trans.__('Preselected: your last choice for the storage root %1.', preselection.rootPath || '/')
-        : trans.__('Preselected: the default destination of the settings (AxoPy ZIP export); your choice is remembered for the storage root %1.', preselection.rootPath || '/');
+        : trans.__(
+            'Preselected: the default destination of the settings (AxoPy ZIP export); your choice is remembered for the storage root %1.',
+            preselection.rootPath || '/'
+          );
     this.node.appendChild(note);
   }
 

@@ -5,8 +5,8 @@
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import type { Contents, ServerConnection } from '@jupyterlab/services';
-import { planStorageZip, type StorageZipPlan } from '../../core/zipPlan.js';
-import type { IZipWorkerEntry, ZipWorkerMessage, ZipWorkerRequest } from '../worker/zip.worker.js';
+import { planStorageZip, type StorageZipPlan } from '../../core/zip-plan.js';
+import type { IZipWorkerEntry, ZipWorkerMessage, ZipWorkerRequest } from './zip.worker.js';
 import { listFilesUnder } from './listing.js';
 import type { IArchiveSink } from './sinks.js';
 import type { IExportTarget } from './target.js';
@@ -96,7 +96,7 @@ export async function exportToZip(options: IExportOptions): Promise<IExportResul
     });
     signal?.throwIfAborted();
     // webpack bundles the worker (with the core ZIP writer) as a chunk of its own from this form.
-    worker = new Worker(new URL('../worker/zip.worker.js', import.meta.url));
+    worker = new Worker(new URL('./zip.worker.js', import.meta.url));
     const warnings = [...plan.warnings];
     const archiveBytes = await runWorker(worker, options, plan, entries, warning => warnings.push(warning));
     await sink.close();

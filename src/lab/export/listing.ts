@@ -3,7 +3,7 @@
  * and modification time the archive needs, a few folders at a time.
  */
 import type { Contents } from '@jupyterlab/services';
-import type { StorageFileInfo } from '../../core/zipPlan.js';
+import type { StorageFileInfo } from '../../core/zip-plan.js';
 
 /** A file under the exported folder: where it is on the server, and its archive facts. */
 export interface IListedFile extends StorageFileInfo {
@@ -33,7 +33,9 @@ export async function listFilesUnder(
     try {
       model = await contents.get(folder.path, { type: 'directory', content: true });
     } catch (error) {
-      throw new Error(`cannot list ${folder.path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new Error(`cannot list ${folder.path}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error
+      });
     }
     for (const item of (model.content ?? []) as Contents.IModel[]) {
       const relative = folder.relative === '' ? item.name : `${folder.relative}/${item.name}`;

@@ -67,7 +67,10 @@ export class ExportNotification {
         formatBytes(progress.bytesTotal),
         this._via
       ),
-      progress: progress.bytesTotal > 0 ? progress.bytesDone / progress.bytesTotal : progress.filesDone / Math.max(1, progress.filesTotal),
+      progress:
+        progress.bytesTotal > 0
+          ? progress.bytesDone / progress.bytesTotal
+          : progress.filesDone / Math.max(1, progress.filesTotal),
       actions: this._actions
     });
   }

@@ -202,7 +202,7 @@ export function serverFileSink(options: IServerFileSinkOptions): IArchiveSink {
     copiesOnWrite: true,
     write: async chunks => {
       for (const chunk of chunks) {
-        for (let offset = 0; offset < chunk.length; ) {
+        for (let offset = 0; offset < chunk.length;) {
           const taken = Math.min(chunk.length - offset, chunkBytes - gatheredBytes);
           gathered.set(chunk.subarray(offset, offset + taken), gatheredBytes);
           gatheredBytes += taken;

@@ -3,7 +3,7 @@
  * archived under the root's own name so the hierarchy `<root>/<subject>/<task>/...` is kept
  * whichever level is exported.
  */
-import { defaultZipPath } from '../../core/zipPlan.js';
+import { defaultZipPath } from '../../core/zip-plan.js';
 
 /** The level of the storage tree being exported. */
 export type ExportLevel = 'root' | 'subject' | 'task';

@@ -1,5 +1,5 @@
 /**
- * The browser reader's side of the containment rule (core/hdf5Containment.ts): the dataset's
+ * The browser reader's side of the containment rule (core/hdf5-containment.ts): the dataset's
  * facts are read through h5wasm's Module and the reader's block cache (HTTP Range reads in the
  * worker, a local file in Node tests).
  */
@@ -9,8 +9,8 @@ import {
   dataOutsideFileRefusal,
   datasetReadRefusal,
   gatherDatasetReadFacts
-} from '../../core/hdf5Containment.js';
-import type { ReadBytesAt } from '../../core/hdf5ObjectHeader.js';
+} from '../../core/hdf5-containment.js';
+import type { ReadBytesAt } from '../../core/hdf5-object-header.js';
 
 /** The file's bytes as the reader has them (its LruBlockCache). */
 export interface IWorkerByteSource {

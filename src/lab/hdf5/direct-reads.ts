@@ -1,14 +1,14 @@
 /**
- * The worker's direct reads of many trials (core/hdf5DirectRead.ts, the rules the kernel reads
+ * The worker's direct reads of many trials (core/hdf5-direct-read.ts, the rules the kernel reads
  * by): the root links and each dataset's object header are parsed from the file's bytes, then
  * the data of a chunk of trials comes in as few asynchronous Range requests as the layout allows
  * (h5py writes trial after trial, so a chunk's data is usually one run with small metadata
  * blocks between datasets). Whatever gets no plan (chunked, filtered, refused by rule, a file
  * that changed) is left to h5wasm by the caller. Pure: the byte sources are given.
  */
-import { type DirectReadPlan, planDirectRead, readRootLinks, swapByteOrder } from '../../core/hdf5DirectRead.js';
-import { type ReadBytesAt, type Superblock, ObjectHeaderError, readSuperblock } from '../../core/hdf5ObjectHeader.js';
-import type { Hdf5ReadLimits } from '../../core/hdf5Containment.js';
+import { type DirectReadPlan, planDirectRead, readRootLinks, swapByteOrder } from '../../core/hdf5-direct-read.js';
+import { type ReadBytesAt, type Superblock, ObjectHeaderError, readSuperblock } from '../../core/hdf5-object-header.js';
+import type { Hdf5ReadLimits } from '../../core/hdf5-containment.js';
 import { TYPED_ARRAY_FOR_DTYPE } from '../../core/ndarray.js';
 
 /** Bytes of a dataset's object header fetched ahead of parsing it (h5py's take about 300). */
@@ -46,7 +46,10 @@ export function directFileState(readAt: ReadBytesAt): IDirectFileState | undefin
 }
 
 /** Byte ranges sorted and merged where they overlap or lie at most `maxGap` bytes apart. */
-export function coalesceRanges(ranges: readonly { start: number; end: number }[], maxGap: number): { start: number; end: number }[] {
+export function coalesceRanges(
+  ranges: readonly { start: number; end: number }[],
+  maxGap: number
+): { start: number; end: number }[] {
   const sorted = [...ranges].sort((a, b) => a.start - b.start);
   const runs: { start: number; end: number }[] = [];
   for (const { start, end } of sorted) {
@@ -79,14 +82,19 @@ export async function readDirectTrials(
   const unplanned = names.filter(name => !state.plans.has(name) && state.links!.has(name));
   if (unplanned.length > 0) {
     const windows = coalesceRanges(
-      unplanned.map(name => ({ start: base + state.links!.get(name)!, end: Math.min(fileBytes, base + state.links!.get(name)! + HEADER_WINDOW_BYTES) })),
+      unplanned.map(name => ({
+        start: base + state.links!.get(name)!,
+        end: Math.min(fileBytes, base + state.links!.get(name)! + HEADER_WINDOW_BYTES)
+      })),
       0
     );
     const fetched = await Promise.all(windows.map(w => fetchBytes(w.start, w.end)));
     if (fetched.some(bytes => bytes === undefined)) return read;
     const windowedReadAt: ReadBytesAt = (offset, length) => {
       const index = windows.findIndex(w => offset >= w.start && offset + length <= w.end);
-      return index < 0 ? readAt(offset, length) : fetched[index]!.subarray(offset - windows[index].start, offset - windows[index].start + length);
+      return index < 0
+        ? readAt(offset, length)
+        : fetched[index]!.subarray(offset - windows[index].start, offset - windows[index].start + length);
     };
     for (const name of unplanned) {
       let plan: DirectReadPlan | undefined;
@@ -104,20 +112,29 @@ export async function readDirectTrials(
     return plan ? [{ name, plan }] : [];
   });
   const runs = coalesceRanges(
-    planned.filter(({ plan }) => plan.byteCount > 0).map(({ plan }) => ({ start: plan.position, end: plan.position + plan.byteCount })),
+    planned
+      .filter(({ plan }) => plan.byteCount > 0)
+      .map(({ plan }) => ({ start: plan.position, end: plan.position + plan.byteCount })),
     MAX_GAP_BYTES
   );
   const buffers = await Promise.all(runs.map(run => fetchBytes(run.start, run.end)));
   if (buffers.some(bytes => bytes === undefined)) return read;
   for (const { name, plan } of planned) {
-    const Typed = TYPED_ARRAY_FOR_DTYPE[plan.dtype] as unknown as new (buffer: ArrayBufferLike, byteOffset?: number, length?: number) => IDirectTrial['data'];
+    const Typed = TYPED_ARRAY_FOR_DTYPE[plan.dtype] as unknown as new (
+      buffer: ArrayBufferLike,
+      byteOffset?: number,
+      length?: number
+    ) => IDirectTrial['data'];
     const count = plan.byteCount / plan.elementBytes;
     if (count === 0) {
       read.set(name, { shape: plan.shape, data: new Typed(new ArrayBuffer(0)) });
       continue;
     }
     const index = runs.findIndex(run => plan.position >= run.start && plan.position + plan.byteCount <= run.end);
-    const bytes = buffers[index]!.subarray(plan.position - runs[index].start, plan.position - runs[index].start + plan.byteCount);
+    const bytes = buffers[index]!.subarray(
+      plan.position - runs[index].start,
+      plan.position - runs[index].start + plan.byteCount
+    );
     if (!plan.bigEndian && bytes.byteOffset % plan.elementBytes === 0) {
       read.set(name, { shape: plan.shape, data: new Typed(bytes.buffer, bytes.byteOffset, count) });
       continue;

@@ -24,7 +24,11 @@ export function serializeError(error: unknown): ISerializedError {
 }
 
 function isCloneable(value: unknown): boolean {
-  return value === null || ['string', 'number', 'boolean'].includes(typeof value) || (typeof value === 'object' && !(value instanceof Error));
+  return (
+    value === null ||
+    ['string', 'number', 'boolean'].includes(typeof value) ||
+    (typeof value === 'object' && !(value instanceof Error))
+  );
 }
 
 /** The error again, as an instance of its class when it is one of the project's typed errors. */

@@ -7,9 +7,9 @@
 import { answerAnalysisRequest, type IReduceTrialsRequest, type IScanningReader } from '../analysis/worker-handlers.js';
 import { datasetNameForRow } from '../../core/layout.js';
 import type { IDirectTrial } from './direct-reads.js';
-import { filesBeingRecovered } from '../../core/hdf5Journal.js';
+import { filesBeingRecovered } from '../../core/hdf5-journal.js';
 import { FormatError, AxoPyError } from '../../core/errors.js';
-import { hdf5ErrorReason } from '../../core/hdf5Metadata.js';
+import { hdf5ErrorReason } from '../../core/hdf5-metadata.js';
 import { arrayNameOfFile } from '../../core/layout.js';
 import { folderEntryOfContentsItem, stampOf, type IContentsItem, type IFolderEntry } from '../provider/types.js';
 import { serializeError } from './errors.js';
@@ -34,7 +34,8 @@ function fetchRange(file: IRemoteFile, start: number, end: number): IRangeRespon
   request.send(null);
   if (request.status === 404) throw new Error('file not found');
   if (request.status === 416) throw new Error('file is shorter than expected (being rewritten?)');
-  if (request.status !== 206 && request.status !== 200) throw new Error(`HTTP ${request.status} reading bytes ${start}-${end - 1}`);
+  if (request.status !== 206 && request.status !== 200)
+    throw new Error(`HTTP ${request.status} reading bytes ${start}-${end - 1}`);
   const bytes = new Uint8Array(request.response as ArrayBuffer);
   if (request.status === 200) {
     // The server ignored the range: the whole file came (the budget is lost, not the data).
@@ -54,13 +55,18 @@ function headersOf(file: IRemoteFile, extra: Record<string, string> = {}): Recor
  */
 const asyncRangeSource: IAsyncRangeSource = {
   async fetchRange(file, start, end) {
-    const response = await fetch(file.url, { headers: headersOf(file, { Range: `bytes=${start}-${end - 1}` }), cache: 'no-store' });
+    const response = await fetch(file.url, {
+      headers: headersOf(file, { Range: `bytes=${start}-${end - 1}` }),
+      cache: 'no-store'
+    });
     if (response.status === 404) throw new Error('file not found');
     if (response.status === 416) throw new Error('file is shorter than expected (being rewritten?)');
-    if (response.status !== 206 && response.status !== 200) throw new Error(`HTTP ${response.status} reading bytes ${start}-${end - 1}`);
+    if (response.status !== 206 && response.status !== 200)
+      throw new Error(`HTTP ${response.status} reading bytes ${start}-${end - 1}`);
     const bytes = new Uint8Array(await response.arrayBuffer());
     const modified = response.headers.get('Last-Modified') ?? undefined;
-    if (response.status === 200) return { bytes: bytes.subarray(start, end), total: bytes.length, received: bytes.length, modified };
+    if (response.status === 200)
+      return { bytes: bytes.subarray(start, end), total: bytes.length, received: bytes.length, modified };
     const range = /\/(\d+)\s*$/.exec(response.headers.get('Content-Range') ?? '');
     return { bytes, total: range ? Number(range[1]) : end, received: bytes.length, modified };
   },
@@ -120,7 +126,12 @@ async function readAheadFolder(folder: IRemoteFolder, dataset: string): Promise<
   for (const entry of listFolder(folder)) {
     if (entry.isFolder || arrayNameOfFile(entry.name) === undefined) continue;
     const stamp = stampOf(entry);
-    const remote = { path: entry.path, url: remoteFileUrl(folder.filesUrl, entry.path, stamp), stamp, authorization: folder.authorization };
+    const remote = {
+      path: entry.path,
+      url: remoteFileUrl(folder.filesUrl, entry.path, stamp),
+      stamp,
+      authorization: folder.authorization
+    };
     try {
       readAheads.set(remote.path, { stamp, dataset, result: files.read(remote, dataset) });
     } catch {

@@ -97,7 +97,11 @@ export class LruBlockCache {
       if (runEnd === lastBlock && end - position >= size) {
         // Read-ahead (a scan over many datasets): after a dataset's data (a large read, not
         // the small metadata reads), the missing blocks after it, in the same request.
-        const aheadEnd = Math.min(lastBlock + Math.floor(this.readAhead / size), Math.ceil(this.length / size) - 1, block + Math.floor(this._maxBlocks / 2) - 1);
+        const aheadEnd = Math.min(
+          lastBlock + Math.floor(this.readAhead / size),
+          Math.ceil(this.length / size) - 1,
+          block + Math.floor(this._maxBlocks / 2) - 1
+        );
         while (runEnd + 1 <= aheadEnd && !this._blocks.has(runEnd + 1)) {
           runEnd++;
         }

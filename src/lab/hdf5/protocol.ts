@@ -2,7 +2,7 @@
  * Messages between the HDF5 service (main thread, service.ts) and its one Web Worker, and how
  * both spell a file's URL. Separate from the worker so the main thread does not load its code.
  */
-import type { Hdf5ReadLimits } from '../../core/hdf5Containment.js';
+import type { Hdf5ReadLimits } from '../../core/hdf5-containment.js';
 import type { IReduceTrialsReply, IReduceTrialsRequest } from '../analysis/worker-handlers.js';
 import type { ISerializedError } from './errors.js';
 
@@ -62,7 +62,7 @@ export interface IDatasetInfo {
   readonly name: string;
   readonly dtype: string;
   readonly shape: readonly number[];
-  /** Why the reader refuses its data (core/hdf5Containment.ts), if it does. */
+  /** Why the reader refuses its data (core/hdf5-containment.ts), if it does. */
   readonly refused?: string;
 }
 

@@ -6,9 +6,9 @@
  */
 import { dtypeForHdf5Type, describeHdf5Type } from '../../core/dtype.js';
 import { DatasetRefusedError, FormatError } from '../../core/errors.js';
-import type { Hdf5ReadLimits } from '../../core/hdf5Containment.js';
-import { valueAsTypedArray } from '../../core/hdf5Containment.js';
-import { type H5TypeMetadata, hdf5TypeOfMetadata } from '../../core/hdf5Metadata.js';
+import type { Hdf5ReadLimits } from '../../core/hdf5-containment.js';
+import { valueAsTypedArray } from '../../core/hdf5-containment.js';
+import { type H5TypeMetadata, hdf5TypeOfMetadata } from '../../core/hdf5-metadata.js';
 import { datasetRefusalInWorker, readAtOfSource } from './dataset-guard.js';
 import { type IDirectFileState, type IDirectTrial, directFileState, readDirectTrials } from './direct-reads.js';
 import { LruBlockCache } from './lru-blocks.js';
@@ -43,7 +43,13 @@ export interface IAsyncRangeSource {
 
 /** A dataset read whole (data not yet transferred), or that the file has none of that name. */
 export type ReadResult =
-  | { readonly found: true; readonly dtype: string; readonly shape: number[]; readonly data: ArrayBufferView; readonly bytesFetched: number }
+  | {
+      readonly found: true;
+      readonly dtype: string;
+      readonly shape: number[];
+      readonly data: ArrayBufferView;
+      readonly bytesFetched: number;
+    }
   | { readonly found: false; readonly bytesFetched: number };
 
 /** A file opened lazily, for one stamp (version) of it. */
@@ -134,7 +140,8 @@ export class Hdf5RangeReader {
       const isDataset = entity instanceof this._h5wasm.Dataset;
       if (!isDataset && !(entity instanceof this._h5wasm.ExternalLink)) continue;
       const refused = this._refusal(open, name, true);
-      if (refused !== undefined) return { refused: { dataset: name, reason: refused }, bytesFetched: open.traffic.bytesReceived };
+      if (refused !== undefined)
+        return { refused: { dataset: name, reason: refused }, bytesFetched: open.traffic.bytesReceived };
       if (isDataset) count++;
     }
     return { count, bytesFetched: open.traffic.bytesReceived };
@@ -153,7 +160,10 @@ export class Hdf5RangeReader {
     }
     if (entity !== undefined && entity !== null && !(entity instanceof h5wasm.Dataset)) {
       // AxoPy writes one dataset per trial: anything else under the trial's name is a bad file.
-      throw new FormatError(remote.path, `"${name}" is ${entity instanceof h5wasm.Group ? 'a group' : 'a link'}, not a dataset`);
+      throw new FormatError(
+        remote.path,
+        `"${name}" is ${entity instanceof h5wasm.Group ? 'a group' : 'a link'}, not a dataset`
+      );
     }
     if (!(entity instanceof h5wasm.Dataset)) return { found: false, bytesFetched: open.traffic.bytesReceived };
     const metadata = entity.metadata;
@@ -187,7 +197,11 @@ export class Hdf5RangeReader {
    * kernel's live-file rules hold: a journal beside the file, or a size or modification time
    * other than the file's when opened, leaves the chunk to h5wasm.
    */
-  async readDirect(remote: IRemoteFile, names: readonly string[], source: IAsyncRangeSource): Promise<Map<string, IDirectTrial>> {
+  async readDirect(
+    remote: IRemoteFile,
+    names: readonly string[],
+    source: IAsyncRangeSource
+  ): Promise<Map<string, IDirectTrial>> {
     const open = this._open(remote);
     if (open.direct === undefined && !open.firstChunkSeen) {
       // The first chunk through h5wasm (its groups drawn without waiting for the listing of
@@ -251,7 +265,14 @@ export class Hdf5RangeReader {
   }
 
   private _refusal(open: IOpenFile, name: string, outsideOnly: boolean): string | undefined {
-    return datasetRefusalInWorker(this._h5wasm.Module, open.file.file_id, name, open.cache, this.options.limits, outsideOnly);
+    return datasetRefusalInWorker(
+      this._h5wasm.Module,
+      open.file.file_id,
+      name,
+      open.cache,
+      this.options.limits,
+      outsideOnly
+    );
   }
 
   /** The file opened for this stamp: re-opened (cache dropped) when the file changed. */
@@ -282,11 +303,17 @@ export class Hdf5RangeReader {
     cache.prime(head.bytes);
     const name = `axopy-${nextMemoryFile++}.h5`;
     const memoryPath = `/${name}`;
-    const fs = FS as unknown as { createLazyFile(parent: string, name: string, url: string, read: boolean, write: boolean): IFsNode };
+    const fs = FS as unknown as {
+      createLazyFile(parent: string, name: string, url: string, read: boolean, write: boolean): IFsNode;
+    };
     const node = fs.createLazyFile('/', name, remote.url, true, false);
     // Emscripten's lazy file would fetch 1 MiB chunks with no headers and keep them all: reads
     // go through the block cache instead.
-    node.contents = { get length() { return cache.length; } };
+    node.contents = {
+      get length() {
+        return cache.length;
+      }
+    };
     const read = (_stream: unknown, buffer: Uint8Array, offset: number, length: number, position: number) =>
       cache.read(buffer, offset, length, position);
     node.stream_ops = { ...node.stream_ops, read };

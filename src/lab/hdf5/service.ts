@@ -5,9 +5,16 @@
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
-import type { Hdf5ReadLimits } from '../../core/hdf5Containment.js';
+import type { Hdf5ReadLimits } from '../../core/hdf5-containment.js';
 import { deserializeError } from './errors.js';
-import { remoteFileUrl, type Hdf5Reply, type Hdf5Request, type IDatasetCount, type IRemoteFile, type IRemoteFolder } from './protocol.js';
+import {
+  remoteFileUrl,
+  type Hdf5Reply,
+  type Hdf5Request,
+  type IDatasetCount,
+  type IRemoteFile,
+  type IRemoteFolder
+} from './protocol.js';
 import type { IArrayData, IDatasetInfo, IFileVersion, IHdf5Provider } from './provider.js';
 import type { IReduceChunkRequest, IReducedChunk } from '../analysis/trial-reduction.js';
 
@@ -46,14 +53,15 @@ export class Hdf5Service implements IHdf5Provider {
 
   async countDatasets(file: IFileVersion): Promise<IDatasetCount> {
     const reply = await this._call({ id: 0, op: 'count', file: this._remote(file) });
-    if (!('op' in reply) || reply.op !== 'count') throw new Error(`${file.path}: unexpected reply from the HDF5 worker`);
+    if (!('op' in reply) || reply.op !== 'count')
+      throw new Error(`${file.path}: unexpected reply from the HDF5 worker`);
     this._bytes.set(file.path, reply.bytesFetched);
     return reply;
   }
 
   /**
    * Starts the worker and has it load and compile h5wasm now, so that the first plot does not
-   * wait for them (about 1-2 s). Once per worker; later calls return the same promise.
+   * wait for them. Once per worker; later calls return the same promise.
    */
   warmUp(): Promise<void> {
     this._warming ??= this._call({ id: 0, op: 'warm' }).then(
@@ -96,7 +104,10 @@ export class Hdf5Service implements IHdf5Provider {
   }
 
   /** Reduces a chunk of trials in the worker (the analysis view; see analysis/trial-reduction). */
-  async reduceTrials(file: IFileVersion, chunk: IReduceChunkRequest): Promise<{ reduced: IReducedChunk; bytesFetched: number }> {
+  async reduceTrials(
+    file: IFileVersion,
+    chunk: IReduceChunkRequest
+  ): Promise<{ reduced: IReducedChunk; bytesFetched: number }> {
     const reply = await this._call({ id: 0, op: 'reduceTrials', file: this._remote(file), chunk });
     if (!('reduced' in reply)) throw new Error(`${file.path}: unexpected reply from the HDF5 worker`);
     this._bytes.set(file.path, reply.bytesFetched);
@@ -118,7 +129,13 @@ export class Hdf5Service implements IHdf5Provider {
   private _remote(file: IFileVersion): IRemoteFile {
     const url = remoteFileUrl(this._filesUrl(), file.path, file.stamp);
     const folder = file.path.includes('/') ? file.path.slice(0, file.path.lastIndexOf('/')) : '';
-    return { path: file.path, url, stamp: file.stamp, authorization: this._authorization(), folderListingUrl: this._remoteFolder(folder).listingUrl };
+    return {
+      path: file.path,
+      url,
+      stamp: file.stamp,
+      authorization: this._authorization(),
+      folderListingUrl: this._remoteFolder(folder).listingUrl
+    };
   }
 
   private _remoteFolder(path: string): IRemoteFolder {
@@ -168,7 +185,9 @@ export class Hdf5Service implements IHdf5Provider {
   }
 
   private _failAll(error: Error): void {
-    this._pending.forEach(settle => settle({ id: -1, error: { name: error.name, message: error.message, fields: {} } }));
+    this._pending.forEach(settle =>
+      settle({ id: -1, error: { name: error.name, message: error.message, fields: {} } })
+    );
     this._pending.clear();
   }
 

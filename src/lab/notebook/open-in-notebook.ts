@@ -7,7 +7,7 @@ import { showErrorMessage } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { notebookIcon } from '@jupyterlab/ui-components';
 import { arrayNameOfFile, joinPath } from '../../core/layout.js';
-import { CommandIDs } from '../commands.js';
+import { CommandIDs } from '../sidebar/commands.js';
 import type { IStorageBrowser, IStorageNode } from '../tokens.js';
 import { AXOPY_KERNEL_NAME, AXOPY_KERNEL_DISPLAY_NAME, notebookPlacement, taskNotebook } from './task-notebook.js';
 
@@ -41,7 +41,11 @@ async function freeNotebookPath(app: JupyterFrontEnd, folder: string, stem: stri
 }
 
 /** Registers the command and its place in the tree's context menu. */
-export function addOpenInNotebookCommand(app: JupyterFrontEnd, browser: IStorageBrowser, trans: TranslationBundle): void {
+export function addOpenInNotebookCommand(
+  app: JupyterFrontEnd,
+  browser: IStorageBrowser,
+  trans: TranslationBundle
+): void {
   app.commands.addCommand(CommandIDs.openInNotebook, {
     label: trans.__('Open in Notebook'),
     caption: trans.__('Create a TypeScript notebook that loads this task with the kernel API'),
@@ -54,7 +58,9 @@ export function addOpenInNotebookCommand(app: JupyterFrontEnd, browser: IStorage
       if (!specs?.kernelspecs[AXOPY_KERNEL_NAME]) {
         await showErrorMessage(
           trans.__('The %1 kernel is not installed', AXOPY_KERNEL_DISPLAY_NAME),
-          trans.__('Install it with `npx jupyterlab-axopy install-kernel --sys-prefix --python <the python of this Jupyter>` (see the README), then reload this page.')
+          trans.__(
+            'Install it with `npx jupyterlab-axopy install-kernel --sys-prefix --python <the python of this Jupyter>` (see the README), then reload this page.'
+          )
         );
         return;
       }
@@ -74,7 +80,11 @@ export function addOpenInNotebookCommand(app: JupyterFrontEnd, browser: IStorage
           format: 'json',
           content: taskNotebook({ storageRoot: placement.storageRoot, subjectId, taskId, arrayNames })
         });
-        await app.commands.execute('docmanager:open', { path, factory: 'Notebook', kernel: { name: AXOPY_KERNEL_NAME } });
+        await app.commands.execute('docmanager:open', {
+          path,
+          factory: 'Notebook',
+          kernel: { name: AXOPY_KERNEL_NAME }
+        });
       } catch (error) {
         await showErrorMessage(trans.__('Cannot create a notebook for %1', task.path), error as Error);
       }

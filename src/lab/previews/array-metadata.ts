@@ -1,9 +1,9 @@
 /**
- * The sidecar `<array>.json` of an array file in the preview (format: core/arraySidecar.ts):
+ * The sidecar `<array>.json` of an array file in the preview (format: core/array-sidecar.ts):
  * read when it appears or changes, its sample rate and channel names given to the array's plot,
  * a sidecar that does not parse said above the plot instead of breaking it.
  */
-import { parseArraySidecar, type ArrayMetadata } from '../../core/arraySidecar.js';
+import { parseArraySidecar, type ArrayMetadata } from '../../core/array-sidecar.js';
 import { stampOf, type IFolderEntry } from '../provider/types.js';
 import type { ITaskFilesSource } from './check.js';
 

@@ -18,9 +18,16 @@ import {
   type NumericData
 } from './decimate.js';
 import { decimateMinMax } from '../../core/decimation.js';
-import { countNonFinite, describeEmptyShape, describeNonFinite, sampleScale, sampleTicks, type INonFiniteCounts } from '../../core/plotText.js';
+import {
+  countNonFinite,
+  describeEmptyShape,
+  describeNonFinite,
+  sampleScale,
+  sampleTicks,
+  type INonFiniteCounts
+} from '../../core/plot-text.js';
 import { formatNumber, formatTicks, valueTicks } from './number-format.js';
-import type { ArrayMetadata } from '../../core/arraySidecar.js';
+import type { ArrayMetadata } from '../../core/array-sidecar.js';
 import type { IArrayData } from '../hdf5/provider.js';
 import { cssVar } from './theme.js';
 
@@ -30,7 +37,9 @@ export interface IPlotSummary {
   readonly shape: readonly number[];
   readonly slice: readonly number[];
   /** Channels drawn (at most the limit), each with its statistics, points drawn, NaN/inf counts and name. */
-  readonly channels: ReadonlyArray<IChannelStats & { readonly points: number; readonly nonFinite: INonFiniteCounts; readonly name: string }>;
+  readonly channels: ReadonlyArray<
+    IChannelStats & { readonly points: number; readonly nonFinite: INonFiniteCounts; readonly name: string }
+  >;
   /** Channels in the slice (may exceed those drawn). */
   readonly channelCount: number;
   readonly samples: number;
@@ -185,7 +194,9 @@ export class ArrayPlot extends Widget {
 
   /** The x axis' name: seconds with a sample rate, else the samples' index. */
   private _xLabel(): string {
-    return this._metadata.sampleRate !== undefined ? this._options.trans.__('time (s)') : this._options.trans.__('sample');
+    return this._metadata.sampleRate !== undefined
+      ? this._options.trans.__('time (s)')
+      : this._options.trans.__('sample');
   }
 
   private _channelName(channel: number): string {
@@ -195,13 +206,19 @@ export class ArrayPlot extends Widget {
   /** The sidecar's channel names when there is one per channel of the array. */
   private _channelNames(): readonly string[] | undefined {
     const names = this._metadata.channelNames;
-    return names !== undefined && this._plotLayout !== undefined && names.length === this._plotLayout.channels ? names : undefined;
+    return names !== undefined && this._plotLayout !== undefined && names.length === this._plotLayout.channels
+      ? names
+      : undefined;
   }
 
   private _channelNamesProblem(): string {
     const names = this._metadata.channelNames;
     if (names === undefined || this._plotLayout === undefined || this._channelNames() !== undefined) return '';
-    return this._options.trans.__('channel names not used: %1 names for %2 channels', names.length, this._plotLayout.channels);
+    return this._options.trans.__(
+      'channel names not used: %1 names for %2 channels',
+      names.length,
+      this._plotLayout.channels
+    );
   }
 
   /**
@@ -214,7 +231,9 @@ export class ArrayPlot extends Widget {
       this._xTickLabels = (this._xTicks = sampleTicks(min, max, most)).map(tick => String(tick));
       return this._xTicks;
     }
-    const seconds = valueTicks(min / rate, max / rate, most).filter(t => t * rate >= min - 1e-9 && t * rate <= max + 1e-9);
+    const seconds = valueTicks(min / rate, max / rate, most).filter(
+      t => t * rate >= min - 1e-9 && t * rate <= max + 1e-9
+    );
     this._xTickLabels = formatTicks(seconds, seconds.length > 1 ? seconds[1] - seconds[0] : 0);
     return (this._xTicks = seconds.map(t => t * rate));
   }
@@ -226,13 +245,19 @@ export class ArrayPlot extends Widget {
     if (empty !== undefined) {
       text = empty;
     } else {
-      const total = counts.reduce((sum, c) => ({ nan: sum.nan + c.nan, posInf: sum.posInf + c.posInf, negInf: sum.negInf + c.negInf }), {
-        nan: 0,
-        posInf: 0,
-        negInf: 0
-      });
+      const total = counts.reduce(
+        (sum, c) => ({ nan: sum.nan + c.nan, posInf: sum.posInf + c.posInf, negInf: sum.negInf + c.negInf }),
+        {
+          nan: 0,
+          posInf: 0,
+          negInf: 0
+        }
+      );
       const described = describeNonFinite(total);
-      text = described === '' ? '' : `${described} (${this._options.trans.__('not drawn; statistics are of the finite values')})`;
+      text =
+        described === ''
+          ? ''
+          : `${described} (${this._options.trans.__('not drawn; statistics are of the finite values')})`;
     }
     text = [text, this._metadataProblem, this._channelNamesProblem()].filter(part => part !== '').join('; ');
     this._note.textContent = text;
@@ -243,7 +268,9 @@ export class ArrayPlot extends Widget {
   private _nonFiniteCounts(): INonFiniteCounts[] {
     const layout = this._plotLayout!;
     const base = sliceOffset(layout, this._slice);
-    return [...Array(this._channelCount()).keys()].map(c => countNonFinite(this._values!, base + c * layout.samples, layout.samples));
+    return [...Array(this._channelCount()).keys()].map(c =>
+      countNonFinite(this._values!, base + c * layout.samples, layout.samples)
+    );
   }
 
   private _xScale(from: number, to: number): [number, number] {
@@ -258,7 +285,9 @@ export class ArrayPlot extends Widget {
   private _channelStats(): IChannelStats[] {
     const layout = this._plotLayout!;
     const base = sliceOffset(layout, this._slice);
-    return [...Array(this._channelCount()).keys()].map(c => channelStats(this._values!, base + c * layout.samples, layout.samples));
+    return [...Array(this._channelCount()).keys()].map(c =>
+      channelStats(this._values!, base + c * layout.samples, layout.samples)
+    );
   }
 
   /** The lines of every drawn channel over the current x range. */
@@ -368,7 +397,11 @@ export class ArrayPlot extends Widget {
             // Round ticks chosen here (valueTicks), as many as fit Y_TICK_SPACING apart (two to
             // four): uPlot's spacing rule often left only 0 on a short plot.
             splits: (_plot: uPlot, _axis: number, min: number, max: number) =>
-              (this._yTicks[channel] = valueTicks(min, max, Math.max(2, Math.min(4, Math.floor(CHANNEL_HEIGHT / Y_TICK_SPACING))))),
+              (this._yTicks[channel] = valueTicks(
+                min,
+                max,
+                Math.max(2, Math.min(4, Math.floor(CHANNEL_HEIGHT / Y_TICK_SPACING)))
+              )),
             stroke: axisColor,
             grid: { stroke: gridColor },
             values: (_plot: uPlot, ticks: number[], _axis: number, _space: number, increment: number) =>
@@ -403,7 +436,10 @@ export class ArrayPlot extends Widget {
       plot.root.dataset.channel = String(channel);
       // The axis names are drawn on the canvas: said again for assistive technology.
       plot.root.setAttribute('role', 'img');
-      plot.root.setAttribute('aria-label', this._options.trans.__('%1 against %2', this._channelName(channel), this._xLabel()));
+      plot.root.setAttribute(
+        'aria-label',
+        this._options.trans.__('%1 against %2', this._channelName(channel), this._xLabel())
+      );
       this._plots.push(plot);
       plot.over.addEventListener('wheel', event => this._onWheel(plot, event), { passive: false });
       plot.over.addEventListener('dblclick', () => this._setRange(0, this._plotLayout!.samples));
@@ -524,7 +560,12 @@ export class ArrayPlot extends Widget {
       dtype: this._array!.dtype,
       shape: [...this._array!.shape],
       slice: [...this._slice],
-      channels: this._shownStats.map((s, c) => ({ ...s, points: data[c]?.[0].length ?? 0, nonFinite: counts[c], name: this._channelName(c) })),
+      channels: this._shownStats.map((s, c) => ({
+        ...s,
+        points: data[c]?.[0].length ?? 0,
+        nonFinite: counts[c],
+        name: this._channelName(c)
+      })),
       channelCount: this._empty() ? 0 : layout.channels,
       samples: layout.samples,
       xRange: [this._xRange[0], this._xRange[1]],
@@ -538,7 +579,6 @@ export class ArrayPlot extends Widget {
     };
     this._options.onDraw?.(this._summary);
   }
-
 
   private static _nextSync = 0;
   private readonly _resizeObserver: ResizeObserver;

@@ -1,10 +1,10 @@
 /**
- * "Check dataset" in the browser: the core's checks (core/checkStorage.ts) over what the server
+ * "Check dataset" in the browser: the core's checks (core/check-storage.ts) over what the server
  * serves: listings and text through the Contents API, dataset metadata through the HDF5
  * service. The kernel's checkStorage runs the same core over fs, so both report the same issues.
  */
 import type { CheckReport } from '../../core/check.js';
-import { checkStorageTree, checkTaskTree, type CheckSource } from '../../core/checkStorage.js';
+import { checkStorageTree, checkTaskTree, type CheckSource } from '../../core/check-storage.js';
 import { countTrialsCsvRows } from '../../core/csv/index.js';
 import { stampOf, type IFolderEntry } from '../provider/types.js';
 import type { IArrayProvider } from '../hdf5/provider.js';
@@ -32,7 +32,10 @@ function checkSource(source: ITaskFilesSource, arrays: IArrayProvider, options: 
     },
     async countTrialRows(entry) {
       const text = await source.readText(entry.path);
-      return countTrialsCsvRows(text, entry.path, { ignoreIncompleteLastLine: true, maxLineBytes: options.maxLineBytes });
+      return countTrialsCsvRows(text, entry.path, {
+        ignoreIncompleteLastLine: true,
+        maxLineBytes: options.maxLineBytes
+      });
     },
     async describeArrayFile(entry) {
       const full = listed.get(entry.path);

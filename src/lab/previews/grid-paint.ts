@@ -3,8 +3,8 @@
  * off-screen buffer canvas and copies that cell to the screen canvas at once (`_blitContent`),
  * so a paint of N visible cells makes N buffer-to-screen copies. Where canvases are not
  * GPU-backed (software rendering, headless browsers), every copy after a write to the buffer
- * makes Chrome copy the whole buffer (2 MB for 512 x 1024): 1-2 ms per cell, 100-200 ms for
- * one screen of the trials table, which holds the main thread while the first plot waits.
+ * makes Chrome copy the whole buffer, so one screen of the trials table costs as many whole-
+ * buffer copies as it has cells, which holds the main thread while the first plot waits.
  * Copying each region's cells once, after they are all painted, gives the same pixels (the
  * cells tile the region, each is cleared before it is painted, and each copy is clipped to
  * the region) for one copy per region.
@@ -50,7 +50,12 @@ export function batchCellCopies(grid: DataGrid): boolean {
     pending =
       pending === undefined
         ? box
-        : { x1: Math.min(pending.x1, box.x1), y1: Math.min(pending.y1, box.y1), x2: Math.max(pending.x2, box.x2), y2: Math.max(pending.y2, box.y2) };
+        : {
+            x1: Math.min(pending.x1, box.x1),
+            y1: Math.min(pending.y1, box.y1),
+            x2: Math.max(pending.x2, box.x2),
+            y2: Math.max(pending.y2, box.y2)
+          };
   };
   internals._drawCells = region => {
     inCells = true;

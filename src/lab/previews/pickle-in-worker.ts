@@ -2,7 +2,7 @@
  * Pickle tree items whose pickle is loaded, and whose children are made, in the pickle worker
  * (worker/pickle.worker.ts): a hostile pickle never holds up the page.
  */
-import type { IPickleWireNode, PickleTreeReply, PickleTreeRequest } from '../worker/pickle-tree-service.js';
+import type { IPickleWireNode, PickleTreeReply, PickleTreeRequest } from './pickle-tree-service.js';
 import type { IPickleItem } from './pickle-tree.js';
 
 let worker: Worker | undefined;
@@ -11,7 +11,7 @@ const pending = new Map<number, (reply: PickleTreeReply) => void>();
 
 function ask(request: PickleTreeRequest): Promise<PickleTreeReply & { ok: true }> {
   if (worker === undefined) {
-    worker = new Worker(new URL('../worker/pickle.worker.js', import.meta.url));
+    worker = new Worker(new URL('./pickle.worker.js', import.meta.url));
     worker.onmessage = (event: MessageEvent<PickleTreeReply>) => {
       pending.get(event.data.id)?.(event.data);
       pending.delete(event.data.id);
@@ -21,7 +21,8 @@ function ask(request: PickleTreeRequest): Promise<PickleTreeReply & { ok: true }
       event.preventDefault();
       worker?.terminate();
       worker = undefined;
-      for (const [id, settle] of pending) settle({ id, ok: false, name: 'Error', message: `the pickle worker failed: ${event.message}` });
+      for (const [id, settle] of pending)
+        settle({ id, ok: false, name: 'Error', message: `the pickle worker failed: ${event.message}` });
       pending.clear();
     };
   }

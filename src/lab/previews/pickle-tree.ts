@@ -1,11 +1,11 @@
 /**
  * A loaded pickle as a tree of labelled items for display: the core's lazy display tree
- * (core/pickle/displayTree.ts: shared objects shown once, a node budget, bounded big ints),
+ * (core/pickle/display-tree.ts: shared objects shown once, a node budget, bounded big ints),
  * whose children are made when the view first asks for them (when a node is opened). The
  * preview has its trees made in a worker (pickle-in-worker.ts); Node tests make them here.
  */
 import { type PickleValue } from '../../core/pickle/index.js';
-import { type PickleDisplayOptions, PickleDisplayTree } from '../../core/pickle/displayTree.js';
+import { type PickleDisplayOptions, PickleDisplayTree } from '../../core/pickle/display-tree.js';
 
 /** One item of the tree: a key (index, dict key), a one-line summary, and children made on demand. */
 export interface IPickleItem {

@@ -9,10 +9,10 @@ import { ITranslator, nullTranslator, type TranslationBundle } from '@jupyterlab
 import { spreadsheetIcon } from '@jupyterlab/ui-components';
 import { PageConfig } from '@jupyterlab/coreutils';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
-import { distinctTitles } from '../../core/tabTitles.js';
-import { CommandIDs } from '../commands.js';
+import { distinctTitles } from '../../core/tab-titles.js';
+import { CommandIDs } from '../sidebar/commands.js';
 import { IHdf5Service, IStorageBrowser } from '../tokens.js';
-import { TRANSLATION_DOMAIN } from '../widgets/messages.js';
+import { TRANSLATION_DOMAIN } from '../messages.js';
 import { checkStorageRoot, checkTaskFolder } from './check.js';
 import { ContentsTaskSource } from './contents-source.js';
 import { checkReportWidget } from './report-views.js';
@@ -63,7 +63,7 @@ function taskPathOf(target: ITarget | undefined): string | undefined {
 }
 
 /**
- * Warms the HDF5 worker (start-up and h5wasm's compilation, 1-2 s) the first time the storage
+ * Warms the HDF5 worker (its start-up and h5wasm's compilation) the first time the storage
  * sidebar is on screen: a user who sees it may ask for a plot soon, and should not wait for
  * that then. A page that never shows the sidebar never starts the worker this way.
  */
@@ -138,7 +138,8 @@ function activate(
     }
     // From the palette, the selected node counts only while the keyboard is in the sidebar.
     const node = browser?.targetNode();
-    const fromMenuOrSidebar = browser?.nodeForTarget(document.activeElement) !== undefined || app.contextMenuHitTest(() => true) !== undefined;
+    const fromMenuOrSidebar =
+      browser?.nodeForTarget(document.activeElement) !== undefined || app.contextMenuHitTest(() => true) !== undefined;
     return node !== undefined && fromMenuOrSidebar ? { kind: node.kind, path: node.path } : undefined;
   };
 

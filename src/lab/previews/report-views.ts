@@ -34,12 +34,14 @@ export function renderPickleItem(item: IPickleItem, depth = 0): HTMLElement {
   summary.appendChild(line());
   details.appendChild(summary);
   // Children are made and drawn when the node is first opened: a pickle's tree may be far
-  // larger than what anyone opens (see core/pickle/displayTree.ts).
+  // larger than what anyone opens (see core/pickle/display-tree.ts).
   let drawn = false;
   const draw = (): void => {
     if (drawn || !details.open) return;
     drawn = true;
-    void item.loadChildren().then(children => children.forEach(child => details.appendChild(renderPickleItem(child, depth + 1))));
+    void item
+      .loadChildren()
+      .then(children => children.forEach(child => details.appendChild(renderPickleItem(child, depth + 1))));
   };
   details.addEventListener('toggle', draw);
   draw();

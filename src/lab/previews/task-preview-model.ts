@@ -8,9 +8,9 @@ import { Poll } from '@lumino/polling';
 import { Signal, type ISignal } from '@lumino/signaling';
 import { parseTrialsCsv, type ParsedTrialsCsv } from '../../core/csv/index.js';
 import { arrayNameOfFile, datasetNameForRow, pickleNameOfFile, sortIds, TRIALS_CSV } from '../../core/layout.js';
-import { requireBrowserReadable } from '../../core/csv/lineGuard.js';
+import { requireBrowserReadable } from '../../core/csv/line-guard.js';
 import type { IPickleItem } from './pickle-tree.js';
-import { describeArrayReadError } from '../../core/plotText.js';
+import { describeArrayReadError } from '../../core/plot-text.js';
 import { stampOf, type IFolderEntry } from '../provider/types.js';
 import type { ITaskFilesSource } from './check.js';
 import { SidecarReader, type ISidecarReading } from './array-metadata.js';
@@ -199,7 +199,9 @@ export class TaskPreviewModel {
     }
     if (this._disposed) return;
     const byName = new Map(entries.map(entry => [entry.name, entry]));
-    const arrayEntries = sortIds(entries.map(e => e.name).filter(n => arrayNameOfFile(n) !== undefined)).map(n => byName.get(n)!);
+    const arrayEntries = sortIds(entries.map(e => e.name).filter(n => arrayNameOfFile(n) !== undefined)).map(n =>
+      byName.get(n)!
+    );
     const trials = this._refreshTrials(byName.get(TRIALS_CSV));
     // Before trials.csv is first read the arrays show trial 0: their reads start now, in
     // parallel with reading the table.
@@ -267,7 +269,10 @@ export class TaskPreviewModel {
   }
 
   /** Reads each array's `<array>.json` when it appears or changes. */
-  private async _refreshSidecars(arrayEntries: IFolderEntry[], byName: ReadonlyMap<string, IFolderEntry>): Promise<void> {
+  private async _refreshSidecars(
+    arrayEntries: IFolderEntry[],
+    byName: ReadonlyMap<string, IFolderEntry>
+  ): Promise<void> {
     await Promise.all(
       arrayEntries.map(async entry => {
         const name = arrayNameOfFile(entry.name)!;
@@ -315,7 +320,12 @@ export class TaskPreviewModel {
     if (current === undefined) return;
     const { file } = current;
     const request = `${trial === undefined ? '' : datasetNameForRow(trial)}\n${file.path}\n${file.stamp}`;
-    if (trial !== undefined && this._requests.get(name) === request && (current.status === 'loading' || current.status === 'plotted')) return;
+    if (
+      trial !== undefined &&
+      this._requests.get(name) === request &&
+      (current.status === 'loading' || current.status === 'plotted')
+    )
+      return;
     this._requests.set(name, request);
     const ticket = (this._tickets.get(name) ?? 0) + 1;
     this._tickets.set(name, ticket);

@@ -31,7 +31,16 @@ export interface ITaskPreviewState {
   viewCells: string[][];
   selectedTrial: number | undefined;
   trialsError: string | undefined;
-  arrays: Record<string, { status: 'loading' | 'plotted' | 'missing' | 'error' | 'idle'; dataset?: string; message?: string; summary?: IPlotSummary; bytesFetched?: number }>;
+  arrays: Record<
+    string,
+    {
+      status: 'loading' | 'plotted' | 'missing' | 'error' | 'idle';
+      dataset?: string;
+      message?: string;
+      summary?: IPlotSummary;
+      bytesFetched?: number;
+    }
+  >;
   pickles: Record<string, { status: 'shown' | 'error'; message?: string }>;
   /** What the task lacks under the trial heading ("no array files"), or ''. */
   detailsNote: string;
@@ -54,7 +63,12 @@ const VIEW_ROWS_PUBLISHED = 50;
 
 /** One array file's section: a heading, a message line, the plot. */
 class ArraySection extends Widget {
-  constructor(readonly name: string, trans: TranslationBundle, maxChannels: number, onDraw: (s: IPlotSummary) => void) {
+  constructor(
+    readonly name: string,
+    trans: TranslationBundle,
+    maxChannels: number,
+    onDraw: (s: IPlotSummary) => void
+  ) {
     super();
     this.addClass('jp-AxoPyPreview-array');
     this.node.dataset.array = name;
@@ -124,11 +138,31 @@ export class TaskPreview extends SplitPanel {
     this.addWidget(this._details);
     this.setRelativeSizes([2, 3]);
     this._state = {
-      taskPath: model.taskPath, columns: [], headers: [], trialsSummary: '', dtypes: {}, rowCount: 0, viewTrials: [], viewCells: [],
-      selectedTrial: undefined, trialsError: undefined, arrays: {}, pickles: {}, detailsNote: '', analysis: {}, version: 0
+      taskPath: model.taskPath,
+      columns: [],
+      headers: [],
+      trialsSummary: '',
+      dtypes: {},
+      rowCount: 0,
+      viewTrials: [],
+      viewCells: [],
+      selectedTrial: undefined,
+      trialsError: undefined,
+      arrays: {},
+      pickles: {},
+      detailsNote: '',
+      analysis: {},
+      version: 0
     };
     const { source, arrayProvider: arrays, taskPath } = model;
-    this._analysis = new PreviewAnalysis({ taskPath, source, arrays, trans, grid: this._grid, publish: () => this._publish() });
+    this._analysis = new PreviewAnalysis({
+      taskPath,
+      source,
+      arrays,
+      trans,
+      grid: this._grid,
+      publish: () => this._publish()
+    });
     // Computed when read (the statistics of every group are large): a getter on the state.
     Object.defineProperty(this._state, 'analysis', { get: () => this._analysis.state(), enumerable: true });
     this._stopThemeWatch = watchTheme(() => {
@@ -181,7 +215,8 @@ export class TaskPreview extends SplitPanel {
     this._stopThemeWatch();
     this._analysis.dispose();
     const published = this._options.published;
-    if (published !== undefined && published[this.model.taskPath] === this._state) delete published[this.model.taskPath];
+    if (published !== undefined && published[this.model.taskPath] === this._state)
+      delete published[this.model.taskPath];
     super.dispose();
   }
 
@@ -191,7 +226,8 @@ export class TaskPreview extends SplitPanel {
       this._grid.setContents(this._grid.view.withContents(parsed));
       this._analysis.trialsChanged(parsed);
     }
-    const message = error === 'missing' ? this._options.trans.__('No trials.csv in %1 yet', this.model.taskPath) : error;
+    const message =
+      error === 'missing' ? this._options.trans.__('No trials.csv in %1 yet', this.model.taskPath) : error;
     this._trialsError.hidden = message === undefined;
     this._trialsError.textContent = message ?? '';
     this._state.trialsError = message;
@@ -266,7 +302,11 @@ export class TaskPreview extends SplitPanel {
     // The sidecar's sample rate and channel names (a plot redraws only when they change).
     const metadata = this.model.metadataOf(state.name);
     if (metadata !== undefined) section.plot.setMetadata(metadata.metadata, metadata.problem);
-    const published: ITaskPreviewState['arrays'][string] = { status: state.status, dataset: state.dataset, bytesFetched: state.bytesFetched };
+    const published: ITaskPreviewState['arrays'][string] = {
+      status: state.status,
+      dataset: state.dataset,
+      bytesFetched: state.bytesFetched
+    };
     const shownBefore = this._shownArrays.get(state.name);
     const summaryBefore = this._state.arrays[state.name]?.summary;
     this._shownArrays.set(state.name, state);
@@ -286,12 +326,22 @@ export class TaskPreview extends SplitPanel {
         }
         break;
       case 'missing':
-        section.say(trans.__('Trial %1 has no %2 array (no dataset "%3" in %4).', state.trial, state.name, state.dataset, state.file.path));
+        section.say(
+          trans.__(
+            'Trial %1 has no %2 array (no dataset "%3" in %4).',
+            state.trial,
+            state.name,
+            state.dataset,
+            state.file.path
+          )
+        );
         section.plot.hide();
         published.message = section.message.textContent ?? '';
         break;
       case 'plotted':
-        section.say(trans.__('dataset "%1": %2, shape (%3)', state.dataset, state.array!.dtype, state.array!.shape.join(', ')));
+        section.say(
+          trans.__('dataset "%1": %2, shape (%3)', state.dataset, state.array!.dtype, state.array!.shape.join(', '))
+        );
         section.plot.show();
         if (shownBefore?.array !== state.array) section.plot.setArray(state.array!);
         else published.summary = summaryBefore;

@@ -8,7 +8,10 @@
 export const TEST_HOOKS_OPTION = 'axopyTestHooks';
 
 /** The published states by task path, or undefined when the page config does not ask for them. */
-export function testHookPreviews<State>(pageConfigValue: string, scope: object = globalThis): Record<string, State> | undefined {
+export function testHookPreviews<State>(
+  pageConfigValue: string,
+  scope: object = globalThis
+): Record<string, State> | undefined {
   if (pageConfigValue !== 'true') return undefined;
   const holder = scope as { __axopyPreviews?: Record<string, State> };
   holder.__axopyPreviews ??= {};

@@ -3,17 +3,11 @@
  * are drawn, so 10 000 rows scroll like 10), with a text filter, sorting by a click on a column
  * header, each column's dtype in its header, and colours from the JupyterLab theme.
  */
-import {
-  BasicMouseHandler,
-  BasicSelectionModel,
-  DataGrid,
-  DataModel,
-  TextRenderer
-} from '@lumino/datagrid';
+import { BasicMouseHandler, BasicSelectionModel, DataGrid, DataModel, TextRenderer } from '@lumino/datagrid';
 import { Signal, type ISignal } from '@lumino/signaling';
 import { Panel, Widget } from '@lumino/widgets';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { FILTER_SYNTAX_HINT } from '../../core/filterExpression.js';
+import { FILTER_SYNTAX_HINT } from '../../core/filter-expression.js';
 import { CellCopyKeyHandler } from './cell-copy.js';
 import { batchCellCopies } from './grid-paint.js';
 import { cssVar } from './theme.js';
@@ -122,7 +116,9 @@ export class TrialsGrid extends Panel {
     this.addWidget(new Widget({ node: bar }));
 
     this._model = new TrialsDataModel(new TrialsView({ columns: [], dtypes: {}, values: {}, rowCount: 0 }));
-    this._grid = new DataGrid({ defaultSizes: { rowHeight: 22, columnWidth: 110, rowHeaderWidth: 56, columnHeaderHeight: 24 } });
+    this._grid = new DataGrid({
+      defaultSizes: { rowHeight: 22, columnWidth: 110, rowHeaderWidth: 56, columnHeaderHeight: 24 }
+    });
     this._grid.addClass('jp-AxoPyPreview-grid');
     batchCellCopies(this._grid);
     this._grid.dataModel = this._model;
@@ -157,7 +153,9 @@ export class TrialsGrid extends Panel {
   headerTexts(): string[] {
     const model = this._grid.dataModel;
     if (model === null) return [];
-    return Array.from({ length: model.columnCount('body') }, (_, column) => String(model.data('column-header', 0, column)));
+    return Array.from({ length: model.columnCount('body') }, (_, column) =>
+      String(model.data('column-header', 0, column))
+    );
   }
 
   /** Emitted when the rows shown change (contents, sort, filter). */
@@ -184,7 +182,9 @@ export class TrialsGrid extends Panel {
     if (model === null) return [];
     const count = Math.min(rows, model.rowCount('body'));
     const columns = model.columnCount('body');
-    return Array.from({ length: count }, (_, row) => Array.from({ length: columns }, (_, column) => String(model.data('body', row, column))));
+    return Array.from({ length: count }, (_, row) =>
+      Array.from({ length: columns }, (_, column) => String(model.data('body', row, column)))
+    );
   }
 
   /** The line under the filter: trial counts, and why a filter expression is not applied. */
@@ -226,7 +226,15 @@ export class TrialsGrid extends Panel {
       return;
     }
     const last = this.view.columns.length - 1;
-    this._selection.select({ r1: viewRow, c1: 0, r2: viewRow, c2: Math.max(0, last), cursorRow: viewRow, cursorColumn: 0, clear: 'all' });
+    this._selection.select({
+      r1: viewRow,
+      c1: 0,
+      r2: viewRow,
+      c2: Math.max(0, last),
+      cursorRow: viewRow,
+      cursorColumn: 0,
+      clear: 'all'
+    });
     this._grid.scrollToRow(viewRow);
   }
 
@@ -241,7 +249,11 @@ export class TrialsGrid extends Panel {
     const name = this.view.columns[column];
     const current = this.view.sort;
     const next =
-      current?.column !== name ? { column: name, descending: false } : current.descending ? undefined : { column: name, descending: true };
+      current?.column !== name
+        ? { column: name, descending: false }
+        : current.descending
+          ? undefined
+          : { column: name, descending: true };
     this.view.setSort(next);
     this.setContents(this.view);
   }
@@ -285,7 +297,9 @@ export class TrialsGrid extends Panel {
     const shown = this.view.rows.length;
     const query = this.view.filterQuery;
     const counted =
-      shown === total ? this._trans._n('%1 trial', '%1 trials', total) : this._trans.__('%1 of %2 trials', shown, total);
+      shown === total
+        ? this._trans._n('%1 trial', '%1 trials', total)
+        : this._trans.__('%1 of %2 trials', shown, total);
     this._summary.textContent =
       query.kind === 'invalid' ? this._trans.__('%1 (filter not applied: %2)', counted, query.message) : counted;
     this._summary.classList.toggle('jp-mod-invalid', query.kind === 'invalid');

@@ -7,7 +7,7 @@
 import type { ParsedCell, ParsedTrialsCsv } from '../../core/csv/index.js';
 import { pythonFloatRepr } from '../../core/csv/index.js';
 import { compareCodePoints } from '../../core/layout.js';
-import { evaluateFilter, parseFilterQuery, type FilterQuery } from '../../core/filterExpression.js';
+import { evaluateFilter, parseFilterQuery, type FilterQuery } from '../../core/filter-expression.js';
 
 /** A sort of the table: by a column, ascending or descending. */
 export interface ITrialsSort {

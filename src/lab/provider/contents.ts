@@ -39,11 +39,7 @@ export class ContentsStorageProvider implements IStorageProvider {
     return typeof model.content === 'string' ? model.content : '';
   }
 
-  private async _get(
-    path: string,
-    options: Contents.IFetchOptions,
-    what: string
-  ): Promise<Contents.IModel> {
+  private async _get(path: string, options: Contents.IFetchOptions, what: string): Promise<Contents.IModel> {
     try {
       return await this._contents.get(path, options);
     } catch (error) {

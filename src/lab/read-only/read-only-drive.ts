@@ -104,6 +104,8 @@ function readOnlyModel(model: Contents.IModel): Contents.IModel {
 
 function refuse(action: string, localPath: string): Promise<never> {
   return Promise.reject(
-    new Error(`Cannot ${action} ${localPath || 'this folder'}: AxoPy data is opened read-only (${READ_ONLY_DRIVE_NAME}).`)
+    new Error(
+      `Cannot ${action} ${localPath || 'this folder'}: AxoPy data is opened read-only (${READ_ONLY_DRIVE_NAME}).`
+    )
   );
 }
