@@ -65,7 +65,12 @@ test('plots the selected trial; up/down change trial and the plot follows', asyn
   s = await waitFor(
     page,
     SESSION,
-    x => x.selectedTrial === 2 && x.arrays.emg?.dataset === '2' && x.arrays.emg.status === 'plotted'
+    x =>
+      x.selectedTrial === 2 &&
+      x.arrays.emg?.dataset === '2' &&
+      x.arrays.emg.status === 'plotted' &&
+      x.arrays.force?.dataset === '2' &&
+      x.arrays.force.status === 'plotted'
   );
   expect(s.arrays.emg.summary!.channels[1].min).toBe(2100);
   expect(s.arrays.force.summary!.dtype).toBe('int16');
