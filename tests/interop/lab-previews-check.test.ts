@@ -5,36 +5,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { checkStorage } from '../../src/kernel/index.js';
 import { Hdf5File } from '../../src/kernel/hdf5.js';
-import { checkStorageRoot, type ITaskFilesSource } from '../../src/lab/previews/check.js';
+import { checkStorageRoot } from '../../src/lab/previews/check.js';
 import type { IArrayProvider } from '../../src/lab/hdf5/provider.js';
-import type { IFolderEntry } from '../../src/lab/provider/types.js';
+import { diskFilesSource } from '../helpers/disk-source.js';
 import { makeTempDir } from '../helpers/python.js';
 import { PYTHON } from '../helpers/python';
 
 const WRITER = path.join(__dirname, '..', '..', '..', 'tests', 'python', 'write_preview_storage.py');
-
-/** The sidebar's file source over a folder on disk (paths as the kernel names them). */
-const diskSource: ITaskFilesSource = {
-  async listFolder(folder: string): Promise<IFolderEntry[]> {
-    return fs.readdirSync(folder, { withFileTypes: true }).map(entry => {
-      const full = path.join(folder, entry.name);
-      const stat = fs.statSync(full);
-      return {
-        name: entry.name,
-        path: full,
-        isFolder: entry.isDirectory(),
-        lastModified: stat.mtime.toISOString(),
-        size: stat.size
-      };
-    });
-  },
-  async readText(file: string): Promise<string> {
-    return fs.readFileSync(file, 'utf8');
-  },
-  async readBytes(file: string): Promise<Uint8Array> {
-    return fs.readFileSync(file);
-  }
-};
 
 /** Dataset metadata through the kernel's HDF5 reader (the browser uses h5wasm in a worker). */
 const diskArrays: IArrayProvider = {
@@ -60,7 +37,7 @@ test('"Check dataset" of the sidebar and checkStorage of the kernel report the s
     // A task folder whose trials.csv is missing: both must report it the same way.
     fs.mkdirSync(path.join(root, 'p01', 'no-trials'));
     const kernel = await checkStorage(root);
-    const sidebar = await checkStorageRoot(diskSource, diskArrays, root);
+    const sidebar = await checkStorageRoot(diskFilesSource, diskArrays, root);
     assert.deepEqual(
       { subjects: sidebar.subjects, tasks: sidebar.tasks, trials: sidebar.trials },
       { subjects: kernel.subjects, tasks: kernel.tasks, trials: kernel.trials }

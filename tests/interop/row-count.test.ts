@@ -10,10 +10,10 @@ import { lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSyn
 import { dirname, join, relative } from 'node:path';
 import { describeTaskFolder, TaskReader } from '../../src/kernel/index.js';
 import { TaskFileCounts } from '../../src/lab/sidebar/file-counts.js';
-import { checkTaskFolder, type ITaskFilesSource } from '../../src/lab/previews/check.js';
+import { checkTaskFolder } from '../../src/lab/previews/check.js';
 import { TaskPreviewModel } from '../../src/lab/previews/task-preview-model.js';
 import type { IArrayProvider } from '../../src/lab/hdf5/provider.js';
-import type { IFolderEntry, IStorageProvider } from '../../src/lab/provider/types.js';
+import { diskFilesSource } from '../helpers/disk-source.js';
 import { CURRENT_PYTHON, PYTHON, makeTempDir, runPython, runPythonJson } from '../helpers/python.js';
 import { loadPickle } from '../../src/core/pickle/index.js';
 import { pickleItem } from '../../src/lab/previews/pickle-tree.js';
@@ -80,24 +80,6 @@ for path in sys.argv[1:]:
 print(json.dumps(out))
 `;
 
-const disk: ITaskFilesSource & IStorageProvider = {
-  async listFolder(folder: string): Promise<IFolderEntry[]> {
-    return readdirSync(folder, { withFileTypes: true }).map(entry => {
-      const full = join(folder, entry.name);
-      const stat = statSync(full);
-      return {
-        name: entry.name,
-        path: full,
-        isFolder: entry.isDirectory(),
-        lastModified: stat.mtime.toISOString(),
-        size: stat.size
-      };
-    });
-  },
-  readText: async file => readFileSync(file, 'utf8'),
-  readBytes: async file => readFileSync(file)
-};
-
 const noArrays: IArrayProvider = {
   describe: async () => [],
   readDataset: async () => undefined,
@@ -119,14 +101,14 @@ async function attempt(count: () => Promise<number | undefined> | number | undef
 async function shellCounts(csv: string): Promise<Record<string, Count>> {
   const task = dirname(csv);
   const sidebar = await attempt(async () => {
-    const counts = new TaskFileCounts(disk, () => undefined);
-    await counts.countRows(await disk.listFolder(task));
+    const counts = new TaskFileCounts(diskFilesSource, () => undefined);
+    await counts.countRows(await diskFilesSource.listFolder(task));
     return counts.rowCounts().get(csv);
   });
   const preview = await attempt(async () => {
     const model = new TaskPreviewModel({
       taskPath: task,
-      source: disk,
+      source: diskFilesSource,
       arrays: noArrays,
       loadPickleItem: loadPickleInPage
     });
@@ -138,7 +120,7 @@ async function shellCounts(csv: string): Promise<Record<string, Count>> {
     }
   });
   const check = await attempt(async () => {
-    const report = await checkTaskFolder(disk, noArrays, task);
+    const report = await checkTaskFolder(diskFilesSource, noArrays, task);
     return report.issues.some(issue => issue.path.endsWith('trials.csv')) ? undefined : report.trials;
   });
   const kernelCheck = await attempt(async () => {
