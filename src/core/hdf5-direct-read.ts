@@ -15,6 +15,7 @@ import { Hdf5TypeClass, dtypeForHdf5Type } from './dtype.js';
 import {
   type ReadBytesAt,
   type Superblock,
+  BytesNotRead,
   FieldReader,
   ObjectHeaderError,
   headerMessages,
@@ -61,9 +62,36 @@ export function readRootLinks(readAt: ReadBytesAt, superblock: Superblock): Map<
   }
   if (symbolTable === undefined) return undefined;
   const links = new Map<string, number>();
-  const names = heapDataSegment(reader, symbolTable.heap);
-  collectSymbolTableLinks(reader, symbolTable.btree, names, links, 0, new Set());
+  const { btree, heap } = symbolTable;
+  const missing = new MissingBytes();
+  const names = missing.attempt(() => heapDataSegment(reader, heap));
+  missing.attempt(() => collectSymbolTableLinks(reader, btree, names, links, 0, new Set(), missing));
+  missing.throwIfAny();
   return links;
+}
+
+/**
+ * The byte ranges missing from one pass over a group's tree: a node whose bytes are not read
+ * yet is noted and its siblings still visited, so that a shell fetching asynchronously gets a
+ * whole level of the tree in one batch (a walk of 2000 links is then four batches, not hundreds
+ * of requests one after another).
+ */
+class MissingBytes {
+  attempt<T>(read: () => T): T | undefined {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof BytesNotRead)) throw error;
+      this._ranges.push(...error.ranges);
+      return undefined;
+    }
+  }
+
+  throwIfAny(): void {
+    if (this._ranges.length > 0) throw new BytesNotRead(this._ranges);
+  }
+
+  private readonly _ranges: { start: number; end: number }[] = [];
 }
 
 /** The data segment of the local heap at `heapAddress` (relative), holding the link names. */
@@ -85,10 +113,11 @@ function heapDataSegment(reader: FieldReader, heapAddress: number): Uint8Array {
 function collectSymbolTableLinks(
   reader: FieldReader,
   nodeAddress: number,
-  names: Uint8Array,
+  names: Uint8Array | undefined,
   links: Map<string, number>,
   depth: number,
-  seen: Set<number>
+  seen: Set<number>,
+  missing: MissingBytes
 ): void {
   const { baseAddress, offsetBytes, lengthBytes } = reader.superblock;
   const at = baseAddress + nodeAddress;
@@ -104,16 +133,19 @@ function collectSymbolTableLinks(
   const body = reader.bytes(childrenAt, entries * stride + lengthBytes);
   for (let entry = 0; entry < entries; entry++) {
     const child = unsigned(body, entry * stride + lengthBytes, offsetBytes);
-    if (level > 0) collectSymbolTableLinks(reader, child, names, links, depth + 1, seen);
-    else collectSymbolNodeLinks(reader, child, names, links);
+    missing.attempt(() =>
+      level > 0
+        ? collectSymbolTableLinks(reader, child, names, links, depth + 1, seen, missing)
+        : collectSymbolNodeLinks(reader, child, names, links)
+    );
   }
 }
 
-/** Adds the entries of the symbol table node at `nodeAddress` (relative). */
+/** Adds the entries of the symbol table node at `nodeAddress` (relative); reads it only while the names are not read. */
 function collectSymbolNodeLinks(
   reader: FieldReader,
   nodeAddress: number,
-  names: Uint8Array,
+  names: Uint8Array | undefined,
   links: Map<string, number>
 ): void {
   const { baseAddress, offsetBytes } = reader.superblock;
@@ -126,6 +158,7 @@ function collectSymbolNodeLinks(
   const body = reader.bytes(at + 8, count * entryBytes);
   if (body.length < count * entryBytes)
     throw new ObjectHeaderError(`symbol table node at byte ${at} runs past the end of the file`);
+  if (names === undefined) return;
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   for (let entry = 0; entry < count; entry++) {
     const entryAt = entry * entryBytes;

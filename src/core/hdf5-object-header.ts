@@ -50,6 +50,18 @@ export interface Superblock {
 export class ObjectHeaderError extends Error {}
 
 /**
+ * Thrown by a {@link ReadBytesAt} that has not got those bytes yet: a shell that fetches
+ * asynchronously (the browser worker) collects the ranges a parse needs, fetches them together
+ * and parses again. A parse that can go on past a miss (the siblings of a B-tree node) gathers
+ * every range it needs into one.
+ */
+export class BytesNotRead extends Error {
+  constructor(readonly ranges: readonly { readonly start: number; readonly end: number }[]) {
+    super(`${ranges.length} byte ranges not read yet`);
+  }
+}
+
+/**
  * The storage facts of the dataset whose object header is at `objectAddress` (relative to the
  * file's base address, as HDF5 object references hold it).
  */

@@ -10,7 +10,7 @@ import type { Hdf5ReadLimits } from '../../core/hdf5-containment.js';
 import { valueAsTypedArray } from '../../core/hdf5-containment.js';
 import { type H5TypeMetadata, hdf5TypeOfMetadata } from '../../core/hdf5-metadata.js';
 import { datasetRefusalInWorker, readAtOfSource } from './dataset-guard.js';
-import { type IDirectFileState, type IDirectTrial, directFileState, readDirectTrials } from './direct-reads.js';
+import { type IDirectFileState, type IDirectTrial, loadDirectFileState, readDirectTrials } from './direct-reads.js';
 import { LruBlockCache } from './lru-blocks.js';
 import type { IDatasetInfo, IDatasetCount, IRemoteFile } from './protocol.js';
 
@@ -61,7 +61,7 @@ interface IOpenFile {
   /** Bytes the server sent for this file (the whole file per request if it ignores ranges). */
   readonly traffic: { bytesReceived: number };
   /** Direct reads' knowledge of the file, once parsed (null: not parsable here). */
-  direct?: IDirectFileState | null;
+  direct?: Promise<IDirectFileState | null>;
   /** The modification time the server gave for the first direct read: another means a change. */
   modified?: string;
   /** Direct reads' metadata blocks, and whether a first chunk was left to h5wasm. */
@@ -210,9 +210,8 @@ export class Hdf5RangeReader {
       return new Map();
     }
     if (await source.journalExists(remote)) return new Map();
-    const readAt = readAtOfSource(this._metadataCache(remote, open));
-    if (open.direct === undefined) open.direct = directFileState(readAt) ?? null;
-    if (open.direct === null) return new Map();
+    const metadata = this._metadataCache(remote, open);
+    const readAt = readAtOfSource(metadata);
     const fetchBytes = async (start: number, end: number): Promise<Uint8Array | undefined> => {
       const response = await source.fetchRange(remote, start, end);
       open.traffic.bytesReceived += response.received;
@@ -220,7 +219,13 @@ export class Hdf5RangeReader {
       open.modified ??= response.modified;
       return response.modified === open.modified ? response.bytes : undefined;
     };
-    return readDirectTrials(open.direct, names, fetchBytes, readAt, open.cache.length, this.options.limits);
+    // Loaded once per version, by whichever chunk comes first (the next is asked for meanwhile).
+    open.direct ??= loadDirectFileState(this._head(open), fetchBytes, open.cache.length, this.options.limits).then(
+      state => state ?? null
+    );
+    const state = await open.direct;
+    if (state === null) return new Map();
+    return readDirectTrials(state, names, fetchBytes, readAt, open.cache.length, this.options.limits);
   }
 
   /**
@@ -239,11 +244,16 @@ export class Hdf5RangeReader {
         return fetched.bytes;
       }
     });
-    const head = new Uint8Array(Math.min(HEAD_BYTES, open.cache.length));
-    open.cache.read(head, 0, head.length, 0);
-    metadata.prime(head);
+    metadata.prime(this._head(open));
     open.metadata = metadata;
     return metadata;
+  }
+
+  /** The file's first bytes, from its block cache (read when it was opened). */
+  private _head(open: IOpenFile): Uint8Array {
+    const head = new Uint8Array(Math.min(HEAD_BYTES, open.cache.length));
+    open.cache.read(head, 0, head.length, 0);
+    return head;
   }
 
   /** Bytes moved for the file's current version so far (0 when not open). */
