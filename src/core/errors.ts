@@ -111,7 +111,7 @@ export class DatasetRefusedError extends FormatError {
   constructor(
     path: string,
     readonly dataset: string,
-    reason: string
+    readonly reason: string
   ) {
     super(path, `dataset "${dataset}" ${reason}`);
   }

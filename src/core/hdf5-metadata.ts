@@ -2,7 +2,7 @@
  * What h5wasm reports, read the same way in Node (the kernel) and in the browser (the preview
  * worker): a dataset's type description and the reason of an HDF5 error.
  */
-import type { Hdf5TypeDescription } from './dtype.js';
+import { type Hdf5TypeDescription, describeHdf5Type, dtypeForHdf5Type } from './dtype.js';
 
 /** The part of h5wasm's dataset metadata that says what type its elements have. */
 export interface H5TypeMetadata {
@@ -21,6 +21,12 @@ export function hdf5TypeOfMetadata(metadata: H5TypeMetadata): Hdf5TypeDescriptio
     enumMembers: metadata.enum_type?.members,
     enumBaseClass: metadata.enum_type?.type
   };
+}
+
+/** The dtype a dataset reads as ("float64"...), or HDF5's description of a type no reader takes. */
+export function dtypeNameOfMetadata(metadata: H5TypeMetadata): string {
+  const type = hdf5TypeOfMetadata(metadata);
+  return dtypeForHdf5Type(type) ?? describeHdf5Type(type);
 }
 
 /**

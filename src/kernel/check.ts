@@ -32,7 +32,7 @@ function fileSource(): CheckSource {
       requireFile(entry.path, 'array file', taskRootOf(entry));
       const file = await Hdf5File.open(entry.path, 'r');
       try {
-        return file.datasetNames().map(name => ({ name, ...file.describe(name) }));
+        return file.datasetNames().map(name => ({ name, ...file.describeForCheck(name) }));
       } finally {
         file.close();
       }

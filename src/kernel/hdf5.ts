@@ -15,6 +15,7 @@ import {
 import {
   AxoPyError,
   DatasetError,
+  DatasetRefusedError,
   DiskFullError,
   FileNotFoundError,
   FormatError,
@@ -32,7 +33,7 @@ import { boolEnumPatch, boolPlaceholderMetadata } from './hdf5-bool.js';
 import { FlushJournal, readDirect, recoverJournal } from './hdf5-journal.js';
 import { typedFsError } from './files.js';
 import { type H5Metadata, type H5Module, type H5WriteMetadata, loadH5Module } from './hdf5-module.js';
-import { hdf5ErrorReason, hdf5TypeOfMetadata } from '../core/hdf5-metadata.js';
+import { dtypeNameOfMetadata, hdf5ErrorReason, hdf5TypeOfMetadata } from '../core/hdf5-metadata.js';
 import type { H5FactsModule, Hdf5ReadLimits } from '../core/hdf5-containment.js';
 import { DatasetInspector } from './hdf5-containment.js';
 import { DirectReader, hdf5ReadCounts } from './hdf5-direct.js';
@@ -162,6 +163,25 @@ export class Hdf5File {
     if (plan !== undefined) return { dtype: plan.dtype, shape: [...plan.shape] };
     const { dtype, shape } = this.datasetInfo(name);
     return { dtype, shape };
+  }
+
+  /**
+   * A dataset as the checks list it: dtype and shape, and the reason a read is refused by rule
+   * (core/hdf5-containment.ts) instead of a DatasetRefusedError, so that one refused dataset
+   * does not hide the file's others (the browser's describe lists them the same way).
+   */
+  describeForCheck(name: string): { dtype: string; shape: number[]; refused?: string } {
+    try {
+      return this.describe(name);
+    } catch (error) {
+      if (!(error instanceof DatasetRefusedError)) throw error;
+      const metadata = this.tryMetadata(name);
+      return {
+        dtype: metadata === undefined ? 'unknown' : dtypeNameOfMetadata(metadata),
+        shape: metadata?.shape ?? [],
+        refused: error.reason
+      };
+    }
   }
 
   /** Reads a whole dataset (DatasetError if missing or not a dataset, FormatError if not numeric). */

@@ -4,11 +4,10 @@
  * is an Emscripten lazy file whose reads go through an LRU block cache, so describing a file,
  * counting its datasets or reading one trial moves the blocks HDF5 touches, never the whole file.
  */
-import { dtypeForHdf5Type, describeHdf5Type } from '../../core/dtype.js';
 import { DatasetRefusedError, FormatError } from '../../core/errors.js';
 import type { Hdf5ReadLimits } from '../../core/hdf5-containment.js';
 import { valueAsTypedArray } from '../../core/hdf5-containment.js';
-import { type H5TypeMetadata, hdf5TypeOfMetadata } from '../../core/hdf5-metadata.js';
+import { dtypeNameOfMetadata } from '../../core/hdf5-metadata.js';
 import { datasetRefusalInWorker, readAtOfSource } from './dataset-guard.js';
 import { type IDirectFileState, type IDirectTrial, loadDirectFileState, readDirectTrials } from './direct-reads.js';
 import { LruBlockCache } from './lru-blocks.js';
@@ -120,7 +119,7 @@ export class Hdf5RangeReader {
       const metadata = isDataset ? (entity as InstanceType<H5wasm['Dataset']>).metadata : undefined;
       datasets.push({
         name,
-        dtype: metadata === undefined ? 'external link' : dtypeName(metadata),
+        dtype: metadata === undefined ? 'external link' : dtypeNameOfMetadata(metadata),
         shape: metadata?.shape ?? [],
         ...(refused === undefined ? {} : { refused })
       });
@@ -167,7 +166,7 @@ export class Hdf5RangeReader {
     }
     if (!(entity instanceof h5wasm.Dataset)) return { found: false, bytesFetched: open.traffic.bytesReceived };
     const metadata = entity.metadata;
-    const dtype = dtypeName(metadata);
+    const dtype = dtypeNameOfMetadata(metadata);
     if (metadata.type !== 0 && metadata.type !== 1 && metadata.type !== 8) {
       throw new FormatError(remote.path, `dataset "${name}" holds ${dtype} values, which cannot be plotted`);
     }
@@ -345,9 +344,4 @@ export class Hdf5RangeReader {
   }
 
   private readonly _files = new Map<string, IOpenFile>();
-}
-
-function dtypeName(metadata: H5TypeMetadata): string {
-  const type = hdf5TypeOfMetadata(metadata);
-  return dtypeForHdf5Type(type) ?? describeHdf5Type(type);
 }
