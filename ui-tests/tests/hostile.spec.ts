@@ -24,6 +24,8 @@ const CONSISTENCY = path.join(repoRoot, 'tests', 'python', 'zip_task_consistency
 const CLICK_RESPONSE_MS = 1500;
 
 let pickleFacts: { nonEmpty: number };
+/** Text of a file outside the served folder, reached by links inside it: it must never show. */
+const OUTSIDE_SECRET = 'OUTSIDE-THE-ROOT-7f3a';
 
 const test = storageServerTest(
   'axopy-e2e-hostile-',
@@ -39,6 +41,12 @@ const test = storageServerTest(
     fs.copyFileSync(path.join(rootDir, 'pickles', 's1', 't', 'trials.csv'), path.join(huge, 'trials.csv'));
     fs.truncateSync(path.join(huge, 'trials.csv'), 2 ** 30); // sparse: a 1 GiB line of NULs after the header
     fs.mkdirSync(path.join(rootDir, 'live'));
+    // A task whose trials.csv and pickle are links to files beside the served folder, outside it.
+    const linked = path.join(rootDir, 'linked', 's1', 't');
+    fs.mkdirSync(linked, { recursive: true });
+    fs.writeFileSync(path.join(path.dirname(rootDir), 'outside.csv'), `secret\n${OUTSIDE_SECRET}\n`);
+    fs.symlinkSync(path.join(path.dirname(rootDir), 'outside.csv'), path.join(linked, 'trials.csv'));
+    fs.symlinkSync(path.join(path.dirname(rootDir), 'outside.csv'), path.join(linked, 'notes.pkl'));
   },
   // The browser's export path (the server extension would otherwise write the archive).
   { withoutServerExtension: true }
@@ -182,6 +190,26 @@ test('a 1 GiB trials.csv is not read by the page: a worded limit, and the sideba
   expect(s.trialsError).toContain(`${task}/trials.csv: is 1024 MiB: larger than the 256 MiB the browser reads`);
   await expect(page.locator(`.jp-AxoPyPreview[data-task-path="${task}"] .jp-AxoPyPreview-error`).first()).toContainText(
     'larger than the 256 MiB'
+  );
+});
+
+test('a trials.csv or pickle linked to a file outside the served folder is not read: a worded refusal, no content', async ({
+  page
+}) => {
+  const task = 'linked/s1/t';
+  await openSidebar(page);
+  await openRoot(page, 'linked');
+  await openPreview(page, task);
+  const s = await waitForPreview(page, task, x => x.trialsError !== undefined);
+  expect(s.trialsError).toContain(`${task}/trials.csv: is refused by the server`);
+  const preview = page.locator(`.jp-AxoPyPreview[data-task-path="${task}"]`);
+  await expect(preview.locator('.jp-AxoPyPreview-error').first()).toContainText('refused by the server');
+  await expect(preview).toContainText('notes.pkl');
+  // Neither the preview nor the sidebar ever shows the outside file's text.
+  await page.waitForTimeout(1000);
+  expect(await page.locator('body').innerText()).not.toContain(OUTSIDE_SECRET);
+  expect(JSON.stringify(await page.evaluate(t => (window as any).__axopyPreviews[t], task))).not.toContain(
+    OUTSIDE_SECRET
   );
 });
 

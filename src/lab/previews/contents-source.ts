@@ -1,6 +1,6 @@
 /**
- * {@link ITaskFilesSource} over the Jupyter Contents API: listings and text through the
- * sidebar's Contents provider, pickles as base64.
+ * {@link ITaskFilesSource} over the sidebar's Contents provider: listings through the Contents
+ * API, file contents through /files/.
  */
 import type { Contents } from '@jupyterlab/services';
 import { ContentsStorageProvider } from '../provider/contents.js';
@@ -9,8 +9,8 @@ import type { ITaskFilesSource } from './check.js';
 
 /** Task files read through the Contents API. */
 export class ContentsTaskSource implements ITaskFilesSource {
-  constructor(private readonly _contents: Contents.IManager) {
-    this._folders = new ContentsStorageProvider({ contents: _contents });
+  constructor(contents: Contents.IManager) {
+    this._folders = new ContentsStorageProvider({ contents });
   }
 
   listFolder(path: string): Promise<IFolderEntry[]> {
@@ -21,12 +21,8 @@ export class ContentsTaskSource implements ITaskFilesSource {
     return this._folders.readText(path);
   }
 
-  async readBytes(path: string): Promise<Uint8Array> {
-    const model = await this._contents.get(path, { type: 'file', format: 'base64', content: true });
-    const text = atob(String(model.content ?? '').replace(/\s/g, ''));
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    return bytes;
+  readBytes(path: string): Promise<Uint8Array> {
+    return this._folders.readBytes(path);
   }
 
   private readonly _folders: ContentsStorageProvider;
