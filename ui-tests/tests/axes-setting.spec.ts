@@ -13,18 +13,20 @@ import { CURRENT_PYTHON } from '../../tests/helpers/python';
 
 const PLAIN = 'data/p01/plain';
 const SIDED = 'data/p01/sided';
+const BROKEN = 'data/p01/broken';
 const SAMPLES = 300;
 
 const WRITE_TASKS = `
 import sys, os, json, numpy as np, pandas as pd, h5py
 rng = np.random.default_rng(7)
-for name in ('plain', 'sided'):
+for name in ('plain', 'sided', 'broken'):
     task = os.path.join(sys.argv[1], 'p01', name)
     os.makedirs(task)
     with h5py.File(os.path.join(task, 'emg.hdf5'), 'w') as f:
         for i in range(6):
             f.create_dataset(str(i), data=rng.standard_normal((3, ${SAMPLES})))
     pd.DataFrame({'gesture': ['rest', 'fist'] * 3, 'trial': range(6)}).to_csv(os.path.join(task, 'trials.csv'), index=False)
+open(os.path.join(sys.argv[1], 'p01', 'broken', 'emg.json'), 'w').write('{"sample_rate": 500,')
 json.dump({'sample_rate': 500, 'channel_names': ['ECU', 'FCR', 'PL']}, open(os.path.join(sys.argv[1], 'p01', 'sided', 'emg.json'), 'w'))
 `;
 
@@ -158,5 +160,21 @@ test("a task's sidecar wins over the setting, and the axes say it is the sidecar
   expect(overlay.channelNames).toEqual(['ECU', 'FCR', 'PL']);
   const numpy = numpySeconds(500, []);
   overlay.xValues.forEach((x, i) => expect(x).toBeCloseTo(numpy.samples[i], 12));
+  expect(problems).toEqual([]);
+});
+
+test('a malformed sidecar is said and not used, in the trial plot and the analysis view alike: the setting applies', async ({
+  page,
+  problems
+}) => {
+  await setArrayMetadata(page, [{ root: 'data', sampleRate: 2000 }]);
+  await openPreview(page, BROKEN);
+  const plot = await plotWith(page, BROKEN, p => p.sampleRate !== undefined);
+  expect(plot.xTitle).toBe('time (s), 2000 Hz from settings');
+  await expect(section(page, BROKEN).locator('.jp-AxoPyPreview-plotNote')).toContainText('emg.json not used');
+  await section(page, BROKEN).locator('button[data-mode="average"]').click();
+  const average = await averageWith(page, BROKEN, a => a.xValues.length === SAMPLES);
+  expect(average.xTitle).toBe('time (s), 2000 Hz from settings');
+  expect(average.channelNames).toEqual(['channel 0', 'channel 1', 'channel 2']);
   expect(problems).toEqual([]);
 });
