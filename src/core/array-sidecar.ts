@@ -91,11 +91,3 @@ function checkedMetadata(metadata: { sampleRate?: unknown; channelNames?: unknow
     ...(channelNames !== undefined ? { channelNames: [...(channelNames as string[])] } : {})
   };
 }
-
-/** Axis labels: seconds and channel names with metadata, else "sample" and "channel c". */
-export function axisLabels(metadata: ArrayMetadata, channels: number): { time: string; channelNames: string[] } {
-  return {
-    time: metadata.sampleRate !== undefined ? 'time (s)' : 'sample',
-    channelNames: Array.from({ length: channels }, (_, c) => metadata.channelNames?.[c] ?? `channel ${c}`)
-  };
-}

@@ -16,3 +16,4 @@ export { type Hdf5ReadLimits, DEFAULT_MAX_DATASET_BYTES } from './hdf5-containme
 export * from './hdf5-journal.js';
 export * from './task-lock.js';
 export * from './array-sidecar.js';
+export * from './axis-metadata.js';

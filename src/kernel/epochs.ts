@@ -9,6 +9,7 @@ import { table as makeTable, type ColumnTable } from 'arquero';
 import type { NDArray } from '../core/ndarray.js';
 import { TrialIndexError } from '../core/errors.js';
 import type { ArrayMetadata } from '../core/array-sidecar.js';
+import { channelName } from '../core/axis-metadata.js';
 import { type Float64NDArray, float64Array, toFloat64 } from '../core/analysis/axis.js';
 import { groupedTrialStats, takeTrials, type TrialStats } from '../core/analysis/trial-stats.js';
 import {
@@ -70,7 +71,7 @@ export class Epochs {
 
   /** The name of each channel here: its sidecar name, or "channel <number>" without one. */
   get channelNames(): string[] {
-    return this.channels.map(c => this.recordedChannelNames?.[c] ?? `channel ${c}`);
+    return this.channels.map(c => channelName(this.recordedChannelNames, c));
   }
 
   private get metadata(): ArrayMetadata {

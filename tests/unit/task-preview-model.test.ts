@@ -115,7 +115,15 @@ test('an <array>.json sidecar is read (again only when it changes); a task witho
   await model.refresh();
   await settle();
   assert.equal(model.missingFiles, '');
-  assert.deepEqual(model.metadataOf('emg'), { metadata: { sampleRate: 2000, channelNames: ['FDS'] }, problem: '' });
+  assert.deepEqual(model.metadataOf('emg'), {
+    metadata: {
+      sampleRate: 2000,
+      sampleRateFrom: 'root/s/t/emg.json',
+      channelNames: ['FDS'],
+      channelNamesFrom: 'root/s/t/emg.json'
+    },
+    problem: ''
+  });
   const sidecarReads = () => reads.filter(path => path.endsWith('emg.json')).length;
   await model.refresh();
   await settle();
@@ -130,5 +138,66 @@ test('an <array>.json sidecar is read (again only when it changes); a task witho
   await model.refresh();
   await settle();
   assert.deepEqual(model.metadataOf('emg'), { metadata: {}, problem: '' });
+  model.dispose();
+});
+
+test("the arrayMetadata setting of the task's root labels an array without a sidecar; its sidecar wins; a change is shown at once", async () => {
+  const files = new Map<string, { text?: string; stamp: string; datasets?: Record<string, number[]> }>([
+    ['trials.csv', { text: 'block,trial\n0,0\n', stamp: 'a' }],
+    ['emg.hdf5', { stamp: 'a', datasets: { '0': [1, 2] } }]
+  ]);
+  const { source, arrays } = memoryTask(files);
+  const model = new TaskPreviewModel({
+    taskPath: 'data/p01/t',
+    source,
+    arrays,
+    loadPickleItem: loadPickleInPage,
+    metadataSettings: [
+      { root: 'data', sampleRate: 1000 },
+      { root: 'other', array: 'emg', sampleRate: 50 }
+    ]
+  });
+  const changed: (string | undefined)[] = [];
+  model.arraysChanged.connect((_, name) => changed.push(name));
+  await model.refresh();
+  await settle();
+  assert.deepEqual(model.metadataOf('emg'), {
+    metadata: { sampleRate: 1000, sampleRateFrom: 'settings' },
+    problem: ''
+  });
+  // The same object while nothing changes: the plot does not redraw, the analysis view stays.
+  const first = model.metadataOf('emg');
+  await model.refresh();
+  await settle();
+  assert.equal(model.metadataOf('emg'), first);
+  // A new setting for this root and array: shown at once, without a refresh.
+  changed.length = 0;
+  model.setMetadataSettings([
+    { root: 'data/', sampleRate: 1000 },
+    { root: 'data', array: 'emg', sampleRate: 2000, channelNames: ['a', 'b'] }
+  ]);
+  assert.deepEqual(changed, ['emg']);
+  assert.deepEqual(model.metadataOf('emg')!.metadata, {
+    sampleRate: 2000,
+    sampleRateFrom: 'settings',
+    channelNames: ['a', 'b'],
+    channelNamesFrom: 'settings'
+  });
+  // A sidecar giving the rate wins for the rate; the names stay the settings'.
+  files.set('emg.json', { text: '{"sample_rate": 250}', stamp: 'a' });
+  await model.refresh();
+  await settle();
+  assert.deepEqual(model.metadataOf('emg')!.metadata, {
+    sampleRate: 250,
+    sampleRateFrom: 'data/p01/t/emg.json',
+    channelNames: ['a', 'b'],
+    channelNamesFrom: 'settings'
+  });
+  // A malformed sidecar is not used (and said so): the settings apply.
+  files.set('emg.json', { text: '{"sample_rate": "fast"}', stamp: 'b' });
+  await model.refresh();
+  await settle();
+  assert.equal(model.metadataOf('emg')!.metadata.sampleRate, 2000);
+  assert.match(model.metadataOf('emg')!.problem, /^emg\.json not used: .*sample_rate must be a positive number/);
   model.dispose();
 });

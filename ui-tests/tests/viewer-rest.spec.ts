@@ -251,6 +251,6 @@ test('with a sidecar (sample_rate 250, channel_names) the x axis is in seconds a
     x => x.arrays.emg?.status === 'plotted' && (x.arrays.emg.summary as any)?.xTickLabels.length > 1
   );
   expect((plain.arrays.emg.summary as any).xLabel).toBe('sample');
-  expect(plain.arrays.emg.summary!.channels.map(c => (c as any).name)).toEqual(['ch 0', 'ch 1']);
+  expect(plain.arrays.emg.summary!.channels.map(c => (c as any).name)).toEqual(['channel 0', 'channel 1']);
   expect(problems).toEqual([]);
 });

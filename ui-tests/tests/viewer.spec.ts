@@ -136,7 +136,7 @@ test('channels line up: equal plotting areas, one x axis of whole samples, named
   const emg = s.arrays.emg.summary!;
   expect(emg.xScale).toEqual([0, 1799]);
   expect(emg.xLabel).toBe('sample');
-  expect(emg.channels.map(c => c.name)).toEqual(['ch 0', 'ch 1', 'ch 2']);
+  expect(emg.channels.map(c => c.name)).toEqual(['channel 0', 'channel 1', 'channel 2']);
   expect(emg.xTicks.length).toBeGreaterThan(1);
   for (const tick of emg.xTicks) expect(Number.isInteger(tick)).toBe(true);
   // Value ticks are at least 24 px apart on an 80 px plot: never more than 3.
@@ -161,7 +161,7 @@ test('channels line up: equal plotting areas, one x axis of whole samples, named
   const names = await section
     .locator('.uplot')
     .evaluateAll(nodes => nodes.map(node => node.getAttribute('aria-label')));
-  expect(names).toEqual(['ch 0 against sample', 'ch 1 against sample', 'ch 2 against sample']);
+  expect(names).toEqual(['channel 0 against sample', 'channel 1 against sample', 'channel 2 against sample']);
   // For a review by eye (ui-tests/test-results): the whole preview, every array of trial 0.
   await preview(page, TASK).screenshot({ path: testInfo.outputPath('viewer-trial0.png') });
   expect(problems).toEqual([]);

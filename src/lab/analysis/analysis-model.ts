@@ -13,7 +13,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { RunningMoments, type TrialStats } from '../../core/analysis/group-accumulator.js';
 import { epochsImageOrder } from '../../core/analysis/epochs-image.js';
 import { welch } from '../../core/analysis/welch.js';
-import type { ArrayMetadata } from '../../core/array-sidecar.js';
+import { describeAxes, type IArrayAxesMetadata, type IAxesText } from '../../core/axis-metadata.js';
 import type { ParsedCell, ParsedTrialsCsv } from '../../core/csv/index.js';
 import {
   type IDisplayFilter,
@@ -49,7 +49,8 @@ export interface ITrialReducer {
 export interface IAnalysisModelOptions {
   readonly reducer: ITrialReducer;
   readonly trials: ParsedTrialsCsv;
-  readonly metadata?: ArrayMetadata;
+  /** Sample rate and channel names (the preview model's: sidecar, else settings). */
+  readonly metadata?: IArrayAxesMetadata;
   /** Trials per request to the worker (default 50): each chunk's groups are drawn on arrival. */
   readonly chunkSize?: number;
   /** A column with at most this many distinct values can group trials (default 16). */
@@ -112,7 +113,7 @@ export class AnalysisModel {
     return this._failed;
   }
 
-  get metadata(): ArrayMetadata {
+  get metadata(): IArrayAxesMetadata {
     return this._metadata;
   }
 
@@ -211,10 +212,14 @@ export class AnalysisModel {
     return { missing: [...this._missing], misshapen: [...this._misshapen] };
   }
 
-  /** Channel names: the sidecar's, else "channel 0..n-1". */
+  /** The axes' names by the core's rule: seconds and channel names with metadata, else "sample" and "channel c". */
+  get axes(): IAxesText {
+    return describeAxes(this._metadata, this._trialShape?.[0] ?? this._metadata.channelNames?.length ?? 0);
+  }
+
+  /** Channel names: the metadata's, else "channel 0..n-1". */
   get channelNames(): string[] {
-    const channels = this._trialShape?.[0] ?? this._metadata.channelNames?.length ?? 0;
-    return Array.from({ length: channels }, (_, c) => this._metadata.channelNames?.[c] ?? `channel ${c}`);
+    return this.axes.channelNames;
   }
 
   /**
@@ -299,15 +304,16 @@ export class AnalysisModel {
   }
 
   /**
-   * The feature columns for the trials table, `<feature>_<channel>` (the sidecar's channel name
-   * made an identifier, else the channel number), NaN for trials not read yet.
+   * The feature columns for the trials table, `<feature>_<channel>` (the channel's name made an
+   * identifier: "FDS", else "channel_0"), NaN for trials not read yet.
    */
   featureColumns(): { readonly name: string; readonly values: number[] }[] {
     const channels = this._trialShape?.[0] ?? 0;
     const columns: { name: string; values: number[] }[] = [];
+    const labels = describeAxes(this._metadata, channels).channelNames.map(name => name.replace(/[^A-Za-z0-9_]/g, '_'));
     for (const feature of FEATURE_NAMES) {
       for (let c = 0; c < channels; c++) {
-        const label = (this._metadata.channelNames?.[c] ?? String(c)).replace(/[^A-Za-z0-9_]/g, '_');
+        const label = labels[c];
         const values = Array.from({ length: this._trials.rowCount }, (_, row) => this.feature(row, feature, c));
         columns.push({ name: `${feature}_${label}`, values });
       }
@@ -539,7 +545,7 @@ export class AnalysisModel {
   private _trials: ParsedTrialsCsv;
   private readonly _maxGroups: number;
   private readonly _atomIndex = new Map<string, number>();
-  private readonly _metadata: ArrayMetadata;
+  private readonly _metadata: IArrayAxesMetadata;
   private readonly _chunkSize: number;
   private readonly _maxOverlay: number;
   private readonly _overlayBuckets: number;

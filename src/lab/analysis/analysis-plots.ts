@@ -41,7 +41,7 @@ function axes(xLabel: string, yLabel: string, last: boolean): uPlot.Axis[] {
 function timeAxis(model: AnalysisModel, samples: ArrayLike<number>): { x: Float64Array; label: string } {
   const rate = model.metadata.sampleRate;
   const x = Float64Array.from(samples as ArrayLike<number>, s => (rate === undefined ? s : s / rate));
-  return { x, label: rate === undefined ? 'sample' : 'time (s)' };
+  return { x, label: model.axes.xTitle };
 }
 
 function basePlot(

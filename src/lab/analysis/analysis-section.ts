@@ -9,7 +9,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 import type uPlot from 'uplot';
-import type { ArrayMetadata } from '../../core/array-sidecar.js';
+import type { IArrayAxesMetadata } from '../../core/axis-metadata.js';
 import type { ParsedTrialsCsv } from '../../core/csv/index.js';
 import type { IArrayData, IFileVersion } from '../hdf5/provider.js';
 import { toNumbers } from '../previews/decimate.js';
@@ -27,8 +27,11 @@ export interface IAnalysisHost {
   readonly trans: TranslationBundle;
   /** The worker's reduction bound to one version of the array file. */
   reducerFor(file: IFileVersion): ITrialReducer;
-  /** The array's sidecar metadata ({} without one). */
-  readMetadata(arrayName: string): Promise<ArrayMetadata>;
+  /**
+   * The array's sample rate and channel names as the preview's model holds them (its sidecar,
+   * else the settings), undefined until its sidecar was looked for.
+   */
+  metadata(arrayName: string): IArrayAxesMetadata | undefined;
   /** trials.csv as read (without feature columns). */
   trials(): ParsedTrialsCsv | undefined;
   /** Trials kept by the table's filter, in its order. */
@@ -54,7 +57,12 @@ export interface IAnalysisState {
   readonly busy: boolean;
   readonly bytesFetched: number;
   readonly channelNames: readonly string[];
+  /** The x axis' unit ("time (s)" or "sample"; "frequency" plots have their own). */
   readonly xLabel: string;
+  /** The x axis' title as drawn in overlay and average: unit, rate and where it came from. */
+  readonly xTitle: string;
+  /** The x values of the first plot as drawn (seconds or samples; frequencies in spectrum mode). */
+  readonly xValues: readonly number[];
   /** Per group: label, size, colour, and mean / sem / std per channel (channels x samples). */
   readonly groups: readonly {
     label: string;
@@ -140,7 +148,7 @@ export class AnalysisSection extends Widget {
   setMode(mode: AnalysisMode): void {
     if (mode === this._mode) return;
     this._mode = mode;
-    if (mode !== 'trial') void this._ensureModel();
+    if (mode !== 'trial') this._ensureModel();
     if (this._model) this._model.mode = mode;
     void this._updateTrialSpectrum();
     this._showMode();
@@ -155,6 +163,12 @@ export class AnalysisSection extends Widget {
     // A recording appends trials: what was read stays; a file elsewhere starts again.
     if (this._model && samePath) this._model.setReducer(this._host.reducerFor(file));
     else this._resetModel();
+  }
+
+  /** The array's metadata changed (sidecar or settings): a model in use starts again with it. */
+  metadataChanged(): void {
+    if (this._host.metadata(this.arrayName) === this._metadataUsed) return;
+    if (this._model) this._resetModel();
   }
 
   /** trials.csv was read again (a recording's new rows extend the model; anything else remakes it). */
@@ -235,7 +249,9 @@ export class AnalysisSection extends Widget {
       busy: model?.busy ?? false,
       bytesFetched: model?.bytesFetched ?? 0,
       channelNames: model?.channelNames ?? [],
-      xLabel: model?.metadata.sampleRate === undefined ? 'sample' : 'time (s)',
+      xLabel: model?.axes.xLabel ?? 'sample',
+      xTitle: model?.axes.xTitle ?? 'sample',
+      xValues: Array.from(this._uplots[0]?.data[0] ?? []),
       groups: (model?.groups() ?? []).map(g => ({
         label: g.label,
         count: g.count,
@@ -271,28 +287,24 @@ export class AnalysisSection extends Widget {
     super.dispose();
   }
 
-  private async _ensureModel(): Promise<void> {
-    if (this._model || this._creating || !this._file) return;
+  private _ensureModel(): void {
+    if (this._model || !this._file) return;
     const trials = this._host.trials();
     if (!trials) return;
-    this._creating = true;
     const file = this._file;
-    let metadata: ArrayMetadata = {};
-    try {
-      metadata = await this._host.readMetadata(this.arrayName);
-    } catch (error) {
-      this._caption.textContent = (error as Error).message;
-    }
-    this._creating = false;
-    if (this.isDisposed || this._model) return;
-    // The file or trials.csv changed while the sidecar was read: start from them.
-    if (this._file !== file || this._host.trials() !== trials) return this._ensureModel();
-    const model = new AnalysisModel({ reducer: this._host.reducerFor(file), trials, metadata });
+    this._metadataUsed = this._host.metadata(this.arrayName);
+    const model = new AnalysisModel({ reducer: this._host.reducerFor(file), trials, metadata: this._metadataUsed });
     this._model = model;
     this._trialsUsed = trials;
     model.mode = this._mode;
     model.setKept(this._host.keptTrials());
-    model.filter = this._controls.filter;
+    try {
+      model.filter = this._controls.filter;
+    } catch (error) {
+      // The filter chosen does not fit this sample rate (a cutoff past Nyquist): said, not applied.
+      this._caption.textContent = (error as Error).message;
+      this._caption.classList.add('jp-AxoPyPreview-error');
+    }
     const grouping = this._controls.grouping;
     model.grouping = grouping !== undefined && model.groupableColumns.includes(grouping) ? grouping : undefined;
     this._controls.fill(model);
@@ -315,14 +327,14 @@ export class AnalysisSection extends Widget {
   }
 
   private _resetModel(): void {
-    if (!this._model && !this._creating) {
-      if (this._mode !== 'trial') void this._ensureModel();
+    if (!this._model) {
+      if (this._mode !== 'trial') this._ensureModel();
       return;
     }
     this._model?.dispose();
     this._model = undefined;
     this._host.featuresChanged();
-    if (this._mode !== 'trial') void this._ensureModel();
+    if (this._mode !== 'trial') this._ensureModel();
   }
 
   private _onControl(name: ControlName): void {
@@ -467,7 +479,7 @@ export class AnalysisSection extends Widget {
   private readonly _modeChanged = new Signal<this, AnalysisMode>(this);
   private _mode: AnalysisMode = 'trial';
   private _model: AnalysisModel | undefined;
-  private _creating = false;
+  private _metadataUsed: IArrayAxesMetadata | undefined;
   private _file: IFileVersion | undefined;
   private _trialsUsed: ParsedTrialsCsv | undefined;
   private _colors = new Map<string, Rgb>();

@@ -4,10 +4,9 @@
  * back with the feature columns. The preview calls a handful of methods; the rest is here.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { parseArraySidecar, type ArrayMetadata } from '../../core/array-sidecar.js';
+import type { IArrayAxesMetadata } from '../../core/axis-metadata.js';
 import type { ParsedTrialsCsv } from '../../core/csv/index.js';
 import { datasetNameForRow } from '../../core/layout.js';
-import type { ITaskFilesSource } from '../previews/check.js';
 import type { IArrayProvider, IFileVersion } from '../hdf5/provider.js';
 import type { TrialsGrid } from '../previews/trials-grid.js';
 import { AnalysisSection, type IAnalysisHost, type IAnalysisState } from './analysis-section.js';
@@ -23,10 +22,13 @@ export interface IReducingArrayProvider extends IArrayProvider {
 }
 
 export interface IPreviewAnalysisOptions {
-  readonly taskPath: string;
   readonly grid: TrialsGrid;
   readonly arrays: IReducingArrayProvider;
-  readonly source: ITaskFilesSource;
+  /**
+   * An array's sample rate and channel names as the preview's model holds them (sidecar, else
+   * settings; undefined until its sidecar was looked for): the trial plot's, read once.
+   */
+  readonly metadataOf: (arrayName: string) => IArrayAxesMetadata | undefined;
   readonly trans: TranslationBundle;
   /** Something shown changed: the preview publishes its state. */
   readonly publish: () => void;
@@ -70,7 +72,7 @@ export class PreviewAnalysis {
           return this._options.arrays.reduceTrials(version, chunk);
         }
       }),
-      readMetadata: arrayName => this._readMetadata(arrayName),
+      metadata: arrayName => this._options.metadataOf(arrayName),
       trials: () => this._trials,
       keptTrials: () => this._options.grid.view.rows,
       selectTrial: row => this._options.grid.selectTrial(row),
@@ -88,6 +90,11 @@ export class PreviewAnalysis {
 
   setFile(name: string, file: IFileVersion): void {
     this._sections.get(name)?.setFile(file);
+  }
+
+  /** The model's metadata of an array changed (its sidecar or the settings). */
+  metadataChanged(name: string): void {
+    this._sections.get(name)?.metadataChanged();
   }
 
   detach(name: string): void {
@@ -126,13 +133,6 @@ export class PreviewAnalysis {
     );
     const grid = this._options.grid;
     grid.setContents(grid.view.withContents(withFeatureColumns(trials, columns)));
-  }
-
-  private async _readMetadata(arrayName: string): Promise<ArrayMetadata> {
-    const path = `${this._options.taskPath}/${arrayName}.json`;
-    const entries = await this._options.source.listFolder(this._options.taskPath);
-    if (!entries.some(entry => entry.path === path || entry.name === `${arrayName}.json`)) return {};
-    return parseArraySidecar(await this._options.source.readText(path), path);
   }
 
   private _trials: ParsedTrialsCsv | undefined;

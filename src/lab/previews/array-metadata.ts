@@ -1,15 +1,23 @@
 /**
  * The sidecar `<array>.json` of an array file in the preview (format: core/array-sidecar.ts):
- * read when it appears or changes, its sample rate and channel names given to the array's plot,
- * a sidecar that does not parse said above the plot instead of breaking it.
+ * read when it appears or changes, its sample rate and channel names given to the array's plot
+ * and analysis view (over the settings', core/axis-metadata.ts), a sidecar that does not parse
+ * said above the plot instead of breaking it.
  */
 import { parseArraySidecar, type ArrayMetadata } from '../../core/array-sidecar.js';
+import type { IArrayAxesMetadata } from '../../core/axis-metadata.js';
 import { stampOf, type IFolderEntry } from '../provider/types.js';
 import type { ITaskFilesSource } from './check.js';
 
-/** What a plot is told: the metadata, and why a sidecar is not used ('' when it is, or absent). */
+/** What a sidecar says, and why it is not used ('' when it is, or absent). */
 export interface ISidecarReading {
   readonly metadata: ArrayMetadata;
+  readonly problem: string;
+}
+
+/** What a plot is told: the metadata (sidecar, else settings, with their sources) and the sidecar's problem. */
+export interface IArrayMetadataReading {
+  readonly metadata: IArrayAxesMetadata;
   readonly problem: string;
 }
 

@@ -27,7 +27,7 @@ import {
   type INonFiniteCounts
 } from '../../core/plot-text.js';
 import { formatNumber, formatTicks, valueTicks } from './number-format.js';
-import type { ArrayMetadata } from '../../core/array-sidecar.js';
+import { describeAxes, type IArrayAxesMetadata, type IAxesText } from '../../core/axis-metadata.js';
 import type { IArrayData } from '../hdf5/provider.js';
 import { cssVar } from './theme.js';
 
@@ -47,15 +47,17 @@ export interface IPlotSummary {
   readonly xRange: readonly [number, number];
   /** The x scale of the plots as uPlot drew it [min, max] (undefined: nothing drawn). */
   readonly xScale: readonly [number, number] | undefined;
-  /** The x axis' name. */
+  /** The x axis' unit: "time (s)" with a sample rate, else "sample". */
   readonly xLabel: string;
+  /** The x axis' title as drawn: the unit, the rate and where rate and names came from. */
+  readonly xTitle: string;
   /** What is said above the plot: non-finite values, an empty array ('' when nothing). */
   readonly note: string;
   /** The x axis' ticks as last drawn, in samples (where they are on the data). */
   readonly xTicks: readonly number[];
   /** Their labels as drawn: sample indices, or seconds with a sample rate. */
   readonly xTickLabels: readonly string[];
-  /** Samples per second from the array's sidecar, if it gives one. */
+  /** Samples per second from the array's sidecar or the settings, if one gives it. */
   readonly sampleRate: number | undefined;
   /** Each channel's value-axis ticks as last drawn. */
   readonly yTicks: ReadonlyArray<readonly number[]>;
@@ -181,44 +183,24 @@ export class ArrayPlot extends Widget {
   }
 
   /**
-   * What the array's sidecar (`<array>.json`) says: sample rate and channel names. AxoPy stores
-   * neither; without a sidecar the x axis counts samples and channels are numbered. `problem`:
-   * why a sidecar is not used, said above the plot.
+   * The array's sample rate and channel names (its sidecar `<array>.json`, else the settings').
+   * AxoPy stores neither; without them the x axis counts samples and channels are numbered.
+   * `problem`: why a sidecar is not used, said above the plot.
    */
-  setMetadata(metadata: ArrayMetadata, problem = ''): void {
+  setMetadata(metadata: IArrayAxesMetadata, problem = ''): void {
     if (this._metadata === metadata && this._metadataProblem === problem) return;
     this._metadata = metadata;
     this._metadataProblem = problem;
     this.redraw();
   }
 
-  /** The x axis' name: seconds with a sample rate, else the samples' index. */
-  private _xLabel(): string {
-    return this._metadata.sampleRate !== undefined
-      ? this._options.trans.__('time (s)')
-      : this._options.trans.__('sample');
+  /** The axes' names by the core's rule (seconds and channel names with metadata). */
+  private _axes(): IAxesText {
+    return describeAxes(this._metadata, this._plotLayout?.channels ?? 0);
   }
 
   private _channelName(channel: number): string {
-    return this._channelNames()?.[channel] ?? this._options.trans.__('ch %1', channel);
-  }
-
-  /** The sidecar's channel names when there is one per channel of the array. */
-  private _channelNames(): readonly string[] | undefined {
-    const names = this._metadata.channelNames;
-    return names !== undefined && this._plotLayout !== undefined && names.length === this._plotLayout.channels
-      ? names
-      : undefined;
-  }
-
-  private _channelNamesProblem(): string {
-    const names = this._metadata.channelNames;
-    if (names === undefined || this._plotLayout === undefined || this._channelNames() !== undefined) return '';
-    return this._options.trans.__(
-      'channel names not used: %1 names for %2 channels',
-      names.length,
-      this._plotLayout.channels
-    );
+    return this._axes().channelNames[channel];
   }
 
   /**
@@ -259,7 +241,7 @@ export class ArrayPlot extends Widget {
           ? ''
           : `${described} (${this._options.trans.__('not drawn; statistics are of the finite values')})`;
     }
-    text = [text, this._metadataProblem, this._channelNamesProblem()].filter(part => part !== '').join('; ');
+    text = [text, this._metadataProblem, this._axes().problem].filter(part => part !== '').join('; ');
     this._note.textContent = text;
     this._note.hidden = text === '';
     return text;
@@ -377,7 +359,7 @@ export class ArrayPlot extends Widget {
             // Only the last channel draws the x axis' ticks and name; every channel draws its
             // vertical grid lines (at the same samples), so the channels read against each other.
             size: channel === last ? X_AXIS_SIZE : 0,
-            label: channel === last ? this._xLabel() : undefined,
+            label: channel === last ? this._axes().xTitle : undefined,
             labelSize: channel === last ? X_LABEL_SIZE : 0,
             labelGap: 0,
             stroke: axisColor,
@@ -438,7 +420,7 @@ export class ArrayPlot extends Widget {
       plot.root.setAttribute('role', 'img');
       plot.root.setAttribute(
         'aria-label',
-        this._options.trans.__('%1 against %2', this._channelName(channel), this._xLabel())
+        this._options.trans.__('%1 against %2', this._channelName(channel), this._axes().xLabel)
       );
       this._plots.push(plot);
       plot.over.addEventListener('wheel', event => this._onWheel(plot, event), { passive: false });
@@ -570,7 +552,8 @@ export class ArrayPlot extends Widget {
       samples: layout.samples,
       xRange: [this._xRange[0], this._xRange[1]],
       xScale: scale?.min != null && scale.max != null ? [scale.min, scale.max] : undefined,
-      xLabel: this._xLabel(),
+      xLabel: this._axes().xLabel,
+      xTitle: this._axes().xTitle,
       note: this._noteText,
       xTicks: [...this._xTicks],
       xTickLabels: [...this._xTickLabels],
@@ -597,7 +580,7 @@ export class ArrayPlot extends Widget {
   private _syncing = false;
   private _xTicks: number[] = [];
   private _xTickLabels: string[] = [];
-  private _metadata: ArrayMetadata = {};
+  private _metadata: IArrayAxesMetadata = {};
   private _metadataProblem = '';
   private _drawn: uPlot.AlignedData[] = [];
   private _shownStats: IChannelStats[] = [];

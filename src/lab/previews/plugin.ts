@@ -10,6 +10,7 @@ import { spreadsheetIcon } from '@jupyterlab/ui-components';
 import { PageConfig } from '@jupyterlab/coreutils';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { distinctTitles } from '../../core/tab-titles.js';
+import type { IArrayMetadataSetting } from '../../core/axis-metadata.js';
 import { CommandIDs } from '../sidebar/commands.js';
 import { IHdf5Service, IStorageBrowser } from '../tokens.js';
 import { TRANSLATION_DOMAIN } from '../messages.js';
@@ -28,11 +29,14 @@ const ITEM_SELECTOR = '.jp-AxoPyStorage-item';
 interface IPreviewSettings {
   maxChannels: number;
   refreshInterval: number;
+  /** Sample rates and channel names per storage root (and array); a task's sidecar wins. */
+  arrayMetadata: IArrayMetadataSetting[];
 }
 
 const DEFAULT_SETTINGS: IPreviewSettings = {
   maxChannels: 16,
-  refreshInterval: 2000
+  refreshInterval: 2000,
+  arrayMetadata: []
 };
 
 /** The sidebar's plugin id: its settings hold the trials.csv line limit all readers use. */
@@ -93,10 +97,13 @@ function activate(
   const contents = app.serviceManager.contents;
   const source = new ContentsTaskSource(contents);
   let maxLineBytes: number | undefined;
+  const previews = new Map<string, MainAreaWidget<TaskPreview>>();
   if (settingRegistry !== null) {
     void settingRegistry.load(PREVIEWS_PLUGIN_ID).then(loaded => {
       const apply = (): void => {
         settings = { ...DEFAULT_SETTINGS, ...(loaded.composite as unknown as Partial<IPreviewSettings>) };
+        // Open previews relabel their axes at once.
+        for (const widget of previews.values()) widget.content.model.setMetadataSettings(settings.arrayMetadata);
       };
       apply();
       loaded.changed.connect(apply);
@@ -109,7 +116,6 @@ function activate(
       loaded.changed.connect(apply);
     });
   }
-  const previews = new Map<string, MainAreaWidget<TaskPreview>>();
   // Open previews are saved with the layout and opened again after a reload.
   const tracker = new WidgetTracker<MainAreaWidget<TaskPreview>>({ namespace: 'jupyterlab-axopy-preview' });
   void restorer?.restore(tracker, {
@@ -167,7 +173,8 @@ function activate(
         arrays,
         refreshInterval: settings.refreshInterval,
         maxLineBytes,
-        loadPickleItem: pickleItemInWorker
+        loadPickleItem: pickleItemInWorker,
+        metadataSettings: settings.arrayMetadata
       });
       const content = new TaskPreview({ model, trans, maxChannels: settings.maxChannels, published });
       model.start();

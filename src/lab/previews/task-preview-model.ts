@@ -7,13 +7,21 @@
 import { Poll } from '@lumino/polling';
 import { Signal, type ISignal } from '@lumino/signaling';
 import { parseTrialsCsv, type ParsedTrialsCsv } from '../../core/csv/index.js';
-import { arrayNameOfFile, datasetNameForRow, pickleNameOfFile, sortIds, TRIALS_CSV } from '../../core/layout.js';
+import {
+  arrayNameOfFile,
+  datasetNameForRow,
+  joinPath,
+  pickleNameOfFile,
+  sortIds,
+  TRIALS_CSV
+} from '../../core/layout.js';
 import { requireBrowserReadable } from '../../core/csv/line-guard.js';
 import type { IPickleItem } from './pickle-tree.js';
 import { describeArrayReadError } from '../../core/plot-text.js';
 import { stampOf, type IFolderEntry } from '../provider/types.js';
 import type { ITaskFilesSource } from './check.js';
-import { SidecarReader, type ISidecarReading } from './array-metadata.js';
+import { SidecarReader, type IArrayMetadataReading, type ISidecarReading } from './array-metadata.js';
+import { resolveArrayMetadata, type IArrayMetadataSetting } from '../../core/axis-metadata.js';
 import type { IArrayData, IArrayProvider, IFileVersion } from '../hdf5/provider.js';
 
 /** Options of {@link TaskPreviewModel}. */
@@ -30,6 +38,8 @@ export interface ITaskPreviewModelOptions {
    * worker's, pickle-in-worker.ts, so a hostile pickle never holds up the page).
    */
   readonly loadPickleItem: (bytes: Uint8Array, path: string, name: string) => Promise<IPickleItem>;
+  /** The `arrayMetadata` setting: sample rates and channel names per storage root (and array). */
+  readonly metadataSettings?: readonly IArrayMetadataSetting[];
 }
 
 /** trials.csv as last read: its table, or why there is none. */
@@ -67,6 +77,7 @@ export interface IPickleState {
 export class TaskPreviewModel {
   constructor(private readonly _options: ITaskPreviewModelOptions) {
     this._sidecars = new SidecarReader(_options.source);
+    this._metadataSettings = _options.metadataSettings ?? [];
     const interval = _options.refreshInterval ?? 2000;
     this._poll = new Poll({
       name: `jupyterlab-axopy:preview:${_options.taskPath}`,
@@ -99,9 +110,19 @@ export class TaskPreviewModel {
     return this._arrays;
   }
 
-  /** What an array's `<array>.json` says (sample rate, channel names), once read. */
-  metadataOf(name: string): ISidecarReading | undefined {
+  /**
+   * An array's sample rate and channel names, once its sidecar was looked for: the sidecar's
+   * `<array>.json`, else the settings' (core/axis-metadata.ts), each field with its source; and
+   * why the sidecar is not used. The same object until one of them changes.
+   */
+  metadataOf(name: string): IArrayMetadataReading | undefined {
     return this._metadata.get(name);
+  }
+
+  /** The `arrayMetadata` setting changed: arrays whose metadata changes are shown again. */
+  setMetadataSettings(settings: readonly IArrayMetadataSetting[]): void {
+    this._metadataSettings = settings;
+    for (const [name, reading] of this._sidecarReadings) this._resolveMetadata(name, reading);
   }
 
   /**
@@ -278,10 +299,27 @@ export class TaskPreviewModel {
         const name = arrayNameOfFile(entry.name)!;
         const reading = await this._sidecars.read(name, byName.get(`${name}.json`));
         if (reading === undefined || this._disposed) return;
-        this._metadata.set(name, reading);
-        if (this._arrays.has(name)) this._arraysChanged.emit(name);
+        this._sidecarReadings.set(name, reading);
+        this._resolveMetadata(name, reading);
       })
     );
+  }
+
+  /** Merges an array's sidecar with the settings; emits when the outcome changed. */
+  private _resolveMetadata(name: string, sidecar: ISidecarReading): void {
+    const { taskPath } = this._options;
+    const metadata = resolveArrayMetadata(
+      taskPath,
+      name,
+      sidecar.metadata,
+      // Not arraySidecarPath: a listed file's name is shown, never refused as an id.
+      joinPath(taskPath, `${name}.json`),
+      this._metadataSettings
+    );
+    const reading = { metadata, problem: sidecar.problem };
+    if (JSON.stringify(reading) === JSON.stringify(this._metadata.get(name))) return;
+    this._metadata.set(name, reading);
+    if (this._arrays.has(name)) this._arraysChanged.emit(name);
   }
 
   private _refreshArrays(entries: IFolderEntry[]): void {
@@ -403,7 +441,9 @@ export class TaskPreviewModel {
   /** What each array's latest read is for (dataset, path and stamp of its file). */
   private readonly _requests = new Map<string, string>();
   private readonly _sidecars: SidecarReader;
-  private readonly _metadata = new Map<string, ISidecarReading>();
+  private readonly _sidecarReadings = new Map<string, ISidecarReading>();
+  private readonly _metadata = new Map<string, IArrayMetadataReading>();
+  private _metadataSettings: readonly IArrayMetadataSetting[];
   private _missingFiles: '' | 'arrays' | 'arrays-and-pickles' | undefined;
   private readonly _trialsChanged = new Signal<this, void>(this);
   private readonly _arraysChanged = new Signal<this, string | undefined>(this);

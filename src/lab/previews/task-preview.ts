@@ -154,11 +154,9 @@ export class TaskPreview extends SplitPanel {
       analysis: {},
       version: 0
     };
-    const { source, arrayProvider: arrays, taskPath } = model;
     this._analysis = new PreviewAnalysis({
-      taskPath,
-      source,
-      arrays,
+      arrays: model.arrayProvider,
+      metadataOf: name => model.metadataOf(name)?.metadata,
       trans,
       grid: this._grid,
       publish: () => this._publish()
@@ -299,9 +297,13 @@ export class TaskPreview extends SplitPanel {
   private _showArray(state: IArrayState): void {
     const { trans } = this._options;
     const section = this._section(state);
-    // The sidecar's sample rate and channel names (a plot redraws only when they change).
+    // The sample rate and channel names (sidecar, else settings): the trial plot redraws and the
+    // analysis view starts again only when they change.
     const metadata = this.model.metadataOf(state.name);
-    if (metadata !== undefined) section.plot.setMetadata(metadata.metadata, metadata.problem);
+    if (metadata !== undefined) {
+      section.plot.setMetadata(metadata.metadata, metadata.problem);
+      this._analysis.metadataChanged(state.name);
+    }
     const published: ITaskPreviewState['arrays'][string] = {
       status: state.status,
       dataset: state.dataset,
