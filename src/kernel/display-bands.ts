@@ -9,6 +9,7 @@ import { table as makeTable, type ColumnTable } from 'arquero';
 import type { NDArray } from '../core/ndarray.js';
 import { Epochs, groupStats } from './epochs.js';
 import { vegaLiteToSvg } from './display-plot.js';
+import { unnamedChannel } from '../core/axis-metadata.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 
@@ -108,7 +109,14 @@ export function bandPoints(curves: Curves, options: BandsOptions = {}): BandPoin
         const centre = (from + to - 1) / 2;
         const x = sampleRate ? centre / sampleRate : centre;
         const band = Number.isNaN(width) ? 0 : width;
-        points.push({ group, channel: `ch ${epochs.channels[c]}`, x, mean, low: mean - band, high: mean + band });
+        points.push({
+          group,
+          channel: unnamedChannel(epochs.channels[c]),
+          x,
+          mean,
+          low: mean - band,
+          high: mean + band
+        });
       }
     }
   }
@@ -198,7 +206,7 @@ export async function featuresSvg(table: ColumnTable, options: FeaturePlotOption
     for (const feature of features) {
       values.push({
         group: String(table.get(options.by, i)),
-        channel: `ch ${table.get('channel', i)}`,
+        channel: unnamedChannel(Number(table.get('channel', i))),
         feature,
         value: Number(table.get(feature, i))
       });
@@ -207,7 +215,7 @@ export async function featuresSvg(table: ColumnTable, options: FeaturePlotOption
   const channelNumbers = [
     ...new Set(Array.from({ length: table.numRows() }, (_, i) => Number(table.get('channel', i))))
   ];
-  const channelLabels = channelNumbers.sort((a, b) => a - b).map(c => `ch ${c}`);
+  const channelLabels = channelNumbers.sort((a, b) => a - b).map(c => unnamedChannel(c));
   const x = { field: 'group', type: 'nominal', title: options.by };
   const y = { field: 'value', type: 'quantitative', title: null, scale: { zero: false } };
   const spec = {

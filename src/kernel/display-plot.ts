@@ -9,6 +9,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { FacetedUnitSpec } from 'vega-lite/build/src/spec/index.js';
 import { decimateMinMax } from '../core/decimation.js';
 import type { NDArray } from '../core/ndarray.js';
+import { unnamedChannel } from '../core/axis-metadata.js';
 
 /** How {@link arraySvg} and {@link trialSvg} draw. */
 export interface PlotOptions {
@@ -86,7 +87,7 @@ export interface ArrayPlotSpec {
 
 function channelLabels(channels: number, names: readonly string[] | undefined, what: string): string[] {
   if (names === undefined) {
-    return Array.from({ length: channels }, (_, c) => `ch ${c}`);
+    return Array.from({ length: channels }, (_, c) => unnamedChannel(c));
   }
   if (names.length !== channels || new Set(names).size !== channels) {
     throw new RangeError(`${what}: channelNames must be ${channels} distinct names, got ${names.length}`);

@@ -158,7 +158,7 @@ test('channel() keeps the recorded channel numbers through features and band plo
   assert.deepEqual(Array.from(picked.trial(1).data), [20, 21, 22, 23, 12, 13, 14, 15]);
   assert.deepEqual(features(picked, ['iemg']).array('channel', Array), [2, 0, 2, 0]);
   const points = bandPoints(picked, { maxPoints: 2 });
-  assert.deepEqual([...new Set(points.map(p => p.channel))], ['ch 2', 'ch 0']);
+  assert.deepEqual([...new Set(points.map(p => p.channel))], ['channel 2', 'channel 0']);
 });
 
 test('band points: the mean of the trials and ± their standard error, averaged per bin', () => {
@@ -220,10 +220,10 @@ test('band points of a bare (trials, samples) array grouped by one label per tri
   assert.deepEqual(
     points.map(p => [p.group, p.channel, p.x, p.mean]),
     [
-      ['a', 'ch 0', 0, 2],
-      ['a', 'ch 0', 1, 3],
-      ['b', 'ch 0', 0, 10],
-      ['b', 'ch 0', 1, 20]
+      ['a', 'channel 0', 0, 2],
+      ['a', 'channel 0', 1, 3],
+      ['b', 'channel 0', 0, 10],
+      ['b', 'channel 0', 1, 20]
     ]
   );
   // Sample std of (1, 3) is sqrt(2); a single trial has no spread (NaN, drawn as none).

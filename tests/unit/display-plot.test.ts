@@ -64,18 +64,21 @@ test('decimates each channel of a 2-D array to at most ~2000 points', () => {
   );
   const perChannel = new Map<string, number>();
   for (const point of spec.data.values) perChannel.set(point.channel, (perChannel.get(point.channel) ?? 0) + 1);
-  assert.deepEqual([...perChannel.keys()], ['ch 0', 'ch 1', 'ch 2', 'ch 3', 'ch 4', 'ch 5', 'ch 6', 'ch 7']);
+  assert.deepEqual(
+    [...perChannel.keys()],
+    ['channel 0', 'channel 1', 'channel 2', 'channel 3', 'channel 4', 'channel 5', 'channel 6', 'channel 7']
+  );
   for (const count of perChannel.values()) assert.ok(count > 1000 && count <= 2000, String(count));
-  const lastOfChannel7 = spec.data.values.filter(point => point.channel === 'ch 7').at(-1)!;
+  const lastOfChannel7 = spec.data.values.filter(point => point.channel === 'channel 7').at(-1)!;
   assert.ok(lastOfChannel7.x <= 30 && lastOfChannel7.x > 29.9, 'x is time in seconds');
 });
 
 test('reads int64 data and plots 1-D arrays as one channel', () => {
   const spec = arrayPlotSpec({ dtype: 'int64', shape: [3], data: BigInt64Array.from([1n, -2n, 3n]) });
   assert.deepEqual(spec.data.values, [
-    { channel: 'ch 0', x: 0, y: 1 },
-    { channel: 'ch 0', x: 1, y: -2 },
-    { channel: 'ch 0', x: 2, y: 3 }
+    { channel: 'channel 0', x: 0, y: 1 },
+    { channel: 'channel 0', x: 1, y: -2 },
+    { channel: 'channel 0', x: 2, y: 3 }
   ]);
 });
 
