@@ -194,6 +194,14 @@ test('a flush journal beside the file, or a file that grew, leaves the chunk to 
   runPython(`import os, sys; os.remove(sys.argv[1])`, [`${copy}${JOURNAL_SUFFIX}`], CURRENT_PYTHON);
   const remote = localFile(base, 'live.hdf5');
   assert.equal((await reader.readDirect(remote, names, fileSource())).size, 3);
+  // A journal that appears once the links are known (checked beside the chunk's requests): the
+  // chunk is discarded; once the commit is over, the next chunk reads h5py's values again.
+  writeFileSync(`${copy}${JOURNAL_SUFFIX}`, 'x');
+  assert.equal((await reader.readDirect(remote, ['5', '6'], fileSource())).size, 0);
+  runPython(`import os, sys; os.remove(sys.argv[1])`, [`${copy}${JOURNAL_SUFFIX}`], CURRENT_PYTHON);
+  const after = await reader.readDirect(remote, ['5', '6'], fileSource());
+  assert.equal(after.size, 2);
+  assertValues('6', after.get('6')!.data);
   // The same version as the reader opened it, but the file grew: nothing direct.
   appendFileSync(copy, new Uint8Array(4096));
   source = fileSource();

@@ -208,7 +208,11 @@ export class Hdf5RangeReader {
       open.firstChunkSeen = true;
       return new Map();
     }
-    if (await source.journalExists(remote)) return new Map();
+    // Before the links are first read, the journal check comes first; afterwards it runs beside
+    // the chunk's requests (a round trip less per chunk), and a journal found then discards the
+    // chunk and what was learnt of the file with it.
+    const journal = source.journalExists(remote);
+    if (open.direct === undefined && (await journal)) return new Map();
     const metadata = this._metadataCache(remote, open);
     const readAt = readAtOfSource(metadata);
     const fetchBytes = async (start: number, end: number): Promise<Uint8Array | undefined> => {
@@ -224,7 +228,12 @@ export class Hdf5RangeReader {
     );
     const state = await open.direct;
     if (state === null) return new Map();
-    return readDirectTrials(state, names, fetchBytes, readAt, open.cache.length, this.options.limits);
+    const read = await readDirectTrials(state, names, fetchBytes, readAt, open.cache.length, this.options.limits);
+    if (await journal) {
+      open.direct = undefined;
+      return new Map();
+    }
+    return read;
   }
 
   /**
