@@ -222,6 +222,11 @@ export class AnalysisModel {
    * in the table; each group counts its trials read.
    */
   groups(): IAnalysisGroup[] {
+    // Computed once per change: a draw, its legend and the test hook all ask for them.
+    return (this._groups ??= this._computeGroups());
+  }
+
+  private _computeGroups(): IAnalysisGroup[] {
     const shape = this._trialShape;
     if (shape === undefined) return [];
     const cache = this._cache();
@@ -304,13 +309,20 @@ export class AnalysisModel {
    */
   featureColumns(): { readonly name: string; readonly values: number[] }[] {
     const channels = this._trialShape?.[0] ?? 0;
+    const rowCount = this._trials.rowCount;
     const columns: { name: string; values: number[] }[] = [];
     for (const feature of FEATURE_NAMES) {
       for (let c = 0; c < channels; c++) {
         const label = (this._metadata.channelNames?.[c] ?? String(c)).replace(/[^A-Za-z0-9_]/g, '_');
-        const values = Array.from({ length: this._trials.rowCount }, (_, row) => this.feature(row, feature, c));
-        columns.push({ name: `${feature}_${label}`, values });
+        columns.push({ name: `${feature}_${label}`, values: new Array<number>(rowCount).fill(NaN) });
       }
+    }
+    // One pass over the trials read: column (feature f, channel c) takes value c * features + f.
+    const count = FEATURE_NAMES.length;
+    for (const [row, values] of this._features) {
+      if (row >= rowCount) continue;
+      for (let f = 0; f < count; f++)
+        for (let c = 0; c < channels; c++) columns[f * channels + c].values[row] = values[c * count + f];
     }
     return columns;
   }
@@ -331,6 +343,7 @@ export class AnalysisModel {
     if (this._groupableColumns(trials).join('\n') !== this._groupable.join('\n')) return false;
     this._trials = trials;
     this._atoms(old.rowCount);
+    this._groups = undefined;
     this._changed.emit();
     void this.update();
     return true;
@@ -412,7 +425,10 @@ export class AnalysisModel {
     const kept = new Set(this._kept);
     for (const cache of this._caches.values()) {
       for (const [atom, entry] of cache.atoms)
-        if ([...entry.rows].some(row => !kept.has(row))) cache.atoms.delete(atom);
+        if ([...entry.rows].some(row => !kept.has(row))) {
+          cache.atoms.delete(atom);
+          this._groups = undefined;
+        }
     }
   }
 
@@ -451,6 +467,7 @@ export class AnalysisModel {
   }
 
   private _apply(key: string, request: IReduceChunkRequest, reduced: IReducedChunk): void {
+    this._groups = undefined;
     reduced.missing.forEach(row => this._missing.add(row));
     reduced.misshapen.forEach(({ row }) => this._misshapen.add(row));
     if (reduced.trialShape === undefined) return;
@@ -531,6 +548,7 @@ export class AnalysisModel {
 
   private _set(change: () => void, needsReading = false): void {
     change();
+    this._groups = undefined;
     this._changed.emit();
     if (needsReading) void this.update();
   }
@@ -561,6 +579,7 @@ export class AnalysisModel {
   private _sortBy: FeatureName | undefined;
   private _trialShape: [number, number] | undefined;
   private _bytesFetched = 0;
+  private _groups: IAnalysisGroup[] | undefined;
   private _running = false;
   private _idle: Promise<void> = Promise.resolve();
   private _disposed = false;
