@@ -36,8 +36,8 @@ export class RunningMoments {
   /** `mean` and `m2`: storage to use (e.g. views of one buffer holding many groups), zeros by default. */
   constructor(
     readonly size: number,
-    mean = new Float64Array(size),
-    m2 = new Float64Array(size)
+    mean: Float64Array = new Float64Array(size),
+    m2: Float64Array = new Float64Array(size)
   ) {
     if (mean.length !== size || m2.length !== size)
       throw new RangeError(`moments of ${size} values need mean and M2 of ${size} values`);
