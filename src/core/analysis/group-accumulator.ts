@@ -48,11 +48,13 @@ export class RunningMoments {
   /** Adds one trial's values (`size` of them, from `offset` of `values`). */
   add(values: ArrayLike<number>, offset = 0): void {
     const n = ++this.count;
+    // One division per trial, not per element (a product is several times cheaper).
+    const share = 1 / n;
     const { mean, m2, size } = this;
     for (let i = 0; i < size; i++) {
       const x = values[offset + i];
       const delta = x - mean[i];
-      const m = mean[i] + delta / n;
+      const m = mean[i] + delta * share;
       mean[i] = m;
       m2[i] += delta * (x - m);
     }

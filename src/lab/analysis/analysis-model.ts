@@ -239,7 +239,7 @@ export class AnalysisModel {
     const cache = this._cache();
     const index = this._grouping === undefined ? -1 : this._groupable.indexOf(this._grouping);
     const merged = new Map<ParsedCell | undefined, RunningMoments>();
-    const keptAtoms = new Set(this._kept.map(row => this._atomOfRow[row]));
+    const keptAtoms = new Set(this._keptSets().keptAtoms);
     for (let row = 0; row < this._trials.rowCount; row++) {
       const atom = this._atomOfRow[row];
       if (!keptAtoms.has(atom)) continue;
@@ -351,6 +351,7 @@ export class AnalysisModel {
     this._trials = trials;
     this._atoms(old.rowCount);
     this._groups = undefined;
+    this._keptSetsOf = undefined;
     this._changed.emit();
     void this.update();
     return true;
@@ -433,8 +434,7 @@ export class AnalysisModel {
    * An atom with no kept trial is left as it is (not shown; ready if they are kept again).
    */
   private _settleAtoms(): void {
-    const kept = new Set(this._kept);
-    const keptAtoms = new Set(this._kept.map(row => this._atomOfRow[row]));
+    const { kept, keptAtoms } = this._keptSets();
     for (const cache of this._caches.values()) {
       for (const [atom, entry] of cache.atoms) {
         if (!keptAtoms.has(atom)) continue;
@@ -445,6 +445,16 @@ export class AnalysisModel {
         else cache.atoms.delete(atom);
       }
     }
+  }
+
+  /** The kept rows and their atoms as sets, made again only when the kept rows change. */
+  private _keptSets(): { kept: Set<number>; keptAtoms: Set<number> } {
+    if (this._keptSetsOf?.rows !== this._kept) {
+      const kept = new Set(this._kept);
+      const keptAtoms = new Set(this._kept.map(row => this._atomOfRow[row]));
+      this._keptSetsOf = { rows: this._kept, kept, keptAtoms };
+    }
+    return this._keptSetsOf;
   }
 
   /** The next trials to read for the current settings, or undefined when all are cached. */
@@ -609,6 +619,7 @@ export class AnalysisModel {
   private _trialShape: [number, number] | undefined;
   private _bytesFetched = 0;
   private _groups: IAnalysisGroup[] | undefined;
+  private _keptSetsOf: { rows: readonly number[]; kept: Set<number>; keptAtoms: Set<number> } | undefined;
   private _running = false;
   private _idle: Promise<void> = Promise.resolve();
   private _disposed = false;
