@@ -7,6 +7,8 @@
  *  - page + worker JS memory growth over that run (peak, sampled every 100 ms);
  *  - bytes the worker moved for the file against the trials' bytes;
  *  - redraw after a grouping change (from the cache, nothing read): ms to the frame;
+ *  - redraw after table-filter changes: whole groups dropped and kept again (nothing read), and
+ *    the first 40 trials dropped and kept again (those 40 read: taken out, then added);
  *  - Overlay: ms to the first frame with its traces (the trials are read again for them).
  *  - Image: ms to the epochs image (its rows are read again: they are kept only for it).
  * Asserts nothing. Run: bash scripts/install-wheel.sh && npm run build:tests && node build/benchmarks/analysis-view.js
@@ -39,22 +41,29 @@ json.dump({'sample_rate': 2000, 'channel_names': ['ch%d' % c for c in range(${CH
 /** In the page: clicks `selector` (or picks `option` in it) and returns ms to the end of the first frame where `ready(section)` holds, for each of `checks`. */
 async function timeFrames(
   page: Page,
-  action: { selector: string; option?: string },
+  action: { selector: string; option?: string; tableFilter?: string },
   checks: string[]
 ): Promise<number[]> {
   return page.evaluate(
-    async ({ task, selector, option, conditions }) => {
+    async ({ task, selector, option, tableFilter, conditions }) => {
       const section = document.querySelector(
         `.jp-AxoPyPreview[data-task-path="${task}"] [data-array="emg"]`
       ) as HTMLElement;
       const tests = conditions.map(c => new Function('section', `return ${c}`) as (s: HTMLElement) => boolean);
       const times: (number | undefined)[] = conditions.map(() => undefined);
       const start = performance.now();
-      const target = section.querySelector(selector) as HTMLElement;
-      if (option !== undefined) {
-        (target as HTMLSelectElement).value = option;
-        target.dispatchEvent(new Event('change'));
-      } else target.click();
+      if (tableFilter !== undefined) {
+        // The trials table's filter box (beside the section, in the same preview).
+        const input = section.closest('.jp-AxoPyPreview')!.querySelector('.jp-AxoPyPreview-filter') as HTMLInputElement;
+        input.value = tableFilter;
+        input.dispatchEvent(new Event('input'));
+      } else {
+        const target = section.querySelector(selector) as HTMLElement;
+        if (option !== undefined) {
+          (target as HTMLSelectElement).value = option;
+          target.dispatchEvent(new Event('change'));
+        } else target.click();
+      }
       await new Promise<void>(resolve => {
         const frame = () => {
           // After the frame's paint: a task posted from the animation callback.
@@ -70,7 +79,13 @@ async function timeFrames(
       });
       return times as number[];
     },
-    { task: TASK, selector: action.selector, option: action.option, conditions: checks }
+    {
+      task: TASK,
+      selector: action.selector,
+      option: action.option,
+      tableFilter: action.tableFilter,
+      conditions: checks
+    }
   );
 }
 
@@ -179,6 +194,27 @@ async function main(): Promise<void> {
     );
     console.log(
       `regroup from cache: by gesture ${regroup.toFixed(0)} ms, by level ${regroupAgain.toFixed(0)} ms to the frame; bytes read meanwhile ${after - state.bytes}`
+    );
+
+    const legendHas = (text: string) =>
+      `/${text.replace(/[()]/g, '\\$&')}/.test(section.querySelector('.jp-AxoPyAnalysis-legend').textContent)`;
+    const tableFilter = async (filter: string, legend: string): Promise<number> =>
+      (await timeFrames(page, { selector: '', tableFilter: filter }, [legendHas(legend)]))[0];
+    const bytesBeforeFilters = after;
+    const fistOnly = await tableFilter("gesture == 'fist'", 'level = high (n = 250)');
+    const allAgain = await tableFilter('', 'level = high (n = 1000)');
+    const afterWhole = await page.evaluate(
+      task => (globalThis as any).__axopyPreviews[task].analysis.emg.bytesFetched as number,
+      TASK
+    );
+    const cut = await tableFilter('trial >= 40', 'level = high (n = 980)');
+    const uncut = await tableFilter('', 'level = high (n = 1000)');
+    const afterCut = await page.evaluate(
+      task => (globalThis as any).__axopyPreviews[task].analysis.emg.bytesFetched as number,
+      TASK
+    );
+    console.log(
+      `table filter: gesture == 'fist' ${fistOnly.toFixed(0)} ms, cleared ${allAgain.toFixed(0)} ms (bytes read ${afterWhole - bytesBeforeFilters}); trial >= 40 ${cut.toFixed(0)} ms, cleared ${uncut.toFixed(0)} ms (${MB(afterCut - afterWhole)} read: the 40 trials out, then in)`
     );
 
     const overlay = await peakGrowth(meter, () =>

@@ -110,3 +110,40 @@ test('AxoPy features: a wrong MAV weight is refused as AxoPy refuses it', () => 
   assert.throws(() => meanAbsoluteValue(x, { weights: 'mav3' as 'mav' }), /not recognized/);
   assert.throws(() => meanAbsoluteValue(x, { weights: [1, 2, 3] }), /3 custom weights for signals of 16 samples/);
 });
+
+test('AxoPy features: zero crossings and slope sign changes count ±0, NaN, ±inf and ties as AxoPy does', () => {
+  // The counts read sign bits without a branch per sample: the values where a comparison and
+  // the sign bit disagree (-0.0, NaN, infinities, equal neighbours) are where that could go wrong.
+  const row = [0, -0, 0, 1, -0, -1, -1, 0, NaN, 2, -2, Infinity, -Infinity, 3, 3, -0, 0, 5e-5, -5e-5, 1, -1];
+  const x = {
+    dtype: 'float64' as const,
+    shape: [2, row.length],
+    data: Float64Array.from([...row, ...row.map(v => -v).reverse()])
+  };
+  const { dir, cleanup } = makeTempDir();
+  try {
+    const expected = runPythonJson<Record<string, number[]>>(
+      `
+import json, sys, numpy as np
+from axopy.features import time as f
+x = np.fromfile(sys.argv[1]).reshape(${JSON.stringify(x.shape)})
+out = {}
+with np.errstate(invalid='ignore'):
+    for t in (0, 1e-4, 2, -1):
+        out[f'zc {t}'] = f.zero_crossings(x, threshold=t).tolist()
+        out[f'ssc {t}'] = f.slope_sign_changes(x, threshold=t).tolist()
+print(json.dumps(out))
+`,
+      [writeRaw(dir, 'x', x)],
+      undefined,
+      PYTHON
+    );
+    for (const threshold of [0, 1e-4, 2, -1]) {
+      const name = String(threshold === 1e-4 ? '0.0001' : threshold);
+      assert.deepEqual(Array.from(zeroCrossings(x, { threshold }).data), expected[`zc ${name}`], `zc ${name}`);
+      assert.deepEqual(Array.from(slopeSignChanges(x, { threshold }).data), expected[`ssc ${name}`], `ssc ${name}`);
+    }
+  } finally {
+    cleanup();
+  }
+});

@@ -192,16 +192,35 @@ test('AnalysisModel: groups stream in, equal numpy, and regroup or refilter from
       assert.equal(reducer.trialsRead, TRIALS, 'a filter on a groupable column read nothing');
       assertGroups(model, expected.fistOrOpen, 'fist or open');
 
-      // A filter on another column re-reads the kept trials of the atoms it cuts.
+      // A filter on another column cuts atoms (gesture x level, 5 trials each; the rest atoms
+      // stayed cached while filtered out): each reads the fewer of its dropped trials (taken
+      // out of its moments) and its kept ones (its moments made again).
       const forceKept = trials.values.force.flatMap((f, row) => ((f as number) > 0.4 ? [row] : []));
+      const atomOf = (row: number) => `${trials.values.gesture[row]}/${trials.values.level[row]}`;
+      const dropped = new Map<string, number>();
+      const keptPerAtom = new Map<string, number>();
+      for (let row = 0; row < TRIALS; row++) {
+        const counts = forceKept.includes(row) ? keptPerAtom : dropped;
+        counts.set(atomOf(row), (counts.get(atomOf(row)) ?? 0) + 1);
+      }
+      const fewest = [...new Set(trials.values.gesture.map((_, row) => atomOf(row)))].reduce(
+        (sum, atom) => sum + Math.min(dropped.get(atom) ?? 0, keptPerAtom.get(atom) ?? 0),
+        0
+      );
       model.setKept(forceKept);
       model.grouping = 'level';
       await model.update();
-      assert.ok(
-        reducer.trialsRead - TRIALS <= forceKept.length,
-        `re-read ${reducer.trialsRead - TRIALS} of ${forceKept.length} kept trials`
-      );
+      assert.ok(fewest > 0 && fewest < forceKept.length, `the data cuts atoms unevenly (${fewest})`);
+      assert.equal(reducer.trialsRead - TRIALS, fewest, 'per atom, min(dropped, kept) trials read');
       assertGroups(model, expected.forceOver, 'force > 0.4');
+      // Dropping whole atoms again, and keeping them back, reads nothing.
+      const readBefore = reducer.trialsRead;
+      model.setKept(forceKept.filter(row => trials.values.gesture[row] !== 'open'));
+      await model.update();
+      model.setKept(forceKept);
+      await model.update();
+      assert.equal(reducer.trialsRead, readBefore, 'whole atoms dropped and kept again: nothing read');
+      assertGroups(model, expected.forceOver, 'force > 0.4 again');
 
       // Keeping everything again reads only the trials not in the cache.
       const before = reducer.trialsRead;

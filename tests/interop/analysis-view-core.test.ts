@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   GroupAccumulator,
+  RunningMoments,
   epochsImage,
   epochsImageOrder,
   groupedTrialStats,
@@ -85,6 +86,35 @@ test('merging cached groups (Chan) equals accumulating their trials together', (
       assert.equal(stats.count, SHAPE[0]);
       assertCloseRelative(stats.mean.data, flat(expected.mean), 1e-12, 'merged mean');
       assertCloseRelative(stats.std.data, flat(expected.std), 1e-12, 'merged std');
+    }
+  );
+});
+
+test('removing trials from running moments (Chan solved for the rest) equals numpy over the trials left', () => {
+  const dropped = (t: number): boolean => t % 3 === 0 || t > 33;
+  withNumpy(
+    SHAPE,
+    7,
+    `keep = np.array([not (t % 3 == 0 or t > 33) for t in range(len(x))])
+out['n'] = int(keep.sum()); out['mean'] = x[keep].mean(axis=0).tolist(); out['std'] = x[keep].std(axis=0, ddof=1).tolist()`,
+    expected => {
+      const x = emgLike(SHAPE, 7);
+      const size = SHAPE[1] * SHAPE[2];
+      const all = new RunningMoments(size);
+      const gone = new RunningMoments(size);
+      for (let t = 0; t < SHAPE[0]; t++) {
+        all.add(x.data, t * size);
+        if (dropped(t)) gone.add(x.data, t * size);
+      }
+      all.remove(gone);
+      const stats = all.stats([SHAPE[1], SHAPE[2]]);
+      assert.equal(stats.count, expected.n);
+      assertCloseToScale(stats.mean.data, flat(expected.mean), 1e-12, 'mean after removal');
+      assertCloseRelative(stats.std.data, flat(expected.std), 1e-10, 'std after removal');
+      // Everything taken out leaves an empty group; more than was added is refused.
+      all.remove(all.clone());
+      assert.equal(all.count, 0);
+      assert.throws(() => all.remove(gone), /cannot remove 18 trials from moments of 0/);
     }
   );
 });

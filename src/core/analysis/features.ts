@@ -170,6 +170,23 @@ function signbit(v: number): boolean {
   return v < 0 || (v === 0 && 1 / v < 0);
 }
 
+/** Index of a float64's high 32-bit word (the one with the sign bit) in an Int32Array view. */
+const HIGH_WORD = new Int8Array(new Int16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/**
+ * The 32-bit words of `data` (no copy): `words[2 * i + HIGH_WORD] >>> 31` is element i's sign
+ * bit, what `signbit` reads, without a branch per sample (signs of noise flip at random, which
+ * the branch predictor cannot follow: the counting features were the slowest).
+ */
+function wordsOf(data: Float64Array): Int32Array {
+  return new Int32Array(data.buffer, data.byteOffset, data.length * 2);
+}
+
+/** 1 when |v| > threshold (0 for NaN, as NumPy's comparison), without a branch. */
+function exceeds(v: number, threshold: number): number {
+  return ((v > threshold) as unknown as number) | ((v < -threshold) as unknown as number);
+}
+
 /**
  * Zero crossings, AxoPy's `zero_crossings`: neighbours whose sign bits differ and whose
  * difference exceeds `threshold` in magnitude.
@@ -181,17 +198,13 @@ export function zeroCrossings(input: ArrayInput, options: ThresholdOptions = {})
   const counts = new Int32Array(outer * inner);
   if (inner === 1) {
     const data = x.data;
+    const words = wordsOf(data);
     for (let o = 0; o < outer; o++) {
       const start = o * length;
-      let previous = data[start];
-      let previousNegative = signbit(previous);
       let count = 0;
-      for (let i = 1; i < length; i++) {
-        const v = data[start + i];
-        const negative = signbit(v);
-        if (negative !== previousNegative && Math.abs(v - previous) > threshold) count++;
-        previous = v;
-        previousNegative = negative;
+      for (let i = start + 1; i < start + length; i++) {
+        const flipped = (words[2 * i + HIGH_WORD] ^ words[2 * i - 2 + HIGH_WORD]) >>> 31;
+        count += flipped & exceeds(data[i] - data[i - 1], threshold);
       }
       counts[o] = count;
     }
@@ -221,19 +234,24 @@ export function slopeSignChanges(input: ArrayInput, options: ThresholdOptions = 
   const steps = Math.max(length - 1, 0);
   const counts = new Int32Array(outer * inner);
   if (inner === 1) {
-    // Differences computed as they are needed, the previous one kept: no array of them.
+    // One signal's differences at a time, in a row reused (its words give their sign bits).
     const data = x.data;
+    const diffs = new Float64Array(steps);
+    const words = wordsOf(diffs);
     for (let o = 0; o < outer && length >= 3; o++) {
       const start = o * length;
-      let previous = data[start + 1] - data[start];
-      let previousNegative = signbit(previous);
+      for (let i = 0; i < steps; i++) diffs[i] = data[start + i + 1] - data[start + i];
       let count = 0;
-      for (let i = 2; i < length; i++) {
-        const diff = data[start + i] - data[start + i - 1];
-        const negative = signbit(diff);
-        if (negative !== previousNegative && Math.max(Math.abs(previous), Math.abs(diff)) > threshold) count++;
-        previous = diff;
-        previousNegative = negative;
+      for (let i = 1; i < steps; i++) {
+        const a = diffs[i - 1],
+          b = diffs[i];
+        const flipped = (words[2 * i + HIGH_WORD] ^ words[2 * i - 2 + HIGH_WORD]) >>> 31;
+        // max(|a|, |b|) > threshold, NaN for a NaN (NumPy's maximum): false.
+        const larger =
+          (exceeds(a, threshold) | exceeds(b, threshold)) &
+          ((a === a) as unknown as number) &
+          ((b === b) as unknown as number);
+        count += flipped & larger;
       }
       counts[o] = count;
     }

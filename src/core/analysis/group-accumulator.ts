@@ -33,19 +33,28 @@ export class RunningMoments {
   readonly mean: Float64Array;
   readonly m2: Float64Array;
 
-  constructor(readonly size: number) {
-    this.mean = new Float64Array(size);
-    this.m2 = new Float64Array(size);
+  /** `mean` and `m2`: storage to use (e.g. views of one buffer holding many groups), zeros by default. */
+  constructor(
+    readonly size: number,
+    mean: Float64Array = new Float64Array(size),
+    m2: Float64Array = new Float64Array(size)
+  ) {
+    if (mean.length !== size || m2.length !== size)
+      throw new RangeError(`moments of ${size} values need mean and M2 of ${size} values`);
+    this.mean = mean;
+    this.m2 = m2;
   }
 
   /** Adds one trial's values (`size` of them, from `offset` of `values`). */
   add(values: ArrayLike<number>, offset = 0): void {
     const n = ++this.count;
+    // One division per trial, not per element (a product is several times cheaper).
+    const share = 1 / n;
     const { mean, m2, size } = this;
     for (let i = 0; i < size; i++) {
       const x = values[offset + i];
       const delta = x - mean[i];
-      const m = mean[i] + delta / n;
+      const m = mean[i] + delta * share;
       mean[i] = m;
       m2[i] += delta * (x - m);
     }
@@ -71,6 +80,35 @@ export class RunningMoments {
       this.m2[i] += other.m2[i] + (delta * delta * na * nb) / n;
     }
     this.count = n;
+  }
+
+  /**
+   * Takes out trials added before, given as their own moments: Chan's combination solved for
+   * the other part, so that dropping a few trials of many costs reading those few. Exact up to
+   * rounding, which grows with the share taken out: callers take out at most what stays.
+   */
+  remove(other: RunningMoments): void {
+    if (other.size !== this.size)
+      throw new RangeError(`cannot remove moments of ${other.size} values from ${this.size}`);
+    if (other.count > this.count)
+      throw new RangeError(`cannot remove ${other.count} trials from moments of ${this.count}`);
+    if (other.count === 0) return;
+    const n = this.count,
+      nb = other.count,
+      na = n - nb;
+    this.count = na;
+    if (na === 0) {
+      this.mean.fill(0);
+      this.m2.fill(0);
+      return;
+    }
+    for (let i = 0; i < this.size; i++) {
+      const meanA = this.mean[i] + ((this.mean[i] - other.mean[i]) * nb) / na;
+      const delta = other.mean[i] - meanA;
+      // Rounding must not leave a negative sum of squares (a NaN standard deviation).
+      this.m2[i] = Math.max(0, this.m2[i] - other.m2[i] - (delta * delta * na * nb) / n);
+      this.mean[i] = meanA;
+    }
   }
 
   /** A copy (to merge into without changing this one). */

@@ -6,8 +6,9 @@
  * Cache: reductions are kept per "atom", the trials sharing every groupable column's value,
  * per display filter. A grouping is a union of atoms, so changing it merges cached moments
  * without reading a trial; keeping more trials reads only the new ones; dropping trials from an
- * atom re-reads what the atom keeps (moments cannot be un-added exactly). Features do not
- * depend on the filter and are kept per trial.
+ * atom reads the fewer of the dropped ones (taken out of its moments) and the ones it keeps (its
+ * moments made again); an atom none of whose trials is kept stays as it was, for when the
+ * table keeps them again. Features do not depend on the filter and are kept per trial.
  */
 import { ISignal, Signal } from '@lumino/signaling';
 import { RunningMoments, type TrialStats } from '../../core/analysis/group-accumulator.js';
@@ -70,8 +71,11 @@ export interface IAnalysisGroup extends TrialStats {
 }
 
 interface IAtomCache {
+  /** Rows whose trials are in the moments. */
   rows: Set<number>;
   moments: RunningMoments | undefined;
+  /** Rows in the moments no longer kept, to take out (the atom is not shown until then). */
+  removing: Set<number>;
 }
 
 interface IFilterCache {
@@ -180,7 +184,7 @@ export class AnalysisModel {
     if (rows.length === this._kept.length && rows.every((row, i) => row === this._kept[i])) return;
     this._set(() => {
       this._kept = [...rows];
-      this._dropStaleAtoms();
+      this._settleAtoms();
     }, true);
   }
 
@@ -193,7 +197,10 @@ export class AnalysisModel {
   get progress(): { readonly done: number; readonly total: number } {
     const cache = this._cache();
     let done = 0;
-    for (const row of this._kept) if (cache.atoms.get(this._atomOfRow[row])?.rows.has(row)) done++;
+    for (const row of this._kept) {
+      const entry = cache.atoms.get(this._atomOfRow[row]);
+      if (entry?.rows.has(row) && entry.removing.size === 0) done++;
+    }
     return { done, total: this._kept.length };
   }
 
@@ -227,20 +234,25 @@ export class AnalysisModel {
    * in the table; each group counts its trials read.
    */
   groups(): IAnalysisGroup[] {
+    // Computed once per change: a draw, its legend and the test hook all ask for them.
+    return (this._groups ??= this._computeGroups());
+  }
+
+  private _computeGroups(): IAnalysisGroup[] {
     const shape = this._trialShape;
     if (shape === undefined) return [];
     const cache = this._cache();
     const index = this._grouping === undefined ? -1 : this._groupable.indexOf(this._grouping);
     const merged = new Map<ParsedCell | undefined, RunningMoments>();
-    const keptAtoms = new Set(this._kept.map(row => this._atomOfRow[row]));
+    const keptAtoms = new Set(this._keptSets().keptAtoms);
     for (let row = 0; row < this._trials.rowCount; row++) {
       const atom = this._atomOfRow[row];
       if (!keptAtoms.has(atom)) continue;
       const key = index < 0 ? undefined : this._atomKeys[atom][index];
       if (!merged.has(key)) merged.set(key, new RunningMoments(shape[0] * shape[1]));
       keptAtoms.delete(atom);
-      const moments = cache.atoms.get(atom)?.moments;
-      if (moments) merged.get(key)!.merge(moments);
+      const entry = cache.atoms.get(atom);
+      if (entry?.moments && entry.removing.size === 0) merged.get(key)!.merge(entry.moments);
     }
     return [...merged]
       .filter(([, moments]) => moments.count > 0)
@@ -309,14 +321,20 @@ export class AnalysisModel {
    */
   featureColumns(): { readonly name: string; readonly values: number[] }[] {
     const channels = this._trialShape?.[0] ?? 0;
+    const rowCount = this._trials.rowCount;
     const columns: { name: string; values: number[] }[] = [];
     const labels = describeAxes(this._metadata, channels).channelNames.map(name => name.replace(/[^A-Za-z0-9_]/g, '_'));
     for (const feature of FEATURE_NAMES) {
       for (let c = 0; c < channels; c++) {
-        const label = labels[c];
-        const values = Array.from({ length: this._trials.rowCount }, (_, row) => this.feature(row, feature, c));
-        columns.push({ name: `${feature}_${label}`, values });
+        columns.push({ name: `${feature}_${labels[c]}`, values: new Array<number>(rowCount).fill(NaN) });
       }
+    }
+    // One pass over the trials read: column (feature f, channel c) takes value c * features + f.
+    const count = FEATURE_NAMES.length;
+    for (const [row, values] of this._features) {
+      if (row >= rowCount) continue;
+      for (let f = 0; f < count; f++)
+        for (let c = 0; c < channels; c++) columns[f * channels + c].values[row] = values[c * count + f];
     }
     return columns;
   }
@@ -337,6 +355,8 @@ export class AnalysisModel {
     if (this._groupableColumns(trials).join('\n') !== this._groupable.join('\n')) return false;
     this._trials = trials;
     this._atoms(old.rowCount);
+    this._groups = undefined;
+    this._keptSetsOf = undefined;
     this._changed.emit();
     void this.update();
     return true;
@@ -413,20 +433,44 @@ export class AnalysisModel {
     }
   }
 
-  /** Atoms holding a trial no longer kept start again: moments cannot be un-added exactly. */
-  private _dropStaleAtoms(): void {
-    const kept = new Set(this._kept);
+  /**
+   * Atoms holding trials no longer kept, for the kept trials: the fewer of the dropped trials
+   * (read again and taken out) and the kept ones (the moments made again from them) are read.
+   * An atom with no kept trial is left as it is (not shown; ready if they are kept again).
+   */
+  private _settleAtoms(): void {
+    const { kept, keptAtoms } = this._keptSets();
     for (const cache of this._caches.values()) {
-      for (const [atom, entry] of cache.atoms)
-        if ([...entry.rows].some(row => !kept.has(row))) cache.atoms.delete(atom);
+      for (const [atom, entry] of cache.atoms) {
+        if (!keptAtoms.has(atom)) continue;
+        const dropped = [...entry.rows].filter(row => !kept.has(row));
+        if (dropped.length === entry.removing.size && dropped.every(row => entry.removing.has(row))) continue;
+        this._groups = undefined;
+        if (dropped.length <= entry.rows.size - dropped.length) entry.removing = new Set(dropped);
+        else cache.atoms.delete(atom);
+      }
     }
+  }
+
+  /** The kept rows and their atoms as sets, made again only when the kept rows change. */
+  private _keptSets(): { kept: Set<number>; keptAtoms: Set<number> } {
+    if (this._keptSetsOf?.rows !== this._kept) {
+      const kept = new Set(this._kept);
+      const keptAtoms = new Set(this._kept.map(row => this._atomOfRow[row]));
+      this._keptSetsOf = { rows: this._kept, kept, keptAtoms };
+    }
+    return this._keptSetsOf;
   }
 
   /** The next trials to read for the current settings, or undefined when all are cached. */
   private _nextChunk(size: number): { key: string; request: IReduceChunkRequest } | undefined {
-    this._dropStaleAtoms();
+    this._settleAtoms();
     const cache = this._cache();
-    const wanted: { row: number; atom: number }[] = [];
+    const wanted: { row: number; atom: number; remove?: boolean }[] = [];
+    // Trials to take out first: their atoms are not shown until then.
+    for (const [atom, entry] of cache.atoms)
+      for (const row of entry.removing)
+        if (wanted.length < size && !this._inFlight.has(row)) wanted.push({ row, atom, remove: true });
     const overlayRows = new Set(this._overlayRows());
     for (const row of this._kept) {
       if (wanted.length >= size) break;
@@ -449,7 +493,7 @@ export class AnalysisModel {
         filter: this._filter,
         sampleRate: this._metadata.sampleRate,
         overlayBuckets: this._overlayBuckets,
-        overlayRows: wanted.map(w => w.row).filter(row => overlayRows.has(row)),
+        overlayRows: wanted.filter(w => !w.remove && overlayRows.has(w.row)).map(w => w.row),
         // Image rows only for the image (16 MB for 2000 trials x 8 channels at 256 columns).
         imageColumns: this._mode === 'image' ? this._imageColumns : 0
       }
@@ -457,6 +501,7 @@ export class AnalysisModel {
   }
 
   private _apply(key: string, request: IReduceChunkRequest, reduced: IReducedChunk): void {
+    this._groups = undefined;
     reduced.missing.forEach(row => this._missing.add(row));
     reduced.misshapen.forEach(({ row }) => this._misshapen.add(row));
     if (reduced.trialShape === undefined) return;
@@ -467,24 +512,9 @@ export class AnalysisModel {
       return;
     }
     const cache = this._cacheFor(key);
-    const atomOf = new Map(request.trials.map(t => [t.row, t.atom]));
-    for (const row of reduced.rows) {
-      const atom = atomOf.get(row)!;
-      if (atom < 0) continue;
-      const entry = cache.atoms.get(atom) ?? { rows: new Set<number>(), moments: undefined };
-      entry.rows.add(row);
-      cache.atoms.set(atom, entry);
-    }
-    for (const { atom, count, mean, m2 } of reduced.atoms) {
-      if (atom < 0) continue;
-      const entry = cache.atoms.get(atom)!;
-      const chunk = new RunningMoments(mean.length);
-      chunk.mean.set(mean);
-      chunk.m2.set(m2);
-      chunk.count = count;
-      if (entry.moments) entry.moments.merge(chunk);
-      else entry.moments = chunk;
-    }
+    this._applyMoments(cache, request, reduced);
+    // Trials the table dropped while they were read: out of the moments shown.
+    this._settleAtoms();
     const perTrial = shape[0] * FEATURE_NAMES.length;
     const columns = Math.min(request.imageColumns, shape[1]);
     reduced.rows.forEach((row, i) => {
@@ -493,6 +523,31 @@ export class AnalysisModel {
         cache.image.set(row, reduced.image.slice(i * shape[0] * columns, (i + 1) * shape[0] * columns));
     });
     for (const { row, y } of reduced.overlay) cache.overlay.set(row, y);
+  }
+
+  /** A chunk's moments into its atoms': added, or taken out when the atom still holds those trials. */
+  private _applyMoments(cache: IFilterCache, request: IReduceChunkRequest, reduced: IReducedChunk): void {
+    const read = new Set(reduced.rows);
+    const rowsOf = (atom: number, remove: boolean): number[] =>
+      request.trials.filter(t => t.atom === atom && (t.remove ?? false) === remove && read.has(t.row)).map(t => t.row);
+    for (const { atom, remove, count, mean, m2 } of reduced.atoms) {
+      const rows = rowsOf(atom, remove);
+      const moments = new RunningMoments(mean.length, mean, m2);
+      moments.count = count;
+      const entry = cache.atoms.get(atom);
+      if (remove) {
+        // Made again meanwhile (from kept trials only): nothing to take out of it.
+        if (!entry?.moments || !rows.every(row => entry.rows.has(row))) continue;
+        entry.moments.remove(moments);
+        rows.forEach(row => (entry.rows.delete(row), entry.removing.delete(row)));
+      } else if (entry?.moments) {
+        entry.moments.merge(moments);
+        rows.forEach(row => entry.rows.add(row));
+      } else {
+        // The worker's arrays, transferred, become the atom's: no copy.
+        cache.atoms.set(atom, { rows: new Set(rows), moments, removing: new Set() });
+      }
+    }
   }
 
   private _overlayRows(): number[] {
@@ -537,6 +592,7 @@ export class AnalysisModel {
 
   private _set(change: () => void, needsReading = false): void {
     change();
+    this._groups = undefined;
     this._changed.emit();
     if (needsReading) void this.update();
   }
@@ -567,6 +623,8 @@ export class AnalysisModel {
   private _sortBy: FeatureName | undefined;
   private _trialShape: [number, number] | undefined;
   private _bytesFetched = 0;
+  private _groups: IAnalysisGroup[] | undefined;
+  private _keptSetsOf: { rows: readonly number[]; kept: Set<number>; keptAtoms: Set<number> } | undefined;
   private _running = false;
   private _idle: Promise<void> = Promise.resolve();
   private _disposed = false;

@@ -63,38 +63,61 @@ function basePlot(
   };
 }
 
+/** One channel of the average: x, and per group its (mean + spread, mean, mean - spread) columns. */
+function averageChannel(
+  context: IPlotContext,
+  c: number
+): { x: Float64Array; label: string; columns: ArrayLike<number>[] } {
+  const { model } = context;
+  const samples = model.trialShape![1];
+  const buckets = Math.max(1, Math.floor(context.width - Y_AXIS_SIZE));
+  const columns: ArrayLike<number>[] = [];
+  let samplesDrawn: Float64Array = new Float64Array(0);
+  for (const group of model.groups()) {
+    const points = bandPoints(
+      group.mean.data.subarray(c * samples, (c + 1) * samples),
+      group[context.spread].data.subarray(c * samples, (c + 1) * samples),
+      buckets
+    );
+    // Every group's points share x: the buckets are the same; within one, min and max
+    // positions differ by less than a pixel, so the first group's stand for all.
+    if (samplesDrawn.length === 0) samplesDrawn = points.samples;
+    columns.push(points.hi, points.mean, points.lo);
+  }
+  return { ...timeAxis(model, samplesDrawn), columns };
+}
+
 /** Mean +/- spread per group, per channel, decimated per pixel. */
 export function drawAverage(host: HTMLElement, context: IPlotContext): uPlot[] {
   const { model } = context;
   const shape = model.trialShape;
   if (!shape) return [];
-  const [channels, samples] = shape;
+  const channels = shape[0];
   const groups = model.groups();
-  const buckets = Math.max(1, Math.floor(context.width - Y_AXIS_SIZE));
   return Array.from({ length: channels }, (_, c) => {
     const series: uPlot.Series[] = [];
     const bands: uPlot.Band[] = [];
-    const columns: ArrayLike<number>[] = [];
-    let samplesDrawn: Float64Array = new Float64Array(0);
-    for (const group of groups) {
+    groups.forEach((group, g) => {
       const color = context.colors.get(group.label) ?? [0, 0, 0];
-      const points = bandPoints(
-        group.mean.data.subarray(c * samples, (c + 1) * samples),
-        group[context.spread].data.subarray(c * samples, (c + 1) * samples),
-        buckets
-      );
-      // Every group's points share x: the buckets are the same; within one, min and max
-      // positions differ by less than a pixel, so the first group's stand for all.
-      if (samplesDrawn.length === 0) samplesDrawn = points.samples;
-      bands.push({ series: [columns.length + 1, columns.length + 3], fill: rgbText(color, 0.25) });
-      columns.push(points.hi, points.mean, points.lo);
+      bands.push({ series: [3 * g + 1, 3 * g + 3], fill: rgbText(color, 0.25) });
       series.push({ label: `${group.label} +`, stroke: 'transparent', width: 0, points: { show: false } });
       series.push({ label: group.label, stroke: rgbText(color), width: 1.5, points: { show: false } });
       series.push({ label: `${group.label} -`, stroke: 'transparent', width: 0, points: { show: false } });
-    }
-    const { x, label } = timeAxis(model, samplesDrawn);
+    });
+    const { x, label, columns } = averageChannel(context, c);
     const options = basePlot(context.width, c === channels - 1, series, label, model.channelNames[c], { bands });
     return new uPlot(options, [x, ...columns] as uPlot.AlignedData, host);
+  });
+}
+
+/**
+ * New data for plots {@link drawAverage} made for the same groups, channels and width: uPlot's
+ * setData redraws the canvases in place (no new elements, no layout), as trials stream in.
+ */
+export function updateAverage(plots: readonly uPlot[], context: IPlotContext): void {
+  plots.forEach((plot, c) => {
+    const { x, columns } = averageChannel(context, c);
+    plot.setData([x, ...columns] as uPlot.AlignedData);
   });
 }
 

@@ -18,7 +18,14 @@ import { welch } from '../../core/analysis/welch.js';
 import { applyDisplayFilter, designDisplayFilter } from './display-filter.js';
 import { trialLayout } from './trial-reduction.js';
 import { ANALYSIS_MODES, AnalysisModel, type AnalysisMode, type ITrialReducer } from './analysis-model.js';
-import { drawAverage, drawImage, drawOverlay, drawSpectrum, type IPlotContext } from './analysis-plots.js';
+import {
+  drawAverage,
+  drawImage,
+  drawOverlay,
+  drawSpectrum,
+  type IPlotContext,
+  updateAverage
+} from './analysis-plots.js';
 import { AnalysisControls, type ControlName } from './analysis-controls.js';
 import { type Rgb, groupColors } from './group-colors.js';
 
@@ -82,8 +89,14 @@ export interface IAnalysisState {
   readonly draws: number;
 }
 
-/** Least ms between two draws while trials stream in (each draw rebuilds the plots). */
+/** Least ms between two draws while trials stream in. */
 const DRAW_INTERVAL_MS = 250;
+
+/**
+ * Least ms between two updates of the table's feature columns while trials stream in: each
+ * gives the grid new contents (a full repaint of the table), so not at every draw.
+ */
+const FEATURES_INTERVAL_MS = 3000;
 
 export class AnalysisSection extends Widget {
   constructor(
@@ -312,9 +325,9 @@ export class AnalysisSection extends Widget {
     let lastFeatures = 0;
     model.changed.connect(() => {
       this._scheduleDraw();
-      // The table's feature columns follow at most twice a second, and when reading ends.
+      // The table's feature columns follow every few seconds, and when reading ends.
       const now = performance.now();
-      if (!model.busy || now - lastFeatures > 500) {
+      if (!model.busy || now - lastFeatures > FEATURES_INTERVAL_MS) {
         lastFeatures = now;
         this._host.featuresChanged();
       }
@@ -385,8 +398,20 @@ export class AnalysisSection extends Widget {
   private _draw(): void {
     this._lastDraw = performance.now();
     const model = this._model;
-    this._destroyPlots();
     this._draws++;
+    if (
+      model &&
+      this._mode === 'average' &&
+      this._averageLayout === this._averageLayoutOf(model, this._plots.clientWidth)
+    ) {
+      // The same plots with new numbers (trials streaming in): no element made or measured.
+      this._renderLegend(model);
+      this._renderCaption(model);
+      updateAverage(this._uplots, this._plotContext(model, this._drawnWidth));
+      this._host.changed();
+      return;
+    }
+    this._destroyPlots();
     if (!model) {
       this._caption.textContent = this._host.trans.__('Reading trials…');
       this._host.changed();
@@ -397,6 +422,34 @@ export class AnalysisSection extends Widget {
     const colors = groupColors(groups.length);
     this._colors = new Map(groups.map((g, i) => [g.label, colors[i]]));
     this._renderLegend(model);
+    this._renderCaption(model);
+    this._drawnWidth = this._plots.clientWidth;
+    const context = this._plotContext(model, this._drawnWidth);
+    this._hover.className = 'jp-AxoPyAnalysis-hover';
+    this._plots.appendChild(this._hover);
+    if (this._mode === 'average') {
+      this._uplots = drawAverage(this._plots, context);
+      this._averageLayout = this._averageLayoutOf(model, this._drawnWidth);
+    } else if (this._mode === 'overlay') this._uplots = drawOverlay(this._plots, context);
+    else if (this._mode === 'spectrum') this._uplots = drawSpectrum(this._plots, context);
+    else if (this._mode === 'image') drawImage(this._plots, model, context.width);
+    this._host.changed();
+  }
+
+  /** What makes the average's plots (besides their numbers): when unchanged, they are updated. */
+  private _averageLayoutOf(model: AnalysisModel, plotsWidth: number): string {
+    return JSON.stringify([
+      plotsWidth,
+      this._controls.spread,
+      model.trialShape,
+      model.channelNames,
+      model.metadata.sampleRate,
+      model.groups().map(g => g.label)
+    ]);
+  }
+
+  /** The line stating the filter, the progress and the trials left out. */
+  private _renderCaption(model: AnalysisModel): void {
     const { done, total } = model.progress;
     const skipped = model.skipped;
     const parts = [model.filterText, this._host.trans.__('%1 of %2 kept trials', done, total)];
@@ -410,11 +463,15 @@ export class AnalysisSection extends Widget {
       );
     }
     if (this._mode === 'overlay') parts.push(this._host.trans.__('%1 traces drawn', model.overlay().length));
-    if (!this._caption.classList.contains('jp-AxoPyPreview-error')) this._caption.textContent = parts.join(' · ');
-    this._drawnWidth = this._plots.clientWidth;
-    const width = Math.max(240, this._plots.clientWidth || 600);
+    const text = parts.join(' · ');
+    if (!this._caption.classList.contains('jp-AxoPyPreview-error') && this._caption.textContent !== text)
+      this._caption.textContent = text;
+  }
+
+  private _plotContext(model: AnalysisModel, plotsWidth: number): IPlotContext {
+    const width = Math.max(240, plotsWidth || 600);
     const groupOfRow = this._groupOfRow(model);
-    const context: IPlotContext = {
+    return {
       model,
       width,
       colors: this._colors,
@@ -429,18 +486,22 @@ export class AnalysisSection extends Widget {
       onPick: row => this._host.selectTrial(row),
       trialSpectrum: this._trialSpectrum
     };
-    this._hover.className = 'jp-AxoPyAnalysis-hover';
-    this._plots.appendChild(this._hover);
-    if (this._mode === 'average') this._uplots = drawAverage(this._plots, context);
-    else if (this._mode === 'overlay') this._uplots = drawOverlay(this._plots, context);
-    else if (this._mode === 'spectrum') this._uplots = drawSpectrum(this._plots, context);
-    else if (this._mode === 'image') drawImage(this._plots, model, width);
-    this._host.changed();
   }
 
-  /** The legend: a swatch, the group's label and its size. */
+  /** The legend: a swatch, the group's label and its size (only the sizes change while reading). */
   private _renderLegend(model: AnalysisModel): void {
-    const items = model.groups().map(group => {
+    const groups = model.groups();
+    this._legend.hidden = this._mode === 'image';
+    const items = this._legend.children;
+    if (items.length === groups.length && groups.every((g, i) => (items[i] as HTMLElement).dataset.group === g.label)) {
+      groups.forEach((group, i) => {
+        const text = ` ${group.label} (n = ${group.count})`;
+        const node = items[i].lastChild!;
+        if (node.textContent !== text) node.textContent = text;
+      });
+      return;
+    }
+    const made = groups.map(group => {
       const item = document.createElement('li');
       const swatch = document.createElement('span');
       swatch.className = 'jp-AxoPyAnalysis-swatch';
@@ -450,8 +511,7 @@ export class AnalysisSection extends Widget {
       item.dataset.group = group.label;
       return item;
     });
-    this._legend.hidden = this._mode === 'image';
-    this._legend.replaceChildren(...items);
+    this._legend.replaceChildren(...made);
   }
 
   private _groupOfRow(model: AnalysisModel): (row: number) => string {
@@ -465,6 +525,7 @@ export class AnalysisSection extends Widget {
   private _destroyPlots(): void {
     this._uplots.forEach(plot => plot.destroy());
     this._uplots = [];
+    this._averageLayout = undefined;
     this._plots.replaceChildren();
   }
 
@@ -491,5 +552,7 @@ export class AnalysisSection extends Widget {
   private _spectrumTicket = 0;
   private _lastDraw = -Infinity;
   private _drawnWidth = -1;
+  /** {@link _averageLayoutOf} of the average's plots shown (undefined: other plots or none). */
+  private _averageLayout: string | undefined;
   private _draws = 0;
 }

@@ -25,8 +25,11 @@ export interface ITrialArray {
 
 /** A chunk of trials to reduce. */
 export interface IReduceChunkRequest {
-  /** Each trial's row of trials.csv and its cache group. */
-  readonly trials: readonly { readonly row: number; readonly atom: number }[];
+  /**
+   * Each trial's row of trials.csv and its cache group (-1: none); `remove`: read to be taken
+   * out of its group's moments (the table no longer keeps it).
+   */
+  readonly trials: readonly { readonly row: number; readonly atom: number; readonly remove?: boolean }[];
   readonly filter: IDisplayFilter;
   readonly sampleRate: number | undefined;
   /** Per-pixel buckets of an overlay trace (each gives its min and max). */
@@ -37,9 +40,11 @@ export interface IReduceChunkRequest {
   readonly imageColumns: number;
 }
 
-/** The moments of one atom over the trials of a chunk. */
+/** The moments of one atom over the trials of a chunk (those to remove apart). */
 export interface IAtomMoments {
   readonly atom: number;
+  /** Moments of the trials to take out of the atom's. */
+  readonly remove: boolean;
   readonly count: number;
   readonly mean: Float64Array;
   readonly m2: Float64Array;
@@ -49,6 +54,7 @@ export interface IAtomMoments {
 export interface IReducedChunk {
   /** (channels, samples) of the trials; undefined when none was read. */
   readonly trialShape: readonly [number, number] | undefined;
+  /** Every atom's mean and M2 are views of one buffer (one transfer, one allocation). */
   readonly atoms: IAtomMoments[];
   /** Rows read, in request order (missing ones left out). */
   readonly rows: number[];
@@ -91,7 +97,8 @@ export function reduceTrialChunk(
 ): IReducedChunk {
   const designed = designDisplayFilter(request.filter, request.sampleRate);
   const overlayRows = new Set(request.overlayRows);
-  const atoms = new Map<number, RunningMoments>();
+  const parts = momentParts(request);
+  let atoms: RunningMoments[] = [];
   const rows: number[] = [];
   const missing: number[] = [];
   const misshapen: { row: number; shape: readonly number[] }[] = [];
@@ -99,7 +106,7 @@ export function reduceTrialChunk(
   const overlay: { row: number; y: Float32Array }[] = [];
   const imageRows: Float32Array[] = [];
   let trialShape: [number, number] | undefined;
-  for (const { row, atom } of request.trials) {
+  for (const { row, atom, remove = false } of request.trials) {
     const value = read(datasetNameForRow(row));
     if (value === undefined) {
       missing.push(row);
@@ -113,7 +120,10 @@ export function reduceTrialChunk(
       misshapen.push({ row, shape: [...value.shape] });
       continue;
     }
-    trialShape ??= layout;
+    if (trialShape === undefined) {
+      trialShape = layout;
+      atoms = momentsInOneBuffer(parts.keys.length, layout[0] * layout[1]);
+    }
     const [channels, samples] = layout;
     // float64 data as read (not copied: nothing below writes into it); other dtypes converted.
     const raw = float64Array(
@@ -128,12 +138,7 @@ export function reduceTrialChunk(
         );
     }
     const shown = applyDisplayFilter(designed, raw);
-    let moments = atoms.get(atom);
-    if (!moments) {
-      moments = new RunningMoments(channels * samples);
-      atoms.set(atom, moments);
-    }
-    moments.add(shown.data);
+    if (atom >= 0) atoms[parts.indexOf(atom, remove)].add(shown.data);
     if (overlayRows.has(row))
       overlay.push({ row, y: overlayTrace(shown.data, channels, samples, request.overlayBuckets) });
     if (request.imageColumns > 0) imageRows.push(bucketMeans(shown.data, channels, samples, request.imageColumns));
@@ -144,7 +149,11 @@ export function reduceTrialChunk(
   imageRows.forEach((r, i) => image.set(r, i * r.length));
   return {
     trialShape,
-    atoms: [...atoms].map(([atom, m]) => ({ atom, count: m.count, mean: m.mean, m2: m.m2 })),
+    atoms: atoms.flatMap((m, i) =>
+      m.count === 0
+        ? []
+        : [{ atom: parts.keys[i].atom, remove: parts.keys[i].remove, count: m.count, mean: m.mean, m2: m.m2 }]
+    ),
     rows,
     features: Float64Array.from(features),
     overlay,
@@ -152,6 +161,36 @@ export function reduceTrialChunk(
     missing,
     misshapen
   };
+}
+
+/** The (atom, remove) pairs of a request's trials, each with its index. */
+function momentParts(request: IReduceChunkRequest): {
+  keys: { atom: number; remove: boolean }[];
+  indexOf: (atom: number, remove: boolean) => number;
+} {
+  const index = new Map<string, number>();
+  const keys: { atom: number; remove: boolean }[] = [];
+  for (const { atom, remove = false } of request.trials) {
+    const key = `${atom}${remove ? '-' : '+'}`;
+    if (atom < 0 || index.has(key)) continue;
+    index.set(key, keys.length);
+    keys.push({ atom, remove });
+  }
+  return { keys, indexOf: (atom, remove) => index.get(`${atom}${remove ? '-' : '+'}`)! };
+}
+
+/** `count` running moments of `size` values, their arrays views of one buffer. */
+function momentsInOneBuffer(count: number, size: number): RunningMoments[] {
+  const buffer = new Float64Array(2 * count * size);
+  return Array.from(
+    { length: count },
+    (_, i) =>
+      new RunningMoments(
+        size,
+        buffer.subarray(2 * i * size, (2 * i + 1) * size),
+        buffer.subarray((2 * i + 1) * size, (2 * i + 2) * size)
+      )
+  );
 }
 
 function overlayTrace(data: Float64Array, channels: number, samples: number, buckets: number): Float32Array {
@@ -179,7 +218,7 @@ function bucketMeans(data: Float64Array, channels: number, samples: number, colu
 /** The arrays of a reduced chunk, for postMessage's transfer list. */
 export function transferablesOf(chunk: IReducedChunk): ArrayBuffer[] {
   return [
-    ...chunk.atoms.flatMap(a => [a.mean.buffer as ArrayBuffer, a.m2.buffer as ArrayBuffer]),
+    ...new Set(chunk.atoms.flatMap(a => [a.mean.buffer as ArrayBuffer, a.m2.buffer as ArrayBuffer])),
     chunk.features.buffer as ArrayBuffer,
     chunk.image.buffer as ArrayBuffer,
     ...chunk.overlay.map(o => o.y.buffer as ArrayBuffer)
