@@ -75,11 +75,12 @@ for c in range(${CHANNELS}):
                 counts[row % 3, high - level, k] += 1
     out['rasters'].append({'low': low, 'high': high, 'counts': counts.ravel().tolist()})
     picks = []
-    for column, level in probes:
-        a = lv[:, column, 0]; b = lv[:, column, 1]
+    for first, last, level in probes:
+        cols = slice(first, last + 1)
+        a = np.where(em[:, cols], 10**6, lv[:, cols, 0]).min(axis=1); b = np.where(em[:, cols], -1, lv[:, cols, 1]).max(axis=1)
         distance = np.where(level < a, a - level, np.where(level > b, level - b, 0)).astype(float)
         middle = np.abs((a + b) / 2 - level)
-        distance[em[:, column]] = np.inf
+        distance[a > b] = np.inf
         best = min(range(len(drawn)), key=lambda t: (distance[t], middle[t], t))
         picks.append([drawn[best], int(distance[best])])
     out['picks'].append(picks)
@@ -136,7 +137,12 @@ test('overlay spans, levels, raster counts and picks equal numpy', () => {
       assert.equal(Math.round(base / step) * step, base, 'a base on the step');
     }
     const drawn = Array.from({ length: TRIALS }, (_, row) => row).filter(row => row % 7 !== 2);
-    const probes = Array.from({ length: 60 }, (_, i) => [(i * 37) % 64, (i * 53) % OVERLAY_LEVELS]);
+    // (first column, last column, level): the columns under one pixel, 1 to 3 of them.
+    const probes = Array.from({ length: 60 }, (_, i) => [
+      (i * 37) % 62,
+      ((i * 37) % 62) + (i % 3),
+      (i * 53) % OVERLAY_LEVELS
+    ]);
     const numpy = runPythonJson<{
       levels: number[];
       rasters: { low: number; high: number; counts: number[] }[];
@@ -166,8 +172,8 @@ test('overlay spans, levels, raster counts and picks equal numpy', () => {
       assert.ok(range.high - range.low >= OVERLAY_LEVELS / 4, `channel ${c} uses ${range.high - range.low + 1} levels`);
       const counts = spans.raster(c, drawn, row => row % 3, 3, range.low, range.high);
       assert.deepEqual(Array.from(counts), numpy.rasters[c].counts, `raster counts of channel ${c}`);
-      const picks = probes.map(([column, level]) => {
-        const picked = spans.pick(c, drawn, column, level)!;
+      const picks = probes.map(([first, last, level]) => {
+        const picked = spans.pick(c, drawn, first, last, level)!;
         return [picked.row, picked.distance];
       });
       assert.deepEqual(picks, numpy.picks[c], `picks on channel ${c}`);

@@ -217,23 +217,26 @@ test('Feature columns in the trials table equal Python AxoPy features', async ({
 
 /**
  * numpy on channel 0, one column per sample (500 samples under the 512-column cap), each
- * column's span joined to the next sample: the column and edge (top or bottom) where the
- * outermost trial stands farthest from the next one, that trial, and a value a third of the
- * gap inside it: that trial's span is nearest there, every other one twice as far.
+ * column's span joined to the next sample, columns stretched over the plot's width (argv):
+ * the pixel column and edge (top or bottom) where the outermost trial stands farthest from
+ * the next one over the columns that pixel shows; that trial, and a value a third of the gap
+ * inside it, where its trace is nearest and every other one twice as far.
  */
 const NUMPY_LONE_TRACE = `
 import sys, json, numpy as np, h5py
 with h5py.File(sys.argv[1] + '/emg.hdf5', 'r') as h:
     x = np.stack([h[str(i)][()] for i in range(${TRIALS})])[:, 0, :]
-n = x.shape[1]
+n = x.shape[1]; width = int(sys.argv[2])
 best = None
-for k in range(n):
-    seg = x[:, k:min(k + 1, n - 1) + 1]
-    hi = np.sort(seg.max(axis=1)); lo = np.sort(seg.min(axis=1))
-    for gap, row, value in ((hi[-1] - hi[-2], int(seg.max(axis=1).argmax()), hi[-1] - (hi[-1] - hi[-2]) / 3),
-                            (lo[1] - lo[0], int(seg.min(axis=1).argmin()), lo[0] + (lo[1] - lo[0]) / 3)):
+for px in range(width):
+    first = px * n // width; last = min(n - 1, -(-(px + 1) * n // width) - 1)
+    seg = x[:, first:min(last + 1, n - 1) + 1]
+    top = seg.max(axis=1); bottom = seg.min(axis=1)
+    hi = np.sort(top); lo = np.sort(bottom)
+    for gap, row, value in ((hi[-1] - hi[-2], int(top.argmax()), hi[-1] - (hi[-1] - hi[-2]) / 3),
+                            (lo[1] - lo[0], int(bottom.argmin()), lo[0] + (lo[1] - lo[0]) / 3)):
         if best is None or gap > best['gap']:
-            best = {'gap': float(gap), 'row': row, 'column': k, 'value': float(value)}
+            best = {'gap': float(gap), 'row': row, 'pixel': px, 'value': float(value)}
 print(json.dumps(best))
 `;
 
@@ -243,12 +246,6 @@ test('Overlay: every kept trial drawn; the trace numpy finds at a pixel is named
   storageServer
 }) => {
   const taskDir = path.join(storageServer.rootDir, TASK);
-  const lone = JSON.parse(execFileSync(CURRENT_PYTHON, ['-c', NUMPY_LONE_TRACE, taskDir], { encoding: 'utf8' })) as {
-    gap: number;
-    row: number;
-    column: number;
-    value: number;
-  };
   await averageGroupedByGesture(page);
   await section(page).locator('button[data-mode="overlay"]').click();
   const state = await waitForAnalysis(page, s => s.mode === 'overlay' && s.overlayRows.length === TRIALS && !s.busy);
@@ -256,11 +253,13 @@ test('Overlay: every kept trial drawn; the trace numpy finds at a pixel is named
   const [low, high] = state.overlayRanges[0]!;
   const over = section(page).locator('.jp-AxoPyAnalysis-plots .u-over').first();
   const box = (await over.boundingBox())!;
+  const lone = JSON.parse(
+    execFileSync(CURRENT_PYTHON, ['-c', NUMPY_LONE_TRACE, taskDir, String(Math.round(box.width))], {
+      encoding: 'utf8'
+    })
+  ) as { gap: number; row: number; pixel: number; value: number };
   expect(lone.gap / (high - low), 'the lone trace stands 3 px apart at least').toBeGreaterThan(3 / box.height);
-  await page.mouse.move(
-    box.x + ((lone.column + 0.5) / 500) * box.width,
-    box.y + ((high - lone.value) / (high - low)) * box.height
-  );
+  await page.mouse.move(box.x + lone.pixel + 0.5, box.y + ((high - lone.value) / (high - low)) * box.height);
   await waitForAnalysis(page, s => s.hoveredTrial === lone.row);
   await expect(section(page).locator('.jp-AxoPyAnalysis-hover')).toContainText(`trial ${lone.row}`);
   await page.mouse.down();

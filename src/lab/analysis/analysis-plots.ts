@@ -9,7 +9,7 @@ import type { AnalysisModel } from './analysis-model.js';
 import { type Rgb, imageScale, rgbText } from './group-colors.js';
 import { cssVar } from '../previews/theme.js';
 import { bandPoints } from './band-points.js';
-import { type ILevelScale, type OverlaySpans, compositeRaster, levelOf } from './overlay-raster.js';
+import { type ILevelScale, type OverlaySpans, columnsUnderPixel, compositeRaster, levelOf } from './overlay-raster.js';
 
 const CHANNEL_HEIGHT = 110;
 const Y_AXIS_SIZE = 72;
@@ -180,7 +180,7 @@ export function drawOverlay(host: HTMLElement, context: IPlotContext): uPlot[] {
   });
 }
 
-/** The trace under uPlot's cursor, from the spans: its column, its level, within PICK_DISTANCE_PX. */
+/** The trace under uPlot's cursor, from the spans: its pixel's columns, its level, within PICK_DISTANCE_PX. */
 function tracePicked(
   plot: uPlot,
   spans: OverlaySpans,
@@ -194,9 +194,9 @@ function tracePicked(
   const height = plot.bbox.height / uPlot.pxRatio;
   if (left === undefined || top === undefined || left < 0 || top < 0 || left >= width || top >= height)
     return undefined;
-  const column = Math.min(spans.columns - 1, Math.floor((left / width) * spans.columns));
+  const { first, last } = columnsUnderPixel(Math.floor(left), width, spans.columns);
   const level = levelOf(scale, plot.posToVal(top, 'y'));
-  const picked = spans.pick(channel, rows, column, level);
+  const picked = spans.pick(channel, rows, first, last, level);
   const levelsPerPixel = (range.high - range.low + 1) / height;
   return picked && picked.distance <= Math.max(1, PICK_DISTANCE_PX * levelsPerPixel) ? picked.row : undefined;
 }

@@ -61,6 +61,16 @@ export function columnSpans(
   }
 }
 
+/**
+ * The columns (of `columns` stretched over `width` px) that pixel `pixel` shows: every one
+ * whose extent [k, k + 1) * width / columns meets [pixel, pixel + 1).
+ */
+export function columnsUnderPixel(pixel: number, width: number, columns: number): { first: number; last: number } {
+  const first = Math.max(0, Math.min(columns - 1, Math.floor((pixel * columns) / width)));
+  const last = Math.max(first, Math.min(columns - 1, Math.ceil(((pixel + 1) * columns) / width) - 1));
+  return { first, last };
+}
+
 /** Level q holds the values [base + q * step, base + (q + 1) * step); step a power of two, base a multiple of it. */
 export interface ILevelScale {
   readonly base: number;
@@ -260,23 +270,29 @@ export class OverlaySpans {
   }
 
   /**
-   * The row among `rows` whose span on `channel` at `column` holds `level`, else the nearest
-   * one; ties go to the span whose middle is nearest, then to the first in `rows`. The
-   * distance is in levels (0: inside).
+   * The row among `rows` whose span on `channel` over columns `first` .. `last` (those under
+   * the pointer's pixel) holds `level`, else the nearest one; ties go to the span whose middle
+   * is nearest, then to the first in `rows`. The distance is in levels (0: inside).
    */
   pick(
     channel: number,
     rows: readonly number[],
-    column: number,
+    first: number,
+    last: number,
     level: number
   ): { row: number; distance: number } | undefined {
     let best: { row: number; distance: number; middle: number } | undefined;
-    const i = channel * 2 * this.columns + 2 * column;
+    const origin = channel * 2 * this.columns;
     for (const row of rows) {
       const levels = this._levels.get(row);
       if (!levels) continue;
-      const a = levels[i];
-      const b = levels[i + 1];
+      let a = OVERLAY_LEVELS;
+      let b = -1;
+      for (let i = origin + 2 * first; i <= origin + 2 * last; i += 2) {
+        if (levels[i] > levels[i + 1]) continue;
+        if (levels[i] < a) a = levels[i];
+        if (levels[i + 1] > b) b = levels[i + 1];
+      }
       if (a > b) continue;
       const distance = level < a ? a - level : level > b ? level - b : 0;
       const middle = Math.abs((a + b) / 2 - level);
