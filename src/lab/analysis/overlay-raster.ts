@@ -238,35 +238,28 @@ export class OverlaySpans {
   ): Int32Array {
     const height = high - low + 1;
     const columns = this.columns;
-    // Rows per group: the height rows, and one below for the ends of spans reaching `low`.
-    const counts = new Int32Array(groups * (height + 1) * columns);
+    const counts = new Int32Array(groups * height * columns);
     const first = channel * 2 * columns;
     for (const row of rows) {
       const levels = this._levels.get(row);
       const group = groupOf(row);
       if (!levels || group < 0 || group >= groups) continue;
-      const origin = group * (height + 1) * columns;
+      const origin = group * height * columns;
       for (let k = 0; k < columns; k++) {
         const a = levels[first + 2 * k];
         const b = levels[first + 2 * k + 1];
         if (a > b || b < low || a > high) continue;
-        // Top row (high) first: a span [a, b] starts at row high - b and ends after row high - a.
-        counts[origin + (high - Math.min(b, high)) * columns + k]++;
-        counts[origin + (high - Math.max(a, low) + 1) * columns + k]--;
+        // Top row (high) first: a span [a, b] starts at row high - b and ends after row high - a
+        // (a span down to `low` ends with the raster: nothing to take off).
+        counts[origin + (high - (b < high ? b : high)) * columns + k]++;
+        if (a > low) counts[origin + (high - a + 1) * columns + k]--;
       }
     }
-    const out = new Int32Array(groups * height * columns);
     for (let g = 0; g < groups; g++) {
-      const source = g * (height + 1) * columns;
-      const target = g * height * columns;
-      for (let k = 0; k < columns; k++) out[target + k] = counts[source + k];
-      for (let r = 1; r < height; r++) {
-        for (let k = 0; k < columns; k++) {
-          out[target + r * columns + k] = out[target + (r - 1) * columns + k] + counts[source + r * columns + k];
-        }
-      }
+      const origin = g * height * columns;
+      for (let i = origin + columns, end = origin + height * columns; i < end; i++) counts[i] += counts[i - columns];
     }
-    return out;
+    return counts;
   }
 
   /**
@@ -334,12 +327,11 @@ export function compositeRaster(
   columns: number
 ): Uint8ClampedArray<ArrayBuffer> {
   const pixels = new Uint8ClampedArray(height * columns * 4);
-  const alphaOf: number[] = [0];
-  const alpha = (n: number): number => {
-    while (alphaOf.length <= n) alphaOf.push(1 - (1 - TRACE_ALPHA) ** alphaOf.length);
-    return alphaOf[n];
-  };
   const size = height * columns;
+  let most = 0;
+  for (let i = 0; i < counts.length; i++) if (counts[i] > most) most = counts[i];
+  const alphaOf = Float64Array.from({ length: most + 1 }, (_, n) => 1 - (1 - TRACE_ALPHA) ** n);
+  const rgb = Float64Array.from(colors.flat());
   for (let p = 0; p < size; p++) {
     let r = 0;
     let g = 0;
@@ -348,12 +340,12 @@ export function compositeRaster(
     for (let group = 0; group < colors.length; group++) {
       const n = counts[group * size + p];
       if (n <= 0) continue;
-      const over = alpha(n);
-      const [cr, cg, cb] = colors[group];
-      r = r * (1 - over) + cr * over;
-      g = g * (1 - over) + cg * over;
-      b = b * (1 - over) + cb * over;
-      a = a * (1 - over) + over;
+      const over = alphaOf[n];
+      const keep = 1 - over;
+      r = r * keep + rgb[3 * group] * over;
+      g = g * keep + rgb[3 * group + 1] * over;
+      b = b * keep + rgb[3 * group + 2] * over;
+      a = a * keep + over;
     }
     if (a === 0) continue;
     pixels[4 * p] = r / a;
