@@ -9,7 +9,9 @@
  *  - redraw after a grouping change (from the cache, nothing read): ms to the frame;
  *  - redraw after table-filter changes: whole groups dropped and kept again (nothing read), and
  *    the first 40 trials dropped and kept again (those 40 read: taken out, then added);
- *  - Overlay: ms to the first frame with its traces (the trials are read again for them).
+ *  - Overlay of all 2000 trials (read again for their per-pixel spans): ms to the first frame
+ *    with traces and to the frame with all 2000, memory growth at peak and after the page's GC;
+ *    then redraws from the spans: regroup, and a table filter keeping half the trials.
  *  - Image: ms to the epochs image (its rows are read again: they are kept only for it).
  * Asserts nothing. Run: bash scripts/install-wheel.sh && npm run build:tests && node build/benchmarks/analysis-view.js
  */
@@ -38,7 +40,7 @@ pd.DataFrame({'gesture': [gestures[i % 4] for i in range(${TRIALS})], 'level': [
 json.dump({'sample_rate': 2000, 'channel_names': ['ch%d' % c for c in range(${CHANNELS})]}, open(os.path.join(task, 'emg.json'), 'w'))
 `;
 
-/** In the page: clicks `selector` (or picks `option` in it) and returns ms to the end of the first frame where `ready(section)` holds, for each of `checks`. */
+/** In the page: clicks `selector` (or picks `option` in it, or types `text` in the preview's `selector`) and returns ms to the end of the first frame where `ready(section)` holds, for each of `checks`. */
 async function timeFrames(
   page: Page,
   action: { selector: string; option?: string; tableFilter?: string },
@@ -217,11 +219,38 @@ async function main(): Promise<void> {
       `table filter: gesture == 'fist' ${fistOnly.toFixed(0)} ms, cleared ${allAgain.toFixed(0)} ms (bytes read ${afterWhole - bytesBeforeFilters}); trial >= 40 ${cut.toFixed(0)} ms, cleared ${uncut.toFixed(0)} ms (${MB(afterCut - afterWhole)} read: the 40 trials out, then in)`
     );
 
+    const caption = "section.querySelector('.jp-AxoPyAnalysis-caption').textContent";
     const overlay = await peakGrowth(meter, () =>
       timeFrames(page, { selector: 'button[data-mode="overlay"]' }, [
-        "/\\d+ traces drawn/.test(section.querySelector('.jp-AxoPyAnalysis-caption').textContent) && !/ 0 traces drawn/.test(section.querySelector('.jp-AxoPyAnalysis-caption').textContent)",
-        "/200 traces drawn/.test(section.querySelector('.jp-AxoPyAnalysis-caption').textContent)"
+        `/[1-9]\\d* traces drawn/.test(${caption})`,
+        `/${TRIALS} traces drawn/.test(${caption})`
       ])
+    );
+    await session.send('HeapProfiler.collectGarbage');
+    const overlayAfterGc = await meter.used();
+    const [overlayRegroup] = await timeFrames(
+      page,
+      { selector: '[data-control="grouping"] select', option: 'gesture' },
+      ["/gesture = pinch \\(n = 500\\)/.test(section.querySelector('.jp-AxoPyAnalysis-legend').textContent)"]
+    );
+    const [overlayFilter] = await timeFrames(page, { selector: '', tableFilter: 'trial < 1000' }, [
+      `/ 1000 traces drawn/.test(${caption})`
+    ]);
+    await page.evaluate(task => {
+      const input = document.querySelector(
+        `.jp-AxoPyPreview[data-task-path="${task}"] .jp-AxoPyPreview-filter`
+      ) as HTMLInputElement;
+      input.value = '';
+      input.dispatchEvent(new Event('input'));
+    }, TASK);
+    // Every trial kept again: the atoms the filter cut are read again before the image is timed.
+    await page.waitForFunction(
+      ({ task, trials }) => {
+        const s = (globalThis as any).__axopyPreviews[task].analysis.emg;
+        return !s.busy && s.overlayRows.length === trials;
+      },
+      { task: TASK, trials: TRIALS },
+      { timeout: 120_000 }
     );
     const image = await peakGrowth(meter, () =>
       timeFrames(page, { selector: 'button[data-mode="image"]' }, [
@@ -232,7 +261,10 @@ async function main(): Promise<void> {
       `image (2000 trials x 256 columns, read again): ${image.result[0].toFixed(0)} ms; memory +${MB(image.peak - image.base)} at peak, +${MB(image.end - image.base)} after`
     );
     console.log(
-      `overlay (200 traces of 2 x 512 points per channel, read again): first traces ${overlay.result[0].toFixed(0)} ms, all 200 ${overlay.result[1].toFixed(0)} ms; memory +${MB(overlay.peak - overlay.base)} at peak`
+      `overlay of ${TRIALS} trials x ${CHANNELS} channels (spans of 512 columns, read again): first traces ${overlay.result[0].toFixed(0)} ms, all ${TRIALS} ${overlay.result[1].toFixed(0)} ms; memory +${MB(overlay.peak - overlay.base)} at peak, +${MB(overlayAfterGc - overlay.base)} after the page's GC`
+    );
+    console.log(
+      `  overlay redrawn from its spans: regroup by gesture ${overlayRegroup.toFixed(0)} ms, table filter to 1000 trials ${overlayFilter.toFixed(0)} ms to the frame`
     );
   } finally {
     await browser.close();

@@ -157,8 +157,7 @@ test('AnalysisModel: groups stream in, equal numpy, and regroup or refilter from
         trials,
         metadata,
         chunkSize: 8,
-        maxOverlayTrials: 5,
-        overlayBuckets: 50,
+        overlayColumns: 50,
         imageColumns: 100
       });
       assert.ok(model.groupableColumns.includes('gesture') && model.groupableColumns.includes('level'));
@@ -304,16 +303,17 @@ test('AnalysisModel: groups stream in, equal numpy, and regroup or refilter from
       assert.equal(recording.extendTrials(renamed), false, 'other columns: the model is made anew');
       recording.dispose();
 
-      // Overlay: traces of the first kept trials, min/max per bucket (read again for this filter).
+      // Overlay: every kept trial, as spans per pixel column (read again for this filter); a
+      // table filter then shows the trials it keeps from the spans at once.
       model.mode = 'overlay';
       await model.update();
       const overlay = model.overlay();
-      assert.deepEqual(
-        overlay.map(t => t.row),
-        [0, 1, 2, 3, 4]
-      );
-      assert.equal(model.overlaySamples().length, 100);
-      assert.equal(overlay[0].y.length, 3 * 100);
+      assert.deepEqual(overlay.rows, [...Array(TRIALS).keys()]);
+      assert.equal(overlay.spans!.columns, 50);
+      assert.equal(overlay.spans!.levels(0)!.length, 3 * 50 * 2);
+      model.setKept(forceKept);
+      assert.deepEqual(model.overlay().rows, forceKept, 'before any trial is read again');
+      await model.update();
       model.dispose();
     } finally {
       file.close();

@@ -139,7 +139,7 @@ async function reduce(
         trials: rows.map(row => ({ row, atom: 0 })),
         filter: {},
         sampleRate: 1000,
-        overlayBuckets: 50,
+        overlayColumns: 50,
         overlayRows: [],
         imageColumns: 0
       }

@@ -2,8 +2,9 @@
  * The analysis view of the task preview against a real Jupyter server, on a task written by
  * Python (h5py + pandas, with a `emg.json` sidecar): the averages the model computes in the
  * worker equal numpy's for the same grouping, the canvas shows one coloured band per group,
- * hovering then clicking a trace selects its trial, the feature columns equal Python AxoPy's
- * features, and changing the display filter redraws with scipy's filtered averages.
+ * the overlay draws every kept trial and names (and on a click selects) the trace numpy finds
+ * at a pixel, the feature columns equal Python AxoPy's features, and changing the display
+ * filter redraws with scipy's filtered averages.
  */
 import { expect } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
@@ -74,6 +75,7 @@ interface IAnalysisState {
   xLabel: string;
   groups: IGroupState[];
   overlayRows: number[];
+  overlayRanges: ([number, number] | null)[];
   hoveredTrial: number | undefined;
   trialSpectrum: { row: number; frequencies: number[]; psd: number[][] } | undefined;
   draws: number;
@@ -213,22 +215,73 @@ test('Feature columns in the trials table equal Python AxoPy features', async ({
   expect(problems).toEqual([]);
 });
 
-test('Overlay: a hovered trace names its trial and clicking it selects that row', async ({ page, problems }) => {
+/**
+ * numpy on channel 0, one column per sample (500 samples under the 512-column cap), each
+ * column's span joined to the next sample, columns stretched over the plot's width (argv):
+ * the pixel column and edge (top or bottom) where the outermost trial stands farthest from
+ * the next one over the columns that pixel shows; that trial, and a value a third of the gap
+ * inside it, where its trace is nearest and every other one twice as far.
+ */
+const NUMPY_LONE_TRACE = `
+import sys, json, numpy as np, h5py
+with h5py.File(sys.argv[1] + '/emg.hdf5', 'r') as h:
+    x = np.stack([h[str(i)][()] for i in range(${TRIALS})])[:, 0, :]
+n = x.shape[1]; width = int(sys.argv[2])
+best = None
+for px in range(width):
+    first = px * n // width; last = min(n - 1, -(-(px + 1) * n // width) - 1)
+    seg = x[:, first:min(last + 1, n - 1) + 1]
+    top = seg.max(axis=1); bottom = seg.min(axis=1)
+    hi = np.sort(top); lo = np.sort(bottom)
+    for gap, row, value in ((hi[-1] - hi[-2], int(top.argmax()), hi[-1] - (hi[-1] - hi[-2]) / 3),
+                            (lo[1] - lo[0], int(bottom.argmin()), lo[0] + (lo[1] - lo[0]) / 3)):
+        if best is None or gap > best['gap']:
+            best = {'gap': float(gap), 'row': row, 'pixel': px, 'value': float(value)}
+print(json.dumps(best))
+`;
+
+test('Overlay: every kept trial drawn; the trace numpy finds at a pixel is named there and a click selects it', async ({
+  page,
+  problems,
+  storageServer
+}) => {
+  const taskDir = path.join(storageServer.rootDir, TASK);
   await averageGroupedByGesture(page);
   await section(page).locator('button[data-mode="overlay"]').click();
-  await waitForAnalysis(page, s => s.mode === 'overlay' && s.overlayRows.length === TRIALS);
+  const state = await waitForAnalysis(page, s => s.mode === 'overlay' && s.overlayRows.length === TRIALS && !s.busy);
+  await expect(section(page).locator('.jp-AxoPyAnalysis-caption')).toContainText(`${TRIALS} traces drawn`);
+  const [low, high] = state.overlayRanges[0]!;
   const over = section(page).locator('.jp-AxoPyAnalysis-plots .u-over').first();
   const box = (await over.boundingBox())!;
-  let hovered: number | undefined;
-  for (let y = 2; y < box.height && hovered === undefined; y += 2) {
-    await page.mouse.move(box.x + box.width / 2, box.y + y);
-    hovered = (await analysis(page))?.hoveredTrial ?? undefined;
-  }
-  expect(hovered, 'some trace is under the pointer somewhere along the middle').toBeDefined();
-  await expect(section(page).locator('.jp-AxoPyAnalysis-hover')).toContainText(`trial ${hovered}`);
+  const lone = JSON.parse(
+    execFileSync(CURRENT_PYTHON, ['-c', NUMPY_LONE_TRACE, taskDir, String(Math.round(box.width))], {
+      encoding: 'utf8'
+    })
+  ) as { gap: number; row: number; pixel: number; value: number };
+  expect(lone.gap / (high - low), 'the lone trace stands 3 px apart at least').toBeGreaterThan(3 / box.height);
+  await page.mouse.move(box.x + lone.pixel + 0.5, box.y + ((high - lone.value) / (high - low)) * box.height);
+  await waitForAnalysis(page, s => s.hoveredTrial === lone.row);
+  await expect(section(page).locator('.jp-AxoPyAnalysis-hover')).toContainText(`trial ${lone.row}`);
   await page.mouse.down();
   await page.mouse.up();
-  await waitForPreview(page, TASK, s => s.selectedTrial === hovered);
+  await waitForPreview(page, TASK, s => s.selectedTrial === lone.row);
+
+  // A table filter: the overlay draws every trial it keeps (pandas' rows), from the spans read.
+  const kept = JSON.parse(
+    execFileSync(
+      CURRENT_PYTHON,
+      [
+        '-c',
+        "import sys, json, pandas as pd; t = pd.read_csv(sys.argv[1] + '/trials.csv'); print(json.dumps(t.index[t.force > 0.5].tolist()))",
+        taskDir
+      ],
+      { encoding: 'utf8' }
+    )
+  ) as number[];
+  await page.locator(`.jp-AxoPyPreview[data-task-path="${TASK}"] .jp-AxoPyPreview-filter`).fill('force > 0.5');
+  const filtered = await waitForAnalysis(page, s => s.overlayRows.length === kept.length && !s.busy);
+  expect([...filtered.overlayRows].sort((a, b) => a - b)).toEqual(kept);
+  await expect(section(page).locator('.jp-AxoPyAnalysis-caption')).toContainText(`${kept.length} traces drawn`);
   expect(problems).toEqual([]);
 });
 

@@ -23,13 +23,8 @@ import {
   designDisplayFilter,
   filterKey
 } from './display-filter.js';
-import {
-  FEATURE_NAMES,
-  type FeatureName,
-  type IReduceChunkRequest,
-  type IReducedChunk,
-  overlayX
-} from './trial-reduction.js';
+import { FEATURE_NAMES, type FeatureName, type IReduceChunkRequest, type IReducedChunk } from './trial-reduction.js';
+import { OverlaySpans, overlayColumnCount } from './overlay-raster.js';
 
 /**
  * Trials of the first chunk of a read: the first groups are drawn after a few trials (the
@@ -56,10 +51,8 @@ export interface IAnalysisModelOptions {
   readonly chunkSize?: number;
   /** A column with at most this many distinct values can group trials (default 16). */
   readonly maxGroups?: number;
-  /** Overlay traces drawn at most (the first kept trials; default 200). */
-  readonly maxOverlayTrials?: number;
-  /** Per-pixel buckets of an overlay trace (default 512). */
-  readonly overlayBuckets?: number;
+  /** Pixel columns of the overlay at most (default 512; the raster is stretched to the plot's width). */
+  readonly overlayColumns?: number;
   /** Columns of a row of the epochs image (default 256). */
   readonly imageColumns?: number;
 }
@@ -80,7 +73,8 @@ interface IAtomCache {
 
 interface IFilterCache {
   readonly atoms: Map<number, IAtomCache>;
-  readonly overlay: Map<number, Float32Array>;
+  /** Every kept trial's spans read for the overlay (made with the first ones). */
+  overlay: OverlaySpans | undefined;
   readonly image: Map<number, Float32Array>;
 }
 
@@ -98,8 +92,7 @@ export class AnalysisModel {
     this._trials = options.trials;
     this._metadata = options.metadata ?? {};
     this._chunkSize = options.chunkSize ?? 50;
-    this._maxOverlay = options.maxOverlayTrials ?? 200;
-    this._overlayBuckets = options.overlayBuckets ?? 512;
+    this._overlayColumns = options.overlayColumns ?? 512;
     this._imageColumns = options.imageColumns ?? 256;
     this._maxGroups = options.maxGroups ?? 16;
     this._groupable = this._groupableColumns(this._trials);
@@ -263,17 +256,13 @@ export class AnalysisModel {
       }));
   }
 
-  /** Overlay traces of the first kept trials read (y per channel; x from {@link overlaySamples}). */
-  overlay(): { readonly row: number; readonly y: Float32Array }[] {
-    const cache = this._cache();
-    return this._overlayRows()
-      .filter(row => cache.overlay.has(row))
-      .map(row => ({ row, y: cache.overlay.get(row)! }));
-  }
-
-  /** Sample positions of the overlay traces' points. */
-  overlaySamples(): Float64Array {
-    return this._trialShape ? overlayX(this._trialShape[1], this._overlayBuckets) : new Float64Array(0);
+  /**
+   * The overlay: the kept trials whose spans are in (every kept trial once read, in view
+   * order) and the spans of the current filter (undefined before any).
+   */
+  overlay(): { readonly rows: readonly number[]; readonly spans: OverlaySpans | undefined } {
+    const spans = this._cache().overlay;
+    return { rows: spans ? this._kept.filter(row => spans.has(row)) : [], spans };
   }
 
   /** Welch PSD of each group's mean (per channel): frequencies and (channels, bins) values. */
@@ -471,7 +460,6 @@ export class AnalysisModel {
     for (const [atom, entry] of cache.atoms)
       for (const row of entry.removing)
         if (wanted.length < size && !this._inFlight.has(row)) wanted.push({ row, atom, remove: true });
-    const overlayRows = new Set(this._overlayRows());
     for (const row of this._kept) {
       if (wanted.length >= size) break;
       // A row the table shows before the model's trials.csv has it (extendTrials) waits for it.
@@ -479,7 +467,7 @@ export class AnalysisModel {
         continue;
       const atom = this._atomOfRow[row];
       const inMoments = cache.atoms.get(atom)?.rows.has(row) ?? false;
-      const needsOverlay = this._mode === 'overlay' && overlayRows.has(row) && !cache.overlay.has(row);
+      const needsOverlay = this._mode === 'overlay' && !(cache.overlay?.has(row) ?? false);
       const needsImage = this._mode === 'image' && !cache.image.has(row);
       if (!inMoments) wanted.push({ row, atom });
       // Read again only for its overlay trace or image row: not added to the moments twice.
@@ -492,8 +480,8 @@ export class AnalysisModel {
         trials: wanted,
         filter: this._filter,
         sampleRate: this._metadata.sampleRate,
-        overlayBuckets: this._overlayBuckets,
-        overlayRows: wanted.filter(w => !w.remove && overlayRows.has(w.row)).map(w => w.row),
+        overlayColumns: this._overlayColumns,
+        overlayRows: this._mode === 'overlay' ? wanted.filter(w => !w.remove).map(w => w.row) : [],
         // Image rows only for the image (16 MB for 2000 trials x 8 channels at 256 columns).
         imageColumns: this._mode === 'image' ? this._imageColumns : 0
       }
@@ -522,7 +510,10 @@ export class AnalysisModel {
       if (request.imageColumns > 0)
         cache.image.set(row, reduced.image.slice(i * shape[0] * columns, (i + 1) * shape[0] * columns));
     });
-    for (const { row, y } of reduced.overlay) cache.overlay.set(row, y);
+    if (reduced.overlay.rows.length > 0) {
+      cache.overlay ??= new OverlaySpans(shape[0], overlayColumnCount(shape[1], request.overlayColumns));
+      cache.overlay.add(reduced.overlay.rows, reduced.overlay.spans);
+    }
   }
 
   /** A chunk's moments into its atoms': added, or taken out when the atom still holds those trials. */
@@ -548,10 +539,6 @@ export class AnalysisModel {
         cache.atoms.set(atom, { rows: new Set(rows), moments, removing: new Set() });
       }
     }
-  }
-
-  private _overlayRows(): number[] {
-    return this._kept.filter(row => !this._missing.has(row) && !this._misshapen.has(row)).slice(0, this._maxOverlay);
   }
 
   private _groupableColumns(trials: ParsedTrialsCsv): string[] {
@@ -582,7 +569,7 @@ export class AnalysisModel {
   private _cacheFor(key: string): IFilterCache {
     let cache = this._caches.get(key);
     if (!cache) {
-      cache = { atoms: new Map(), overlay: new Map(), image: new Map() };
+      cache = { atoms: new Map(), overlay: undefined, image: new Map() };
       this._caches.set(key, cache);
       // Caches of two filters at most: the current one and the one before it.
       while (this._caches.size > 2) this._caches.delete(this._caches.keys().next().value as string);
@@ -603,8 +590,7 @@ export class AnalysisModel {
   private readonly _atomIndex = new Map<string, number>();
   private readonly _metadata: IArrayAxesMetadata;
   private readonly _chunkSize: number;
-  private readonly _maxOverlay: number;
-  private readonly _overlayBuckets: number;
+  private readonly _overlayColumns: number;
   private readonly _imageColumns: number;
   private readonly _groupable: string[];
   private readonly _atomKeys: (ParsedCell | undefined)[][] = [];

@@ -1,6 +1,6 @@
 /**
- * The analysis view's drawings, one per channel, with uPlot as the trial plot: overlay (one
- * trace per kept trial, coloured by group), average (mean with a band of +/- SEM or SD per
+ * The analysis view's drawings, one per channel, with uPlot as the trial plot: overlay (every
+ * kept trial, a raster of traces per pixel coloured by group), average (mean with a band of +/- SEM or SD per
  * group), spectrum (Welch PSD of each group's mean, log scale), and the epochs image on a
  * canvas (trials x time, rows sorted by a feature).
  */
@@ -9,6 +9,7 @@ import type { AnalysisModel } from './analysis-model.js';
 import { type Rgb, imageScale, rgbText } from './group-colors.js';
 import { cssVar } from '../previews/theme.js';
 import { bandPoints } from './band-points.js';
+import { type ILevelScale, type OverlaySpans, columnsUnderPixel, compositeRaster, levelOf } from './overlay-raster.js';
 
 const CHANNEL_HEIGHT = 110;
 const Y_AXIS_SIZE = 72;
@@ -121,59 +122,106 @@ export function updateAverage(plots: readonly uPlot[], context: IPlotContext): v
   });
 }
 
-/** Every kept trial read (up to the cap), per channel, coloured by its group. */
+/** Pointer distance (CSS px) within which the nearest trace is picked. */
+const PICK_DISTANCE_PX = 8;
+
+/**
+ * Every kept trial read, per channel: a raster of how many traces of each group cross each
+ * (pixel column, level), drawn over uPlot's axes (a uPlot without visible series); the
+ * pointer names the trace under it (spans, not pixels), a click selects its trial.
+ */
 export function drawOverlay(host: HTMLElement, context: IPlotContext): uPlot[] {
   const { model } = context;
   const shape = model.trialShape;
-  if (!shape) return [];
-  const channels = shape[0];
-  const traces = model.overlay();
-  const { x, label } = timeAxis(model, model.overlaySamples());
-  const width = x.length;
+  const { rows, spans } = model.overlay();
+  if (!shape || !spans) return [];
+  const [channels, samples] = shape;
+  const labels = [...context.colors.keys()];
+  const colors = labels.map(label => context.colors.get(label)!);
+  const groupIndex = new Map(labels.map((label, i) => [label, i]));
+  const groupOfRow = new Map(rows.map(row => [row, groupIndex.get(context.groupOfRow(row)) ?? -1]));
+  const rate = model.metadata.sampleRate;
+  const xEnd = rate === undefined ? samples : samples / rate;
+  const xLabel = rate === undefined ? 'sample' : 'time (s)';
   return Array.from({ length: channels }, (_, c) => {
-    const data: uPlot.AlignedData = [x, ...traces.map(t => t.y.subarray(c * width, (c + 1) * width))];
-    const series: uPlot.Series[] = traces.map(t => ({
-      label: `trial ${t.row}`,
-      stroke: rgbText(context.colors.get(context.groupOfRow(t.row)) ?? [0, 0, 0], 0.6),
-      width: 1,
-      points: { show: false }
-    }));
-    const options = basePlot(context.width, c === channels - 1, series, label, model.channelNames[c], {
-      focus: { alpha: 0.25 },
-      cursor: { focus: { prox: 12 }, drag: { x: false, y: false } },
-      hooks: {
-        setSeries: [
-          (_plot: uPlot, index: number | null) => context.onHover(index === null ? undefined : traces[index - 1]?.row)
-        ]
+    const range = spans.drawnRange(c, rows);
+    const scale = spans.scale(c);
+    let raster: HTMLCanvasElement | undefined;
+    if (range) {
+      const height = range.high - range.low + 1;
+      const counts = spans.raster(c, rows, row => groupOfRow.get(row) ?? -1, colors.length, range.low, range.high);
+      raster = document.createElement('canvas');
+      raster.width = spans.columns;
+      raster.height = height;
+      raster
+        .getContext('2d')!
+        .putImageData(
+          new ImageData(compositeRaster(counts, colors, height, spans.columns), spans.columns, height),
+          0,
+          0
+        );
+    }
+    const [yLow, yHigh] = range?.values ?? [-1, 1];
+    let hovered: number | undefined;
+    const options = basePlot(
+      context.width,
+      c === channels - 1,
+      [{ label: 'traces', stroke: 'transparent', width: 0, points: { show: false } }],
+      xLabel,
+      model.channelNames[c],
+      {
+        scales: { x: { time: false, range: [0, xEnd] }, y: { range: [yLow, yHigh] } },
+        cursor: { drag: { x: false, y: false }, points: { show: false } },
+        hooks: {
+          draw: [
+            (plot: uPlot) => {
+              if (!raster) return;
+              const { left, top, width, height } = plot.bbox;
+              plot.ctx.save();
+              plot.ctx.imageSmoothingEnabled = false;
+              plot.ctx.drawImage(raster, left, top, width, height);
+              plot.ctx.restore();
+            }
+          ],
+          setCursor: [
+            (plot: uPlot) => {
+              const row = range && scale ? tracePicked(plot, spans, c, rows, range, scale) : undefined;
+              if (row === hovered) return;
+              hovered = row;
+              context.onHover(row);
+            }
+          ]
+        }
       }
-    });
-    const plot = new uPlot(options, data, host);
+    );
+    const plot = new uPlot(options, [new Float64Array([0, xEnd]), new Float64Array([yLow, yHigh])], host);
+    plot.over.setAttribute('aria-label', `${model.channelNames[c]}: ${rows.length} trials drawn over one another`);
     plot.over.addEventListener('click', () => {
-      const focused = plot.series.findIndex((s, i) => i > 0 && (s as { _focus?: boolean })._focus === true);
-      const row = focused > 0 ? traces[focused - 1].row : hoveredRow(plot, traces);
-      if (row !== undefined) context.onPick(row);
+      if (hovered !== undefined) context.onPick(hovered);
     });
     return plot;
   });
 }
 
-/** The trace nearest the cursor (uPlot's focus state is internal): closest y at the cursor's x. */
-function hoveredRow(plot: uPlot, traces: { row: number }[]): number | undefined {
-  const index = plot.cursor.idx;
-  const top = plot.cursor.top;
-  if (index === null || index === undefined || top === undefined || top < 0) return undefined;
-  let best: number | undefined;
-  let bestDistance = 12;
-  for (let s = 1; s < plot.series.length; s++) {
-    const value = plot.data[s][index];
-    if (value === null || value === undefined) continue;
-    const distance = Math.abs(plot.valToPos(value, 'y') - top);
-    if (distance < bestDistance) {
-      bestDistance = distance;
-      best = traces[s - 1].row;
-    }
-  }
-  return best;
+/** The trace under uPlot's cursor, from the spans: its pixel's columns, its level, within PICK_DISTANCE_PX. */
+function tracePicked(
+  plot: uPlot,
+  spans: OverlaySpans,
+  channel: number,
+  rows: readonly number[],
+  range: { readonly low: number; readonly high: number },
+  scale: ILevelScale
+): number | undefined {
+  const { left, top } = plot.cursor;
+  const width = plot.bbox.width / uPlot.pxRatio;
+  const height = plot.bbox.height / uPlot.pxRatio;
+  if (left === undefined || top === undefined || left < 0 || top < 0 || left >= width || top >= height)
+    return undefined;
+  const { first, last } = columnsUnderPixel(Math.floor(left), width, spans.columns);
+  const level = levelOf(scale, plot.posToVal(top, 'y'));
+  const picked = spans.pick(channel, rows, first, last, level);
+  const levelsPerPixel = (range.high - range.low + 1) / height;
+  return picked && picked.distance <= Math.max(1, PICK_DISTANCE_PX * levelsPerPixel) ? picked.row : undefined;
 }
 
 /** Welch PSD of each group's mean, log-scale power axis, per channel. */

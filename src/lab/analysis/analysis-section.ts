@@ -79,7 +79,9 @@ export interface IAnalysisState {
     sem: number[][];
     std: number[][];
   }[];
+  /** Overlay mode: the trials drawn (every kept trial read), and per channel the y range drawn. */
   readonly overlayRows: readonly number[];
+  readonly overlayRanges: readonly (readonly [number, number] | undefined)[];
   readonly hoveredTrial: number | undefined;
   readonly imageRows: readonly number[];
   /** Spectrum mode: Welch PSD of the selected trial (display filter applied), channels x bins. */
@@ -249,6 +251,7 @@ export class AnalysisSection extends Widget {
   get state(): IAnalysisState {
     const model = this._model;
     const shape = model?.trialShape;
+    const overlay = this._mode === 'overlay' ? model?.overlay() : undefined;
     const split = (values: Float64Array): number[][] =>
       shape
         ? Array.from({ length: shape[0] }, (_, c) => Array.from(values.subarray(c * shape[1], (c + 1) * shape[1])))
@@ -273,7 +276,11 @@ export class AnalysisSection extends Widget {
         sem: split(g.sem.data),
         std: split(g.std.data)
       })),
-      overlayRows: model?.overlay().map(t => t.row) ?? [],
+      overlayRows: overlay?.rows ?? [],
+      overlayRanges: Array.from(
+        { length: overlay?.spans ? (shape?.[0] ?? 0) : 0 },
+        (_, c) => overlay!.spans!.drawnRange(c, overlay!.rows)?.values
+      ),
       hoveredTrial: this._hovered,
       imageRows: this._mode === 'image' ? (model?.image().rows ?? []) : [],
       trialSpectrum: this._trialSpectrum && {
@@ -462,7 +469,7 @@ export class AnalysisSection extends Widget {
         )
       );
     }
-    if (this._mode === 'overlay') parts.push(this._host.trans.__('%1 traces drawn', model.overlay().length));
+    if (this._mode === 'overlay') parts.push(this._host.trans.__('%1 traces drawn', model.overlay().rows.length));
     const text = parts.join(' · ');
     if (!this._caption.classList.contains('jp-AxoPyPreview-error') && this._caption.textContent !== text)
       this._caption.textContent = text;

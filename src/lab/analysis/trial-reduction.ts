@@ -2,15 +2,15 @@
  * What the HDF5 worker computes from a chunk of trials for the analysis view, without the DOM
  * and without the worker: each trial is read, filtered for display, reduced into the running
  * moments of its cache group ("atom"), measured (AxoPy's features, on the unfiltered data),
- * decimated per pixel for overlays and per column for the epochs image, then dropped. Only
+ * reduced to per-pixel-column spans for overlays and per column for the epochs image, then dropped. Only
  * reductions leave the worker, never the trials, so memory stays that of one trial.
  */
 import { RunningMoments } from '../../core/analysis/group-accumulator.js';
 import { float64Array } from '../../core/analysis/axis.js';
 import { NAMED_FEATURES } from '../../core/analysis/features.js';
 import { datasetNameForRow } from '../../core/layout.js';
-import { decimateMinMax } from '../../core/decimation.js';
 import { toNumbers } from '../previews/decimate.js';
+import { columnSpans, overlayColumnCount } from './overlay-raster.js';
 import { applyDisplayFilter, designDisplayFilter, type IDisplayFilter } from './display-filter.js';
 
 /** The per-trial features, in the order of a trial's feature values. */
@@ -32,9 +32,9 @@ export interface IReduceChunkRequest {
   readonly trials: readonly { readonly row: number; readonly atom: number; readonly remove?: boolean }[];
   readonly filter: IDisplayFilter;
   readonly sampleRate: number | undefined;
-  /** Per-pixel buckets of an overlay trace (each gives its min and max). */
-  readonly overlayBuckets: number;
-  /** Rows whose overlay traces to return (the first kept trials, up to the view's cap). */
+  /** Pixel columns of an overlay trace (at most the samples; see overlayColumnCount). */
+  readonly overlayColumns: number;
+  /** Rows whose overlay spans to return. */
   readonly overlayRows: readonly number[];
   /** Columns of a row of the epochs image (bucket means along time); 0: no image rows. */
   readonly imageColumns: number;
@@ -60,8 +60,11 @@ export interface IReducedChunk {
   readonly rows: number[];
   /** Per row read: channels x features (FEATURE_NAMES order), unfiltered data. */
   readonly features: Float64Array;
-  /** Overlay traces: per requested row read, channels x (2 * buckets) y values (x shared, see overlayX). */
-  readonly overlay: { readonly row: number; readonly y: Float32Array }[];
+  /**
+   * Overlay spans of the requested rows read: per row, channels x columns x (min, max) of the
+   * filtered samples of each pixel column (overlay-raster.ts columnSpans).
+   */
+  readonly overlay: { readonly rows: number[]; readonly spans: Float32Array };
   /** Per row read: channels x imageColumns bucket means of the filtered data (empty for 0 columns). */
   readonly image: Float32Array;
   /** Rows of the request without this array (a trial that has no dataset). */
@@ -77,19 +80,6 @@ export function trialLayout(shape: readonly number[]): [number, number] | undefi
   return undefined;
 }
 
-/** The x (sample positions) shared by every overlay trace of `samples` samples. */
-export function overlayX(samples: number, buckets: number): Float64Array {
-  if (samples <= 2 * buckets) return Float64Array.from({ length: samples }, (_, i) => i);
-  const x = new Float64Array(2 * buckets);
-  for (let b = 0; b < buckets; b++) {
-    const lo = Math.floor((b * samples) / buckets);
-    const hi = Math.floor(((b + 1) * samples) / buckets);
-    x[2 * b] = lo;
-    x[2 * b + 1] = (lo + hi - 1) / 2;
-  }
-  return x;
-}
-
 /** Reduces a chunk of trials, each read by `read(datasetName)` (undefined: no such dataset). */
 export function reduceTrialChunk(
   read: (dataset: string) => ITrialArray | undefined,
@@ -103,7 +93,8 @@ export function reduceTrialChunk(
   const missing: number[] = [];
   const misshapen: { row: number; shape: readonly number[] }[] = [];
   const features: number[] = [];
-  const overlay: { row: number; y: Float32Array }[] = [];
+  const overlayRowsRead: number[] = [];
+  const overlaySpans: Float32Array[] = [];
   const imageRows: Float32Array[] = [];
   let trialShape: [number, number] | undefined;
   for (const { row, atom, remove = false } of request.trials) {
@@ -139,8 +130,10 @@ export function reduceTrialChunk(
     }
     const shown = applyDisplayFilter(designed, raw);
     if (atom >= 0) atoms[parts.indexOf(atom, remove)].add(shown.data);
-    if (overlayRows.has(row))
-      overlay.push({ row, y: overlayTrace(shown.data, channels, samples, request.overlayBuckets) });
+    if (overlayRows.has(row)) {
+      overlayRowsRead.push(row);
+      overlaySpans.push(overlaySpansOf(shown.data, channels, samples, request.overlayColumns));
+    }
     if (request.imageColumns > 0) imageRows.push(bucketMeans(shown.data, channels, samples, request.imageColumns));
     rows.push(row);
   }
@@ -156,7 +149,7 @@ export function reduceTrialChunk(
     ),
     rows,
     features: Float64Array.from(features),
-    overlay,
+    overlay: { rows: overlayRowsRead, spans: concatenated(overlaySpans) },
     image,
     missing,
     misshapen
@@ -193,11 +186,21 @@ function momentsInOneBuffer(count: number, size: number): RunningMoments[] {
   );
 }
 
-function overlayTrace(data: Float64Array, channels: number, samples: number, buckets: number): Float32Array {
-  const width = samples <= 2 * buckets ? samples : 2 * buckets;
-  const y = new Float32Array(channels * width);
-  for (let c = 0; c < channels; c++) y.set(decimateMinMax(data, c * samples, 0, samples, buckets).y, c * width);
-  return y;
+function overlaySpansOf(data: Float64Array, channels: number, samples: number, cap: number): Float32Array {
+  const columns = overlayColumnCount(samples, cap);
+  const spans = new Float32Array(channels * 2 * columns);
+  for (let c = 0; c < channels; c++) columnSpans(data, c * samples, samples, columns, spans, c * 2 * columns);
+  return spans;
+}
+
+function concatenated(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 function bucketMeans(data: Float64Array, channels: number, samples: number, columns: number): Float32Array {
@@ -221,6 +224,6 @@ export function transferablesOf(chunk: IReducedChunk): ArrayBuffer[] {
     ...new Set(chunk.atoms.flatMap(a => [a.mean.buffer as ArrayBuffer, a.m2.buffer as ArrayBuffer])),
     chunk.features.buffer as ArrayBuffer,
     chunk.image.buffer as ArrayBuffer,
-    ...chunk.overlay.map(o => o.y.buffer as ArrayBuffer)
+    chunk.overlay.spans.buffer as ArrayBuffer
   ];
 }
