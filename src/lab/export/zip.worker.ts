@@ -85,7 +85,11 @@ const GATHER_BYTES = 64 * 1024;
 /** Files up to this size are fetched whole: CRC-32 and sizes then go in the local header. */
 const SMALL_FILE_BYTES = 1024 * 1024;
 const PROGRESS_INTERVAL_MS = 100;
-/** Opens of a file that is not the version listed before the export fails naming it. */
+/**
+ * Opens of a file that is not the version listed before the export fails naming it; a file
+ * written within RECORDING_RECENT_MS (a writer recording, changing it between listing and
+ * opening) gets more, until RECORDING_WAIT_MS: a link stays different however long.
+ */
 const IDENTITY_ATTEMPTS = 3;
 /** Reads of a recently written small file that changed meanwhile, before it is archived with a warning. */
 const SETTLE_ATTEMPTS = 3;
@@ -358,17 +362,19 @@ async function openListedVersion(
 ): Promise<{ response: Response; version: FileVersion }> {
   let version = listed;
   let response = await opening;
+  const deadline = Date.now() + RECORDING_WAIT_MS;
   for (let attempt = 1; ; attempt++) {
     const mismatch = servedVersionMismatch(version, servedVersionOf(response));
     if (mismatch === undefined) return { response, version };
     await response.body?.cancel().catch(() => undefined);
-    if (attempt >= IDENTITY_ATTEMPTS) {
+    const recording = serverNow() - version.mtimeMs <= RECORDING_RECENT_MS && Date.now() < deadline;
+    if (attempt >= IDENTITY_ATTEMPTS && !recording) {
       throw new FileReadError(
         entry.serverPath,
         `${entry.serverPath} is not the file listed (${mismatch}): a link, or a file replaced during the export; not archived`
       );
     }
-    await pause(SETTLE_PAUSE_MS * attempt);
+    await pause(SETTLE_PAUSE_MS * Math.min(attempt, IDENTITY_ATTEMPTS));
     version = await listAgain(entry, headers);
     response = await openFile(entry, headers);
   }
@@ -390,7 +396,19 @@ async function readSmallFile(
   const deadline = Date.now() + RECORDING_WAIT_MS;
   let opened = await openListedVersion(entry, headers, opening, listed);
   for (let attempt = 1; ; attempt++) {
-    const content = new Uint8Array(await opened.response.arrayBuffer());
+    let content: Uint8Array;
+    try {
+      content = new Uint8Array(await opened.response.arrayBuffer());
+    } catch (error) {
+      abortController.signal.throwIfAborted();
+      // A rewrite that truncated the file under the server's read ends the response early.
+      if (serverNow() - opened.version.mtimeMs > RECORDING_RECENT_MS || Date.now() >= deadline)
+        throw new FileReadError(entry.serverPath, `cannot read ${entry.serverPath}: ${String(error)}`);
+      await pause(SETTLE_PAUSE_MS);
+      const again = await listAgain(entry, headers);
+      opened = await openListedVersion(entry, headers, openFile(entry, headers), again);
+      continue;
+    }
     const version = opened.version;
     if (serverNow() - version.mtimeMs > RECORDING_RECENT_MS) return { content, version };
     const now = await listAgain(entry, headers);
