@@ -32,6 +32,12 @@ import { OverlaySpans, overlayColumnCount } from './overlay-raster.js';
  */
 const FIRST_CHUNK_TRIALS = 10;
 
+/**
+ * Chunks asked of the worker at once: the one awaited and those behind it. Each holds its
+ * trials' bytes in the worker while fetched (50 x 128 KB in the benchmark), so few.
+ */
+const CHUNKS_IN_FLIGHT = 3;
+
 /** The views of the analysis section. */
 export type AnalysisMode = 'trial' | 'overlay' | 'average' | 'spectrum' | 'image';
 export const ANALYSIS_MODES: readonly AnalysisMode[] = ['trial', 'overlay', 'average', 'spectrum', 'image'];
@@ -377,9 +383,9 @@ export class AnalysisModel {
   }
 
   /**
-   * Chunk after chunk until nothing is missing, the next chunk asked for before the current
-   * one is applied and drawn (the worker reads while the page draws); settings changed
-   * meanwhile apply to the next chunk planned.
+   * Chunk after chunk until nothing is missing, {@link CHUNKS_IN_FLIGHT} asked for ahead of the
+   * one applied and drawn (the worker fetches the next while it reduces one, and does not wait
+   * for the page between them); settings changed meanwhile apply to the next chunk planned.
    */
   private async _readMissing(): Promise<void> {
     let size = Math.min(FIRST_CHUNK_TRIALS, this._chunkSize);
@@ -395,16 +401,26 @@ export class AnalysisModel {
       chunk.request.trials.forEach(({ row }) => this._inFlight.add(row));
       return { chunk, reply: this._reducer.reduceTrials(chunk.request) };
     };
+    type Asked = NonNullable<ReturnType<typeof ask>>;
+    const queue: Asked[] = [];
+    const fill = () => {
+      while (queue.length < CHUNKS_IN_FLIGHT) {
+        const asked = ask();
+        if (asked === undefined) break;
+        queue.push(asked);
+      }
+    };
     try {
-      let current = ask();
-      while (current !== undefined) {
-        const next = ask();
+      fill();
+      while (queue.length > 0) {
+        const current = queue.shift()!;
+        fill();
         let reply: { reduced: IReducedChunk; bytesFetched: number };
         try {
           reply = await current.reply;
         } catch (error) {
           this._failed.emit(error instanceof Error ? error.message : String(error));
-          await next?.reply.catch(() => undefined);
+          await Promise.all(queue.map(asked => asked.reply.catch(() => undefined)));
           return;
         } finally {
           current.chunk.request.trials.forEach(({ row }) => this._inFlight.delete(row));
@@ -413,7 +429,7 @@ export class AnalysisModel {
         this._apply(current.chunk.key, current.chunk.request, reply.reduced);
         this._changed.emit();
         // Nothing awaits between the last look and `finally`: an update() cannot be lost.
-        current = next ?? ask();
+        fill();
       }
     } finally {
       this._inFlight.clear();
