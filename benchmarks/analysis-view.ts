@@ -40,7 +40,11 @@ pd.DataFrame({'gesture': [gestures[i % 4] for i in range(${TRIALS})], 'level': [
 json.dump({'sample_rate': 2000, 'channel_names': ['ch%d' % c for c in range(${CHANNELS})]}, open(os.path.join(task, 'emg.json'), 'w'))
 `;
 
-/** In the page: clicks `selector` (or picks `option` in it, or types `text` in the preview's `selector`) and returns ms to the end of the first frame where `ready(section)` holds, for each of `checks`. */
+/**
+ * In the page: clicks `selector` (or picks `option` in it, or types `tableFilter` in the
+ * preview's filter box) and returns ms to the end of the first frame after a change of the
+ * section where `ready(section)` holds, for each of `checks`.
+ */
 async function timeFrames(
   page: Page,
   action: { selector: string; option?: string; tableFilter?: string },
@@ -66,18 +70,31 @@ async function timeFrames(
           target.dispatchEvent(new Event('change'));
         } else target.click();
       }
+      // Looked at after the frame that follows each change of the section (its caption, legend
+      // and plots change together): no animation frame asked for otherwise, so the page is not
+      // kept painting by the measurement itself.
       await new Promise<void>(resolve => {
-        const frame = () => {
+        let frameAsked = false;
+        const look = () => {
+          if (frameAsked) return;
+          frameAsked = true;
           // After the frame's paint: a task posted from the animation callback.
-          setTimeout(() => {
-            tests.forEach((test, i) => {
-              if (times[i] === undefined && test(section)) times[i] = performance.now() - start;
-            });
-            if (times.every(t => t !== undefined)) resolve();
-            else requestAnimationFrame(frame);
-          });
+          requestAnimationFrame(() =>
+            setTimeout(() => {
+              frameAsked = false;
+              tests.forEach((test, i) => {
+                if (times[i] === undefined && test(section)) times[i] = performance.now() - start;
+              });
+              if (times.every(t => t !== undefined)) {
+                observer.disconnect();
+                resolve();
+              }
+            })
+          );
         };
-        requestAnimationFrame(frame);
+        const observer = new MutationObserver(look);
+        observer.observe(section, { subtree: true, childList: true, characterData: true, attributes: true });
+        look();
       });
       return times as number[];
     },
@@ -91,28 +108,72 @@ async function timeFrames(
   );
 }
 
-/** Peak growth of page + worker memory while `run` runs, sampled every 100 ms. */
+/** Peak growth of page + worker memory while `run` runs, sampled every 100 ms (and of each apart). */
 async function peakGrowth<T>(
   meter: HeapMeter,
   run: () => Promise<T>
-): Promise<{ result: T; base: number; peak: number; end: number }> {
-  const base = await meter.used();
-  let peak = base;
+): Promise<{ result: T; base: number; peak: number; end: number; pagePeak: number; workersPeak: number }> {
+  const baseParts = await meter.usedParts();
+  const base = baseParts.page + baseParts.workers;
+  let [peak, pagePeak, workersPeak] = [base, 0, 0];
+  const sample = async () => {
+    const parts = await meter.usedParts();
+    peak = Math.max(peak, parts.page + parts.workers);
+    pagePeak = Math.max(pagePeak, parts.page - baseParts.page);
+    workersPeak = Math.max(workersPeak, parts.workers - baseParts.workers);
+    return parts.page + parts.workers;
+  };
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      peak = Math.max(peak, await meter.used());
+      await sample();
       await new Promise(resolve => setTimeout(resolve, 100));
     }
   })();
   const result = await run();
   sampling = false;
   await sampler;
-  const end = await meter.used();
-  return { result, base, peak: Math.max(peak, end), end };
+  const end = await sample();
+  return { result, base, peak, end, pagePeak, workersPeak };
 }
 
 const MB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+
+/**
+ * The reference: ms for a worker of the same page to fetch `fileBytes` of `url` in Range
+ * requests of `step` bytes, `inFlight` at once (as the view's chunks), doing nothing else with
+ * them. The view cannot read faster than this on the same machine, server and browser.
+ */
+async function rawFetchMs(page: Page, url: string, fileBytes: number, step: number, inFlight: number): Promise<number> {
+  return page.evaluate(
+    async ({ url, fileBytes, step, inFlight }) => {
+      const source = `onmessage = async event => {
+        const { url, fileBytes, step, inFlight } = event.data;
+        const started = performance.now();
+        let next = 0;
+        const one = async () => {
+          while (next < fileBytes) {
+            const start = next;
+            next += step;
+            const end = Math.min(fileBytes, start + step);
+            const response = await fetch(url, { headers: { Range: 'bytes=' + start + '-' + (end - 1) }, cache: 'no-store' });
+            await response.arrayBuffer();
+          }
+        };
+        await Promise.all(Array.from({ length: inFlight }, one));
+        postMessage(performance.now() - started);
+      };`;
+      const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+      const ms = await new Promise<number>(resolve => {
+        worker.onmessage = event => resolve(event.data as number);
+        worker.postMessage({ url, fileBytes, step, inFlight });
+      });
+      worker.terminate();
+      return ms;
+    },
+    { url, fileBytes, step, inFlight }
+  );
+}
 
 async function main(): Promise<void> {
   const folders = makeServerFolders('axopy-bench-analysis-');
@@ -178,10 +239,21 @@ async function main(): Promise<void> {
       `average of ${state.done} trials: first groups drawn ${first.toFixed(0)} ms, complete ${all.toFixed(0)} ms (${(trialBytes / 2 ** 20 / (all / 1000)).toFixed(0)} MB/s of trials)`
     );
     console.log(
-      `  page + worker memory: +${MB(average.peak - average.base)} at peak, +${MB(average.end - average.base)} right after, +${MB(afterGc - average.base)} after the page's GC (${meter.workersSeen} workers measured)`
+      `  page + worker memory: +${MB(average.peak - average.base)} at peak (page +${MB(average.pagePeak)}, worker +${MB(average.workersPeak)} at their own peaks), +${MB(average.end - average.base)} right after, +${MB(afterGc - average.base)} after the page's GC (${meter.workersSeen} workers measured)`
     );
     console.log(
       `  bytes moved: ${MB(moved)} = ${(moved / trialBytes).toFixed(3)}x the trials' bytes, in ${requests.count} range requests`
+    );
+
+    const reference = await rawFetchMs(
+      page,
+      `${server.url}/files/${TASK}/emg.hdf5`,
+      fileBytes,
+      50 * CHANNELS * SAMPLES * 8,
+      3
+    );
+    console.log(
+      `  reference: the same file fetched by a worker of the page in Range requests of 50 trials, 3 at once, nothing else done: ${reference.toFixed(0)} ms; the view's complete read is ${(all / reference).toFixed(2)}x that`
     );
 
     const [regroup] = await timeFrames(page, { selector: '[data-control="grouping"] select', option: 'gesture' }, [

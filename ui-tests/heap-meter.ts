@@ -36,8 +36,15 @@ export class HeapMeter {
 
   /** Bytes in use now: the page plus every worker alive (new workers are attached on sight). */
   async used(): Promise<number> {
+    const { page, workers } = await this.usedParts();
+    return page + workers;
+  }
+
+  /** Bytes in use now, the page's and the workers' apart. */
+  async usedParts(): Promise<{ page: number; workers: number }> {
     const page = await this.pageSession.send('Runtime.getHeapUsage');
-    let total = page.usedSize + (page as { backingStorageSize?: number }).backingStorageSize!;
+    const pageBytes = page.usedSize + (page as { backingStorageSize?: number }).backingStorageSize!;
+    let total = 0;
     const { targetInfos } = await this.browserSession.send('Target.getTargets');
     for (const target of targetInfos.filter(info => info.type === 'worker')) {
       if (!this.workers.has(target.targetId)) {
@@ -55,7 +62,7 @@ export class HeapMeter {
       ]);
       total += usage.usedSize + usage.backingStorageSize;
     }
-    return total;
+    return { page: pageBytes, workers: total };
   }
 
   /** Workers measured so far (the export's worker among them). */

@@ -50,6 +50,8 @@ export interface IScanningReader {
   readDirect?(remote: IRemoteFile, names: readonly string[]): Promise<Map<string, IDirectTrial>>;
   /** The file's running count of bytes moved, direct reads included. */
   bytesFetched?(remote: IRemoteFile): number;
+  /** Trials read directly and reduced: their buffers may be used again. */
+  release?(trials: Iterable<IDirectTrial>): void;
 }
 
 /**
@@ -76,6 +78,8 @@ export async function answerAnalysisRequest(
       return value.found ? { shape: value.shape, data: value.data as unknown as ArrayLike<number> } : undefined;
     }, request.chunk)
   );
+  // Nothing reduced refers to the trials' bytes (moments, features, spans are arrays of their own).
+  reader.release?.(direct.values());
   direct = new Map();
   if (reader.bytesFetched) bytesFetched = reader.bytesFetched(request.file);
   post({ id: request.id, reduced, bytesFetched }, transferablesOf(reduced));

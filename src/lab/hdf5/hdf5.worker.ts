@@ -16,6 +16,7 @@ import { serializeError } from './errors.js';
 import { loadH5wasm } from './h5wasm-loader.js';
 import { remoteFileUrl, type Hdf5Reply, type Hdf5Request, type IRemoteFile, type IRemoteFolder } from './protocol.js';
 import { Hdf5RangeReader, type IAsyncRangeSource, type IRangeResponse, type ReadResult } from './reader.js';
+import { BufferPool } from './buffer-pool.js';
 
 interface IWorkerScope {
   onmessage: ((event: { data: Hdf5Request }) => void) | null;
@@ -49,6 +50,43 @@ function headersOf(file: IRemoteFile, extra: Record<string, string> = {}): Recor
   return file.authorization === '' ? extra : { ...extra, Authorization: file.authorization };
 }
 
+/** Buffers of direct reads, given back once their chunk is reduced (three chunks in flight, one being reduced). */
+const directBuffers = new BufferPool(4);
+
+/**
+ * The response's body read into `target` (a byte-stream reader fills it in place: no buffer
+ * of the response's own); fewer bytes if the body is shorter, as a cut response is.
+ */
+async function bodyInto(response: Response, target: Uint8Array): Promise<Uint8Array> {
+  if (response.body === null) return new Uint8Array(0);
+  let reader: ReadableStreamBYOBReader;
+  try {
+    reader = response.body.getReader({ mode: 'byob' });
+  } catch {
+    // A browser without byte streams for fetch bodies: the response's own buffer.
+    return new Uint8Array(await response.arrayBuffer());
+  }
+  // Each read detaches the buffer it fills (and `target` with it): its length is kept here.
+  const length = target.length;
+  let buffer = target.buffer as ArrayBuffer;
+  let filled = 0;
+  while (filled < length) {
+    const { value, done } = await reader.read(new Uint8Array(buffer, filled, length - filled));
+    if (value !== undefined) {
+      buffer = value.buffer as ArrayBuffer;
+      filled += value.byteLength;
+    }
+    if (done) break;
+  }
+  if (filled === length) {
+    // Read to its end, so that the connection is free again.
+    const { done } = await reader.read(new Uint8Array(1));
+    if (!done) await reader.cancel();
+  }
+  reader.releaseLock();
+  return new Uint8Array(buffer, 0, filled);
+}
+
 /**
  * Direct reads' Range requests, asynchronous (fetch): many trials' data in one response, which
  * the worker reduces while the next is on its way. Not kept by the browser's HTTP cache.
@@ -63,7 +101,10 @@ const asyncRangeSource: IAsyncRangeSource = {
     if (response.status === 416) throw new Error('file is shorter than expected (being rewritten?)');
     if (response.status !== 206 && response.status !== 200)
       throw new Error(`HTTP ${response.status} reading bytes ${start}-${end - 1}`);
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    const bytes =
+      response.status === 206
+        ? await bodyInto(response, directBuffers.take(end - start))
+        : new Uint8Array(await response.arrayBuffer());
     const modified = response.headers.get('Last-Modified') ?? undefined;
     if (response.status === 200)
       return { bytes: bytes.subarray(start, end), total: bytes.length, received: bytes.length, modified };
@@ -184,7 +225,8 @@ async function handle(request: Hdf5Request, directRead?: Promise<Map<string, IDi
           return files.scanning(remote, readAhead, scan);
         },
         readDirect: (remote, names) => directRead ?? files.readDirect(remote, names, asyncRangeSource),
-        bytesFetched: remote => files.bytesFetched(remote)
+        bytesFetched: remote => files.bytesFetched(remote),
+        release: trials => directBuffers.give([...trials].map(trial => trial.data.buffer))
       };
       return answerAnalysisRequest(request, scanningReader, (reply, transfer) => scope.postMessage(reply, transfer));
     }
