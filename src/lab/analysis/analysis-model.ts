@@ -499,7 +499,8 @@ export class AnalysisModel {
         overlayColumns: this._overlayColumns,
         overlayRows: this._mode === 'overlay' ? wanted.filter(w => !w.remove).map(w => w.row) : [],
         // Image rows only for the image (16 MB for 2000 trials x 8 channels at 256 columns).
-        imageColumns: this._mode === 'image' ? this._imageColumns : 0
+        imageColumns: this._mode === 'image' ? this._imageColumns : 0,
+        momentsBuffer: this._takeSpareMoments()
       }
     };
   }
@@ -533,7 +534,15 @@ export class AnalysisModel {
   }
 
   /** A chunk's moments into its atoms': added, or taken out when the atom still holds those trials. */
+  /** A chunk's moments buffer no atom kept, for the next chunk asked (then the worker's). */
+  private _takeSpareMoments(): ArrayBuffer | undefined {
+    const spare = this._spareMoments;
+    this._spareMoments = undefined;
+    return spare;
+  }
+
   private _applyMoments(cache: IFilterCache, request: IReduceChunkRequest, reduced: IReducedChunk): void {
+    let adopted = false;
     const read = new Set(reduced.rows);
     const rowsOf = (atom: number, remove: boolean): number[] =>
       request.trials.filter(t => t.atom === atom && (t.remove ?? false) === remove && read.has(t.row)).map(t => t.row);
@@ -553,8 +562,11 @@ export class AnalysisModel {
       } else {
         // The worker's arrays, transferred, become the atom's: no copy.
         cache.atoms.set(atom, { rows: new Set(rows), moments, removing: new Set() });
+        adopted = true;
       }
     }
+    // Merged into atoms that were there: the buffer goes back to the worker with the next chunk.
+    if (!adopted && reduced.atoms.length > 0) this._spareMoments = reduced.atoms[0].mean.buffer as ArrayBuffer;
   }
 
   private _groupableColumns(trials: ParsedTrialsCsv): string[] {
@@ -624,6 +636,7 @@ export class AnalysisModel {
   private _channel = 0;
   private _sortBy: FeatureName | undefined;
   private _trialShape: [number, number] | undefined;
+  private _spareMoments: ArrayBuffer | undefined;
   private _bytesFetched = 0;
   private _groups: IAnalysisGroup[] | undefined;
   private _keptSetsOf: { rows: readonly number[]; kept: Set<number>; keptAtoms: Set<number> } | undefined;

@@ -38,6 +38,11 @@ export interface IReduceChunkRequest {
   readonly overlayRows: readonly number[];
   /** Columns of a row of the epochs image (bucket means along time); 0: no image rows. */
   readonly imageColumns: number;
+  /**
+   * A buffer the page is done with (an earlier chunk's moments, merged), for this chunk's
+   * moments when large enough: the page then makes no garbage of 2 MB per chunk.
+   */
+  readonly momentsBuffer?: ArrayBuffer;
 }
 
 /** The moments of one atom over the trials of a chunk (those to remove apart). */
@@ -113,7 +118,7 @@ export function reduceTrialChunk(
     }
     if (trialShape === undefined) {
       trialShape = layout;
-      atoms = momentsInOneBuffer(parts.keys.length, layout[0] * layout[1]);
+      atoms = momentsInOneBuffer(parts.keys.length, layout[0] * layout[1], request.momentsBuffer);
     }
     const [channels, samples] = layout;
     // float64 data as read (not copied: nothing below writes into it); other dtypes converted.
@@ -172,9 +177,12 @@ function momentParts(request: IReduceChunkRequest): {
   return { keys, indexOf: (atom, remove) => index.get(`${atom}${remove ? '-' : '+'}`)! };
 }
 
-/** `count` running moments of `size` values, their arrays views of one buffer. */
-function momentsInOneBuffer(count: number, size: number): RunningMoments[] {
-  const buffer = new Float64Array(2 * count * size);
+/** `count` running moments of `size` values, their arrays views of one buffer (`given`, when it fits). */
+function momentsInOneBuffer(count: number, size: number, given?: ArrayBuffer): RunningMoments[] {
+  const buffer =
+    given !== undefined && given.byteLength >= 2 * count * size * 8
+      ? new Float64Array(given, 0, 2 * count * size).fill(0)
+      : new Float64Array(2 * count * size);
   return Array.from(
     { length: count },
     (_, i) =>

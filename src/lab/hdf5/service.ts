@@ -108,7 +108,10 @@ export class Hdf5Service implements IHdf5Provider {
     file: IFileVersion,
     chunk: IReduceChunkRequest
   ): Promise<{ reduced: IReducedChunk; bytesFetched: number }> {
-    const reply = await this._call({ id: 0, op: 'reduceTrials', file: this._remote(file), chunk });
+    const reply = await this._call(
+      { id: 0, op: 'reduceTrials', file: this._remote(file), chunk },
+      chunk.momentsBuffer === undefined ? [] : [chunk.momentsBuffer]
+    );
     if (!('reduced' in reply)) throw new Error(`${file.path}: unexpected reply from the HDF5 worker`);
     this._bytes.set(file.path, reply.bytesFetched);
     return reply;
@@ -155,11 +158,11 @@ export class Hdf5Service implements IHdf5Provider {
     return token ? `token ${token}` : '';
   }
 
-  private _call(request: Hdf5Request): Promise<Hdf5Reply> {
+  private _call(request: Hdf5Request, transfer: Transferable[] = []): Promise<Hdf5Reply> {
     const id = ++this._nextId;
     return new Promise<Hdf5Reply>((resolve, reject) => {
       this._pending.set(id, reply => ('error' in reply ? reject(deserializeError(reply.error)) : resolve(reply)));
-      this._ensureWorker().postMessage({ ...request, id });
+      this._ensureWorker().postMessage({ ...request, id }, transfer);
     });
   }
 
