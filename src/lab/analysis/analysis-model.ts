@@ -37,6 +37,11 @@ const FIRST_CHUNK_TRIALS = 10;
  * trials' bytes in the worker while fetched (50 x 128 KB in the benchmark), so few.
  */
 const CHUNKS_IN_FLIGHT = 3;
+/**
+ * Bytes of trials (as float64) per chunk at most: what the worker holds per chunk in flight, so
+ * the view's memory does not grow with the trials' size (32 trials of 8 x 2000 samples).
+ */
+const CHUNK_BYTES = 4 * 1024 * 1024;
 
 /** The views of the analysis section. */
 export type AnalysisMode = 'trial' | 'overlay' | 'average' | 'spectrum' | 'image';
@@ -53,7 +58,7 @@ export interface IAnalysisModelOptions {
   readonly trials: ParsedTrialsCsv;
   /** Sample rate and channel names (the preview model's: sidecar, else settings). */
   readonly metadata?: IArrayAxesMetadata;
-  /** Trials per request to the worker (default 50): each chunk's groups are drawn on arrival. */
+  /** Trials per request to the worker at most (default 50; fewer for large trials, CHUNK_BYTES): each chunk's groups are drawn on arrival. */
   readonly chunkSize?: number;
   /** A column with at most this many distinct values can group trials (default 16). */
   readonly maxGroups?: number;
@@ -396,7 +401,7 @@ export class AnalysisModel {
         }
       | undefined => {
       const chunk = this._disposed ? undefined : this._nextChunk(size);
-      size = this._chunkSize;
+      size = this._chunkTrials();
       if (chunk === undefined) return undefined;
       chunk.request.trials.forEach(({ row }) => this._inFlight.add(row));
       return { chunk, reply: this._reducer.reduceTrials(chunk.request) };
@@ -534,6 +539,13 @@ export class AnalysisModel {
   }
 
   /** A chunk's moments into its atoms': added, or taken out when the atom still holds those trials. */
+  /** Trials per chunk: the chunkSize option, fewer when that many would exceed CHUNK_BYTES. */
+  private _chunkTrials(): number {
+    const shape = this._trialShape;
+    if (shape === undefined) return this._chunkSize;
+    return Math.max(1, Math.min(this._chunkSize, Math.floor(CHUNK_BYTES / (shape[0] * shape[1] * 8))));
+  }
+
   /** A chunk's moments buffer no atom kept, for the next chunk asked (then the worker's). */
   private _takeSpareMoments(): ArrayBuffer | undefined {
     const spare = this._spareMoments;
