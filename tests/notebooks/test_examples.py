@@ -115,8 +115,8 @@ class ExampleNotebooksTest(unittest.TestCase):
         self.assertEqual(len(plots), 3)
         self.assertIn(">rms</text>", plots[0])
         for channel in (0, 4, 7):
-            self.assertIn(f">ch {channel}</text>", plots[1])
-        self.assertNotIn(">ch 1</text>", plots[1])
+            self.assertIn(f">channel {channel}</text>", plots[1])
+        self.assertNotIn(">channel 1</text>", plots[1])
         self.assertEqual(plots[2].count('class="mark-line role-mark'), CHANNELS)
         self.assertIn(">EMG of the first fist trial</text>", plots[2])
 
