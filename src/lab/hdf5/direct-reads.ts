@@ -63,7 +63,10 @@ export function directFileState(readAt: ReadBytesAt): IDirectFileState | undefin
 
 /** Byte ranges fetched so far, looked up by position; a read of bytes not among them throws {@link BytesNotRead}. */
 class FetchedBytes {
-  constructor(private readonly _fileBytes: number) {}
+  constructor(
+    private readonly _fileBytes: number,
+    private readonly _cached: (offset: number, length: number) => Uint8Array | undefined
+  ) {}
 
   add(start: number, bytes: Uint8Array): void {
     this._ranges.push({ start, bytes });
@@ -73,6 +76,8 @@ class FetchedBytes {
     const end = Math.min(offset + length, this._fileBytes);
     for (const { start, bytes } of this._ranges)
       if (offset >= start && end <= start + bytes.length) return bytes.subarray(offset - start, end - start);
+    const cached = this._cached(offset, end - offset);
+    if (cached !== undefined) return cached;
     throw new BytesNotRead([{ start: offset, end }]);
   };
 
@@ -83,15 +88,18 @@ class FetchedBytes {
  * {@link directFileState} with the root group's tree fetched asynchronously: each pass parses
  * what is fetched and names the nodes it still needs, which come in one batch of parallel
  * requests (h5py scatters the nodes of 2000 links over the file; read one by one, synchronously,
- * they were hundreds of round trips). `head` is the start of the file, already read.
+ * they were hundreds of round trips). `head` is the start of the file, already read; `cached`
+ * gives bytes the reader already holds (h5wasm walks the same tree to list the datasets), which
+ * need no request.
  */
 export async function loadDirectFileState(
   head: Uint8Array,
   fetchBytes: AsyncByteFetch,
   fileBytes: number,
-  limits: Hdf5ReadLimits
+  limits: Hdf5ReadLimits,
+  cached: (offset: number, length: number) => Uint8Array | undefined = () => undefined
 ): Promise<IDirectFileState | undefined> {
-  const fetched = new FetchedBytes(fileBytes);
+  const fetched = new FetchedBytes(fileBytes, cached);
   fetched.add(0, head);
   for (let pass = 0; pass < MAX_TREE_PASSES; pass++) {
     let state: IDirectFileState | undefined;

@@ -69,6 +69,22 @@ export class LruBlockCache {
   }
 
   /**
+   * The bytes [position, position + count) when every block they lie in is cached (clipped at
+   * the end of the source), else undefined: nothing is fetched and the order is not changed.
+   */
+  peek(position: number, count: number): Uint8Array | undefined {
+    const end = Math.min(position + count, this.length);
+    if (position >= end) return position === end ? new Uint8Array(0) : undefined;
+    const size = this._blockSize;
+    for (let block = Math.floor(position / size); block <= Math.floor((end - 1) / size); block++)
+      if (!this._blocks.has(block)) return undefined;
+    const bytes = new Uint8Array(end - position);
+    for (let block = Math.floor(position / size); block <= Math.floor((end - 1) / size); block++)
+      this._copy(this._blocks.get(block)!, block * size, bytes, 0, position, end);
+    return bytes;
+  }
+
+  /**
    * Copies up to `count` bytes from `position` into `target` at `offset`; returns how many
    * (fewer at the end of the source, 0 past it).
    */

@@ -223,9 +223,13 @@ export class Hdf5RangeReader {
       return response.modified === open.modified ? response.bytes : undefined;
     };
     // Loaded once per version, by whichever chunk comes first (the next is asked for meanwhile).
-    open.direct ??= loadDirectFileState(this._head(open), fetchBytes, open.cache.length, this.options.limits).then(
-      state => state ?? null
-    );
+    open.direct ??= loadDirectFileState(
+      this._head(open),
+      fetchBytes,
+      open.cache.length,
+      this.options.limits,
+      (offset, length) => open.cache.peek(offset, length)
+    ).then(state => state ?? null);
     const state = await open.direct;
     if (state === null) return new Map();
     const read = await readDirectTrials(state, names, fetchBytes, readAt, open.cache.length, this.options.limits);
