@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { FileNotFoundError } from '../core/errors.js';
 import { RECORDING_RECENT_MS } from '../core/zip-snapshot.js';
+import { decodeJournal } from '../core/hdf5-journal.js';
+import { journalPathFor } from './hdf5-journal-recovery.js';
 import {
   defaultZipPath,
   planStorageZip,
@@ -221,6 +223,23 @@ function versionOf(stats: fs.Stats): string {
   return `${stats.size}|${stats.mtimeMs}`;
 }
 
+/**
+ * The flush journal beside `path` as it is now: "none", "batch" while a batch of in-place
+ * writes is being applied (a journal that decodes), else its bytes. Our writer writes each
+ * batch over the last one in the same journal, so a batch applied during a read changes this
+ * even when it changes neither the file's size nor its modification time (the kernel's clock
+ * ticks every few ms; a batch takes microseconds).
+ */
+async function journalStateOf(path: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.promises.readFile(journalPathFor(path));
+  } catch {
+    return 'none';
+  }
+  return decodeJournal(bytes) !== undefined ? 'batch' : bytes.toString('base64');
+}
+
 /** The file's bytes from its start to its end (which may have moved past `expected`). */
 async function readToEnd(file: fs.promises.FileHandle, expected: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -244,8 +263,11 @@ async function readSettled(
   for (let attempt = 1; ; attempt++) {
     const stats = await file.stat();
     const before = versionOf(stats);
+    const journalBefore = await journalStateOf(path);
     const content = await readToEnd(file, stats.size);
-    if (versionOf(await file.stat()) === before) return content;
+    const journalAfter = await journalStateOf(path);
+    if (versionOf(await file.stat()) === before && journalBefore === journalAfter && journalAfter !== 'batch')
+      return content;
     if (attempt >= SETTLE_ATTEMPTS) {
       warn(`storageToZip: ${path} was being written while archived; its copy may be inconsistent`);
       return content;
@@ -397,10 +419,13 @@ async function writeEntries(
           progress.bytesDone += bytes;
           options.onProgress?.({ ...progress });
         });
+        const openPath = listed.get(entry.relativePath)!.openPath;
         const before = versionOf(await file.stat());
+        const journalBefore = await journalStateOf(openPath);
         await writer.addStream(entry.archivePath, chunks, entry.method, entry.mtime, DEFLATE_LEVEL);
         // Streamed, it cannot be read again: said, at least.
-        if (versionOf(await file.stat()) !== before) {
+        const journalAfter = await journalStateOf(openPath);
+        if (versionOf(await file.stat()) !== before || journalBefore !== journalAfter || journalAfter === 'batch') {
           warn(
             `storageToZip: ${listed.get(entry.relativePath)!.openPath} was being written while archived; its copy may be inconsistent`
           );
