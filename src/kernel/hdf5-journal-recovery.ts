@@ -77,6 +77,25 @@ export function recoverJournal(path: string): JournalRecovery {
 }
 
 function readJournal(journalPath: string, stat: fs.Stats): ReturnType<typeof decodeJournal> {
+  const bytes = readJournalBytes(journalPath, stat);
+  return bytes === undefined ? undefined : decodeJournal(bytes);
+}
+
+/**
+ * The bytes of the journal at `journalPath` if it is a regular file (`seen`: its lstat, when
+ * already taken), read without following a link; undefined when there is none, it is anything
+ * else, or it was swapped between the look and the read.
+ */
+export function readJournalBytes(journalPath: string, seen?: fs.Stats): Buffer | undefined {
+  let stat = seen;
+  if (stat === undefined) {
+    try {
+      stat = fs.lstatSync(journalPath);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!stat.isFile()) return undefined;
   let fd: number | undefined;
   try {
     fd = fs.openSync(journalPath, READ_NO_FOLLOW);
@@ -89,7 +108,7 @@ function readJournal(journalPath: string, stat: fs.Stats): ReturnType<typeof dec
       if (count === 0) break;
       read += count;
     }
-    return decodeJournal(bytes.subarray(0, read));
+    return bytes.subarray(0, read);
   } catch {
     return undefined;
   } finally {

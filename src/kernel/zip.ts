@@ -8,7 +8,7 @@ import * as nodePath from 'node:path';
 import { FileNotFoundError } from '../core/errors.js';
 import { RECORDING_RECENT_MS } from '../core/zip-snapshot.js';
 import { decodeJournal } from '../core/hdf5-journal.js';
-import { journalPathFor } from './hdf5-journal-recovery.js';
+import { journalPathFor, readJournalBytes } from './hdf5-journal-recovery.js';
 import {
   defaultZipPath,
   planStorageZip,
@@ -230,13 +230,11 @@ function versionOf(stats: fs.Stats): string {
  * even when it changes neither the file's size nor its modification time (the kernel's clock
  * ticks every few ms; a batch takes microseconds).
  */
-async function journalStateOf(path: string): Promise<string> {
-  let bytes: Buffer;
-  try {
-    bytes = await fs.promises.readFile(journalPathFor(path));
-  } catch {
-    return 'none';
-  }
+function journalStateOf(path: string): string {
+  // Not through a link, and only a regular file: a journal planted by another user is read as
+  // the recovery reads it.
+  const bytes = readJournalBytes(journalPathFor(path));
+  if (bytes === undefined) return 'none';
   return decodeJournal(bytes) !== undefined ? 'batch' : bytes.toString('base64');
 }
 
@@ -263,9 +261,9 @@ async function readSettled(
   for (let attempt = 1; ; attempt++) {
     const stats = await file.stat();
     const before = versionOf(stats);
-    const journalBefore = await journalStateOf(path);
+    const journalBefore = journalStateOf(path);
     const content = await readToEnd(file, stats.size);
-    const journalAfter = await journalStateOf(path);
+    const journalAfter = journalStateOf(path);
     if (versionOf(await file.stat()) === before && journalBefore === journalAfter && journalAfter !== 'batch')
       return content;
     if (attempt >= SETTLE_ATTEMPTS) {
@@ -421,10 +419,10 @@ async function writeEntries(
         });
         const openPath = listed.get(entry.relativePath)!.openPath;
         const before = versionOf(await file.stat());
-        const journalBefore = await journalStateOf(openPath);
+        const journalBefore = journalStateOf(openPath);
         await writer.addStream(entry.archivePath, chunks, entry.method, entry.mtime, DEFLATE_LEVEL);
         // Streamed, it cannot be read again: said, at least.
-        const journalAfter = await journalStateOf(openPath);
+        const journalAfter = journalStateOf(openPath);
         if (versionOf(await file.stat()) !== before || journalBefore !== journalAfter || journalAfter === 'batch') {
           warn(
             `storageToZip: ${listed.get(entry.relativePath)!.openPath} was being written while archived; its copy may be inconsistent`
