@@ -396,34 +396,45 @@ async function readSmallFile(
   const deadline = Date.now() + RECORDING_WAIT_MS;
   let opened = await openListedVersion(entry, headers, opening, listed);
   for (let attempt = 1; ; attempt++) {
-    let content: Uint8Array;
-    try {
-      content = new Uint8Array(await opened.response.arrayBuffer());
-    } catch (error) {
-      abortController.signal.throwIfAborted();
-      // A rewrite that truncated the file under the server's read ends the response early.
-      if (serverNow() - opened.version.mtimeMs > RECORDING_RECENT_MS || Date.now() >= deadline)
-        throw new FileReadError(entry.serverPath, `cannot read ${entry.serverPath}: ${String(error)}`);
-      await pause(SETTLE_PAUSE_MS);
-      const again = await listAgain(entry, headers);
-      opened = await openListedVersion(entry, headers, openFile(entry, headers), again);
-      continue;
-    }
     const version = opened.version;
-    if (serverNow() - version.mtimeMs > RECORDING_RECENT_MS) return { content, version };
+    const content = await bodyUnlessCut(entry, opened.response, version, deadline);
+    if (content !== undefined && serverNow() - version.mtimeMs > RECORDING_RECENT_MS) return { content, version };
     const now = await listAgain(entry, headers);
-    const complete = !trials || isCompleteTrialsText(content);
-    if (sameFileVersion(now, version) && complete) return { content, version };
-    if (attempt >= SETTLE_ATTEMPTS && (complete || Date.now() >= deadline)) {
-      warn(
-        complete
-          ? `${entry.serverPath} was being written while archived; its copy may be inconsistent`
-          : `${entry.serverPath} was being rewritten while archived; its last row may be cut`
-      );
-      return { content, version };
+    if (content !== undefined) {
+      const complete = !trials || isCompleteTrialsText(content);
+      if (sameFileVersion(now, version) && complete) return { content, version };
+      if (attempt >= SETTLE_ATTEMPTS && (complete || Date.now() >= deadline)) {
+        warn(
+          complete
+            ? `${entry.serverPath} was being written while archived; its copy may be inconsistent`
+            : `${entry.serverPath} was being rewritten while archived; its last row may be cut`
+        );
+        return { content, version };
+      }
     }
     await pause(SETTLE_PAUSE_MS);
     opened = await openListedVersion(entry, headers, openFile(entry, headers), now);
+  }
+}
+
+/**
+ * The response's body; undefined when a rewrite truncated the file under the server's read
+ * (the response ends early) while it was written recently and `deadline` has not passed: then
+ * it is read again. Otherwise a failed read fails the export, naming the file.
+ */
+async function bodyUnlessCut(
+  entry: IZipWorkerEntry,
+  response: Response,
+  version: FileVersion,
+  deadline: number
+): Promise<Uint8Array | undefined> {
+  try {
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    abortController.signal.throwIfAborted();
+    if (serverNow() - version.mtimeMs > RECORDING_RECENT_MS || Date.now() >= deadline)
+      throw new FileReadError(entry.serverPath, `cannot read ${entry.serverPath}: ${String(error)}`);
+    return undefined;
   }
 }
 

@@ -184,8 +184,8 @@ async function readAheadFolder(folder: IRemoteFolder, dataset: string): Promise<
 
 /**
  * Starts the direct read of a chunk's trials as soon as it is asked for, while the chunk before
- * it is still being reduced: the network and the reduction overlap (two chunks' buffers at most,
- * as the view asks one chunk ahead). A failure leaves the chunk to h5wasm, which reports it.
+ * it is still being reduced: the network and the reduction overlap (as many chunks' buffers as the
+ * view asks for at once, from `directBuffers`). A failure leaves the chunk to h5wasm, which reports it.
  */
 function startDirectRead(request: IReduceTrialsRequest): Promise<Map<string, IDirectTrial>> {
   const names = request.chunk.trials.map(({ row }) => datasetNameForRow(row));

@@ -59,7 +59,7 @@ interface IOpenFile {
   readonly cache: LruBlockCache;
   /** Bytes the server sent for this file (the whole file per request if it ignores ranges). */
   readonly traffic: { bytesReceived: number };
-  /** Direct reads' knowledge of the file, once parsed (null: not parsable here). */
+  /** Direct reads' knowledge of the file, loading or loaded (null: not parsable here). */
   direct?: Promise<IDirectFileState | null>;
   /** The modification time the server gave for the first direct read: another means a change. */
   modified?: string;
@@ -213,8 +213,7 @@ export class Hdf5RangeReader {
     // chunk and what was learnt of the file with it.
     const journal = source.journalExists(remote);
     if (open.direct === undefined && (await journal)) return new Map();
-    const metadata = this._metadataCache(remote, open);
-    const readAt = readAtOfSource(metadata);
+    const readAt = readAtOfSource(this._metadataCache(remote, open));
     const fetchBytes = async (start: number, end: number): Promise<Uint8Array | undefined> => {
       const response = await source.fetchRange(remote, start, end);
       open.traffic.bytesReceived += response.received;
