@@ -82,6 +82,13 @@ interface IAnalysisState {
 }
 type Expected = Record<string, Record<string, { n: number; mean: number[][]; sem: number[][] }>>;
 
+/** numpy's groups (NUMPY_GROUPS) for the task under `rootDir`. */
+function numpyGroups(rootDir: string): Expected {
+  return JSON.parse(
+    execFileSync(CURRENT_PYTHON, ['-c', NUMPY_GROUPS, path.join(rootDir, TASK)], { encoding: 'utf8' })
+  ) as Expected;
+}
+
 const test = storageServerTest('axopy-e2e-analysis-', dir => {
   execFileSync(CURRENT_PYTHON, ['-c', WRITE_TASK, path.join(dir, 'data')]);
 });
@@ -143,9 +150,7 @@ test('Average by gesture equals numpy; one coloured band per group on the canvas
   problems,
   storageServer
 }) => {
-  const expected = JSON.parse(
-    execFileSync(CURRENT_PYTHON, ['-c', NUMPY_GROUPS, path.join(storageServer.rootDir, TASK)], { encoding: 'utf8' })
-  ) as Expected;
+  const expected = numpyGroups(storageServer.rootDir);
   const state = await averageGroupedByGesture(page);
   assertGroups(state, expected.raw, 1e-12);
   expect(state.channelNames).toEqual(['FDS', 'EDC', 'FCU']);
@@ -290,9 +295,7 @@ test('Changing the display filter redraws with the filtered averages and states 
   problems,
   storageServer
 }) => {
-  const expected = JSON.parse(
-    execFileSync(CURRENT_PYTHON, ['-c', NUMPY_GROUPS, path.join(storageServer.rootDir, TASK)], { encoding: 'utf8' })
-  ) as Expected;
+  const expected = numpyGroups(storageServer.rootDir);
   const before = await averageGroupedByGesture(page);
   await section(page).locator('input[data-filter="envelope"]').check();
   const after = await waitForAnalysis(
