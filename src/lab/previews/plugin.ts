@@ -15,7 +15,7 @@ import { CommandIDs } from '../sidebar/commands.js';
 import { IHdf5Service, IStorageBrowser } from '../tokens.js';
 import { TRANSLATION_DOMAIN } from '../messages.js';
 import { checkStorageRoot, checkTaskFolder } from './check.js';
-import { ContentsTaskSource } from './contents-source.js';
+import { ContentsStorageProvider } from '../provider/contents.js';
 import { checkReportWidget } from './report-views.js';
 import { TaskPreview, type ITaskPreviewState } from './task-preview.js';
 import { TEST_HOOKS_OPTION, testHookPreviews } from './test-hook.js';
@@ -95,7 +95,8 @@ function activate(
   const trans: TranslationBundle = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
   let settings = { ...DEFAULT_SETTINGS };
   const contents = app.serviceManager.contents;
-  const source = new ContentsTaskSource(contents);
+  // Listings through the contents API, file contents through /files/ (the sidebar's provider).
+  const source = new ContentsStorageProvider({ contents });
   let maxLineBytes: number | undefined;
   const previews = new Map<string, MainAreaWidget<TaskPreview>>();
   if (settingRegistry !== null) {
