@@ -3,7 +3,8 @@
 The package carries the prebuilt labextension (installed into
 ``share/jupyter/labextensions/jupyterlab-axopy``), which JupyterLab loads from there, and a
 Jupyter server extension (enabled by ``etc/jupyter/jupyter_server_config.d/jupyterlab_axopy.json``)
-that writes "Export as ZIP" archives on the server, at disk speed.
+that writes "Export as ZIP" archives on the server, at disk speed, and serves the files of the
+server root with multi-range requests (many small pieces of a trial file in one request).
 """
 try:
     from ._version import __version__
@@ -21,5 +22,7 @@ def _jupyter_server_extension_points():
 
 def _load_jupyter_server_extension(serverapp):
     from .export_handlers import setup_handlers
+    from .range_handlers import setup_range_handlers
 
     setup_handlers(serverapp)
+    setup_range_handlers(serverapp)

@@ -21,7 +21,7 @@ bash scripts/install-kernel.sh
 (cd tests/notebooks && ../../.venv/bin/python -m unittest discover --start-directory . --pattern 'test_*.py') 2>&1 | tee "$logs/notebooks.txt"
 
 # The server extension's archive writer (Python, shipped in the wheel), against zipfile.
-.venv/bin/python -m unittest tests/python/test_export_server.py 2>&1 | tee "$logs/python.txt"
+.venv/bin/python -m unittest tests/python/test_export_server.py tests/python/test_ranges_server.py 2>&1 | tee "$logs/python.txt"
 
 # End-to-end: `jupyter lab` from PyPI (.venv) with the jupyterlab-axopy wheel installed into it,
 # driven by galata in Debian's Chromium.

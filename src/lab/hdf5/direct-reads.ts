@@ -94,7 +94,7 @@ class FetchedBytes {
  */
 export async function loadDirectFileState(
   head: Uint8Array,
-  fetchBytes: AsyncByteFetch,
+  fetchPieces: AsyncPiecesFetch,
   fileBytes: number,
   limits: Hdf5ReadLimits,
   cached: (offset: number, length: number) => Uint8Array | undefined = () => undefined
@@ -114,9 +114,9 @@ export async function loadDirectFileState(
         })),
         0
       );
-      const buffers = await Promise.all(windows.map(w => fetchBytes(w.start, w.end)));
-      if (buffers.some(bytes => bytes === undefined)) return undefined;
-      windows.forEach((w, i) => fetched.add(w.start, buffers[i]!));
+      const buffers = await fetchPieces(windows);
+      if (buffers === undefined) return undefined;
+      windows.forEach((w, i) => fetched.add(w.start, buffers[i]));
       continue;
     }
     // The headers that came with the tree are planned now; the others when their chunk comes.
@@ -167,6 +167,11 @@ export function coalesceRanges(
 
 /** Fetches bytes [start, end) of the file; undefined when the file is no longer the one planned. */
 export type AsyncByteFetch = (start: number, end: number) => Promise<Uint8Array | undefined>;
+/**
+ * Fetches many small pieces of the file at once (metadata: tree nodes, object headers), in as
+ * few requests as the server allows; undefined when the file is no longer the one planned.
+ */
+export type AsyncPiecesFetch = (ranges: readonly { start: number; end: number }[]) => Promise<Uint8Array[] | undefined>;
 
 /**
  * Reads the datasets `names` directly: their headers (windows fetched together, anything past
@@ -176,6 +181,7 @@ export type AsyncByteFetch = (start: number, end: number) => Promise<Uint8Array 
 export async function readDirectTrials(
   state: IDirectFileState,
   names: readonly string[],
+  fetchPieces: AsyncPiecesFetch,
   fetchBytes: AsyncByteFetch,
   readAt: ReadBytesAt,
   fileBytes: number,
@@ -193,8 +199,8 @@ export async function readDirectTrials(
       })),
       0
     );
-    const fetched = await Promise.all(windows.map(w => fetchBytes(w.start, w.end)));
-    if (fetched.some(bytes => bytes === undefined)) return read;
+    const fetched = await fetchPieces(windows);
+    if (fetched === undefined) return read;
     const windowedReadAt: ReadBytesAt = (offset, length) => {
       const index = windows.findIndex(w => offset >= w.start && offset + length <= w.end);
       return index < 0

@@ -17,6 +17,7 @@ import { loadH5wasm } from './h5wasm-loader.js';
 import { remoteFileUrl, type Hdf5Reply, type Hdf5Request, type IRemoteFile, type IRemoteFolder } from './protocol.js';
 import { Hdf5RangeReader, type IAsyncRangeSource, type IRangeResponse, type ReadResult } from './reader.js';
 import { BufferPool } from './buffer-pool.js';
+import { fetchByteRanges } from './multi-range.js';
 
 interface IWorkerScope {
   onmessage: ((event: { data: Hdf5Request }) => void) | null;
@@ -110,6 +111,18 @@ const asyncRangeSource: IAsyncRangeSource = {
       return { bytes: bytes.subarray(start, end), total: bytes.length, received: bytes.length, modified };
     const range = /\/(\d+)\s*$/.exec(response.headers.get('Content-Range') ?? '');
     return { bytes, total: range ? Number(range[1]) : end, received: bytes.length, modified };
+  },
+  async fetchRanges(file, ranges) {
+    if (file.multiRangeUrl === undefined)
+      return Promise.all(ranges.map(({ start, end }) => asyncRangeSource.fetchRange(file, start, end)));
+    const { parts, total, modified, received } = await fetchByteRanges(
+      fetch,
+      file.multiRangeUrl,
+      headersOf(file),
+      ranges
+    );
+    // The bytes moved are counted once, on the first piece.
+    return parts.map((bytes, i) => ({ bytes, total, received: i === 0 ? received : 0, modified }));
   },
   async journalExists(file) {
     // The folder's listing (a missing journal is no failed request); no listing: assume one.

@@ -18,6 +18,8 @@ export interface IRemoteFile {
   readonly authorization: string;
   /** The Contents API URL listing the file's folder (direct reads look there for a journal). */
   readonly folderListingUrl?: string;
+  /** The file's URL at the server extension's files endpoint, which answers many ranges at once (if the server has it). */
+  readonly multiRangeUrl?: string;
 }
 
 /** Where the worker lists a folder (Contents API) and reads its files (/files/). */

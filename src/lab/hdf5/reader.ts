@@ -11,6 +11,7 @@ import { dtypeNameOfMetadata } from '../../core/hdf5-metadata.js';
 import { datasetRefusalInWorker, readAtOfSource } from './dataset-guard.js';
 import { type IDirectFileState, type IDirectTrial, loadDirectFileState, readDirectTrials } from './direct-reads.js';
 import { LruBlockCache } from './lru-blocks.js';
+import type { IByteRange } from './multi-range.js';
 import type { IDatasetInfo, IDatasetCount, IRemoteFile } from './protocol.js';
 
 import type { H5wasm } from './h5wasm-loader.js';
@@ -36,6 +37,11 @@ export interface IAsyncRangeResponse extends IRangeResponse {
 /** The asynchronous reads of direct reads (fetch in the worker, files in Node tests). */
 export interface IAsyncRangeSource {
   fetchRange(file: IRemoteFile, start: number, end: number): Promise<IAsyncRangeResponse>;
+  /**
+   * Many small ranges in few requests (the server extension's multi-range files endpoint), in
+   * the order asked; without it, each range is its own {@link fetchRange}.
+   */
+  fetchRanges?(file: IRemoteFile, ranges: readonly IByteRange[]): Promise<IAsyncRangeResponse[]>;
   /** Whether a flush journal lies beside the file: a writer is committing in-place updates. */
   journalExists(file: IRemoteFile): Promise<boolean>;
 }
@@ -214,24 +220,41 @@ export class Hdf5RangeReader {
     const journal = source.journalExists(remote);
     if (open.direct === undefined && (await journal)) return new Map();
     const readAt = readAtOfSource(this._metadataCache(remote, open));
-    const fetchBytes = async (start: number, end: number): Promise<Uint8Array | undefined> => {
-      const response = await source.fetchRange(remote, start, end);
+    // A response of another size or modification time than the first one's: the file changed.
+    const accepted = (response: IAsyncRangeResponse, { start, end }: IByteRange): Uint8Array | undefined => {
       open.traffic.bytesReceived += response.received;
       if (response.total !== open.cache.length || response.bytes.length !== end - start) return undefined;
       open.modified ??= response.modified;
       return response.modified === open.modified ? response.bytes : undefined;
     };
+    const fetchBytes = async (start: number, end: number): Promise<Uint8Array | undefined> =>
+      accepted(await source.fetchRange(remote, start, end), { start, end });
+    const fetchPieces = async (ranges: readonly IByteRange[]): Promise<Uint8Array[] | undefined> => {
+      const responses = source.fetchRanges
+        ? await source.fetchRanges(remote, ranges)
+        : await Promise.all(ranges.map(({ start, end }) => source.fetchRange(remote, start, end)));
+      const pieces = responses.map((response, i) => accepted(response, ranges[i]));
+      return pieces.every(piece => piece !== undefined) ? (pieces as Uint8Array[]) : undefined;
+    };
     // Loaded once per version, by whichever chunk comes first (the next is asked for meanwhile).
     open.direct ??= loadDirectFileState(
       this._head(open),
-      fetchBytes,
+      fetchPieces,
       open.cache.length,
       this.options.limits,
       (offset, length) => open.cache.peek(offset, length)
     ).then(state => state ?? null);
     const state = await open.direct;
     if (state === null) return new Map();
-    const read = await readDirectTrials(state, names, fetchBytes, readAt, open.cache.length, this.options.limits);
+    const read = await readDirectTrials(
+      state,
+      names,
+      fetchPieces,
+      fetchBytes,
+      readAt,
+      open.cache.length,
+      this.options.limits
+    );
     if (await journal) {
       open.direct = undefined;
       return new Map();

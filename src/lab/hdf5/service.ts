@@ -3,7 +3,7 @@
  * HDF5 files lazily with HTTP Range requests to the Jupyter server's /files/ route, for every
  * user: the sidebar's dataset counts, the previews and Check Dataset ({@link IHdf5Provider}).
  */
-import { URLExt } from '@jupyterlab/coreutils';
+import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import type { Hdf5ReadLimits } from '../../core/hdf5-containment.js';
 import { deserializeError } from './errors.js';
@@ -137,7 +137,11 @@ export class Hdf5Service implements IHdf5Provider {
       url,
       stamp: file.stamp,
       authorization: this._authorization(),
-      folderListingUrl: this._remoteFolder(folder).listingUrl
+      folderListingUrl: this._remoteFolder(folder).listingUrl,
+      multiRangeUrl:
+        PageConfig.getOption('axopyMultiRangeFiles') === '1'
+          ? remoteFileUrl(this._serverUrl('jupyterlab-axopy/files'), file.path, file.stamp)
+          : undefined
     };
   }
 
@@ -150,7 +154,12 @@ export class Hdf5Service implements IHdf5Provider {
 
   /** The absolute /files/ URL of the server root, ending with "/". */
   private _filesUrl(): string {
-    return new URL(`${URLExt.join(this._options.serverSettings.baseUrl, 'files')}/`, location.href).href;
+    return this._serverUrl('files');
+  }
+
+  /** The absolute URL of a route of the server, ending with "/". */
+  private _serverUrl(route: string): string {
+    return new URL(`${URLExt.join(this._options.serverSettings.baseUrl, route)}/`, location.href).href;
   }
 
   private _authorization(): string {
