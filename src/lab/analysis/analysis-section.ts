@@ -92,7 +92,7 @@ export interface IAnalysisState {
 }
 
 /** Least ms between two draws while trials stream in. */
-const DRAW_INTERVAL_MS = 250;
+const DRAW_INTERVAL_MS = 500;
 
 /**
  * Least ms between two updates of the table's feature columns while trials stream in: each
@@ -387,11 +387,15 @@ export class AnalysisSection extends Widget {
     this._scheduleDraw();
   }
 
-  /** Draws at the next frame; while trials stream in, at most every DRAW_INTERVAL_MS. */
+  /**
+   * Draws at the next frame; while trials stream in, at most every DRAW_INTERVAL_MS once some
+   * were drawn (the first of them are drawn as soon as they come).
+   */
   private _scheduleDraw(): void {
     if (this._drawPending || this._mode === 'trial') return;
     this._drawPending = true;
-    const wait = this._model?.busy ? Math.max(0, this._lastDraw + DRAW_INTERVAL_MS - performance.now()) : 0;
+    const throttled = this._model?.busy === true && this._drawnTrials > 0;
+    const wait = throttled ? Math.max(0, this._lastDraw + DRAW_INTERVAL_MS - performance.now()) : 0;
     setTimeout(
       () =>
         requestAnimationFrame(() => {
@@ -405,6 +409,7 @@ export class AnalysisSection extends Widget {
   private _draw(): void {
     this._lastDraw = performance.now();
     const model = this._model;
+    this._drawnTrials = model?.progress.done ?? 0;
     this._draws++;
     if (
       model &&
@@ -558,6 +563,8 @@ export class AnalysisSection extends Widget {
     { key: string; row: number; channels: number; frequencies: Float64Array; psd: Float64Array } | undefined;
   private _spectrumTicket = 0;
   private _lastDraw = -Infinity;
+  /** Trials read when last drawn. */
+  private _drawnTrials = 0;
   private _drawnWidth = -1;
   /** {@link _averageLayoutOf} of the average's plots shown (undefined: other plots or none). */
   private _averageLayout: string | undefined;

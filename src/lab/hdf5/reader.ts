@@ -208,9 +208,10 @@ export class Hdf5RangeReader {
     source: IAsyncRangeSource
   ): Promise<Map<string, IDirectTrial>> {
     const open = this._open(remote);
-    if (open.direct === undefined && !open.firstChunkSeen) {
+    if (open.direct === undefined && !open.firstChunkSeen && remote.multiRangeUrl === undefined) {
       // The first chunk through h5wasm (its groups drawn without waiting for the listing of
-      // every link); the links are read while it is on the page.
+      // every link, a few hundred requests without the multi-range endpoint); the links are
+      // read while it is on the page.
       open.firstChunkSeen = true;
       return new Map();
     }
