@@ -27,8 +27,8 @@ import { FEATURE_NAMES, type FeatureName, type IReduceChunkRequest, type IReduce
 import { OverlaySpans, overlayColumnCount } from './overlay-raster.js';
 
 /**
- * Trials of the first chunk of a read: the first groups are drawn after a few trials (the
- * worker reads a file's first chunk through h5wasm, by synchronous requests).
+ * Trials of the first chunk of a read: the first groups are drawn after a few trials (and
+ * without the multi-range endpoint the worker reads a file's first chunk through h5wasm).
  */
 const FIRST_CHUNK_TRIALS = 10;
 
@@ -408,8 +408,10 @@ export class AnalysisModel {
     };
     type Asked = NonNullable<ReturnType<typeof ask>>;
     const queue: Asked[] = [];
+    // Until a trial's shape is known, the first chunk goes alone: the chunks after it are sized
+    // by the shape (CHUNK_BYTES), and the worker's buffers with them.
     const fill = () => {
-      while (queue.length < CHUNKS_IN_FLIGHT) {
+      while (queue.length < (this._trialShape === undefined ? 1 : CHUNKS_IN_FLIGHT)) {
         const asked = ask();
         if (asked === undefined) break;
         queue.push(asked);

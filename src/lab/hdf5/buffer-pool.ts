@@ -8,7 +8,7 @@
 /** Reads smaller than this get buffers of their own (headers, tree nodes): not worth keeping. */
 export const POOLED_MIN_BYTES = 1024 * 1024;
 /** Pooled buffers are rounded up to this, so that runs of slightly different sizes share them. */
-const ROUNDING_BYTES = 1024 * 1024;
+const ROUNDING_BYTES = 256 * 1024;
 
 export class BufferPool {
   /** `maxFree`: buffers kept while free (the chunks in flight need that many at once). */
