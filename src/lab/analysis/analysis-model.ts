@@ -33,15 +33,18 @@ import { OverlaySpans, overlayColumnCount } from './overlay-raster.js';
 const FIRST_CHUNK_TRIALS = 10;
 
 /**
- * Chunks asked of the worker at once: the one awaited and those behind it. Each holds its
- * trials' bytes in the worker while fetched (50 x 128 KB in the benchmark), so few.
+ * Chunks asked of the worker at once: the one awaited and the one behind it, fetched while the
+ * first is reduced. Each holds its trials' bytes in the worker while fetched, so few.
  */
-const CHUNKS_IN_FLIGHT = 3;
+const CHUNKS_IN_FLIGHT = 2;
 /**
  * Bytes of trials (as float64) per chunk at most: what the worker holds per chunk in flight, so
- * the view's memory does not grow with the trials' size (32 trials of 8 x 2000 samples).
+ * the view's memory does not grow with the trials' size (65 trials of 8 x 2000 samples). Fewer,
+ * larger chunks cost less per trial (a request, a journal check, a reply merged on the page):
+ * on the benchmark, 8 MiB chunks two at a time were faster than 4 MiB three at a time, in the
+ * same memory.
  */
-const CHUNK_BYTES = 4 * 1024 * 1024;
+const CHUNK_BYTES = 8 * 1024 * 1024;
 
 /** The views of the analysis section. */
 export type AnalysisMode = 'trial' | 'overlay' | 'average' | 'spectrum' | 'image';

@@ -51,8 +51,11 @@ function headersOf(file: IRemoteFile, extra: Record<string, string> = {}): Recor
   return file.authorization === '' ? extra : { ...extra, Authorization: file.authorization };
 }
 
-/** Buffers of direct reads, given back once their chunk is reduced (three chunks in flight, one being reduced). */
-const directBuffers = new BufferPool(4);
+/**
+ * Buffers of direct reads, given back once their chunk is reduced: the view asks for two chunks
+ * at a time (analysis-model.ts), and a chunk's trials may come in two runs.
+ */
+const directBuffers = new BufferPool(3);
 
 /**
  * The response's body read into `target` (a byte-stream reader fills it in place: no buffer
