@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BufferPool, POOLED_MIN_BYTES } from '../../src/lab/hdf5/buffer-pool.js';
+import { BufferPool, POOLED_MIN_BYTES, Slots } from '../../src/lab/hdf5/buffer-pool.js';
 
 const MiB = 1024 * 1024;
 
@@ -41,4 +41,29 @@ test('small reads are not pooled; at most maxFree buffers are kept, the largest'
   // The 1 MiB one was dropped: a 2.5 MiB run takes the 3 MiB buffer, a 1 MiB run the 2 MiB one.
   assert.equal(pool.take(2.5 * MiB).buffer, buffers[1]);
   assert.equal(pool.take(MiB).buffer, buffers[2]);
+});
+
+test('slots: at most `count` held at once, the others granted in the order they asked, each freed once', async () => {
+  const slots = new Slots(2);
+  const order: string[] = [];
+  const frees = new Map<string, () => void>();
+  for (const name of ['a', 'b', 'c', 'd'])
+    void slots.acquire().then(free => {
+      order.push(name);
+      frees.set(name, free);
+    });
+  await new Promise(resolve => setTimeout(resolve, 0));
+  assert.deepEqual(order, ['a', 'b']);
+  assert.equal(slots.held, 2);
+  frees.get('b')!();
+  frees.get('b')!(); // a second call frees nothing more
+  await new Promise(resolve => setTimeout(resolve, 0));
+  assert.deepEqual(order, ['a', 'b', 'c']);
+  assert.equal(slots.held, 2);
+  frees.get('a')!();
+  await new Promise(resolve => setTimeout(resolve, 0));
+  assert.deepEqual(order, ['a', 'b', 'c', 'd']);
+  frees.get('c')!();
+  frees.get('d')!();
+  assert.equal(slots.held, 0);
 });

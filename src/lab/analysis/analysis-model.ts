@@ -33,10 +33,11 @@ import { OverlaySpans, overlayColumnCount } from './overlay-raster.js';
 const FIRST_CHUNK_TRIALS = 10;
 
 /**
- * Chunks asked of the worker at once: the one awaited and the one behind it, fetched while the
- * first is reduced. Each holds its trials' bytes in the worker while fetched, so few.
+ * Chunks asked of the worker at once, the one awaited included. The worker fetches two of them
+ * at a time (hdf5.worker.ts, its buffers bounded), the third as soon as a reduction ends,
+ * without waiting for the page to ask.
  */
-const CHUNKS_IN_FLIGHT = 2;
+const CHUNKS_IN_FLIGHT = 3;
 /**
  * Bytes of trials (as float64) per chunk at most: what the worker holds per chunk in flight, so
  * the view's memory does not grow with the trials' size (65 trials of 8 x 2000 samples). Fewer,
@@ -61,7 +62,7 @@ export interface IAnalysisModelOptions {
   readonly trials: ParsedTrialsCsv;
   /** Sample rate and channel names (the preview model's: sidecar, else settings). */
   readonly metadata?: IArrayAxesMetadata;
-  /** Trials per request to the worker at most (default 50; fewer for large trials, CHUNK_BYTES): each chunk's groups are drawn on arrival. */
+  /** Trials per request to the worker at most (default 500; fewer for large trials, CHUNK_BYTES): each chunk's groups are drawn on arrival. */
   readonly chunkSize?: number;
   /** A column with at most this many distinct values can group trials (default 16). */
   readonly maxGroups?: number;
@@ -105,7 +106,7 @@ export class AnalysisModel {
     this._reducer = options.reducer;
     this._trials = options.trials;
     this._metadata = options.metadata ?? {};
-    this._chunkSize = options.chunkSize ?? 50;
+    this._chunkSize = options.chunkSize ?? 500;
     this._overlayColumns = options.overlayColumns ?? 512;
     this._imageColumns = options.imageColumns ?? 256;
     this._maxGroups = options.maxGroups ?? 16;
@@ -391,20 +392,22 @@ export class AnalysisModel {
   }
 
   /**
-   * Chunk after chunk until nothing is missing, {@link CHUNKS_IN_FLIGHT} asked for ahead of the
-   * one applied and drawn (the worker fetches the next while it reduces one, and does not wait
-   * for the page between them); settings changed meanwhile apply to the next chunk planned.
+   * Chunk after chunk until nothing is missing, {@link CHUNKS_IN_FLIGHT} asked for at once (the
+   * worker fetches the next while it reduces one, and does not wait for the page between them);
+   * settings changed meanwhile apply to the next chunk planned.
    */
   private async _readMissing(): Promise<void> {
-    let size = Math.min(FIRST_CHUNK_TRIALS, this._chunkSize);
+    let first = true;
     const ask = ():
       | {
           chunk: { key: string; request: IReduceChunkRequest };
           reply: Promise<{ reduced: IReducedChunk; bytesFetched: number }>;
         }
       | undefined => {
+      // Sized when asked: by then the first reply may have told the trials' shape.
+      const size = first ? Math.min(FIRST_CHUNK_TRIALS, this._chunkSize) : this._chunkTrials();
       const chunk = this._disposed ? undefined : this._nextChunk(size);
-      size = this._chunkTrials();
+      first = false;
       if (chunk === undefined) return undefined;
       chunk.request.trials.forEach(({ row }) => this._inFlight.add(row));
       return { chunk, reply: this._reducer.reduceTrials(chunk.request) };
@@ -423,16 +426,17 @@ export class AnalysisModel {
     try {
       fill();
       while (queue.length > 0) {
-        const current = queue.shift()!;
-        fill();
+        // The chunk awaited counts as in flight until its reply is in: the next are already asked.
+        const current = queue[0];
         let reply: { reduced: IReducedChunk; bytesFetched: number };
         try {
           reply = await current.reply;
         } catch (error) {
           this._failed.emit(error instanceof Error ? error.message : String(error));
-          await Promise.all(queue.map(asked => asked.reply.catch(() => undefined)));
+          await Promise.all(queue.slice(1).map(asked => asked.reply.catch(() => undefined)));
           return;
         } finally {
+          queue.shift();
           current.chunk.request.trials.forEach(({ row }) => this._inFlight.delete(row));
         }
         this._bytesFetched = Math.max(this._bytesFetched, reply.bytesFetched);

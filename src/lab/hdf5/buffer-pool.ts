@@ -48,3 +48,39 @@ export class BufferPool {
 
   private readonly _free: ArrayBuffer[] = [];
 }
+
+/**
+ * At most `count` holders at once; the others wait in the order they asked. The worker's direct
+ * reads hold one each from before their fetch until their chunk is reduced, so their buffers
+ * are bounded while the view asks for more chunks than that: the next one's fetch starts as
+ * soon as a reduction ends, without a round trip to the page.
+ */
+export class Slots {
+  constructor(private readonly _count: number) {}
+
+  /** Resolves when a slot is free, with the function that frees it (once; later calls do nothing). */
+  acquire(): Promise<() => void> {
+    return new Promise(resolve => {
+      const grant = () => {
+        this._held++;
+        let freed = false;
+        resolve(() => {
+          if (freed) return;
+          freed = true;
+          this._held--;
+          this._waiting.shift()?.();
+        });
+      };
+      if (this._held < this._count) grant();
+      else this._waiting.push(grant);
+    });
+  }
+
+  /** Slots held now (for tests). */
+  get held(): number {
+    return this._held;
+  }
+
+  private _held = 0;
+  private readonly _waiting: (() => void)[] = [];
+}

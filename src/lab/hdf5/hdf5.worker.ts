@@ -16,7 +16,7 @@ import { serializeError } from './errors.js';
 import { loadH5wasm } from './h5wasm-loader.js';
 import { remoteFileUrl, type Hdf5Reply, type Hdf5Request, type IRemoteFile, type IRemoteFolder } from './protocol.js';
 import { Hdf5RangeReader, type IAsyncRangeSource, type IRangeResponse, type ReadResult } from './reader.js';
-import { BufferPool } from './buffer-pool.js';
+import { BufferPool, Slots } from './buffer-pool.js';
 import { fetchByteRanges } from './multi-range.js';
 
 interface IWorkerScope {
@@ -52,10 +52,10 @@ function headersOf(file: IRemoteFile, extra: Record<string, string> = {}): Recor
 }
 
 /**
- * Buffers of direct reads, given back once their chunk is reduced: the view asks for two chunks
- * at a time (analysis-model.ts), and a chunk's trials may come in two runs.
+ * Buffers of direct reads, given back once their chunk is reduced: as many as direct reads hold
+ * at once ({@link directReadSlots}); a chunk whose trials come in two runs takes a new one.
  */
-const directBuffers = new BufferPool(3);
+const directBuffers = new BufferPool(2);
 
 /**
  * The response's body read into `target` (a byte-stream reader fills it in place: no buffer
@@ -198,19 +198,44 @@ async function readAheadFolder(folder: IRemoteFolder, dataset: string): Promise<
   return readAheads.size;
 }
 
-/**
- * Starts the direct read of a chunk's trials as soon as it is asked for, while the chunk before
- * it is still being reduced: the network and the reduction overlap (as many chunks' buffers as the
- * view asks for at once, from `directBuffers`). A failure leaves the chunk to h5wasm, which reports it.
- */
-function startDirectRead(request: IReduceTrialsRequest): Promise<Map<string, IDirectTrial>> {
-  const names = request.chunk.trials.map(({ row }) => datasetNameForRow(row));
-  return reader()
-    .then(files => files.readDirect(request.file, names, asyncRangeSource))
-    .catch(() => new Map<string, IDirectTrial>());
+/** Resolves in a task of its own, after the messages already queued (a timeout may be clamped to 4 ms). */
+function nextTask(): Promise<void> {
+  return new Promise(resolve => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
-async function handle(request: Hdf5Request, directRead?: Promise<Map<string, IDirectTrial>>): Promise<void> {
+/** Direct reads holding buffers at once: the chunk being reduced and the one fetched behind it. */
+const directReadSlots = new Slots(2);
+
+/** A chunk's direct read, started when asked for; `done` frees its slot once the chunk is answered. */
+interface IDirectRead {
+  readonly trials: Promise<Map<string, IDirectTrial>>;
+  readonly done: () => void;
+}
+
+/**
+ * Starts the direct read of a chunk's trials as soon as it is asked for and a slot is free,
+ * while the chunk before it is still being reduced: the network and the reduction overlap. The
+ * view asks for more chunks than there are slots, so the next fetch starts when a reduction
+ * ends, not after a round trip to the page. A failure leaves the chunk to h5wasm, which reports it.
+ */
+function startDirectRead(request: IReduceTrialsRequest): IDirectRead {
+  const names = request.chunk.trials.map(({ row }) => datasetNameForRow(row));
+  const slot = directReadSlots.acquire();
+  const trials = slot
+    .then(() => reader())
+    .then(files => files.readDirect(request.file, names, asyncRangeSource))
+    .catch(() => new Map<string, IDirectTrial>());
+  return { trials, done: () => void slot.then(free => free()) };
+}
+
+async function handle(request: Hdf5Request, directRead?: IDirectRead): Promise<void> {
   switch (request.op) {
     case 'warm':
       await reader();
@@ -235,12 +260,15 @@ async function handle(request: Hdf5Request, directRead?: Promise<Map<string, IDi
       return read(request.file, request.dataset, request.id);
     case 'reduceTrials': {
       const files = await reader();
+      const trials = await directRead?.trials;
+      // Requests that came meanwhile start their fetches before this chunk's reduction holds the thread.
+      await nextTask();
       const scanningReader: IScanningReader = {
         read: (remote, dataset) => files.read(remote, dataset),
         scanning<T>(remote: IRemoteFile, readAhead: number, scan: () => T): T {
           return files.scanning(remote, readAhead, scan);
         },
-        readDirect: (remote, names) => directRead ?? files.readDirect(remote, names, asyncRangeSource),
+        readDirect: async (remote, names) => trials ?? files.readDirect(remote, names, asyncRangeSource),
         bytesFetched: remote => files.bytesFetched(remote),
         release: trials => directBuffers.give([...trials].map(trial => trial.data.buffer))
       };
@@ -267,10 +295,12 @@ scope.onmessage = event => {
   const request = event.data;
   const directRead = request.op === 'reduceTrials' ? startDirectRead(request) : undefined;
   queue = queue.then(() =>
-    handle(request, directRead).catch(async (error: unknown) => {
-      // A failed open leaves nothing cached: the next request tries again.
-      if ('file' in request) (await reader().catch(() => undefined))?.close(request.file.path);
-      scope.postMessage({ id: request.id, error: serializeError(typedError(request, error)) });
-    })
+    handle(request, directRead)
+      .catch(async (error: unknown) => {
+        // A failed open leaves nothing cached: the next request tries again.
+        if ('file' in request) (await reader().catch(() => undefined))?.close(request.file.path);
+        scope.postMessage({ id: request.id, error: serializeError(typedError(request, error)) });
+      })
+      .finally(() => directRead?.done())
   );
 };
