@@ -23,21 +23,27 @@ import {
   designDisplayFilter,
   filterKey
 } from './display-filter.js';
-import { FEATURE_NAMES, type FeatureName, type IReduceChunkRequest, type IReducedChunk } from './trial-reduction.js';
+import {
+  FEATURE_NAMES,
+  type FeatureName,
+  type IReduceChunkRequest,
+  type IReducedChunk,
+  trialLayout
+} from './trial-reduction.js';
 import { OverlaySpans, overlayColumnCount } from './overlay-raster.js';
 
 /**
  * Trials of the first chunk of a read: the first groups are drawn after a few trials (and
  * without the multi-range endpoint the worker reads a file's first chunk through h5wasm).
  */
-const FIRST_CHUNK_TRIALS = 10;
+export const FIRST_CHUNK_TRIALS = 10;
 
 /**
  * Chunks asked of the worker at once, the one awaited included. The worker fetches two of them
  * at a time (hdf5.worker.ts, its buffers bounded), the third as soon as a reduction ends,
  * without waiting for the page to ask.
  */
-const CHUNKS_IN_FLIGHT = 3;
+export const CHUNKS_IN_FLIGHT = 3;
 /**
  * Bytes of trials (as float64) per chunk at most: what the worker holds per chunk in flight, so
  * the view's memory does not grow with the trials' size (65 trials of 8 x 2000 samples). Fewer,
@@ -45,7 +51,7 @@ const CHUNKS_IN_FLIGHT = 3;
  * on the benchmark, 8 MiB chunks two at a time were faster than 4 MiB three at a time, in the
  * same memory.
  */
-const CHUNK_BYTES = 8 * 1024 * 1024;
+export const CHUNK_BYTES = 8 * 1024 * 1024;
 
 /** The views of the analysis section. */
 export type AnalysisMode = 'trial' | 'overlay' | 'average' | 'spectrum' | 'image';
@@ -64,6 +70,11 @@ export interface IAnalysisModelOptions {
   readonly metadata?: IArrayAxesMetadata;
   /** Trials per request to the worker at most (default 500; fewer for large trials, CHUNK_BYTES): each chunk's groups are drawn on arrival. */
   readonly chunkSize?: number;
+  /**
+   * The shape one trial is expected to have (the trial the preview plotted): chunks are sized
+   * by it until a reply gives the trials' shape. Without it the first chunk goes alone.
+   */
+  readonly trialShapeHint?: readonly number[];
   /** A column with at most this many distinct values can group trials (default 16). */
   readonly maxGroups?: number;
   /** Pixel columns of the overlay at most (default 512; the raster is stretched to the plot's width). */
@@ -107,6 +118,7 @@ export class AnalysisModel {
     this._trials = options.trials;
     this._metadata = options.metadata ?? {};
     this._chunkSize = options.chunkSize ?? 500;
+    this._shapeHint = options.trialShapeHint && trialLayout(options.trialShapeHint);
     this._overlayColumns = options.overlayColumns ?? 512;
     this._imageColumns = options.imageColumns ?? 256;
     this._maxGroups = options.maxGroups ?? 16;
@@ -405,7 +417,7 @@ export class AnalysisModel {
         }
       | undefined => {
       // Sized when asked: by then the first reply may have told the trials' shape.
-      const size = first ? Math.min(FIRST_CHUNK_TRIALS, this._chunkSize) : this._chunkTrials();
+      const size = first ? Math.min(FIRST_CHUNK_TRIALS, this._chunkTrials()) : this._chunkTrials();
       const chunk = this._disposed ? undefined : this._nextChunk(size);
       first = false;
       if (chunk === undefined) return undefined;
@@ -414,10 +426,10 @@ export class AnalysisModel {
     };
     type Asked = NonNullable<ReturnType<typeof ask>>;
     const queue: Asked[] = [];
-    // Until a trial's shape is known, the first chunk goes alone: the chunks after it are sized
-    // by the shape (CHUNK_BYTES), and the worker's buffers with them.
+    // Until a trial's shape is known (or expected), the first chunk goes alone: the chunks after
+    // it are sized by the shape (CHUNK_BYTES), and the worker's buffers with them.
     const fill = () => {
-      while (queue.length < (this._trialShape === undefined ? 1 : CHUNKS_IN_FLIGHT)) {
+      while (queue.length < (this._sizingShape() === undefined ? 1 : CHUNKS_IN_FLIGHT)) {
         const asked = ask();
         if (asked === undefined) break;
         queue.push(asked);
@@ -547,10 +559,14 @@ export class AnalysisModel {
     }
   }
 
-  /** A chunk's moments into its atoms': added, or taken out when the atom still holds those trials. */
+  /** The trials' shape as read, else as expected; undefined before either is known. */
+  private _sizingShape(): readonly [number, number] | undefined {
+    return this._trialShape ?? this._shapeHint;
+  }
+
   /** Trials per chunk: the chunkSize option, fewer when that many would exceed CHUNK_BYTES. */
   private _chunkTrials(): number {
-    const shape = this._trialShape;
+    const shape = this._sizingShape();
     if (shape === undefined) return this._chunkSize;
     return Math.max(1, Math.min(this._chunkSize, Math.floor(CHUNK_BYTES / (shape[0] * shape[1] * 8))));
   }
@@ -562,6 +578,7 @@ export class AnalysisModel {
     return spare;
   }
 
+  /** A chunk's moments into its atoms': added, or taken out when the atom still holds those trials. */
   private _applyMoments(cache: IFilterCache, request: IReduceChunkRequest, reduced: IReducedChunk): void {
     let adopted = false;
     const read = new Set(reduced.rows);
@@ -639,6 +656,7 @@ export class AnalysisModel {
   private readonly _atomIndex = new Map<string, number>();
   private readonly _metadata: IArrayAxesMetadata;
   private readonly _chunkSize: number;
+  private readonly _shapeHint: readonly [number, number] | undefined;
   private readonly _overlayColumns: number;
   private readonly _imageColumns: number;
   private readonly _groupable: string[];

@@ -39,6 +39,8 @@ export interface IAnalysisHost {
    * else the settings), undefined until its sidecar was looked for.
    */
   metadata(arrayName: string): IArrayAxesMetadata | undefined;
+  /** The shape of the trial the preview plotted, if any: sizes the first chunks read. */
+  plottedShape(arrayName: string): readonly number[] | undefined;
   /** trials.csv as read (without feature columns). */
   trials(): ParsedTrialsCsv | undefined;
   /** Trials kept by the table's filter, in its order. */
@@ -313,7 +315,12 @@ export class AnalysisSection extends Widget {
     if (!trials) return;
     const file = this._file;
     this._metadataUsed = this._host.metadata(this.arrayName);
-    const model = new AnalysisModel({ reducer: this._host.reducerFor(file), trials, metadata: this._metadataUsed });
+    const model = new AnalysisModel({
+      reducer: this._host.reducerFor(file),
+      trials,
+      metadata: this._metadataUsed,
+      trialShapeHint: this._host.plottedShape(this.arrayName)
+    });
     this._model = model;
     this._trialsUsed = trials;
     model.mode = this._mode;
@@ -389,21 +396,23 @@ export class AnalysisSection extends Widget {
 
   /**
    * Draws at the next frame; while trials stream in, at most every DRAW_INTERVAL_MS once some
-   * were drawn (the first of them are drawn as soon as they come).
+   * were drawn (the first of them are drawn as soon as they come, and so is the end of a read:
+   * a draw held back for the interval is brought forward).
    */
   private _scheduleDraw(): void {
-    if (this._drawPending || this._mode === 'trial') return;
-    this._drawPending = true;
+    if (this._mode === 'trial') return;
     const throttled = this._model?.busy === true && this._drawnTrials > 0;
     const wait = throttled ? Math.max(0, this._lastDraw + DRAW_INTERVAL_MS - performance.now()) : 0;
-    setTimeout(
-      () =>
-        requestAnimationFrame(() => {
-          this._drawPending = false;
-          if (!this.isDisposed) this._draw();
-        }),
-      wait
-    );
+    if (this._drawPending && (this._drawTimer === undefined || wait > 0)) return;
+    clearTimeout(this._drawTimer);
+    this._drawPending = true;
+    this._drawTimer = setTimeout(() => {
+      this._drawTimer = undefined;
+      requestAnimationFrame(() => {
+        this._drawPending = false;
+        if (!this.isDisposed) this._draw();
+      });
+    }, wait);
   }
 
   private _draw(): void {
@@ -565,6 +574,8 @@ export class AnalysisSection extends Widget {
   private _lastDraw = -Infinity;
   /** Trials read when last drawn. */
   private _drawnTrials = 0;
+  /** The timer of a draw held back while trials stream in (undefined once its frame is asked for). */
+  private _drawTimer: ReturnType<typeof setTimeout> | undefined;
   private _drawnWidth = -1;
   /** {@link _averageLayoutOf} of the average's plots shown (undefined: other plots or none). */
   private _averageLayout: string | undefined;

@@ -29,6 +29,8 @@ export interface IPreviewAnalysisOptions {
    * settings; undefined until its sidecar was looked for): the trial plot's, read once.
    */
   readonly metadataOf: (arrayName: string) => IArrayAxesMetadata | undefined;
+  /** The shape of the trial the preview plotted of an array, if it has one. */
+  readonly plottedShapeOf: (arrayName: string) => readonly number[] | undefined;
   readonly trans: TranslationBundle;
   /** Something shown changed: the preview publishes its state. */
   readonly publish: () => void;
@@ -73,6 +75,7 @@ export class PreviewAnalysis {
         }
       }),
       metadata: arrayName => this._options.metadataOf(arrayName),
+      plottedShape: arrayName => this._options.plottedShapeOf(arrayName),
       trials: () => this._trials,
       keptTrials: () => this._options.grid.view.rows,
       selectTrial: row => this._options.grid.selectTrial(row),

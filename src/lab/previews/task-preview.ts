@@ -157,6 +157,7 @@ export class TaskPreview extends SplitPanel {
     this._analysis = new PreviewAnalysis({
       arrays: model.arrayProvider,
       metadataOf: name => model.metadataOf(name)?.metadata,
+      plottedShapeOf: name => model.arrays.get(name)?.array?.shape,
       trans,
       grid: this._grid,
       publish: () => this._publish()
