@@ -250,7 +250,15 @@ test('AnalysisModel: groups stream in, equal numpy, and regroup or refilter from
       await model.update();
       assert.equal(reducer.trialsRead, afterFilters, 'the previous filter came back from cache');
 
-      // Features equal axopy.features per trial and channel (unfiltered data).
+      // Features are read on demand (the table's feature columns): none so far; asked for, every
+      // trial is read once more for them. They equal axopy.features per trial and channel
+      // (unfiltered data).
+      assert.deepEqual(model.featureColumns(), [], 'no feature columns until asked for');
+      assert.ok(Number.isNaN(model.feature(0, 'rms', 0)));
+      const beforeFeatures = reducer.trialsRead;
+      model.features = true;
+      await model.update();
+      assert.equal(reducer.trialsRead - beforeFeatures, TRIALS, 'each trial read once more, for its features');
       for (const name of FEATURE_NAMES) {
         const values = Array.from({ length: TRIALS * 3 }, (_, i) => model.feature(Math.floor(i / 3), name, i % 3));
         if (name === 'zc' || name === 'ssc') assert.deepEqual(values, features[name], name);

@@ -109,3 +109,20 @@ test('huge trials: one trial per chunk from the first (12.8 MB each, past CHUNK_
   );
   model.dispose();
 });
+
+test('features are read only when asked for: the table columns, or the image sorted by one', async () => {
+  const reducer = recordingReducer(2, 100);
+  const model = new AnalysisModel({ reducer, trials, trialShapeHint: [2, 100] });
+  model.mode = 'average';
+  await model.update();
+  assert.ok(Number.isNaN(model.feature(0, 'rms', 0)), 'the average computes none');
+  model.mode = 'image';
+  model.sortBy = 'rms';
+  await model.update();
+  const rms = Math.sqrt(Array.from({ length: 100 }, (_, i) => Math.sin(i) ** 2).reduce((a, b) => a + b) / 100);
+  for (let row = 0; row < ROWS; row++) assert.ok(Math.abs(model.feature(row, 'rms', 0) - rms) < 1e-12, `row ${row}`);
+  assert.deepEqual(model.featureColumns(), [], 'the table shows them only when asked');
+  model.features = true;
+  assert.equal(model.featureColumns().length, 7 * 2);
+  model.dispose();
+});

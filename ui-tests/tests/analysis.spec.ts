@@ -188,11 +188,18 @@ test('Average by gesture equals numpy; one coloured band per group on the canvas
   expect(problems).toEqual([]);
 });
 
-test('Feature columns in the trials table equal Python AxoPy features', async ({ page, problems, storageServer }) => {
+test('Feature columns, once asked for, in the trials table equal Python AxoPy features', async ({
+  page,
+  problems,
+  storageServer
+}) => {
   const features = JSON.parse(
     execFileSync(PYTHON, ['-c', AXOPY_FEATURES, path.join(storageServer.rootDir, TASK)], { encoding: 'utf8' })
   ) as Record<string, number[][]>;
   await averageGroupedByGesture(page);
+  // On demand: none until the box is ticked (the average does not compute them).
+  expect((await waitForPreview(page, TASK, () => true)).columns.some(c => c.startsWith('rms_'))).toBe(false);
+  await section(page).locator('[data-control="features"] input').check();
   const table = await waitForPreview(
     page,
     TASK,

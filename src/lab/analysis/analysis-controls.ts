@@ -1,13 +1,14 @@
 /**
  * The analysis view's controls: grouping column, band (SEM or SD), channel and sort feature of
- * the image, and the display filter's inputs; each change is passed on by name.
+ * the image, the feature columns of the table, and the display filter's inputs; each change is
+ * passed on by name.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { AnalysisMode, AnalysisModel } from './analysis-model.js';
 import type { IDisplayFilter } from './display-filter.js';
 import { FEATURE_NAMES, type FeatureName } from './trial-reduction.js';
 
-export type ControlName = 'grouping' | 'spread' | 'channel' | 'sortBy' | 'filter';
+export type ControlName = 'grouping' | 'spread' | 'channel' | 'sortBy' | 'features' | 'filter';
 
 const GROUP_NONE = '';
 
@@ -30,7 +31,13 @@ export class AnalysisControls {
       ['', trans.__('trial order')],
       ...FEATURE_NAMES.map(f => [f, f] as [string, string])
     ]);
+    this._features = this._checkbox(trans.__('Feature columns'), 'features');
     this._filterInputs = this._filterControls(trans);
+  }
+
+  /** Whether the trials table shows the trials' features (read on demand). */
+  get featureColumns(): boolean {
+    return this._features.checked;
   }
 
   /** The grouping column chosen (undefined: all trials as one group). */
@@ -90,6 +97,18 @@ export class AnalysisControls {
     this._channel.value = String(model.channel);
   }
 
+  private _checkbox(label: string, name: ControlName): HTMLInputElement {
+    const wrapper = document.createElement('label');
+    wrapper.className = 'jp-AxoPyAnalysis-control';
+    wrapper.dataset.control = name;
+    const input = document.createElement('input');
+    input.type = 'checkbox';
+    input.addEventListener('change', () => this._onChange(name));
+    wrapper.append(input, ` ${label}`);
+    this.node.appendChild(wrapper);
+    return input;
+  }
+
   private _select(label: string, name: ControlName, options: [string, string][] = []): HTMLSelectElement {
     const wrapper = document.createElement('label');
     wrapper.className = 'jp-AxoPyAnalysis-control';
@@ -144,5 +163,6 @@ export class AnalysisControls {
   private readonly _spread: HTMLSelectElement;
   private readonly _channel: HTMLSelectElement;
   private readonly _sortBy: HTMLSelectElement;
+  private readonly _features: HTMLInputElement;
   private readonly _filterInputs: Record<string, HTMLInputElement>;
 }

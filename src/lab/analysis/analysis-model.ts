@@ -188,12 +188,23 @@ export class AnalysisModel {
     this._set(() => (this._channel = channel));
   }
 
+  /**
+   * Whether the trials' features are read (read again for the trials read without them): the
+   * table's feature columns. The image sorted by a feature reads them too.
+   */
+  get features(): boolean {
+    return this._featuresShown;
+  }
+  set features(shown: boolean) {
+    this._set(() => (this._featuresShown = shown), shown);
+  }
+
   /** The feature ordering the epochs image's rows (undefined: trial order). */
   get sortBy(): FeatureName | undefined {
     return this._sortBy;
   }
   set sortBy(feature: FeatureName | undefined) {
-    this._set(() => (this._sortBy = feature));
+    this._set(() => (this._sortBy = feature), feature !== undefined);
   }
 
   /** Trials (rows of trials.csv) kept by the table's filter or selection, in view order. */
@@ -336,6 +347,7 @@ export class AnalysisModel {
    * identifier: "FDS", else "channel_0"), NaN for trials not read yet.
    */
   featureColumns(): { readonly name: string; readonly values: number[] }[] {
+    if (!this._featuresShown) return [];
     const channels = this._trialShape?.[0] ?? 0;
     const rowCount = this._trials.rowCount;
     const columns: { name: string; values: number[] }[] = [];
@@ -511,9 +523,10 @@ export class AnalysisModel {
       const inMoments = cache.atoms.get(atom)?.rows.has(row) ?? false;
       const needsOverlay = this._mode === 'overlay' && !(cache.overlay?.has(row) ?? false);
       const needsImage = this._mode === 'image' && !cache.image.has(row);
+      const needsFeatures = this._featuresNeeded() && !this._features.has(row);
       if (!inMoments) wanted.push({ row, atom });
-      // Read again only for its overlay trace or image row: not added to the moments twice.
-      else if (needsOverlay || needsImage) wanted.push({ row, atom: -1 });
+      // Read again only for its overlay trace, image row or features: not added to the moments twice.
+      else if (needsOverlay || needsImage || needsFeatures) wanted.push({ row, atom: -1 });
     }
     if (wanted.length === 0) return undefined;
     return {
@@ -526,6 +539,7 @@ export class AnalysisModel {
         overlayRows: this._mode === 'overlay' ? wanted.filter(w => !w.remove).map(w => w.row) : [],
         // Image rows only for the image (16 MB for 2000 trials x 8 channels at 256 columns).
         imageColumns: this._mode === 'image' ? this._imageColumns : 0,
+        features: this._featuresNeeded(),
         momentsBuffer: this._takeSpareMoments()
       }
     };
@@ -549,7 +563,7 @@ export class AnalysisModel {
     const perTrial = shape[0] * FEATURE_NAMES.length;
     const columns = Math.min(request.imageColumns, shape[1]);
     reduced.rows.forEach((row, i) => {
-      this._features.set(row, reduced.features.slice(i * perTrial, (i + 1) * perTrial));
+      if (request.features) this._features.set(row, reduced.features.slice(i * perTrial, (i + 1) * perTrial));
       if (request.imageColumns > 0)
         cache.image.set(row, reduced.image.slice(i * shape[0] * columns, (i + 1) * shape[0] * columns));
     });
@@ -557,6 +571,11 @@ export class AnalysisModel {
       cache.overlay ??= new OverlaySpans(shape[0], overlayColumnCount(shape[1], request.overlayColumns));
       cache.overlay.add(reduced.overlay.rows, reduced.overlay.spans);
     }
+  }
+
+  /** Features are read for the table's columns, or for the image sorted by one. */
+  private _featuresNeeded(): boolean {
+    return this._featuresShown || (this._mode === 'image' && this._sortBy !== undefined);
   }
 
   /** The trials' shape as read, else as expected; undefined before either is known. */
@@ -664,6 +683,7 @@ export class AnalysisModel {
   private readonly _atomOfRow: number[] = [];
   private readonly _caches = new Map<string, IFilterCache>();
   private readonly _features = new Map<number, Float64Array>();
+  private _featuresShown = false;
   private readonly _missing = new Set<number>();
   private readonly _misshapen = new Set<number>();
   /** Rows of the chunks asked for and not yet applied. */

@@ -334,6 +334,8 @@ export class AnalysisSection extends Widget {
     }
     const grouping = this._controls.grouping;
     model.grouping = grouping !== undefined && model.groupableColumns.includes(grouping) ? grouping : undefined;
+    model.sortBy = this._controls.sortBy;
+    model.features = this._controls.featureColumns;
     this._controls.fill(model);
     void this._updateTrialSpectrum();
     let lastFeatures = 0;
@@ -371,6 +373,10 @@ export class AnalysisSection extends Widget {
       if (name === 'grouping') model.grouping = this._controls.grouping;
       if (name === 'channel') model.channel = this._controls.channel;
       if (name === 'sortBy') model.sortBy = this._controls.sortBy;
+      if (name === 'features') {
+        model.features = this._controls.featureColumns;
+        this._host.featuresChanged();
+      }
       if (name === 'filter') {
         model.filter = this._controls.filter;
         void this._updateTrialSpectrum();

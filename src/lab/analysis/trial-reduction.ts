@@ -39,6 +39,11 @@ export interface IReduceChunkRequest {
   /** Columns of a row of the epochs image (bucket means along time); 0: no image rows. */
   readonly imageColumns: number;
   /**
+   * Whether to compute each trial's AxoPy features (the table's feature columns, the image's
+   * sort): asked for only when shown, they cost more than the moments of the average.
+   */
+  readonly features?: boolean;
+  /**
    * A buffer the page is done with (an earlier chunk's moments, merged), for this chunk's
    * moments when large enough: the page then makes no garbage of 2 MB per chunk.
    */
@@ -126,7 +131,7 @@ export function reduceTrialChunk(
       layout,
       value.data instanceof Float64Array ? value.data : Float64Array.from(toNumbers(value.data))
     );
-    for (const name of FEATURE_NAMES) {
+    for (const name of request.features ? FEATURE_NAMES : []) {
       const computed = NAMED_FEATURES[name](raw).data;
       for (let c = 0; c < channels; c++)
         features[(rows.length * channels + c) * FEATURE_NAMES.length + FEATURE_NAMES.indexOf(name)] = Number(
