@@ -540,7 +540,8 @@ export class AnalysisModel {
         // Image rows only for the image (16 MB for 2000 trials x 8 channels at 256 columns).
         imageColumns: this._mode === 'image' ? this._imageColumns : 0,
         features: this._featuresNeeded(),
-        momentsBuffer: this._takeSpareMoments()
+        momentsBuffer: this._takeSpareMoments(),
+        spansBuffer: this._mode === 'overlay' ? this._takeSpareSpans() : undefined
       }
     };
   }
@@ -570,6 +571,8 @@ export class AnalysisModel {
     if (reduced.overlay.rows.length > 0) {
       cache.overlay ??= new OverlaySpans(shape[0], overlayColumnCount(shape[1], request.overlayColumns));
       cache.overlay.add(reduced.overlay.rows, reduced.overlay.spans);
+      // Kept as bytes: the floats' buffer goes back to the worker for the next chunk's spans.
+      this._spareSpans = reduced.overlay.spans.buffer as ArrayBuffer;
     }
   }
 
@@ -591,6 +594,13 @@ export class AnalysisModel {
   }
 
   /** A chunk's moments buffer no atom kept, for the next chunk asked (then the worker's). */
+  /** A chunk's spans buffer, merged, for the next chunk asked in overlay mode. */
+  private _takeSpareSpans(): ArrayBuffer | undefined {
+    const spare = this._spareSpans;
+    this._spareSpans = undefined;
+    return spare;
+  }
+
   private _takeSpareMoments(): ArrayBuffer | undefined {
     const spare = this._spareMoments;
     this._spareMoments = undefined;
@@ -696,6 +706,7 @@ export class AnalysisModel {
   private _sortBy: FeatureName | undefined;
   private _trialShape: [number, number] | undefined;
   private _spareMoments: ArrayBuffer | undefined;
+  private _spareSpans: ArrayBuffer | undefined;
   private _bytesFetched = 0;
   private _groups: IAnalysisGroup[] | undefined;
   private _keptSetsOf: { rows: readonly number[]; kept: Set<number>; keptAtoms: Set<number> } | undefined;

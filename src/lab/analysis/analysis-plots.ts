@@ -9,7 +9,17 @@ import type { AnalysisModel } from './analysis-model.js';
 import { type Rgb, imageScale, rgbText } from './group-colors.js';
 import { cssVar } from '../previews/theme.js';
 import { bandPoints } from './band-points.js';
-import { type ILevelScale, type OverlaySpans, columnsUnderPixel, compositeRaster, levelOf } from './overlay-raster.js';
+import {
+  type ILevelScale,
+  type OverlaySpans,
+  RasterScratch,
+  columnsUnderPixel,
+  compositeRaster,
+  levelOf
+} from './overlay-raster.js';
+
+/** The rasters' buffers, one set for every overlay drawn (each copied into its canvas at once). */
+const rasterScratch = new RasterScratch();
 
 const CHANNEL_HEIGHT = 110;
 const Y_AXIS_SIZE = 72;
@@ -149,14 +159,22 @@ export function drawOverlay(host: HTMLElement, context: IPlotContext): uPlot[] {
     let raster: HTMLCanvasElement | undefined;
     if (range) {
       const height = range.high - range.low + 1;
-      const counts = spans.raster(c, rows, row => groupOfRow.get(row) ?? -1, colors.length, range.low, range.high);
+      const counts = spans.raster(
+        c,
+        rows,
+        row => groupOfRow.get(row) ?? -1,
+        colors.length,
+        range.low,
+        range.high,
+        rasterScratch
+      );
       raster = document.createElement('canvas');
       raster.width = spans.columns;
       raster.height = height;
       raster
         .getContext('2d')!
         .putImageData(
-          new ImageData(compositeRaster(counts, colors, height, spans.columns), spans.columns, height),
+          new ImageData(compositeRaster(counts, colors, height, spans.columns, rasterScratch), spans.columns, height),
           0,
           0
         );

@@ -234,11 +234,12 @@ export class OverlaySpans {
     groupOf: (row: number) => number,
     groups: number,
     low: number,
-    high: number
+    high: number,
+    scratch?: RasterScratch
   ): Int32Array {
     const height = high - low + 1;
     const columns = this.columns;
-    const counts = new Int32Array(groups * height * columns);
+    const counts = scratch ? scratch.counts(groups * height * columns) : new Int32Array(groups * height * columns);
     const first = channel * 2 * columns;
     for (const row of rows) {
       const levels = this._levels.get(row);
@@ -324,9 +325,10 @@ export function compositeRaster(
   counts: Int32Array,
   colors: readonly Rgb[],
   height: number,
-  columns: number
+  columns: number,
+  scratch?: RasterScratch
 ): Uint8ClampedArray<ArrayBuffer> {
-  const pixels = new Uint8ClampedArray(height * columns * 4);
+  const pixels = scratch ? scratch.pixels(height * columns * 4) : new Uint8ClampedArray(height * columns * 4);
   const size = height * columns;
   let most = 0;
   for (let i = 0; i < counts.length; i++) if (counts[i] > most) most = counts[i];
@@ -354,4 +356,25 @@ export function compositeRaster(
     pixels[4 * p + 3] = a * 255;
   }
   return pixels;
+}
+
+/**
+ * The counts and pixels of one raster at a time, reused from raster to raster: an overlay is
+ * drawn again every 500 ms while trials stream in, and each channel's counts (groups x levels
+ * x columns) would otherwise be megabytes of garbage per draw. Each view handed out is zeroed
+ * and valid until the next one of its kind.
+ */
+export class RasterScratch {
+  counts(length: number): Int32Array {
+    if (this._counts.length < length) this._counts = new Int32Array(length);
+    return this._counts.subarray(0, length).fill(0);
+  }
+
+  pixels(length: number): Uint8ClampedArray<ArrayBuffer> {
+    if (this._pixels.length < length) this._pixels = new Uint8ClampedArray(length);
+    return this._pixels.subarray(0, length).fill(0);
+  }
+
+  private _counts = new Int32Array(0);
+  private _pixels = new Uint8ClampedArray(0);
 }

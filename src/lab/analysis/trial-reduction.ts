@@ -48,6 +48,8 @@ export interface IReduceChunkRequest {
    * moments when large enough: the page then makes no garbage of 2 MB per chunk.
    */
   readonly momentsBuffer?: ArrayBuffer;
+  /** The same for the overlay's spans (an earlier chunk's, kept as bytes by the page). */
+  readonly spansBuffer?: ArrayBuffer;
 }
 
 /** The moments of one atom over the trials of a chunk (those to remove apart). */
@@ -104,7 +106,8 @@ export function reduceTrialChunk(
   const misshapen: { row: number; shape: readonly number[] }[] = [];
   const features: number[] = [];
   const overlayRowsRead: number[] = [];
-  const overlaySpans: Float32Array[] = [];
+  // Every overlay row's spans in one buffer, made when the trials' shape is known.
+  let overlaySpans = new Float32Array(0);
   const imageRows: Float32Array[] = [];
   let trialShape: [number, number] | undefined;
   for (const { row, atom, remove = false } of request.trials) {
@@ -141,8 +144,24 @@ export function reduceTrialChunk(
     const shown = applyDisplayFilter(designed, raw);
     if (atom >= 0) atoms[parts.indexOf(atom, remove)].add(shown.data);
     if (overlayRows.has(row)) {
+      const perRow = channels * 2 * overlayColumnCount(samples, request.overlayColumns);
+      if (overlaySpans.length === 0) {
+        const length = overlayRows.size * perRow;
+        const given = request.spansBuffer;
+        overlaySpans =
+          given !== undefined && given.byteLength >= length * 4
+            ? new Float32Array(given, 0, length)
+            : new Float32Array(length);
+      }
+      writeOverlaySpans(
+        shown.data,
+        channels,
+        samples,
+        request.overlayColumns,
+        overlaySpans,
+        overlayRowsRead.length * perRow
+      );
       overlayRowsRead.push(row);
-      overlaySpans.push(overlaySpansOf(shown.data, channels, samples, request.overlayColumns));
     }
     if (request.imageColumns > 0) imageRows.push(bucketMeans(shown.data, channels, samples, request.imageColumns));
     rows.push(row);
@@ -159,7 +178,15 @@ export function reduceTrialChunk(
     ),
     rows,
     features: Float64Array.from(features),
-    overlay: { rows: overlayRowsRead, spans: concatenated(overlaySpans) },
+    overlay: {
+      rows: overlayRowsRead,
+      spans: overlaySpans.subarray(
+        0,
+        trialShape
+          ? overlayRowsRead.length * trialShape[0] * 2 * overlayColumnCount(trialShape[1], request.overlayColumns)
+          : 0
+      )
+    },
     image,
     missing,
     misshapen
@@ -199,21 +226,17 @@ function momentsInOneBuffer(count: number, size: number, given?: ArrayBuffer): R
   );
 }
 
-function overlaySpansOf(data: Float64Array, channels: number, samples: number, cap: number): Float32Array {
+/** A trial's spans (channels x columns x (min, max)) written into `spans` from `offset`. */
+function writeOverlaySpans(
+  data: Float64Array,
+  channels: number,
+  samples: number,
+  cap: number,
+  spans: Float32Array,
+  offset: number
+): void {
   const columns = overlayColumnCount(samples, cap);
-  const spans = new Float32Array(channels * 2 * columns);
-  for (let c = 0; c < channels; c++) columnSpans(data, c * samples, samples, columns, spans, c * 2 * columns);
-  return spans;
-}
-
-function concatenated(parts: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  for (let c = 0; c < channels; c++) columnSpans(data, c * samples, samples, columns, spans, offset + c * 2 * columns);
 }
 
 function bucketMeans(data: Float64Array, channels: number, samples: number, columns: number): Float32Array {

@@ -110,7 +110,7 @@ export class Hdf5Service implements IHdf5Provider {
   ): Promise<{ reduced: IReducedChunk; bytesFetched: number }> {
     const reply = await this._call(
       { id: 0, op: 'reduceTrials', file: this._remote(file), chunk },
-      chunk.momentsBuffer === undefined ? [] : [chunk.momentsBuffer]
+      [chunk.momentsBuffer, chunk.spansBuffer].filter((buffer): buffer is ArrayBuffer => buffer !== undefined)
     );
     if (!('reduced' in reply)) throw new Error(`${file.path}: unexpected reply from the HDF5 worker`);
     this._bytes.set(file.path, reply.bytesFetched);
