@@ -13,7 +13,9 @@
  *    with traces and to the frame with all 2000, memory growth at peak and after the page's GC;
  *    then redraws from the spans: regroup, and a table filter keeping half the trials.
  *  - Image: ms to the epochs image (its rows are read again: they are kept only for it).
- * Asserts nothing. Run: bash scripts/install-wheel.sh && npm run build:tests && node build/benchmarks/analysis-view.js
+ * With the argument `overlay-first`, only the overlay, as the first read of the file: its times
+ * and memory growth (the worker's read buffers are made during it, as they are for the average).
+ * Asserts nothing. Run: bash scripts/install-wheel.sh && npm run build:tests && node build/benchmarks/analysis-view.js [overlay-first]
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -218,6 +220,23 @@ async function main(): Promise<void> {
       if (response.url().includes('/files/data/p01/big/emg.hdf5')) requests.count++;
     });
     const complete = `/${TRIALS} of ${TRIALS} kept trials/.test(section.querySelector('.jp-AxoPyAnalysis-caption').textContent)`;
+
+    if (process.argv[2] === 'overlay-first') {
+      // The overlay as the first read of the file: nothing cached, the worker's buffers not made yet.
+      const overlayFirst = await peakGrowth(meter, () =>
+        timeFrames(page, { selector: 'button[data-mode="overlay"]' }, [
+          "/[1-9]\\d* traces drawn/.test(section.querySelector('.jp-AxoPyAnalysis-caption').textContent)",
+          `/${TRIALS} traces drawn/.test(section.querySelector('.jp-AxoPyAnalysis-caption').textContent)`
+        ])
+      );
+      console.log(
+        `overlay of ${TRIALS} trials as the first read: first traces ${overlayFirst.result[0].toFixed(0)} ms, all ${overlayFirst.result[1].toFixed(0)} ms`
+      );
+      console.log(
+        `  page + worker memory: +${MB(overlayFirst.peak - overlayFirst.base)} at peak (page +${MB(overlayFirst.pagePeak)}, worker +${MB(overlayFirst.workersPeak)} at their own peaks)`
+      );
+      return;
+    }
 
     // Average, all trials as one group (the grouping select is filled once the model exists).
     const average = await peakGrowth(meter, () =>

@@ -95,6 +95,8 @@ export interface IAnalysisState {
 
 /** Least ms between two draws while trials stream in. */
 const DRAW_INTERVAL_MS = 500;
+/** The same for the overlay, whose every draw makes a raster per channel (the average's plots get new data in place). */
+const OVERLAY_DRAW_INTERVAL_MS = 1000;
 
 /**
  * Least ms between two updates of the table's feature columns while trials stream in: each
@@ -401,14 +403,16 @@ export class AnalysisSection extends Widget {
   }
 
   /**
-   * Draws at the next frame; while trials stream in, at most every DRAW_INTERVAL_MS once some
+   * Draws at the next frame; while trials stream in, at most every DRAW_INTERVAL_MS (the overlay
+   * OVERLAY_DRAW_INTERVAL_MS) once some
    * were drawn (the first of them are drawn as soon as they come, and so is the end of a read:
    * a draw held back for the interval is brought forward).
    */
   private _scheduleDraw(): void {
     if (this._mode === 'trial') return;
     const throttled = this._model?.busy === true && this._drawnTrials > 0;
-    const wait = throttled ? Math.max(0, this._lastDraw + DRAW_INTERVAL_MS - performance.now()) : 0;
+    const interval = this._mode === 'overlay' ? OVERLAY_DRAW_INTERVAL_MS : DRAW_INTERVAL_MS;
+    const wait = throttled ? Math.max(0, this._lastDraw + interval - performance.now()) : 0;
     if (this._drawPending && (this._drawTimer === undefined || wait > 0)) return;
     clearTimeout(this._drawTimer);
     this._drawPending = true;
