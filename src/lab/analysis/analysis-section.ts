@@ -428,7 +428,9 @@ export class AnalysisSection extends Widget {
   private _draw(): void {
     this._lastDraw = performance.now();
     const model = this._model;
-    this._drawnTrials = model?.progress.done ?? 0;
+    // What the mode shows of the read: the overlay's traces (after an average, every trial's
+    // moments may be in while no trace is), else the trials in the moments.
+    this._drawnTrials = !model ? 0 : this._mode === 'overlay' ? model.overlay().rows.length : model.progress.done;
     this._draws++;
     if (
       model &&
@@ -582,7 +584,7 @@ export class AnalysisSection extends Widget {
     { key: string; row: number; channels: number; frequencies: Float64Array; psd: Float64Array } | undefined;
   private _spectrumTicket = 0;
   private _lastDraw = -Infinity;
-  /** Trials read when last drawn. */
+  /** Trials the last draw showed (traces in the overlay, else trials in the moments). */
   private _drawnTrials = 0;
   /** The timer of a draw held back while trials stream in (undefined once its frame is asked for). */
   private _drawTimer: ReturnType<typeof setTimeout> | undefined;
