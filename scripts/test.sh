@@ -20,7 +20,8 @@ node --test --test-concurrency=2 "${test_files[@]}" | tee "$logs/node.tap"
 bash scripts/install-kernel.sh
 (cd tests/notebooks && ../../.venv/bin/python -m unittest discover --start-directory . --pattern 'test_*.py') 2>&1 | tee "$logs/notebooks.txt"
 
-# The server extension's archive writer (Python, shipped in the wheel), against zipfile.
+# The server extension (Python, shipped in the wheel): its archive writer against zipfile, and its
+# multi-range file endpoint on a real Jupyter server started from this checkout.
 .venv/bin/python -m unittest tests/python/test_export_server.py tests/python/test_ranges_server.py 2>&1 | tee "$logs/python.txt"
 
 # End-to-end: `jupyter lab` from PyPI (.venv) with the jupyterlab-axopy wheel installed into it,
