@@ -364,6 +364,8 @@ export class AnalysisSection extends Widget {
     }
     this._model?.dispose();
     this._model = undefined;
+    // A new model's first results are drawn at once, not after the interval of the old one's.
+    this._drawnTrials = 0;
     this._host.featuresChanged();
     if (this._mode !== 'trial') this._ensureModel();
   }
