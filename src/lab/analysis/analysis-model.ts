@@ -539,8 +539,8 @@ export class AnalysisModel {
         // Image rows only for the image (16 MB for 2000 trials x 8 channels at 256 columns).
         imageColumns: this._mode === 'image' ? this._imageColumns : 0,
         features: this._featuresNeeded(),
-        momentsBuffer: this._takeSpareMoments(),
-        spansBuffer: this._mode === 'overlay' ? this._takeSpareSpans() : undefined
+        momentsBuffer: this._takeSpare('moments'),
+        spansBuffer: this._mode === 'overlay' ? this._takeSpare('spans') : undefined
       }
     };
   }
@@ -571,7 +571,7 @@ export class AnalysisModel {
       cache.overlay ??= new OverlaySpans(shape[0], overlayColumnCount(shape[1], request.overlayColumns));
       cache.overlay.add(reduced.overlay.rows, reduced.overlay.spans);
       // Kept as bytes: the floats' buffer goes back to the worker for the next chunk's spans.
-      this._spareSpans = reduced.overlay.spans.buffer as ArrayBuffer;
+      this._spares.spans = reduced.overlay.spans.buffer as ArrayBuffer;
     }
   }
 
@@ -592,17 +592,10 @@ export class AnalysisModel {
     return Math.max(1, Math.min(this._chunkSize, Math.floor(CHUNK_BYTES / (shape[0] * shape[1] * 8))));
   }
 
-  /** A chunk's moments buffer no atom kept, for the next chunk asked (then the worker's). */
-  /** A chunk's spans buffer, merged, for the next chunk asked in overlay mode. */
-  private _takeSpareSpans(): ArrayBuffer | undefined {
-    const spare = this._spareSpans;
-    this._spareSpans = undefined;
-    return spare;
-  }
-
-  private _takeSpareMoments(): ArrayBuffer | undefined {
-    const spare = this._spareMoments;
-    this._spareMoments = undefined;
+  /** The spare buffer of that kind, for the next chunk asked (then the worker's); taken once. */
+  private _takeSpare(kind: 'moments' | 'spans'): ArrayBuffer | undefined {
+    const spare = this._spares[kind];
+    this._spares[kind] = undefined;
     return spare;
   }
 
@@ -632,7 +625,7 @@ export class AnalysisModel {
       }
     }
     // Merged into atoms that were there: the buffer goes back to the worker with the next chunk.
-    if (!adopted && reduced.atoms.length > 0) this._spareMoments = reduced.atoms[0].mean.buffer as ArrayBuffer;
+    if (!adopted && reduced.atoms.length > 0) this._spares.moments = reduced.atoms[0].mean.buffer as ArrayBuffer;
   }
 
   private _groupableColumns(trials: ParsedTrialsCsv): string[] {
@@ -704,8 +697,11 @@ export class AnalysisModel {
   private _channel = 0;
   private _sortBy: FeatureName | undefined;
   private _trialShape: [number, number] | undefined;
-  private _spareMoments: ArrayBuffer | undefined;
-  private _spareSpans: ArrayBuffer | undefined;
+  /**
+   * Buffers of chunks the page is done with, sent back to the worker with the next chunk asked:
+   * a chunk's moments no atom kept, and an overlay chunk's spans (kept as bytes once merged).
+   */
+  private readonly _spares: { moments?: ArrayBuffer; spans?: ArrayBuffer } = {};
   private _bytesFetched = 0;
   private _groups: IAnalysisGroup[] | undefined;
   private _keptSetsOf: { rows: readonly number[]; kept: Set<number>; keptAtoms: Set<number> } | undefined;

@@ -406,9 +406,8 @@ export class AnalysisSection extends Widget {
 
   /**
    * Draws at the next frame; while trials stream in, at most every DRAW_INTERVAL_MS (the overlay
-   * OVERLAY_DRAW_INTERVAL_MS) once some
-   * were drawn (the first of them are drawn as soon as they come, and so is the end of a read:
-   * a draw held back for the interval is brought forward).
+   * OVERLAY_DRAW_INTERVAL_MS) once some were drawn: the first of them are drawn as soon as they
+   * come, and so is the end of a read (a draw held back for the interval is brought forward).
    */
   private _scheduleDraw(): void {
     if (this._mode === 'trial') return;

@@ -360,7 +360,7 @@ export function compositeRaster(
 
 /**
  * The counts and pixels of one raster at a time, reused from raster to raster: an overlay is
- * drawn again every 500 ms while trials stream in, and each channel's counts (groups x levels
+ * drawn again every second while trials stream in, and each channel's counts (groups x levels
  * x columns) would otherwise be megabytes of garbage per draw. Each view handed out is zeroed
  * and valid until the next one of its kind.
  */

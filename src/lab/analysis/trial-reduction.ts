@@ -108,6 +108,7 @@ export function reduceTrialChunk(
   const overlayRowsRead: number[] = [];
   // Every overlay row's spans in one buffer, made when the trials' shape is known.
   let overlaySpans = new Float32Array(0);
+  let overlayFilled = 0;
   const imageRows: Float32Array[] = [];
   let trialShape: [number, number] | undefined;
   for (const { row, atom, remove = false } of request.trials) {
@@ -145,22 +146,10 @@ export function reduceTrialChunk(
     if (atom >= 0) atoms[parts.indexOf(atom, remove)].add(shown.data);
     if (overlayRows.has(row)) {
       const perRow = channels * 2 * overlayColumnCount(samples, request.overlayColumns);
-      if (overlaySpans.length === 0) {
-        const length = overlayRows.size * perRow;
-        const given = request.spansBuffer;
-        overlaySpans =
-          given !== undefined && given.byteLength >= length * 4
-            ? new Float32Array(given, 0, length)
-            : new Float32Array(length);
-      }
-      writeOverlaySpans(
-        shown.data,
-        channels,
-        samples,
-        request.overlayColumns,
-        overlaySpans,
-        overlayRowsRead.length * perRow
-      );
+      if (overlaySpans.length === 0)
+        overlaySpans = arrayIn(Float32Array, request.spansBuffer, overlayRows.size * perRow);
+      writeOverlaySpans(shown.data, channels, samples, request.overlayColumns, overlaySpans, overlayFilled);
+      overlayFilled += perRow;
       overlayRowsRead.push(row);
     }
     if (request.imageColumns > 0) imageRows.push(bucketMeans(shown.data, channels, samples, request.imageColumns));
@@ -180,12 +169,7 @@ export function reduceTrialChunk(
     features: Float64Array.from(features),
     overlay: {
       rows: overlayRowsRead,
-      spans: overlaySpans.subarray(
-        0,
-        trialShape
-          ? overlayRowsRead.length * trialShape[0] * 2 * overlayColumnCount(trialShape[1], request.overlayColumns)
-          : 0
-      )
+      spans: overlaySpans.subarray(0, overlayFilled)
     },
     image,
     missing,
@@ -211,10 +195,7 @@ function momentParts(request: IReduceChunkRequest): {
 
 /** `count` running moments of `size` values, their arrays views of one buffer (`given`, when it fits). */
 function momentsInOneBuffer(count: number, size: number, given?: ArrayBuffer): RunningMoments[] {
-  const buffer =
-    given !== undefined && given.byteLength >= 2 * count * size * 8
-      ? new Float64Array(given, 0, 2 * count * size).fill(0)
-      : new Float64Array(2 * count * size);
+  const buffer = arrayIn(Float64Array, given, 2 * count * size).fill(0);
   return Array.from(
     { length: count },
     (_, i) =>
@@ -224,6 +205,21 @@ function momentsInOneBuffer(count: number, size: number, given?: ArrayBuffer): R
         buffer.subarray((2 * i + 1) * size, (2 * i + 2) * size)
       )
   );
+}
+
+/** `length` elements over the start of `given` when it is large enough (a buffer the page sent back), else new ones. */
+function arrayIn<T>(
+  Typed: {
+    new (buffer: ArrayBuffer, offset: number, length: number): T;
+    new (length: number): T;
+    BYTES_PER_ELEMENT: number;
+  },
+  given: ArrayBuffer | undefined,
+  length: number
+): T {
+  return given !== undefined && given.byteLength >= length * Typed.BYTES_PER_ELEMENT
+    ? new Typed(given, 0, length)
+    : new Typed(length);
 }
 
 /** A trial's spans (channels x columns x (min, max)) written into `spans` from `offset`. */
