@@ -86,11 +86,11 @@ class FetchedBytes {
 
 /**
  * {@link directFileState} with the root group's tree fetched asynchronously: each pass parses
- * what is fetched and names the nodes it still needs, which come in one batch of parallel
- * requests (h5py scatters the nodes of 2000 links over the file; read one by one, synchronously,
- * they were hundreds of round trips). `head` is the start of the file, already read; `cached`
- * gives bytes the reader already holds (h5wasm walks the same tree to list the datasets), which
- * need no request.
+ * what is fetched and names the nodes it still needs, which come in one batch: one request
+ * through the multi-range endpoint, else parallel ones (h5py scatters the nodes of 2000 links
+ * over the file; read one by one, synchronously, they were hundreds of round trips). `head` is
+ * the start of the file, already read; `cached` gives bytes the reader already holds (h5wasm
+ * walks the same tree to list the datasets), which need no request.
  */
 export async function loadDirectFileState(
   head: Uint8Array,

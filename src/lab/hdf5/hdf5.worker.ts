@@ -115,17 +115,8 @@ const asyncRangeSource: IAsyncRangeSource = {
     const range = /\/(\d+)\s*$/.exec(response.headers.get('Content-Range') ?? '');
     return { bytes, total: range ? Number(range[1]) : end, received: bytes.length, modified };
   },
-  async fetchRanges(file, ranges) {
-    if (file.multiRangeUrl === undefined)
-      return Promise.all(ranges.map(({ start, end }) => asyncRangeSource.fetchRange(file, start, end)));
-    const { parts, total, modified, received } = await fetchByteRanges(
-      fetch,
-      file.multiRangeUrl,
-      headersOf(file),
-      ranges
-    );
-    // The bytes moved are counted once, on the first piece.
-    return parts.map((bytes, i) => ({ bytes, total, received: i === 0 ? received : 0, modified }));
+  fetchRanges(file, ranges) {
+    return fetchByteRanges(fetch, file.multiRangeUrl!, headersOf(file), ranges);
   },
   async journalExists(file) {
     // The folder's listing (a missing journal is no failed request); no listing: assume one.

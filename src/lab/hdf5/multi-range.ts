@@ -13,12 +13,15 @@ export interface IByteRange {
   readonly end: number;
 }
 
-/** The ranges asked for, in the order asked, with the file's size and modification time. */
-export interface IMultiRangeResponse {
-  readonly parts: Uint8Array[];
+/**
+ * One range asked for, with the file's size and modification time as the response that carried
+ * it gave them (the caller compares them: a file changed between two requests is seen there).
+ */
+export interface IFetchedRange {
+  readonly bytes: Uint8Array;
   readonly total: number;
   readonly modified: string | undefined;
-  /** Bytes of the responses' bodies (framing included). */
+  /** Bytes of the response's body (framing included), counted on its first range only. */
   readonly received: number;
 }
 
@@ -72,11 +75,8 @@ export async function fetchByteRanges(
   url: string,
   headers: Record<string, string>,
   ranges: readonly IByteRange[]
-): Promise<IMultiRangeResponse> {
-  const parts: Uint8Array[] = [];
-  let total = -1;
-  let received = 0;
-  let modified: string | undefined;
+): Promise<IFetchedRange[]> {
+  const fetched: IFetchedRange[] = [];
   for (const batch of batchesOf(ranges)) {
     const response = await fetchUrl(url, {
       headers: { ...headers, Range: `bytes=${batch.map(r => `${r.start}-${r.end - 1}`).join(',')}` },
@@ -87,22 +87,20 @@ export async function fetchByteRanges(
       throw new MultiRangeError(`HTTP ${response.status}${reason ? `: ${reason}` : ''}`);
     }
     const body = new Uint8Array(await response.arrayBuffer());
-    received += body.length;
     const got = answeredParts(response, body);
-    if (total >= 0 && got.total !== total) throw new MultiRangeError('the file changed size between requests');
-    total = got.total;
-    const time = response.headers.get('Last-Modified') ?? undefined;
-    if (modified !== undefined && time !== modified) throw new MultiRangeError('the file changed between requests');
-    modified = time;
+    const modified = response.headers.get('Last-Modified') ?? undefined;
+    let received = body.length;
     for (const range of batch) {
       const end = Math.min(range.end, got.total);
       const inside = got.parts.find(part => range.start >= part.start && end <= part.end);
       if (inside === undefined)
         throw new MultiRangeError(`bytes ${range.start}-${range.end - 1} were not in the answer`);
-      parts.push(inside.bytes.subarray(range.start - inside.start, end - inside.start));
+      const bytes = inside.bytes.subarray(range.start - inside.start, end - inside.start);
+      fetched.push({ bytes, total: got.total, modified, received });
+      received = 0;
     }
   }
-  return { parts, total: Math.max(total, 0), modified, received };
+  return fetched;
 }
 
 /** The parts of one response: multipart, one range (206) or the whole file (200). */

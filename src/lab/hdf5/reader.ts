@@ -39,7 +39,8 @@ export interface IAsyncRangeSource {
   fetchRange(file: IRemoteFile, start: number, end: number): Promise<IAsyncRangeResponse>;
   /**
    * Many small ranges in few requests (the server extension's multi-range files endpoint), in
-   * the order asked; without it, each range is its own {@link fetchRange}.
+   * the order asked; called only for a file with a `multiRangeUrl`. Without either, each range
+   * is its own {@link fetchRange}.
    */
   fetchRanges?(file: IRemoteFile, ranges: readonly IByteRange[]): Promise<IAsyncRangeResponse[]>;
   /** Whether a flush journal lies beside the file: a writer is committing in-place updates. */
@@ -231,9 +232,10 @@ export class Hdf5RangeReader {
     const fetchBytes = async (start: number, end: number): Promise<Uint8Array | undefined> =>
       accepted(await source.fetchRange(remote, start, end), { start, end });
     const fetchPieces = async (ranges: readonly IByteRange[]): Promise<Uint8Array[] | undefined> => {
-      const responses = source.fetchRanges
-        ? await source.fetchRanges(remote, ranges)
-        : await Promise.all(ranges.map(({ start, end }) => source.fetchRange(remote, start, end)));
+      const responses =
+        source.fetchRanges && remote.multiRangeUrl !== undefined
+          ? await source.fetchRanges(remote, ranges)
+          : await Promise.all(ranges.map(({ start, end }) => source.fetchRange(remote, start, end)));
       const pieces = responses.map((response, i) => accepted(response, ranges[i]));
       return pieces.every(piece => piece !== undefined) ? (pieces as Uint8Array[]) : undefined;
     };
