@@ -63,6 +63,7 @@ export interface IAnalysisState {
   readonly spread: 'sem' | 'std';
   readonly filterText: string;
   readonly progress: { readonly done: number; readonly total: number };
+  /** Trials being read, or a draw of them pending. */
   readonly busy: boolean;
   readonly bytesFetched: number;
   readonly channelNames: readonly string[];
@@ -266,7 +267,9 @@ export class AnalysisSection extends Widget {
       spread: this._controls.spread,
       filterText: model?.filterText ?? '',
       progress: model?.progress ?? { done: 0, total: 0 },
-      busy: model?.busy ?? false,
+      // Settled only once what was read is drawn too: the drawn x values below and the model's
+      // numbers above then belong to the same model.
+      busy: (model?.busy ?? false) || this._drawPending,
       bytesFetched: model?.bytesFetched ?? 0,
       channelNames: model?.channelNames ?? [],
       xLabel: model?.axes.xLabel ?? 'sample',
