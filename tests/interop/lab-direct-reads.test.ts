@@ -108,6 +108,58 @@ test('direct reads give h5py values; a chunk of adjacent trials is one data requ
   assert.equal(source.requests.length, 1);
 });
 
+test('a chunk whose holes add at most 1/64 of its data is one request (one buffer); a larger hole splits it', async () => {
+  // h5py writes each dataset's data where it is created: a pad dataset between two trials is a
+  // hole in the trials' bytes, of its size. Offsets and sizes as h5py gives them.
+  const file = join(base, 'holes.hdf5');
+  const layout = runPythonJson<{ offsets: [number, number][] }>(
+    `
+import sys, json, numpy as np, h5py
+rng = np.random.default_rng(3)
+with h5py.File(sys.argv[1], 'w') as f:
+    for i in range(100):
+        f.create_dataset(str(i), data=rng.standard_normal((8, 2000)))
+        if i == 20: f.create_dataset('pad_small', data=np.zeros(40 * 1024, dtype='u1'))
+        if i == 70: f.create_dataset('pad_large', data=np.zeros(1024 * 1024, dtype='u1'))
+with h5py.File(sys.argv[1], 'r') as f:
+    print(json.dumps({'offsets': [[f[str(i)].id.get_offset(), f[str(i)].id.get_storage_size()] for i in range(100)]}))
+`,
+    [file],
+    undefined,
+    CURRENT_PYTHON
+  );
+  const { reader } = await nodeHdf5Reader();
+  const source = fileSource();
+  const remote = localFile(base, 'holes.hdf5');
+  const names = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => String(from + i));
+  await reader.readDirect(remote, names(0, 50), source); // the first chunk is h5wasm's
+  // What h5py's offsets say of each chunk: its data bytes and the holes between its trials.
+  const holes = (from: number, to: number) => {
+    const spans = layout.offsets.slice(from, to).sort((a, b) => a[0] - b[0]);
+    const data = spans.reduce((sum, [, size]) => sum + size, 0);
+    const gaps = spans.slice(1).map(([offset], i) => offset - (spans[i][0] + spans[i][1]));
+    return { data, gaps, start: spans[0][0], end: spans[spans.length - 1][0] + spans[spans.length - 1][1] };
+  };
+  const small = holes(0, 50);
+  assert.ok(Math.max(...small.gaps) > 16 * 1024 && small.gaps.reduce((a, b) => a + b, 0) <= small.data / 64);
+  source.requests.length = 0;
+  assert.equal((await reader.readDirect(remote, names(0, 50), source)).size, 50);
+  const dataRequests = (chunk: { start: number; end: number }) =>
+    source.requests.filter(r => r.start >= chunk.start && r.end <= chunk.end && r.end - r.start > 1024 * 1024);
+  assert.deepEqual(dataRequests(small), [{ start: small.start, end: small.end }]);
+  const large = holes(50, 100);
+  assert.ok(large.gaps.reduce((a, b) => a + b, 0) > large.data / 64);
+  source.requests.length = 0;
+  const read = await reader.readDirect(remote, names(50, 100), source);
+  assert.equal(read.size, 50);
+  // Split at the large hole only: no request carries it.
+  const requests = dataRequests(large);
+  assert.equal(requests.length, 2, JSON.stringify(requests));
+  const hole = large.gaps.findIndex(gap => gap >= 1024 * 1024);
+  const [before, after] = [layout.offsets[50 + hole], layout.offsets[51 + hole]];
+  assert.ok(requests.every(r => r.end <= before[0] + before[1] || r.start >= after[0]));
+});
+
 test('big-endian floats and integers are read directly, swapped; chunked and compressed are left to h5wasm', async () => {
   const { reader } = await nodeHdf5Reader();
   const source = fileSource();

@@ -28,6 +28,16 @@ test('a given-back buffer is taken again for a run that fits, the smallest that 
   assert.ok(fresh.buffer !== big.buffer && fresh.buffer !== small.buffer);
 });
 
+test('a run up to an eighth larger than the one a buffer was made for fits it again (the gaps later chunks carry)', () => {
+  const pool = new BufferPool(2);
+  const first = pool.take(6 * MiB);
+  pool.give([first.buffer]);
+  const later = pool.take(6 * MiB + (6 * MiB) / 8);
+  assert.equal(later.buffer, first.buffer);
+  pool.give([later.buffer]);
+  assert.notEqual(pool.take(6 * MiB + (6 * MiB) / 8 + 256 * 1024 + 1).buffer, first.buffer);
+});
+
 test('small reads are not pooled; at most maxFree buffers are kept, the largest', () => {
   const pool = new BufferPool(2);
   const header = pool.take(1024);

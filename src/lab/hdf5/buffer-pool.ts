@@ -9,6 +9,12 @@
 export const POOLED_MIN_BYTES = 1024 * 1024;
 /** Pooled buffers are rounded up to this, so that runs of slightly different sizes share them. */
 const ROUNDING_BYTES = 256 * 1024;
+/**
+ * And made this share larger than the run: chunks of as many trials grow by the metadata h5py
+ * puts between trials further into a file (2 KiB each, and a hole a chunk may carry), and a
+ * run past every free buffer made a third chunk-sized buffer, the one before it dropped.
+ */
+const HEADROOM = 1 / 8;
 
 export class BufferPool {
   /** `maxFree`: buffers kept while free (the chunks in flight need that many at once). */
@@ -21,8 +27,10 @@ export class BufferPool {
     this._free.forEach((buffer, i) => {
       if (buffer.byteLength >= length && (best < 0 || buffer.byteLength < this._free[best].byteLength)) best = i;
     });
-    if (best < 0)
-      return new Uint8Array(new ArrayBuffer(Math.ceil(length / ROUNDING_BYTES) * ROUNDING_BYTES), 0, length);
+    if (best < 0) {
+      const bytes = Math.ceil((length + length * HEADROOM) / ROUNDING_BYTES) * ROUNDING_BYTES;
+      return new Uint8Array(new ArrayBuffer(bytes), 0, length);
+    }
     const [buffer] = this._free.splice(best, 1);
     return new Uint8Array(buffer, 0, length);
   }

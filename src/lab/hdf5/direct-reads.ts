@@ -24,6 +24,13 @@ const HEADER_WINDOW_BYTES = 1024;
  * lie between h5py's trials; a larger gap (another array, a B-tree) splits the request.
  */
 export const MAX_GAP_BYTES = 16 * 1024;
+/**
+ * Share of a chunk's data bytes its gaps may add for the chunk to be fetched as one run all the
+ * same: each run takes a buffer of its own, and h5py's trials lie back to back but for an odd
+ * hole past MAX_GAP_BYTES (its local heap moved as it grew), which split a chunk in two and
+ * held a third chunk-sized buffer in the worker.
+ */
+const MAX_GAP_SHARE = 1 / 64;
 
 /** One trial read directly: its shape and its elements, a view into its chunk's buffer when aligned. */
 export interface IDirectTrial {
@@ -165,6 +172,18 @@ export function coalesceRanges(
   return runs;
 }
 
+/**
+ * The runs a chunk's data is fetched in: ranges at most MAX_GAP_BYTES apart merged, and all of
+ * them one run when the gaps between them add at most MAX_GAP_SHARE of the data's bytes.
+ */
+export function dataRuns(ranges: readonly { start: number; end: number }[]): { start: number; end: number }[] {
+  const runs = coalesceRanges(ranges, MAX_GAP_BYTES);
+  if (runs.length < 2) return runs;
+  const data = ranges.reduce((sum, range) => sum + range.end - range.start, 0);
+  const span = { start: runs[0].start, end: Math.max(...runs.map(run => run.end)) };
+  return span.end - span.start - data <= data * MAX_GAP_SHARE ? [span] : runs;
+}
+
 /** Fetches bytes [start, end) of the file; undefined when the file is no longer the one planned. */
 export type AsyncByteFetch = (start: number, end: number) => Promise<Uint8Array | undefined>;
 /**
@@ -213,11 +232,10 @@ export async function readDirectTrials(
     const plan = state.plans.get(name);
     return plan ? [{ name, plan }] : [];
   });
-  const runs = coalesceRanges(
+  const runs = dataRuns(
     planned
       .filter(({ plan }) => plan.byteCount > 0)
-      .map(({ plan }) => ({ start: plan.position, end: plan.position + plan.byteCount })),
-    MAX_GAP_BYTES
+      .map(({ plan }) => ({ start: plan.position, end: plan.position + plan.byteCount }))
   );
   const buffers = await Promise.all(runs.map(run => fetchBytes(run.start, run.end)));
   if (buffers.some(bytes => bytes === undefined)) return read;
