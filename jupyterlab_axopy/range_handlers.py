@@ -7,6 +7,12 @@ server spends about a millisecond on every request. Here one request asks for al
 ``Range: bytes=a-b,c-d,...`` is answered as HTTP defines it (RFC 9110 14.6), a
 ``multipart/byteranges`` body with one part per range, in the order asked.
 
+Every response also answers, when asked, whether a file of a given name lies beside the one read
+(``X-AxoPy-Sibling: <name>`` in, ``X-AxoPy-Sibling-Exists: 1`` or ``0`` out): the worker names
+the file's flush journal, so that the check for a writer committing in place comes with the data,
+as it was read, instead of from a folder listing per chunk of trials (about 4 ms of this server's
+time each, a fifth of its work in a read of 2000 trials).
+
 Everything else is ``/files/``'s own handler: the same login, the same refusal of hidden files
 and of links leading out of the served folder, and a request with one range or none is answered
 exactly as ``/files/`` answers it.
@@ -27,6 +33,10 @@ MAX_RANGES = 4096
 MAX_TOTAL_BYTES = 64 * 1024 * 1024
 #: Bytes read from the file and written at a time.
 PIECE_BYTES = 1024 * 1024
+
+#: The request header naming a file beside the one read, and the answer's.
+SIBLING_HEADER = "X-AxoPy-Sibling"
+SIBLING_EXISTS_HEADER = "X-AxoPy-Sibling-Exists"
 
 _RANGE_SPEC = re.compile(r"^\s*(\d*)\s*-\s*(\d*)\s*$")
 
@@ -145,6 +155,17 @@ class MultiRangeFileHandler(AuthenticatedFileHandler):
             self.write(b"\r\n")
         self.write(tail)
         await self.flush()
+
+    def set_headers(self) -> None:
+        """``/files/``'s headers, and the answer about the sibling file asked for (both GET paths)."""
+        super().set_headers()
+        name = self.request.headers.get(SIBLING_HEADER)
+        # Only a plain name in the same folder, never a hidden one: nothing the listing of that
+        # folder would not show.
+        if name is None or not name or name.startswith(".") or any(c in name for c in "/\\\0"):
+            return
+        exists = os.path.lexists(os.path.join(os.path.dirname(self.absolute_path), name))
+        self.set_header(SIBLING_EXISTS_HEADER, "1" if exists else "0")
 
     def _refuse(self, status: int, message: str, size: Optional[int]) -> None:
         self.clear_header("Content-Type")

@@ -228,6 +228,48 @@ test('a reduced chunk read directly equals numpy; its bytes count in the reply',
   assert.ok(reply.bytesFetched >= moved, `${reply.bytesFetched} >= ${moved}`);
 });
 
+test('where the responses say whether a journal lies beside the file (the endpoint), they are the check: no listing', async () => {
+  const copy = join(base, 'said.hdf5');
+  runPython(
+    `import shutil, sys; shutil.copyfile(sys.argv[1], sys.argv[2])`,
+    [join(base, 'emg.hdf5'), copy],
+    CURRENT_PYTHON
+  );
+  const { reader } = await nodeHdf5Reader();
+  // The endpoint's answer, as the server makes it: whether the journal exists when it answers.
+  let listings = 0;
+  let saying = true;
+  const files = fileSource();
+  const source: IAsyncRangeSource = {
+    async fetchRange(file, start, end) {
+      const response = await files.fetchRange(file, start, end);
+      return saying ? { ...response, journal: existsSync(`${file.url}${JOURNAL_SUFFIX}`) } : response;
+    },
+    async journalExists(file) {
+      listings++;
+      return files.journalExists(file);
+    }
+  };
+  const remote = { ...localFile(base, 'said.hdf5'), multiRangeUrl: 'the endpoint' };
+  const first = await reader.readDirect(remote, ['0', '1', '2'], source);
+  assert.equal(first.size, 3);
+  assertValues('2', first.get('2')!.data);
+  assert.equal(listings, 0);
+  // A writer committing: the responses say so, and the chunk is left to h5wasm.
+  writeFileSync(`${copy}${JOURNAL_SUFFIX}`, 'x');
+  assert.equal((await reader.readDirect(remote, ['5', '6'], source)).size, 0);
+  assert.equal(listings, 0);
+  runPython(`import os, sys; os.remove(sys.argv[1])`, [`${copy}${JOURNAL_SUFFIX}`], CURRENT_PYTHON);
+  const after = await reader.readDirect(remote, ['5', '6'], source);
+  assert.equal(after.size, 2);
+  assertValues('6', after.get('6')!.data);
+  // Responses that do not say (a server without the answer): the listing tells, as without the endpoint.
+  saying = false;
+  writeFileSync(`${copy}${JOURNAL_SUFFIX}`, 'x');
+  assert.equal((await reader.readDirect(remote, ['7', '8'], source)).size, 0);
+  assert.ok(listings > 0);
+});
+
 test('a flush journal beside the file, or a file that grew, leaves the chunk to h5wasm', async () => {
   const copy = join(base, 'live.hdf5');
   writeFileSync(copy, new Uint8Array(0));

@@ -9,14 +9,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fetchByteRanges, MultiRangeError, type IByteRange } from '../../src/lab/hdf5/multi-range.js';
+import { fetchByteRanges, MultiRangeError, SIBLING_HEADER, type IByteRange } from '../../src/lab/hdf5/multi-range.js';
 import type { IAsyncRangeSource } from '../../src/lab/hdf5/reader.js';
 import type { IRemoteFile } from '../../src/lab/hdf5/protocol.js';
-import { JOURNAL_SUFFIX } from '../../src/core/hdf5-journal.js';
+import { JOURNAL_SUFFIX, journalFileName } from '../../src/core/hdf5-journal.js';
 import { localFile, nodeHdf5Reader } from '../helpers/hdf5-reader.js';
 import { CURRENT_PYTHON, makeTempDir, runPythonJson } from '../helpers/python.js';
 
@@ -158,6 +158,33 @@ test('a range past the end of the file is refused, naming the file', async () =>
     ]),
     (error: Error) => error instanceof MultiRangeError && /416/.test(error.message) && /noise\.bin/.test(error.message)
   );
+});
+
+test("asked about the file's journal, every response says whether it lies beside the file; unasked or /files/, none says", async () => {
+  const ranges = [
+    { start: 0, end: 10 },
+    { start: 100, end: 200 }
+  ];
+  const asked = { ...auth, [SIBLING_HEADER]: journalFileName('noise.bin') };
+  const url = `${base}/jupyterlab-axopy/files/noise.bin`;
+  const journal = join(root, journalFileName('noise.bin'));
+  assert.deepEqual(
+    (await fetchByteRanges(fetch, url, asked, ranges)).map(part => part.sibling),
+    [false, false]
+  );
+  writeFileSync(journal, 'a batch being committed');
+  try {
+    assert.deepEqual(
+      (await fetchByteRanges(fetch, url, asked, ranges)).map(part => part.sibling),
+      [true, true]
+    );
+    // One range (the data of a chunk) is answered by /files/'s own code, and says it too.
+    assert.equal((await fetchByteRanges(fetch, url, asked, ranges.slice(0, 1)))[0].sibling, true);
+    assert.equal((await fetchByteRanges(fetch, url, auth, ranges))[0].sibling, undefined);
+    assert.equal((await fetchByteRanges(fetch, `${base}/files/noise.bin`, asked, ranges))[0].sibling, undefined);
+  } finally {
+    rmSync(journal);
+  }
 });
 
 /** The worker's asynchronous source over HTTP, with or without the multi-range endpoint; requests counted. */

@@ -1,7 +1,9 @@
 """The multi-range endpoint (jupyterlab_axopy/range_handlers.py) on a real Jupyter server started
 from this checkout: parts parsed by Python's own MIME parser equal the file's bytes in the order
 asked, one range is answered as /files/ answers it, and the endpoint keeps /files/'s refusals
-(no token, a hidden file, a link out of the root) and refuses ranges it cannot answer.
+(no token, a hidden file, a link out of the root) and refuses ranges it cannot answer; asked
+about a file beside the one read (the flush journal), each answer says whether it exists, as
+os.path tells, and a name that is not a plain visible name in that folder gets no answer.
 
     .venv/bin/python -m unittest tests/python/test_ranges_server.py
 """
@@ -142,6 +144,32 @@ class RangesServerTest(unittest.TestCase):
             self.assertEqual(caught.exception.code, 416, header[:40])
             self.assertIn("s1/t1/emg.hdf5", caught.exception.read().decode())
             self.assertEqual(caught.exception.headers["Content-Range"], f"bytes */{size}")
+
+    def test_each_answer_says_whether_the_sibling_asked_about_exists(self):
+        folder = os.path.join(self.root, "s1", "t1")
+        journal = os.path.join(folder, "emg.hdf5-journal")
+        asked = {"X-AxoPy-Sibling": "emg.hdf5-journal"}
+        requests = ({"Range": "bytes=0-9"}, {"Range": "bytes=0-9,20-29"}, {})
+        for present in (False, True):
+            if present:
+                with open(journal, "wb") as f:
+                    f.write(b"batch")
+            try:
+                for extra in requests:
+                    _, headers, _ = self.request("jupyterlab-axopy/files/s1/t1/emg.hdf5", {**extra, **asked})
+                    said = {k.lower(): v for k, v in headers.items()}.get("x-axopy-sibling-exists")
+                    self.assertEqual(said, "1" if os.path.exists(journal) else "0", extra)
+            finally:
+                if present:
+                    os.remove(journal)
+        # Not asked, or asked about a path, a hidden name or the folder above: no answer.
+        for name in (None, "../emg.hdf5", "t1/emg.hdf5", ".hidden.hdf5", "..", ""):
+            headers = {"Range": "bytes=0-9"} if name is None else {"Range": "bytes=0-9", "X-AxoPy-Sibling": name}
+            _, answered, _ = self.request("jupyterlab-axopy/files/s1/t1/emg.hdf5", headers)
+            self.assertNotIn("x-axopy-sibling-exists", [k.lower() for k in answered], name)
+        # /files/ itself is unchanged.
+        _, theirs, _ = self.request("files/s1/t1/emg.hdf5", {"Range": "bytes=0-9", **asked})
+        self.assertNotIn("x-axopy-sibling-exists", [k.lower() for k in theirs])
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@
 import { answerAnalysisRequest, type IReduceTrialsRequest, type IScanningReader } from '../analysis/worker-handlers.js';
 import { datasetNameForRow } from '../../core/layout.js';
 import type { IDirectTrial } from './direct-reads.js';
-import { filesBeingRecovered } from '../../core/hdf5-journal.js';
+import { filesBeingRecovered, journalFileName } from '../../core/hdf5-journal.js';
 import { FormatError, AxoPyError } from '../../core/errors.js';
 import { hdf5ErrorReason } from '../../core/hdf5-metadata.js';
 import { arrayNameOfFile } from '../../core/layout.js';
@@ -17,7 +17,7 @@ import { loadH5wasm } from './h5wasm-loader.js';
 import { remoteFileUrl, type Hdf5Reply, type Hdf5Request, type IRemoteFile, type IRemoteFolder } from './protocol.js';
 import { Hdf5RangeReader, type IAsyncRangeSource, type IRangeResponse, type ReadResult } from './reader.js';
 import { BufferPool, Slots } from './buffer-pool.js';
-import { fetchByteRanges } from './multi-range.js';
+import { fetchByteRanges, SIBLING_HEADER, siblingExists } from './multi-range.js';
 
 interface IWorkerScope {
   onmessage: ((event: { data: Hdf5Request }) => void) | null;
@@ -49,6 +49,19 @@ function fetchRange(file: IRemoteFile, start: number, end: number): IRangeRespon
 
 function headersOf(file: IRemoteFile, extra: Record<string, string> = {}): Record<string, string> {
   return file.authorization === '' ? extra : { ...extra, Authorization: file.authorization };
+}
+
+/**
+ * The URL and headers of a direct read: the extension's endpoint, asked whether the file's flush
+ * journal lies beside it (each response says, with the data), where there is one; else /files/.
+ */
+function directRequestOf(
+  file: IRemoteFile,
+  extra: Record<string, string> = {}
+): { url: string; headers: Record<string, string> } {
+  if (file.multiRangeUrl === undefined) return { url: file.url, headers: headersOf(file, extra) };
+  const name = journalFileName(file.path.slice(file.path.lastIndexOf('/') + 1));
+  return { url: file.multiRangeUrl, headers: headersOf(file, { ...extra, [SIBLING_HEADER]: name }) };
 }
 
 /**
@@ -97,10 +110,8 @@ async function bodyInto(response: Response, target: Uint8Array): Promise<Uint8Ar
  */
 const asyncRangeSource: IAsyncRangeSource = {
   async fetchRange(file, start, end) {
-    const response = await fetch(file.url, {
-      headers: headersOf(file, { Range: `bytes=${start}-${end - 1}` }),
-      cache: 'no-store'
-    });
+    const { url, headers } = directRequestOf(file, { Range: `bytes=${start}-${end - 1}` });
+    const response = await fetch(url, { headers, cache: 'no-store' });
     if (response.status === 404) throw new Error('file not found');
     if (response.status === 416) throw new Error('file is shorter than expected (being rewritten?)');
     if (response.status !== 206 && response.status !== 200)
@@ -110,13 +121,16 @@ const asyncRangeSource: IAsyncRangeSource = {
         ? await bodyInto(response, directBuffers.take(end - start))
         : new Uint8Array(await response.arrayBuffer());
     const modified = response.headers.get('Last-Modified') ?? undefined;
+    const journal = siblingExists(response);
     if (response.status === 200)
-      return { bytes: bytes.subarray(start, end), total: bytes.length, received: bytes.length, modified };
+      return { bytes: bytes.subarray(start, end), total: bytes.length, received: bytes.length, modified, journal };
     const range = /\/(\d+)\s*$/.exec(response.headers.get('Content-Range') ?? '');
-    return { bytes, total: range ? Number(range[1]) : end, received: bytes.length, modified };
+    return { bytes, total: range ? Number(range[1]) : end, received: bytes.length, modified, journal };
   },
-  fetchRanges(file, ranges) {
-    return fetchByteRanges(fetch, file.multiRangeUrl!, headersOf(file), ranges);
+  async fetchRanges(file, ranges) {
+    const { url, headers } = directRequestOf(file);
+    const fetched = await fetchByteRanges(fetch, url, headers, ranges);
+    return fetched.map(({ sibling, ...range }) => ({ ...range, journal: sibling }));
   },
   async journalExists(file) {
     // The folder's listing (a missing journal is no failed request); no listing: assume one.

@@ -7,6 +7,20 @@
  * real server.
  */
 
+/**
+ * The request header naming a file beside the one read, and the response header saying whether
+ * it existed when the server answered ("1", "0"; absent: not said): the endpoint's answer about
+ * the file's flush journal comes with each of a chunk's responses, instead of a folder listing.
+ */
+export const SIBLING_HEADER = 'X-AxoPy-Sibling';
+export const SIBLING_EXISTS_HEADER = 'X-AxoPy-Sibling-Exists';
+
+/** Whether the response says the file named in {@link SIBLING_HEADER} existed; undefined when it does not say. */
+export function siblingExists(response: Response): boolean | undefined {
+  const said = response.headers.get(SIBLING_EXISTS_HEADER);
+  return said === '1' ? true : said === '0' ? false : undefined;
+}
+
 /** Bytes [start, end) of a file. */
 export interface IByteRange {
   readonly start: number;
@@ -23,6 +37,8 @@ export interface IFetchedRange {
   readonly modified: string | undefined;
   /** Bytes of the response's body (framing included), counted on its first range only. */
   readonly received: number;
+  /** Whether the sibling file asked about existed ({@link siblingExists}). */
+  readonly sibling: boolean | undefined;
 }
 
 /** Ranges and bytes asked for in one request, well under the endpoint's bounds (4096, 64 MiB). */
@@ -89,6 +105,7 @@ export async function fetchByteRanges(
     const body = new Uint8Array(await response.arrayBuffer());
     const got = answeredParts(response, body);
     const modified = response.headers.get('Last-Modified') ?? undefined;
+    const sibling = siblingExists(response);
     let received = body.length;
     for (const range of batch) {
       const end = Math.min(range.end, got.total);
@@ -96,7 +113,7 @@ export async function fetchByteRanges(
       if (inside === undefined)
         throw new MultiRangeError(`bytes ${range.start}-${range.end - 1} were not in the answer`);
       const bytes = inside.bytes.subarray(range.start - inside.start, end - inside.start);
-      fetched.push({ bytes, total: got.total, modified, received });
+      fetched.push({ bytes, total: got.total, modified, received, sibling });
       received = 0;
     }
   }

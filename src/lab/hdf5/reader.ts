@@ -32,6 +32,11 @@ export type RangeFetcher = (file: IRemoteFile, start: number, end: number) => IR
 /** An asynchronous Range response, with the file's modification time as the server gives it. */
 export interface IAsyncRangeResponse extends IRangeResponse {
   readonly modified: string | undefined;
+  /**
+   * Whether the file's flush journal lay beside it when the server answered, where the server
+   * says (the extension's endpoint); undefined where it does not (then a listing tells).
+   */
+  readonly journal?: boolean;
 }
 
 /** The asynchronous reads of direct reads (fetch in the worker, files in Node tests). */
@@ -216,15 +221,20 @@ export class Hdf5RangeReader {
       open.firstChunkSeen = true;
       return new Map();
     }
-    // Before the links are first read, the journal check comes first; afterwards it runs beside
-    // the chunk's requests (a round trip less per chunk), and a journal found then discards the
-    // chunk and what was learnt of the file with it.
-    const journal = source.journalExists(remote);
-    if (open.direct === undefined && (await journal)) return new Map();
+    // Where the responses say whether a journal lies beside the file (the extension's endpoint),
+    // they are the check, made with the data as it was read. Else a folder listing: before the
+    // links are first read, first; afterwards beside the chunk's requests (a round trip less per
+    // chunk). A journal found discards the chunk and what was learnt of the file with it.
+    const listed = remote.multiRangeUrl === undefined ? source.journalExists(remote) : undefined;
+    if (open.direct === undefined && listed !== undefined && (await listed)) return new Map();
+    let journalSaid = false;
+    let journalUnsaid = false;
     const readAt = readAtOfSource(this._metadataCache(remote, open));
     // A response of another size or modification time than the first one's: the file changed.
     const accepted = (response: IAsyncRangeResponse, { start, end }: IByteRange): Uint8Array | undefined => {
       open.traffic.bytesReceived += response.received;
+      if (response.journal === undefined) journalUnsaid = true;
+      else if (response.journal) journalSaid = true;
       if (response.total !== open.cache.length || response.bytes.length !== end - start) return undefined;
       open.modified ??= response.modified;
       return response.modified === open.modified ? response.bytes : undefined;
@@ -258,7 +268,8 @@ export class Hdf5RangeReader {
       open.cache.length,
       this.options.limits
     );
-    if (await journal) {
+    const journal = journalSaid || (await (listed ?? (journalUnsaid && source.journalExists(remote))));
+    if (journal) {
       open.direct = undefined;
       return new Map();
     }
