@@ -11,7 +11,7 @@ Every response also answers, when asked, whether a file of a given name lies bes
 (``X-AxoPy-Sibling: <name>`` in, ``X-AxoPy-Sibling-Exists: 1`` or ``0`` out): the worker names
 the file's flush journal, so that the check for a writer committing in place comes with the data,
 as it was read, instead of from a folder listing per chunk of trials (about 4 ms of this server's
-time each, a fifth of its work in a read of 2000 trials).
+time each, about a third of its work in a read of 2000 trials).
 
 Everything else is ``/files/``'s own handler: the same login, the same refusal of hidden files
 and of links leading out of the served folder, and a request with one range or none is answered

@@ -9,6 +9,7 @@
 import { expect } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { openPreview, storageServerTest, waitForPreview } from '../fixtures';
 import { CURRENT_PYTHON, PYTHON } from '../../tests/helpers/python';
@@ -185,6 +186,32 @@ test('Average by gesture equals numpy; one coloured band per group on the canvas
   const [rest, fist, open] = rowsOfColor.map(centre);
   expect(fist).toBeLessThan(rest);
   expect(rest).toBeLessThan(open);
+  expect(problems).toEqual([]);
+});
+
+test("the worker's reads of the trials go to the extension's endpoint, asking about the file's journal; each answer says there is none", async ({
+  page,
+  problems,
+  storageServer
+}) => {
+  const endpoint = `/jupyterlab-axopy/files/${TASK}/emg.hdf5`;
+  const asked: (string | undefined)[] = [];
+  const said: (string | undefined)[] = [];
+  page.on('request', request => {
+    if (request.url().includes(endpoint)) asked.push(request.headers()['x-axopy-sibling']);
+  });
+  page.on('response', response => {
+    if (response.url().includes(endpoint)) said.push(response.headers()['x-axopy-sibling-exists']);
+  });
+  const state = await averageGroupedByGesture(page);
+  assertGroups(state, numpyGroups(storageServer.rootDir).raw, 1e-12);
+  // The tree's nodes and the trials' data (one chunk of 24 here): the name is the journal's as
+  // the kernel's writer makes it, and the server finds none (as there is none on disk).
+  expect(asked.length).toBeGreaterThanOrEqual(2);
+  expect(new Set(asked)).toEqual(new Set(['emg.hdf5-journal']));
+  expect(said.length).toBe(asked.length);
+  expect(new Set(said)).toEqual(new Set(['0']));
+  expect(existsSync(path.join(storageServer.rootDir, TASK, 'emg.hdf5-journal'))).toBe(false);
   expect(problems).toEqual([]);
 });
 

@@ -176,7 +176,7 @@ export function coalesceRanges(
  * The runs a chunk's data is fetched in: ranges at most MAX_GAP_BYTES apart merged, and all of
  * them one run when the gaps between them add at most MAX_GAP_SHARE of the data's bytes.
  */
-export function dataRuns(ranges: readonly { start: number; end: number }[]): { start: number; end: number }[] {
+function dataRuns(ranges: readonly { start: number; end: number }[]): { start: number; end: number }[] {
   const runs = coalesceRanges(ranges, MAX_GAP_BYTES);
   if (runs.length < 2) return runs;
   const data = ranges.reduce((sum, range) => sum + range.end - range.start, 0);
