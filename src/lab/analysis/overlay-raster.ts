@@ -171,27 +171,16 @@ export class OverlaySpans {
       const levels = new Uint8Array(perRow);
       for (let c = 0; c < this.channels; c++) {
         const scale = this._scales[c];
-        const first = c * perChannel;
-        const from = r * perRow + first;
-        if (scale === undefined) {
-          for (let i = 0; i < perChannel; i += 2) {
-            levels[first + i] = EMPTY_MIN;
-            levels[first + i + 1] = EMPTY_MAX;
-          }
-          continue;
-        }
-        // levelOf inlined, times the inverse of a power of two (exact): 16 M values for 2000 trials.
-        const { base } = scale;
-        const inverse = 1 / scale.step;
-        for (let i = 0; i < perChannel; i += 2) {
-          const min = spans[from + i];
-          const max = spans[from + i + 1];
-          if (min !== min || max !== max) {
-            levels[first + i] = EMPTY_MIN;
-            levels[first + i + 1] = EMPTY_MAX;
+        for (let k = 0; k < this.columns; k++) {
+          const i = c * perChannel + 2 * k;
+          const min = spans[r * perRow + i];
+          const max = spans[r * perRow + i + 1];
+          if (scale === undefined || Number.isNaN(min) || Number.isNaN(max)) {
+            levels[i] = EMPTY_MIN;
+            levels[i + 1] = EMPTY_MAX;
           } else {
-            levels[first + i] = Math.floor((min - base) * inverse);
-            levels[first + i + 1] = Math.floor((max - base) * inverse);
+            levels[i] = levelOf(scale, min);
+            levels[i + 1] = levelOf(scale, max);
           }
         }
       }
