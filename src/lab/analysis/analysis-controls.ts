@@ -98,29 +98,33 @@ export class AnalysisControls {
   }
 
   private _checkbox(label: string, name: ControlName): HTMLInputElement {
-    const wrapper = document.createElement('label');
-    wrapper.className = 'jp-AxoPyAnalysis-control';
-    wrapper.dataset.control = name;
     const input = document.createElement('input');
     input.type = 'checkbox';
-    input.addEventListener('change', () => this._onChange(name));
-    wrapper.append(input, ` ${label}`);
-    this.node.appendChild(wrapper);
-    return input;
+    return this._control(name, input, label, 'after');
   }
 
   private _select(label: string, name: ControlName, options: [string, string][] = []): HTMLSelectElement {
-    const wrapper = document.createElement('label');
-    wrapper.className = 'jp-AxoPyAnalysis-control';
-    wrapper.dataset.control = name;
-    wrapper.append(`${label} `);
     const select = document.createElement('select');
     select.className = 'jp-mod-styled';
     for (const [value, text] of options) select.add(new Option(text, value));
-    select.addEventListener('change', () => this._onChange(name));
-    wrapper.appendChild(select);
+    return this._control(name, select, label, 'before');
+  }
+
+  /** `input` labelled in the controls' row, passing its changes on as `name`. */
+  private _control<T extends HTMLInputElement | HTMLSelectElement>(
+    name: ControlName,
+    input: T,
+    label: string,
+    labelSide: 'before' | 'after'
+  ): T {
+    const wrapper = document.createElement('label');
+    wrapper.className = 'jp-AxoPyAnalysis-control';
+    wrapper.dataset.control = name;
+    input.addEventListener('change', () => this._onChange(name));
+    if (labelSide === 'before') wrapper.append(`${label} `, input);
+    else wrapper.append(input, ` ${label}`);
     this.node.appendChild(wrapper);
-    return select;
+    return input;
   }
 
   /** Band-pass, notch and envelope: a checkbox and the parameters of each. */
